@@ -1,0 +1,981 @@
+//! Value codecs: how each schema type is stored as a DynamoDB attribute value and read back.
+//!
+//! Every codec is a zero-sized type implementing [`Codec`]; generated code names the codec of
+//! each field (`List<DateTimeEpoch>`, `Set<Str>`, ...), so conversions are monomorphised and
+//! cost what hand-written code costs. Failures carry the attribute path they happened at, and
+//! the model turns them into [`DecodeError`](crate::DecodeError) /
+//! [`EncodeError`](crate::EncodeError) naming table, key and attribute.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::marker::PhantomData;
+
+use aws_sdk_dynamodb::primitives::Blob;
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
+
+use crate::error::render_value;
+use crate::model::{Document, StringEnum};
+use crate::{AttributeValue, Decimal, Item};
+
+/// One step of an attribute path, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStep {
+    /// An attribute or map entry.
+    Name(String),
+    /// A list element.
+    Index(usize),
+}
+
+fn render_path(steps_innermost_first: &[PathStep]) -> String {
+    let mut out = String::new();
+    for step in steps_innermost_first.iter().rev() {
+        match step {
+            PathStep::Name(name) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            PathStep::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+/// A value could not be read as its schema type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodeIssue {
+    /// Path from the failing value outwards (innermost first).
+    pub steps: Vec<PathStep>,
+    /// What the schema expects.
+    pub expected: Cow<'static, str>,
+    /// What was found.
+    pub found: String,
+}
+
+impl DecodeIssue {
+    /// A value of the wrong shape.
+    pub fn wrong(expected: impl Into<Cow<'static, str>>, found: &AttributeValue) -> DecodeIssue {
+        DecodeIssue {
+            steps: Vec::new(),
+            expected: expected.into(),
+            found: render_value(found),
+        }
+    }
+
+    /// A required attribute is absent.
+    pub fn missing(name: &str) -> DecodeIssue {
+        DecodeIssue {
+            steps: vec![PathStep::Name(name.to_owned())],
+            expected: "present (the field is required)".into(),
+            found: "no such attribute".into(),
+        }
+    }
+
+    /// Adds the enclosing attribute or map entry name.
+    pub fn at(mut self, name: &str) -> DecodeIssue {
+        self.steps.push(PathStep::Name(name.to_owned()));
+        self
+    }
+
+    /// Adds the enclosing list index.
+    pub fn at_index(mut self, index: usize) -> DecodeIssue {
+        self.steps.push(PathStep::Index(index));
+        self
+    }
+
+    /// The rendered attribute path, such as `address.city` or `scores[2]`.
+    pub fn path(&self) -> String {
+        render_path(&self.steps)
+    }
+}
+
+/// A value cannot be stored in DynamoDB.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodeIssue {
+    /// Path from the failing value outwards (innermost first).
+    pub steps: Vec<PathStep>,
+    /// Why it cannot be stored.
+    pub reason: String,
+}
+
+impl EncodeIssue {
+    /// A value that cannot be stored, with the reason.
+    pub fn new(reason: impl Into<String>) -> EncodeIssue {
+        EncodeIssue {
+            steps: Vec::new(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Adds the enclosing attribute or map entry name.
+    pub fn at(mut self, name: &str) -> EncodeIssue {
+        self.steps.push(PathStep::Name(name.to_owned()));
+        self
+    }
+
+    /// Adds the enclosing list index.
+    pub fn at_index(mut self, index: usize) -> EncodeIssue {
+        self.steps.push(PathStep::Index(index));
+        self
+    }
+
+    /// The rendered attribute path.
+    pub fn path(&self) -> String {
+        render_path(&self.steps)
+    }
+}
+
+/// How one schema type is stored.
+pub trait Codec {
+    /// The Rust type of the value.
+    type Value;
+
+    /// Converts a value to its attribute value; `None` means "store nothing" (the empty set).
+    fn encode(value: &Self::Value) -> Result<Option<AttributeValue>, EncodeIssue>;
+
+    /// Reads a value back.
+    fn decode(value: AttributeValue) -> Result<Self::Value, DecodeIssue>;
+}
+
+/// Stores `value` under `name` (nothing when the codec stores nothing).
+#[inline]
+pub fn put<C: Codec>(item: &mut Item, name: &str, value: &C::Value) -> Result<(), EncodeIssue> {
+    match C::encode(value) {
+        Ok(Some(av)) => {
+            item.insert(name.to_owned(), av);
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(issue) => Err(issue.at(name)),
+    }
+}
+
+/// Stores an optional value; `None` stores nothing.
+#[inline]
+pub fn put_opt<C: Codec>(
+    item: &mut Item,
+    name: &str,
+    value: Option<&C::Value>,
+) -> Result<(), EncodeIssue> {
+    match value {
+        Some(value) => put::<C>(item, name, value),
+        None => Ok(()),
+    }
+}
+
+/// Takes a required attribute out of `item`.
+#[inline]
+pub fn take<C: Codec>(item: &mut Item, name: &str) -> Result<C::Value, DecodeIssue> {
+    match item.remove(name) {
+        Some(av) => C::decode(av).map_err(|issue| issue.at(name)),
+        None => Err(DecodeIssue::missing(name)),
+    }
+}
+
+/// Reads a key attribute, leaving it in `item` so that later errors can name the item.
+#[inline]
+pub fn take_key<C: Codec>(item: &Item, name: &str) -> Result<C::Value, DecodeIssue> {
+    match item.get(name) {
+        Some(av) => C::decode(av.clone()).map_err(|issue| issue.at(name)),
+        None => Err(DecodeIssue::missing(name)),
+    }
+}
+
+/// Takes an optional attribute: absent or `NULL` is `None`.
+#[inline]
+pub fn take_opt<C: Codec>(item: &mut Item, name: &str) -> Result<Option<C::Value>, DecodeIssue> {
+    match item.remove(name) {
+        None | Some(AttributeValue::Null(_)) => Ok(None),
+        Some(av) => C::decode(av).map(Some).map_err(|issue| issue.at(name)),
+    }
+}
+
+/// Takes an attribute with a default: absent or `NULL` gives `default()`.
+#[inline]
+pub fn take_or<C: Codec>(
+    item: &mut Item,
+    name: &str,
+    default: impl FnOnce() -> C::Value,
+) -> Result<C::Value, DecodeIssue> {
+    match item.remove(name) {
+        None | Some(AttributeValue::Null(_)) => Ok(default()),
+        Some(av) => C::decode(av).map_err(|issue| issue.at(name)),
+    }
+}
+
+/// Encodes a value that must be stored (a key attribute or a condition value).
+pub fn encode_present<C: Codec>(value: &C::Value) -> Result<AttributeValue, EncodeIssue> {
+    Ok(C::encode(value)?.unwrap_or(AttributeValue::Null(true)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strings, numbers, booleans, bytes
+// ---------------------------------------------------------------------------------------------
+
+/// `string`: `String` as `S`.
+pub struct Str;
+
+impl Codec for Str {
+    type Value = String;
+
+    #[inline]
+    fn encode(value: &String) -> Result<Option<AttributeValue>, EncodeIssue> {
+        Ok(Some(AttributeValue::S(value.clone())))
+    }
+
+    #[inline]
+    fn decode(value: AttributeValue) -> Result<String, DecodeIssue> {
+        match value {
+            AttributeValue::S(s) => Ok(s),
+            other => Err(DecodeIssue::wrong("a string (S)", &other)),
+        }
+    }
+}
+
+macro_rules! integer_codec {
+    ($(#[$doc:meta])* $name:ident, $ty:ty, $expected:literal) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl Codec for $name {
+            type Value = $ty;
+
+            #[inline]
+            fn encode(value: &$ty) -> Result<Option<AttributeValue>, EncodeIssue> {
+                Ok(Some(AttributeValue::N(value.to_string())))
+            }
+
+            #[inline]
+            fn decode(value: AttributeValue) -> Result<$ty, DecodeIssue> {
+                match &value {
+                    AttributeValue::N(n) => match n.parse::<$ty>() {
+                        Ok(v) => Ok(v),
+                        Err(_) => parse_integral::<$ty>(n)
+                            .ok_or_else(|| DecodeIssue::wrong($expected, &value)),
+                    },
+                    _ => Err(DecodeIssue::wrong($expected, &value)),
+                }
+            }
+        }
+    };
+}
+
+/// Reads integral numbers written in another notation (`1E+3`, `5.0`), never wrapping or rounding.
+fn parse_integral<T: TryFrom<i128>>(n: &str) -> Option<T> {
+    let d: Decimal = n.parse().ok()?;
+    if !d.is_integer() {
+        return None;
+    }
+    let (digits, scale) = d.with_scale(0).into_bigint_and_exponent();
+    debug_assert_eq!(scale, 0);
+    let v: i128 = digits.try_into().ok()?;
+    T::try_from(v).ok()
+}
+
+integer_codec!(
+    /// `int`: `i64` as `N`.
+    I64, i64, "a number (N) within the range of i64"
+);
+integer_codec!(
+    /// `i32`: `i32` as `N`.
+    I32, i32, "a number (N) within the range of i32"
+);
+integer_codec!(
+    /// `u32`: `u32` as `N`.
+    U32, u32, "a number (N) within the range of u32"
+);
+integer_codec!(
+    /// `u64`: `u64` as `N`.
+    U64, u64, "a number (N) within the range of u64"
+);
+
+/// `float`: `f64` as `N`; NaN and infinities cannot be stored.
+pub struct F64;
+
+impl Codec for F64 {
+    type Value = f64;
+
+    fn encode(value: &f64) -> Result<Option<AttributeValue>, EncodeIssue> {
+        let v = *value;
+        if !v.is_finite() {
+            return Err(EncodeIssue::new(format!(
+                "{v} cannot be stored: DynamoDB numbers are finite"
+            )));
+        }
+        let abs = v.abs();
+        if abs != 0.0 && !(1e-130..1e126).contains(&abs) {
+            return Err(EncodeIssue::new(format!(
+                "{v:e} is outside the range of DynamoDB numbers (1E-130 to 9.99E+125 in magnitude)"
+            )));
+        }
+        // Plain notation where it stays short, exponent notation elsewhere; both round-trip.
+        let text = if abs == 0.0 || (1e-6..1e21).contains(&abs) {
+            format!("{v}")
+        } else {
+            format!("{v:e}")
+        };
+        Ok(Some(AttributeValue::N(text)))
+    }
+
+    fn decode(value: AttributeValue) -> Result<f64, DecodeIssue> {
+        match &value {
+            AttributeValue::N(n) => n
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| DecodeIssue::wrong("a number (N) that fits an f64", &value)),
+            _ => Err(DecodeIssue::wrong("a number (N)", &value)),
+        }
+    }
+}
+
+/// The most significant digits a DynamoDB number may have.
+pub const MAX_DIGITS: u64 = 38;
+
+/// `decimal`: an exact [`Decimal`] as `N`, up to 38 significant digits, never rounded.
+pub struct Dec;
+
+impl Dec {
+    fn check(value: &Decimal) -> Result<(), EncodeIssue> {
+        let normalized = value.normalized();
+        if normalized.digits() > MAX_DIGITS {
+            return Err(EncodeIssue::new(format!(
+                "{value} has {} significant digits; DynamoDB numbers hold at most {MAX_DIGITS} \
+                 and flywheel never rounds: round the value first",
+                normalized.digits()
+            )));
+        }
+        if normalized != Decimal::from(0) {
+            // Magnitude exponent of the leading digit: digits - scale - 1.
+            let exponent = normalized.digits() as i64 - normalized.fractional_digit_count() - 1;
+            if !(-130..=125).contains(&exponent) {
+                return Err(EncodeIssue::new(format!(
+                    "{value} is outside the range of DynamoDB numbers (1E-130 to 9.99E+125 in magnitude)"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Codec for Dec {
+    type Value = Decimal;
+
+    fn encode(value: &Decimal) -> Result<Option<AttributeValue>, EncodeIssue> {
+        Dec::check(value)?;
+        Ok(Some(AttributeValue::N(value.normalized().to_string())))
+    }
+
+    fn decode(value: AttributeValue) -> Result<Decimal, DecodeIssue> {
+        match &value {
+            AttributeValue::N(n) => n
+                .parse::<Decimal>()
+                .map_err(|_| DecodeIssue::wrong("a number (N)", &value)),
+            _ => Err(DecodeIssue::wrong("a number (N)", &value)),
+        }
+    }
+}
+
+/// `bool`: `bool` as `BOOL`.
+pub struct Bool;
+
+impl Codec for Bool {
+    type Value = bool;
+
+    #[inline]
+    fn encode(value: &bool) -> Result<Option<AttributeValue>, EncodeIssue> {
+        Ok(Some(AttributeValue::Bool(*value)))
+    }
+
+    #[inline]
+    fn decode(value: AttributeValue) -> Result<bool, DecodeIssue> {
+        match value {
+            AttributeValue::Bool(b) => Ok(b),
+            other => Err(DecodeIssue::wrong("a boolean (BOOL)", &other)),
+        }
+    }
+}
+
+/// `bytes`: `Vec<u8>` as `B`.
+pub struct Bytes;
+
+impl Codec for Bytes {
+    type Value = Vec<u8>;
+
+    #[inline]
+    fn encode(value: &Vec<u8>) -> Result<Option<AttributeValue>, EncodeIssue> {
+        Ok(Some(AttributeValue::B(Blob::new(value.clone()))))
+    }
+
+    #[inline]
+    fn decode(value: AttributeValue) -> Result<Vec<u8>, DecodeIssue> {
+        match value {
+            AttributeValue::B(b) => Ok(b.into_inner()),
+            other => Err(DecodeIssue::wrong("binary data (B)", &other)),
+        }
+    }
+}
+
+/// `uuid`: [`uuid::Uuid`] as `S` in its hyphenated form.
+pub struct Uuid;
+
+impl Codec for Uuid {
+    type Value = uuid::Uuid;
+
+    #[inline]
+    fn encode(value: &uuid::Uuid) -> Result<Option<AttributeValue>, EncodeIssue> {
+        Ok(Some(AttributeValue::S(value.hyphenated().to_string())))
+    }
+
+    fn decode(value: AttributeValue) -> Result<uuid::Uuid, DecodeIssue> {
+        match &value {
+            AttributeValue::S(s) => {
+                uuid::Uuid::parse_str(s).map_err(|_| DecodeIssue::wrong("a UUID string (S)", &value))
+            }
+            _ => Err(DecodeIssue::wrong("a UUID string (S)", &value)),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates and times
+// ---------------------------------------------------------------------------------------------
+
+/// `datetime` with `format = "rfc3339"` (the default): fixed-width UTC text that sorts in time
+/// order, such as `2024-05-01T12:30:00.000000000Z`. Years outside 0000-9999 cannot be stored.
+pub struct DateTimeRfc3339;
+
+impl Codec for DateTimeRfc3339 {
+    type Value = DateTime<Utc>;
+
+    fn encode(value: &DateTime<Utc>) -> Result<Option<AttributeValue>, EncodeIssue> {
+        if !(0..=9999).contains(&value.year()) {
+            return Err(EncodeIssue::new(format!(
+                "{value} has a year outside 0000-9999, which fixed-width text cannot sort; \
+                 use format = \"epoch\" for such dates"
+            )));
+        }
+        Ok(Some(AttributeValue::S(
+            value.to_rfc3339_opts(SecondsFormat::Nanos, true),
+        )))
+    }
+
+    fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
+        match &value {
+            AttributeValue::S(s) => DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| DecodeIssue::wrong("an RFC 3339 timestamp (S)", &value)),
+            _ => Err(DecodeIssue::wrong("an RFC 3339 timestamp (S)", &value)),
+        }
+    }
+}
+
+const NANOS: i128 = 1_000_000_000;
+
+/// Parses a decimal number into nanoseconds scaled by `unit_nanos` (1e9 for seconds, 1e6 for
+/// milliseconds), exactly; digits finer than a nanosecond are truncated.
+fn parse_scaled_nanos(n: &str, unit_nanos: i128) -> Option<i128> {
+    let (negative, body) = match n.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, n),
+    };
+    let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
+    let simple = !int_part.is_empty()
+        && int_part.len() <= 20
+        && int_part.bytes().all(|b| b.is_ascii_digit())
+        && frac_part.bytes().all(|b| b.is_ascii_digit());
+    let magnitude = if simple {
+        let int: i128 = int_part.parse().ok()?;
+        let mut frac: i128 = 0;
+        let mut scale = unit_nanos;
+        for b in frac_part.bytes() {
+            scale /= 10;
+            if scale == 0 {
+                break;
+            }
+            frac += i128::from(b - b'0') * scale;
+        }
+        int.checked_mul(unit_nanos)?.checked_add(frac)?
+    } else {
+        // Exponent notation and other spellings: exact decimal arithmetic.
+        let d: Decimal = n.parse().ok()?;
+        let scaled = (d * Decimal::from(unit_nanos as i64)).with_scale(0);
+        let (digits, _) = scaled.into_bigint_and_exponent();
+        return i128::try_from(digits).ok();
+    };
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+fn datetime_from_nanos(total: i128) -> Option<DateTime<Utc>> {
+    let secs = i64::try_from(total.div_euclid(NANOS)).ok()?;
+    let nanos = total.rem_euclid(NANOS) as u32;
+    DateTime::from_timestamp(secs, nanos)
+}
+
+fn nanos_of(value: &DateTime<Utc>) -> i128 {
+    i128::from(value.timestamp()) * NANOS + i128::from(value.timestamp_subsec_nanos())
+}
+
+/// `datetime` with `format = "epoch"`: seconds since 1970 with a fraction, as `N`
+/// (flywheel 0.5's format), exact to the nanosecond.
+pub struct DateTimeEpoch;
+
+impl Codec for DateTimeEpoch {
+    type Value = DateTime<Utc>;
+
+    fn encode(value: &DateTime<Utc>) -> Result<Option<AttributeValue>, EncodeIssue> {
+        let total = nanos_of(value);
+        let sign = if total < 0 { "-" } else { "" };
+        let abs = total.unsigned_abs();
+        let (secs, frac) = (abs / NANOS as u128, abs % NANOS as u128);
+        let text = if frac == 0 {
+            format!("{sign}{secs}")
+        } else {
+            let digits = format!("{frac:09}");
+            format!("{sign}{secs}.{}", digits.trim_end_matches('0'))
+        };
+        Ok(Some(AttributeValue::N(text)))
+    }
+
+    fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
+        const EXPECTED: &str = "a number of seconds since 1970 (N)";
+        match &value {
+            AttributeValue::N(n) => parse_scaled_nanos(n, NANOS)
+                .and_then(datetime_from_nanos)
+                .ok_or_else(|| DecodeIssue::wrong(EXPECTED, &value)),
+            _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
+        }
+    }
+}
+
+/// `datetime` with `format = "epoch_millis"`: whole milliseconds since 1970 as `N`
+/// (finer digits are dropped on write).
+pub struct DateTimeEpochMillis;
+
+impl Codec for DateTimeEpochMillis {
+    type Value = DateTime<Utc>;
+
+    fn encode(value: &DateTime<Utc>) -> Result<Option<AttributeValue>, EncodeIssue> {
+        Ok(Some(AttributeValue::N(value.timestamp_millis().to_string())))
+    }
+
+    fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
+        const EXPECTED: &str = "a number of milliseconds since 1970 (N)";
+        match &value {
+            AttributeValue::N(n) => parse_scaled_nanos(n, 1_000_000)
+                .and_then(datetime_from_nanos)
+                .ok_or_else(|| DecodeIssue::wrong(EXPECTED, &value)),
+            _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
+        }
+    }
+}
+
+/// `date` with `format = "iso"` (the default): `YYYY-MM-DD` as `S`.
+pub struct DateIso;
+
+impl Codec for DateIso {
+    type Value = NaiveDate;
+
+    fn encode(value: &NaiveDate) -> Result<Option<AttributeValue>, EncodeIssue> {
+        if !(0..=9999).contains(&value.year()) {
+            return Err(EncodeIssue::new(format!(
+                "{value} has a year outside 0000-9999, which YYYY-MM-DD cannot hold; \
+                 use format = \"epoch\" for such dates"
+            )));
+        }
+        Ok(Some(AttributeValue::S(value.format("%Y-%m-%d").to_string())))
+    }
+
+    fn decode(value: AttributeValue) -> Result<NaiveDate, DecodeIssue> {
+        const EXPECTED: &str = "a date as YYYY-MM-DD (S)";
+        match &value {
+            AttributeValue::S(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| DecodeIssue::wrong(EXPECTED, &value)),
+            _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
+        }
+    }
+}
+
+/// `date` with `format = "epoch"`: the seconds since 1970 of the date's UTC midnight, as `N`
+/// (flywheel 0.5's format).
+pub struct DateEpoch;
+
+impl Codec for DateEpoch {
+    type Value = NaiveDate;
+
+    fn encode(value: &NaiveDate) -> Result<Option<AttributeValue>, EncodeIssue> {
+        let midnight = value.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
+        Ok(Some(AttributeValue::N(midnight.timestamp().to_string())))
+    }
+
+    fn decode(value: AttributeValue) -> Result<NaiveDate, DecodeIssue> {
+        const EXPECTED: &str = "a number of seconds since 1970 (N)";
+        match &value {
+            AttributeValue::N(n) => parse_scaled_nanos(n, NANOS)
+                .and_then(datetime_from_nanos)
+                .map(|t| t.date_naive())
+                .ok_or_else(|| DecodeIssue::wrong(EXPECTED, &value)),
+            _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON documents, enums, nested types
+// ---------------------------------------------------------------------------------------------
+
+/// `json`: a [`serde_json::Value`] stored as a native document (`M`, `L`, `S`, `N`, `BOOL`,
+/// `NULL`), not as a JSON string, so its parts can be filtered and updated.
+pub struct Json;
+
+impl Json {
+    fn to_attr(value: &serde_json::Value) -> Result<AttributeValue, EncodeIssue> {
+        use serde_json::Value;
+        Ok(match value {
+            Value::Null => AttributeValue::Null(true),
+            Value::Bool(b) => AttributeValue::Bool(*b),
+            Value::Number(n) => AttributeValue::N(n.to_string()),
+            Value::String(s) => AttributeValue::S(s.clone()),
+            Value::Array(items) => AttributeValue::L(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| Json::to_attr(v).map_err(|e| e.at_index(i)))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Value::Object(map) => AttributeValue::M(
+                map.iter()
+                    .map(|(k, v)| Ok((k.clone(), Json::to_attr(v).map_err(|e| e.at(k))?)))
+                    .collect::<Result<_, EncodeIssue>>()?,
+            ),
+        })
+    }
+
+    fn number(n: &str) -> Option<serde_json::Value> {
+        if let Ok(i) = n.parse::<i64>() {
+            return Some(i.into());
+        }
+        if let Ok(u) = n.parse::<u64>() {
+            return Some(u.into());
+        }
+        n.parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(serde_json::Value::Number)
+    }
+}
+
+impl Codec for Json {
+    type Value = serde_json::Value;
+
+    fn encode(value: &serde_json::Value) -> Result<Option<AttributeValue>, EncodeIssue> {
+        Json::to_attr(value).map(Some)
+    }
+
+    fn decode(value: AttributeValue) -> Result<serde_json::Value, DecodeIssue> {
+        use serde_json::Value;
+        Ok(match value {
+            AttributeValue::Null(_) => Value::Null,
+            AttributeValue::Bool(b) => Value::Bool(b),
+            AttributeValue::S(s) => Value::String(s),
+            AttributeValue::N(ref n) => Json::number(n)
+                .ok_or_else(|| DecodeIssue::wrong("a number that fits JSON", &value))?,
+            AttributeValue::L(items) => Value::Array(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| Json::decode(v).map_err(|e| e.at_index(i)))
+                    .collect::<Result<_, _>>()?,
+            ),
+            AttributeValue::M(map) => Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| match Json::decode(v) {
+                        Ok(v) => Ok((k, v)),
+                        Err(e) => Err(e.at(&k)),
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            AttributeValue::Ss(items) => Value::Array(items.into_iter().map(Value::String).collect()),
+            AttributeValue::Ns(ref items) => Value::Array(
+                items
+                    .iter()
+                    .map(|n| Json::number(n))
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| DecodeIssue::wrong("numbers that fit JSON", &value))?,
+            ),
+            other => {
+                return Err(DecodeIssue::wrong(
+                    "a JSON document (M, L, S, N, BOOL or NULL)",
+                    &other,
+                ));
+            }
+        })
+    }
+}
+
+/// An enum from `[enums.Name]`, stored as its value string (`S`).
+pub struct Enum<E>(PhantomData<E>);
+
+impl<E: StringEnum> Codec for Enum<E> {
+    type Value = E;
+
+    #[inline]
+    fn encode(value: &E) -> Result<Option<AttributeValue>, EncodeIssue> {
+        Ok(Some(AttributeValue::S(value.as_str().to_owned())))
+    }
+
+    fn decode(value: AttributeValue) -> Result<E, DecodeIssue> {
+        match &value {
+            AttributeValue::S(s) => E::from_value(s).ok_or_else(|| {
+                DecodeIssue::wrong(format!("one of {} (S)", E::VALUES.join(", ")), &value)
+            }),
+            _ => Err(DecodeIssue::wrong(
+                format!("one of {} (S)", E::VALUES.join(", ")),
+                &value,
+            )),
+        }
+    }
+}
+
+/// A nested type from `[types.Name]`, stored as a map (`M`).
+pub struct Doc<T>(PhantomData<T>);
+
+impl<T: Document> Codec for Doc<T> {
+    type Value = T;
+
+    #[inline]
+    fn encode(value: &T) -> Result<Option<AttributeValue>, EncodeIssue> {
+        value.to_map().map(|m| Some(AttributeValue::M(m)))
+    }
+
+    #[inline]
+    fn decode(value: AttributeValue) -> Result<T, DecodeIssue> {
+        match value {
+            AttributeValue::M(map) => T::from_map(map),
+            other => Err(DecodeIssue::wrong(
+                format!("a map (M) holding a {}", T::NAME),
+                &other,
+            )),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collections
+// ---------------------------------------------------------------------------------------------
+
+/// `list<T>`: `Vec<T>` as `L`.
+pub struct List<C>(PhantomData<C>);
+
+impl<C: Codec> Codec for List<C> {
+    type Value = Vec<C::Value>;
+
+    fn encode(value: &Vec<C::Value>) -> Result<Option<AttributeValue>, EncodeIssue> {
+        let mut out = Vec::with_capacity(value.len());
+        for (i, v) in value.iter().enumerate() {
+            let av = C::encode(v).map_err(|e| e.at_index(i))?;
+            out.push(av.unwrap_or(AttributeValue::Null(true)));
+        }
+        Ok(Some(AttributeValue::L(out)))
+    }
+
+    fn decode(value: AttributeValue) -> Result<Vec<C::Value>, DecodeIssue> {
+        match value {
+            AttributeValue::L(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| C::decode(v).map_err(|e| e.at_index(i)))
+                .collect(),
+            other => Err(DecodeIssue::wrong("a list (L)", &other)),
+        }
+    }
+}
+
+/// `map<T>`: `BTreeMap<String, T>` as `M`.
+pub struct Map<C>(PhantomData<C>);
+
+impl<C: Codec> Codec for Map<C> {
+    type Value = BTreeMap<String, C::Value>;
+
+    fn encode(value: &BTreeMap<String, C::Value>) -> Result<Option<AttributeValue>, EncodeIssue> {
+        let mut out = Item::with_capacity(value.len());
+        for (k, v) in value {
+            let av = C::encode(v).map_err(|e| e.at(k))?;
+            out.insert(k.clone(), av.unwrap_or(AttributeValue::Null(true)));
+        }
+        Ok(Some(AttributeValue::M(out)))
+    }
+
+    fn decode(value: AttributeValue) -> Result<BTreeMap<String, C::Value>, DecodeIssue> {
+        match value {
+            AttributeValue::M(map) => map
+                .into_iter()
+                .map(|(k, v)| match C::decode(v) {
+                    Ok(v) => Ok((k, v)),
+                    Err(e) => Err(e.at(&k)),
+                })
+                .collect(),
+            other => Err(DecodeIssue::wrong("a map (M)", &other)),
+        }
+    }
+}
+
+/// `set<T>`: `BTreeSet<T>` as `SS`, `NS` or `BS` by the element's stored type. The empty set
+/// is stored as absent (DynamoDB has no empty set) and read back as empty.
+pub struct Set<C>(PhantomData<C>);
+
+impl<C: Codec> Codec for Set<C>
+where
+    C::Value: Ord,
+{
+    type Value = BTreeSet<C::Value>;
+
+    fn encode(value: &BTreeSet<C::Value>) -> Result<Option<AttributeValue>, EncodeIssue> {
+        if value.is_empty() {
+            return Ok(None);
+        }
+        let mut strings = Vec::new();
+        let mut numbers = Vec::new();
+        let mut binaries = Vec::new();
+        for v in value {
+            match C::encode(v)? {
+                Some(AttributeValue::S(s)) => strings.push(s),
+                Some(AttributeValue::N(n)) => numbers.push(n),
+                Some(AttributeValue::B(b)) => binaries.push(b),
+                _ => {
+                    return Err(EncodeIssue::new(
+                        "set elements must be stored as strings, numbers or binary data",
+                    ));
+                }
+            }
+        }
+        Ok(Some(match (strings.is_empty(), numbers.is_empty(), binaries.is_empty()) {
+            (false, true, true) => AttributeValue::Ss(strings),
+            (true, false, true) => AttributeValue::Ns(numbers),
+            (true, true, false) => AttributeValue::Bs(binaries),
+            _ => return Err(EncodeIssue::new("set elements must all have one stored type")),
+        }))
+    }
+
+    fn decode(value: AttributeValue) -> Result<BTreeSet<C::Value>, DecodeIssue> {
+        fn each<C: Codec, T>(
+            items: Vec<T>,
+            wrap: impl Fn(T) -> AttributeValue,
+        ) -> Result<BTreeSet<C::Value>, DecodeIssue>
+        where
+            C::Value: Ord,
+        {
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| C::decode(wrap(v)).map_err(|e| e.at_index(i)))
+                .collect()
+        }
+        match value {
+            AttributeValue::Ss(items) => each::<C, _>(items, AttributeValue::S),
+            AttributeValue::Ns(items) => each::<C, _>(items, AttributeValue::N),
+            AttributeValue::Bs(items) => each::<C, _>(items, AttributeValue::B),
+            // An empty set nested in a list or map is written as NULL.
+            AttributeValue::Null(_) => Ok(BTreeSet::new()),
+            other => Err(DecodeIssue::wrong("a set (SS, NS or BS)", &other)),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Literals used by generated defaults
+// ---------------------------------------------------------------------------------------------
+
+/// A decimal default from the schema; the generator validated the text.
+pub fn decimal_literal(text: &str) -> Decimal {
+    text.parse()
+        .unwrap_or_else(|_| panic!("flywheel-codegen validated the decimal literal {text:?}"))
+}
+
+/// A datetime default from the schema; the generator validated the value.
+pub fn datetime_literal(secs: i64, nanos: u32) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, nanos)
+        .unwrap_or_else(|| panic!("flywheel-codegen validated the timestamp {secs}.{nanos:09}"))
+}
+
+/// A date default from the schema; the generator validated the value.
+pub fn date_literal(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day)
+        .unwrap_or_else(|| panic!("flywheel-codegen validated the date {year}-{month}-{day}"))
+}
+
+/// A UUID default from the schema.
+pub const fn uuid_literal(value: u128) -> uuid::Uuid {
+    uuid::Uuid::from_u128(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_round_trips_to_the_nanosecond() {
+        for (secs, nanos) in [(0, 0), (1, 500_000_000), (-2, 500_000_000), (1_700_000_000, 123_456_789)] {
+            let t = DateTime::from_timestamp(secs, nanos).unwrap();
+            let av = DateTimeEpoch::encode(&t).unwrap().unwrap();
+            assert_eq!(DateTimeEpoch::decode(av).unwrap(), t);
+        }
+        let av = DateTimeEpoch::encode(&DateTime::from_timestamp(-2, 500_000_000).unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!(av, AttributeValue::N("-1.5".into()));
+    }
+
+    #[test]
+    fn epoch_reads_other_spellings() {
+        let t = DateTimeEpoch::decode(AttributeValue::N("1.7E+9".into())).unwrap();
+        assert_eq!(t.timestamp(), 1_700_000_000);
+        let t = DateTimeEpoch::decode(AttributeValue::N("1400000000.123456".into())).unwrap();
+        assert_eq!(t.timestamp_subsec_micros(), 123_456);
+    }
+
+    #[test]
+    fn integers_never_wrap() {
+        assert!(I32::decode(AttributeValue::N("3000000000".into())).is_err());
+        assert!(U64::decode(AttributeValue::N("-1".into())).is_err());
+        assert!(I64::decode(AttributeValue::N("1.5".into())).is_err());
+        assert_eq!(I64::decode(AttributeValue::N("1E+3".into())).unwrap(), 1000);
+        assert_eq!(U64::decode(AttributeValue::N(u64::MAX.to_string())).unwrap(), u64::MAX);
+    }
+
+    #[test]
+    fn decimals_are_never_rounded() {
+        let d: Decimal = "1.2345678901234567890123456789012345678".parse().unwrap();
+        let av = Dec::encode(&d).unwrap().unwrap();
+        assert_eq!(Dec::decode(av).unwrap(), d);
+        let too_long: Decimal = "1.23456789012345678901234567890123456789".parse().unwrap();
+        assert!(Dec::encode(&too_long).is_err());
+        let trailing_zeros: Decimal = "100000000000000000000000000000000000000000".parse().unwrap();
+        assert!(Dec::encode(&trailing_zeros).is_ok());
+    }
+
+    #[test]
+    fn floats_reject_what_dynamodb_cannot_hold() {
+        assert!(F64::encode(&f64::NAN).is_err());
+        assert!(F64::encode(&f64::INFINITY).is_err());
+        assert!(F64::encode(&1e300).is_err());
+        for v in [0.1, -2.5, 1e-20, 6.02e23, f64::EPSILON] {
+            let av = F64::encode(&v).unwrap().unwrap();
+            assert_eq!(F64::decode(av).unwrap(), v);
+        }
+    }
+
+    #[test]
+    fn issue_paths_render_outwards() {
+        let issue = DecodeIssue::wrong("a string (S)", &AttributeValue::Bool(true))
+            .at("city")
+            .at_index(2)
+            .at("addresses");
+        assert_eq!(issue.path(), "addresses[2].city");
+    }
+}

@@ -1,0 +1,271 @@
+//! The one error type of the runtime, with typed variants that say what to do.
+
+use std::fmt;
+
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+
+use crate::codec::{DecodeIssue, EncodeIssue};
+use crate::schema::TableSchema;
+use crate::{AttributeValue, Item};
+
+/// Result of a flywheel operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything a flywheel operation can fail with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A create-only save found an item with the same key.
+    #[error(
+        "item {key} already exists in table {table}; save without `create_only()` to overwrite it"
+    )]
+    AlreadyExists {
+        /// The table, with the engine's namespace.
+        table: String,
+        /// The key of the item, rendered as `name = value` pairs.
+        key: String,
+    },
+    /// No item has the given key.
+    #[error("no item {key} in table {table}")]
+    NotFound {
+        /// The table, with the engine's namespace.
+        table: String,
+        /// The key that was asked for.
+        key: String,
+    },
+    /// The condition of a write did not hold, so nothing was written.
+    #[error(
+        "the condition on item {key} of table {table} did not hold, so nothing was written; \
+         read the item again and retry if the write still applies"
+    )]
+    ConditionFailed {
+        /// The table, with the engine's namespace.
+        table: String,
+        /// The key of the item.
+        key: String,
+        /// The item as stored when the condition failed, when it was asked for.
+        item: Option<Item>,
+    },
+    /// An item in the table does not match the schema.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// A value cannot be stored in DynamoDB.
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+    /// A request was rejected before it was sent.
+    #[error("invalid request: {0}")]
+    Validation(String),
+    /// DynamoDB (or the network on the way) returned an error.
+    #[error("{operation} failed: {code}: {message}{}", request_id.as_deref().map(|id| format!(" (request id {id})")).unwrap_or_default())]
+    Sdk {
+        /// The DynamoDB operation, such as `PutItem`.
+        operation: &'static str,
+        /// The error code, such as `ResourceNotFoundException`, or the kind of failure.
+        code: String,
+        /// The message that came with it.
+        message: String,
+        /// The request id, to quote to AWS support.
+        request_id: Option<String>,
+        /// The SDK error itself.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A table did not reach the expected state in time.
+    #[error("table {table} did not become {state} within {waited_secs} seconds")]
+    Timeout {
+        /// The table, with the engine's namespace.
+        table: String,
+        /// The state waited for.
+        state: &'static str,
+        /// How long flywheel waited.
+        waited_secs: u64,
+    },
+    /// The local emulator could not start.
+    #[error("the local DynamoDB emulator could not start: {0}")]
+    Local(String),
+}
+
+impl Error {
+    /// The DynamoDB error code when this error came from DynamoDB.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Sdk { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn sdk<E, R>(operation: &'static str, err: SdkError<E, R>) -> Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: fmt::Debug + Send + Sync + 'static,
+    {
+        let (code, message, request_id) = match &err {
+            SdkError::ServiceError(service) => {
+                let inner = service.err();
+                (
+                    inner.code().unwrap_or("Unknown").to_owned(),
+                    inner.message().unwrap_or_default().to_owned(),
+                    inner.meta().extra("aws_request_id").map(str::to_owned),
+                )
+            }
+            SdkError::TimeoutError(_) => ("Timeout".into(), "the request timed out".into(), None),
+            SdkError::DispatchFailure(failure) => {
+                let kind = if failure.is_io() {
+                    "the connection failed"
+                } else if failure.is_timeout() {
+                    "the connection timed out"
+                } else {
+                    "the request could not be sent"
+                };
+                ("DispatchFailure".into(), format!("{kind}: {err:?}"), None)
+            }
+            SdkError::ConstructionFailure(_) => (
+                "ConstructionFailure".into(),
+                format!("the request could not be built: {err:?}"),
+                None,
+            ),
+            SdkError::ResponseError(_) => (
+                "ResponseError".into(),
+                "the response could not be read".into(),
+                None,
+            ),
+            _ => ("Unknown".into(), err.to_string(), None),
+        };
+        Error::Sdk {
+            operation,
+            code,
+            message,
+            request_id,
+            source: Box::new(err),
+        }
+    }
+}
+
+/// An item read from DynamoDB does not match the model's schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodeError {
+    /// The table the item was read from, with the engine's namespace.
+    pub table: String,
+    /// The key of the item, rendered as `name = value` pairs.
+    pub key: String,
+    /// The attribute path that failed, such as `address.city` or `scores[2]`.
+    pub attribute: String,
+    /// What the schema expects there.
+    pub expected: String,
+    /// What the item holds there.
+    pub found: String,
+}
+
+impl DecodeError {
+    /// Builds the error for `issue` in `item`, naming the item by the key attributes of `schema`.
+    pub fn new(schema: &TableSchema, item: &Item, issue: DecodeIssue) -> DecodeError {
+        DecodeError {
+            table: schema.name.to_owned(),
+            key: render_key(schema, item),
+            attribute: issue.path(),
+            expected: issue.expected.into_owned(),
+            found: issue.found,
+        }
+    }
+
+    /// Replaces the table name (the engine adds its namespace).
+    pub fn in_table(mut self, table: &str) -> DecodeError {
+        table.clone_into(&mut self.table);
+        self
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "item {} of table {} does not match the schema: attribute `{}` should be {}, but is {}; \
+             fix the stored item or the schema",
+            self.key, self.table, self.attribute, self.expected, self.found
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// A value of a model cannot be stored in DynamoDB.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodeError {
+    /// The table the item was meant for.
+    pub table: String,
+    /// The attribute path holding the value.
+    pub attribute: String,
+    /// Why the value cannot be stored.
+    pub reason: String,
+}
+
+impl EncodeError {
+    /// Builds the error for `issue` in a model of `schema`.
+    pub fn new(schema: &TableSchema, issue: EncodeIssue) -> EncodeError {
+        EncodeError {
+            table: schema.name.to_owned(),
+            attribute: issue.path(),
+            reason: issue.reason,
+        }
+    }
+
+    /// Replaces the table name (the engine adds its namespace).
+    pub fn in_table(mut self, table: &str) -> EncodeError {
+        table.clone_into(&mut self.table);
+        self
+    }
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot store attribute `{}` in table {}: {}",
+            self.attribute, self.table, self.reason
+        )
+    }
+}
+
+impl std::error::Error for EncodeError {}
+
+/// Renders the key attributes of `item` as `name = value` pairs, for messages.
+pub fn render_key(schema: &TableSchema, item: &Item) -> String {
+    let mut out = String::from("{");
+    for (i, attr) in schema.key_attributes().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(attr);
+        out.push_str(" = ");
+        match item.get(attr) {
+            Some(value) => out.push_str(&render_value(value)),
+            None => out.push_str("<absent>"),
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// Renders one attribute value briefly: its DynamoDB type and a short form of its content.
+pub fn render_value(value: &AttributeValue) -> String {
+    fn short(s: &str) -> String {
+        let mut text: String = s.chars().take(60).collect();
+        if text.len() < s.len() {
+            text.push('…');
+        }
+        format!("{text:?}")
+    }
+    match value {
+        AttributeValue::S(s) => format!("S {}", short(s)),
+        AttributeValue::N(n) => format!("N {n}"),
+        AttributeValue::B(b) => format!("B ({} bytes)", b.as_ref().len()),
+        AttributeValue::Bool(b) => format!("BOOL {b}"),
+        AttributeValue::Null(_) => "NULL".to_owned(),
+        AttributeValue::L(l) => format!("L ({} elements)", l.len()),
+        AttributeValue::M(m) => format!("M ({} entries)", m.len()),
+        AttributeValue::Ss(s) => format!("SS ({} strings)", s.len()),
+        AttributeValue::Ns(s) => format!("NS ({} numbers)", s.len()),
+        AttributeValue::Bs(s) => format!("BS ({} binaries)", s.len()),
+        _ => "an unknown attribute type".to_owned(),
+    }
+}

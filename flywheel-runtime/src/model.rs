@@ -1,0 +1,58 @@
+//! The traits generated code implements.
+
+use crate::codec::{DecodeIssue, EncodeIssue};
+use crate::schema::TableSchema;
+use crate::{DecodeError, EncodeError, Item};
+
+/// A model: one DynamoDB table mapped to one Rust struct.
+///
+/// Implemented by generated code; the [`Engine`](crate::Engine) operations are generic over it.
+pub trait Model: Sized + Send + Sync + 'static {
+    /// The key type: the table's hash key and range key.
+    type Key: ModelKey<Model = Self>;
+
+    /// Everything flywheel knows about the table.
+    const SCHEMA: TableSchema;
+
+    /// The key of this item.
+    fn key(&self) -> Self::Key;
+
+    /// Converts the item to its DynamoDB attributes.
+    fn to_item(&self) -> Result<Item, EncodeError>;
+
+    /// Reads an item from its DynamoDB attributes; undeclared attributes are ignored.
+    fn from_item(item: Item) -> Result<Self, DecodeError>;
+}
+
+/// The primary key of a model.
+pub trait ModelKey: Clone + std::fmt::Debug + Send + Sync + 'static {
+    /// The model this is the key of.
+    type Model: Model<Key = Self>;
+
+    /// Converts the key to the DynamoDB key attributes.
+    fn to_item(&self) -> Result<Item, EncodeError>;
+}
+
+/// A nested document type from `[types.Name]`, stored as a map.
+pub trait Document: Sized {
+    /// The type name, for messages.
+    const NAME: &'static str;
+
+    /// Converts the value to a map of attributes.
+    fn to_map(&self) -> Result<Item, EncodeIssue>;
+
+    /// Reads the value from a map of attributes.
+    fn from_map(map: Item) -> Result<Self, DecodeIssue>;
+}
+
+/// An enum from `[enums.Name]`, stored as one of its value strings.
+pub trait StringEnum: Sized + Copy + 'static {
+    /// Every stored value, in schema order.
+    const VALUES: &'static [&'static str];
+
+    /// The stored value of this variant.
+    fn as_str(&self) -> &'static str;
+
+    /// The variant stored as `value`, if there is one.
+    fn from_value(value: &str) -> Option<Self>;
+}

@@ -1,0 +1,145 @@
+//! Table metadata that generated models carry: keys, indexes, projections, billing, TTL, version.
+//!
+//! Everything here is `'static` and built in `const` context by generated code, so reading it
+//! costs nothing at run time.
+
+/// The scalar type a key attribute is stored as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScalarType {
+    /// A string (`S`).
+    S,
+    /// A number (`N`).
+    N,
+    /// Binary data (`B`).
+    B,
+}
+
+impl ScalarType {
+    /// The DynamoDB spelling: `S`, `N` or `B`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ScalarType::S => "S",
+            ScalarType::N => "N",
+            ScalarType::B => "B",
+        }
+    }
+}
+
+/// A key attribute: its stored name and scalar type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyAttribute {
+    /// The attribute name as stored in DynamoDB.
+    pub name: &'static str,
+    /// The scalar type it is stored as.
+    pub scalar: ScalarType,
+}
+
+/// Read and write capacity units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throughput {
+    /// Read capacity units.
+    pub read: i64,
+    /// Write capacity units.
+    pub write: i64,
+}
+
+/// How a table is billed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Billing {
+    /// Pay per request (on-demand).
+    OnDemand,
+    /// Provisioned capacity.
+    Provisioned(Throughput),
+}
+
+/// Whether an index is local (shares the table's hash key) or global.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexKind {
+    /// A local secondary index.
+    Local,
+    /// A global secondary index.
+    Global,
+}
+
+/// Which attributes an index holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Projection {
+    /// Every attribute.
+    All,
+    /// Only the table and index keys.
+    KeysOnly,
+    /// The keys and the listed attributes.
+    Include(&'static [&'static str]),
+}
+
+/// A secondary index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexSchema {
+    /// The index name.
+    pub name: &'static str,
+    /// Local or global.
+    pub kind: IndexKind,
+    /// The index hash key.
+    pub hash_key: KeyAttribute,
+    /// The index range key, if any.
+    pub range_key: Option<KeyAttribute>,
+    /// The attributes the index holds.
+    pub projection: Projection,
+    /// The capacity of a global index under provisioned billing; `None` uses the table's.
+    pub throughput: Option<Throughput>,
+}
+
+/// Everything flywheel knows about one table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableSchema {
+    /// The table name, without the engine's namespace.
+    pub name: &'static str,
+    /// The Rust model type that maps it.
+    pub model: &'static str,
+    /// The table hash key.
+    pub hash_key: KeyAttribute,
+    /// The table range key, if any.
+    pub range_key: Option<KeyAttribute>,
+    /// Secondary indexes, local and global.
+    pub indexes: &'static [IndexSchema],
+    /// How the table is billed.
+    pub billing: Billing,
+    /// The attribute holding the expiry time, if time to live is used.
+    pub ttl: Option<&'static str>,
+    /// The attribute holding the item version, if optimistic locking is used.
+    pub version: Option<&'static str>,
+    /// Every attribute the model stores, in schema order.
+    pub attributes: &'static [&'static str],
+}
+
+impl TableSchema {
+    /// The table's key attribute names: hash key, then range key.
+    pub fn key_attributes(&self) -> impl Iterator<Item = &'static str> + use<> {
+        std::iter::once(self.hash_key.name).chain(self.range_key.map(|k| k.name))
+    }
+
+    /// Every attribute used as a key of the table or an index, each once, in a stable order.
+    pub fn key_definitions(&self) -> Vec<KeyAttribute> {
+        let mut out: Vec<KeyAttribute> = Vec::new();
+        let all = std::iter::once(self.hash_key)
+            .chain(self.range_key)
+            .chain(
+                self.indexes
+                    .iter()
+                    .flat_map(|i| std::iter::once(i.hash_key).chain(i.range_key)),
+            );
+        for key in all {
+            if !out.iter().any(|k| k.name == key.name) {
+                out.push(key);
+            }
+        }
+        out
+    }
+
+    /// The index with this name.
+    pub fn index(&self, name: &str) -> Option<&'static IndexSchema> {
+        // `indexes` is 'static, so the reference outlives `self`.
+        let indexes: &'static [IndexSchema] = self.indexes;
+        indexes.iter().find(|i| i.name == name)
+    }
+}
