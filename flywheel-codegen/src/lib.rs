@@ -1,0 +1,217 @@
+//! flywheel-codegen: typed Amazon DynamoDB models for Rust, generated from TOML schemas.
+//!
+//! The pipeline is load -> parse (spans kept) -> validate (all errors) -> IR -> render ->
+//! format -> output. [`Builder`] holds only configuration: [`Builder::render`] is pure (files
+//! in memory), [`Builder::generate`] writes, [`Builder::check`] compares. The CLI
+//! ([`cli::run`]) and the build-script helper (`flywheel-build`) are thin front ends over it.
+//!
+//! ```no_run
+//! flywheel_codegen::Builder::new()
+//!     .schema_dir("schemas")
+//!     .out_dir("src/models")
+//!     .generate()?;
+//! # Ok::<(), flywheel_codegen::Error>(())
+//! ```
+
+pub mod cli;
+pub mod diagnostic;
+mod format;
+pub mod ir;
+mod load;
+pub mod naming;
+mod output;
+mod render;
+pub mod schema;
+pub mod validate;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use diagnostic::Diagnostic;
+pub use format::HEADER_PREFIX;
+pub use output::{GeneratedFile, WriteReport};
+
+/// Configuration of one generation: where the schemas are and where the code goes.
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    inputs: Vec<PathBuf>,
+    out_dir: Option<PathBuf>,
+    include_mode: bool,
+}
+
+impl Builder {
+    /// A builder with no inputs.
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// Adds a directory of schemas (every `*.toml` under it) or a single schema file.
+    pub fn schema_dir(mut self, path: impl Into<PathBuf>) -> Builder {
+        self.inputs.push(path.into());
+        self
+    }
+
+    /// Where `generate` and `check` look; required by both.
+    pub fn out_dir(mut self, path: impl Into<PathBuf>) -> Builder {
+        self.out_dir = Some(path.into());
+        self
+    }
+
+    /// Writes `mod.rs` with inline modules that `include!` each file, for build scripts whose
+    /// output is pulled in with `flywheel_runtime::include_models!()`. Per-table files are the
+    /// same in both modes.
+    pub fn include_mode(mut self, yes: bool) -> Builder {
+        self.include_mode = yes;
+        self
+    }
+
+    /// The configured inputs.
+    pub fn inputs(&self) -> &[PathBuf] {
+        &self.inputs
+    }
+
+    /// The configured output directory.
+    pub fn configured_out_dir(&self) -> Option<&Path> {
+        self.out_dir.as_deref()
+    }
+
+    /// Every schema file and directory the inputs hold, for `cargo:rerun-if-changed`.
+    pub fn watched_paths(&self) -> Result<Vec<PathBuf>, Error> {
+        Ok(load::load(&self.inputs)?.watched)
+    }
+
+    /// Validates the schemas and returns the generated files, writing nothing.
+    pub fn render(&self) -> Result<Vec<GeneratedFile>, Error> {
+        if self.inputs.is_empty() {
+            return Err(Error::Usage("no schema directory or file was given".into()));
+        }
+        let loaded = load::load(&self.inputs)?;
+        if loaded.inputs.is_empty() {
+            return Err(Error::NoSchemas(self.inputs.clone()));
+        }
+        let ir = validate::validate(&loaded.inputs).map_err(Error::Schema)?;
+        let mut files = Vec::new();
+        for table in &ir.tables {
+            let text = render::table(table).map_err(|e| Error::Internal(format!("template failed: {e}")))?;
+            files.push(GeneratedFile {
+                name: table.file_name.clone(),
+                contents: format::format(&text, Some(&table.source))?,
+            });
+        }
+        let text = render::module_tree(&ir, self.include_mode)
+            .map_err(|e| Error::Internal(format!("template failed: {e}")))?;
+        files.push(GeneratedFile {
+            name: "mod.rs".into(),
+            contents: format::format(&text, None)?,
+        });
+        Ok(files)
+    }
+
+    /// Renders and writes the files whose bytes changed; removes stale generated files.
+    pub fn generate(&self) -> Result<WriteReport, Error> {
+        let dir = self.require_out_dir()?;
+        let files = self.render()?;
+        output::write(dir, &files)
+    }
+
+    /// Renders and compares with the output directory; [`Error::Drift`] when they differ.
+    pub fn check(&self) -> Result<usize, Error> {
+        let dir = self.require_out_dir()?;
+        let files = self.render()?;
+        let diff = output::diff(dir, &files)?;
+        if diff.is_empty() {
+            Ok(files.len())
+        } else {
+            let inputs: Vec<String> = self.inputs.iter().map(|p| load::slash_path(p)).collect();
+            Err(Error::Drift {
+                diff,
+                fix: format!("flywheel-codegen {} -o {}", inputs.join(" "), load::slash_path(dir)),
+            })
+        }
+    }
+
+    fn require_out_dir(&self) -> Result<&Path, Error> {
+        self.out_dir
+            .as_deref()
+            .ok_or_else(|| Error::Usage("no output directory was given".into()))
+    }
+}
+
+/// Why generation failed.
+pub enum Error {
+    /// The schemas have errors; every one of them is here.
+    Schema(Vec<Diagnostic>),
+    /// The inputs hold no schema file.
+    NoSchemas(Vec<PathBuf>),
+    /// The checked-in code differs from what the schemas generate.
+    Drift {
+        /// Unified diffs of every difference.
+        diff: String,
+        /// The command that brings the code up to date.
+        fix: String,
+    },
+    /// A file could not be read or written.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The generator was called wrongly.
+    Usage(String),
+    /// A bug in the generator.
+    Internal(String),
+}
+
+impl Error {
+    fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Schema(diags) => {
+                for d in diags {
+                    writeln!(f, "{d}")?;
+                }
+                let mut files: Vec<&str> = diags.iter().map(|d| d.path()).collect();
+                files.sort();
+                files.dedup();
+                write!(
+                    f,
+                    "error: {} schema error{} in {} file{}",
+                    diags.len(),
+                    if diags.len() == 1 { "" } else { "s" },
+                    files.len(),
+                    if files.len() == 1 { "" } else { "s" }
+                )
+            }
+            Error::NoSchemas(inputs) => write!(
+                f,
+                "error: no `*.toml` schema files in {}",
+                inputs.iter().map(|p| load::slash_path(p)).collect::<Vec<_>>().join(", ")
+            ),
+            Error::Drift { diff, fix } => write!(
+                f,
+                "{diff}error: the generated code is out of date with its schemas\n  = help: run `{fix}` and commit the result"
+            ),
+            Error::Io { path, source } => write!(f, "error: {}: {source}", load::slash_path(path)),
+            Error::Usage(message) => write!(f, "error: {message}"),
+            Error::Internal(message) => write!(f, "internal error: {message}"),
+        }
+    }
+}
+
+// A build script's `main` returning `Err` prints `{:?}`: make that the readable form too.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,1 +1,5 @@
-fn main(){}
+//! The `flywheel-codegen` command: see `flywheel-codegen --help`.
+
+fn main() -> std::process::ExitCode {
+    flywheel_codegen::cli::run()
+}

@@ -575,6 +575,22 @@ impl Codec for DateTimeEpochMillis {
     }
 }
 
+/// A `datetime` used as the table's time to live: whole seconds since 1970 as `N`, the only
+/// form DynamoDB's TTL understands (finer digits are dropped on write).
+pub struct DateTimeEpochSeconds;
+
+impl Codec for DateTimeEpochSeconds {
+    type Value = DateTime<Utc>;
+
+    fn encode(value: &DateTime<Utc>) -> Result<Option<AttributeValue>, EncodeIssue> {
+        Ok(Some(AttributeValue::N(value.timestamp().to_string())))
+    }
+
+    fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
+        DateTimeEpoch::decode(value)
+    }
+}
+
 /// `date` with `format = "iso"` (the default): `YYYY-MM-DD` as `S`.
 pub struct DateIso;
 

@@ -56,3 +56,30 @@ pub trait StringEnum: Sized + Copy + 'static {
     /// The variant stored as `value`, if there is one.
     fn from_value(value: &str) -> Option<Self>;
 }
+
+/// A string that is not a value of an enum, from the enum's `FromStr`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownValue {
+    /// The enum's name.
+    pub enum_name: &'static str,
+    /// The string that was given.
+    pub value: String,
+}
+
+impl UnknownValue {
+    /// The error for `value` of enum `enum_name`.
+    pub fn new(enum_name: &'static str, value: &str) -> UnknownValue {
+        UnknownValue {
+            enum_name,
+            value: value.to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} is not a value of the enum {}", self.value, self.enum_name)
+    }
+}
+
+impl std::error::Error for UnknownValue {}

@@ -1,0 +1,202 @@
+//! Schema diagnostics: a message, a label on the exact span, a help line, rendered like rustc.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A schema file's text, shared by the diagnostics that point into it.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path shown to the user.
+    pub path: String,
+    /// The file's text.
+    pub text: String,
+}
+
+/// A byte range in a schema file.
+pub type Span = Range<usize>;
+
+/// One label: a span and what it means.
+#[derive(Debug, Clone)]
+struct Label {
+    span: Span,
+    text: String,
+}
+
+/// One schema error.
+#[derive(Clone)]
+pub struct Diagnostic {
+    file: Arc<SourceFile>,
+    message: String,
+    primary: Label,
+    secondary: Vec<Label>,
+    help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error in `file` at `span`.
+    pub fn error(
+        file: &Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Diagnostic {
+        let len = file.text.len();
+        let start = span.start.min(len);
+        let end = span.end.clamp(start, len);
+        Diagnostic {
+            file: file.clone(),
+            message: message.into(),
+            primary: Label {
+                span: start..end,
+                text: label.into(),
+            },
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// Adds the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a second label, such as the other half of a collision.
+    pub fn also(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
+        self.secondary.push(Label {
+            span,
+            text: label.into(),
+        });
+        self
+    }
+
+    /// The error message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The path of the file.
+    pub fn path(&self) -> &str {
+        &self.file.path
+    }
+
+    /// One-based line and column of the primary span.
+    pub fn line_col(&self) -> (usize, usize) {
+        line_col(&self.file.text, self.primary.span.start)
+    }
+
+    fn snippet(&self, f: &mut fmt::Formatter<'_>, label: &Label, mark: char, gutter: usize) -> fmt::Result {
+        let text = &self.file.text;
+        let (line, col) = line_col(text, label.span.start);
+        let line_start = text[..label.span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
+        let line_text = text[line_start..line_end].trim_end_matches('\r');
+        let visible_end = label.span.end.min(line_start + line_text.len());
+        let width = text
+            .get(label.span.start..visible_end)
+            .map_or(1, |s| s.chars().count())
+            .max(1);
+        let pad = " ".repeat(gutter);
+        writeln!(f, "{pad} |")?;
+        writeln!(f, "{line:>gutter$} | {line_text}")?;
+        let indent: String = line_text
+            .chars()
+            .take(col - 1)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let marks: String = std::iter::repeat_n(mark, width).collect();
+        writeln!(f, "{pad} | {indent}{marks} {}", label.text)
+    }
+}
+
+/// One-based line and column (in characters) of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (line, col) = self.line_col();
+        let last_line = std::iter::once(&self.primary)
+            .chain(&self.secondary)
+            .map(|l| line_col(&self.file.text, l.span.start).0)
+            .max()
+            .unwrap_or(line);
+        let gutter = last_line.to_string().len();
+        writeln!(f, "error: {}", self.message)?;
+        writeln!(f, "{} --> {}:{line}:{col}", " ".repeat(gutter), self.file.path)?;
+        self.snippet(f, &self.primary, '^', gutter)?;
+        for label in &self.secondary {
+            let (l, c) = line_col(&self.file.text, label.span.start);
+            writeln!(f, "{} ::: {}:{l}:{c}", " ".repeat(gutter), self.file.path)?;
+            self.snippet(f, label, '-', gutter)?;
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "{} = help: {help}", " ".repeat(gutter))?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1).min(3);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = prev[j] + usize::from(ca != *cb);
+            current.push(substitution.min(prev[j + 1] + 1).min(current[j] + 1));
+        }
+        prev = current;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_words_only() {
+        assert_eq!(did_you_mean("strng", ["string", "int"]), Some("string"));
+        assert_eq!(did_you_mean("datetim", ["date", "datetime"]), Some("datetime"));
+        assert_eq!(did_you_mean("frobnicate", ["string", "int"]), None);
+    }
+
+    #[test]
+    fn renders_path_line_column_label_and_help() {
+        let file = Arc::new(SourceFile {
+            path: "schemas/x.toml".into(),
+            text: "[fields]\nuserid = \"strng\"\n".into(),
+        });
+        let d = Diagnostic::error(&file, 18..25, "unknown type `strng`", "not a type")
+            .help("did you mean `string`?");
+        assert_eq!(
+            d.to_string(),
+            "error: unknown type `strng`\n --> schemas/x.toml:2:10\n  |\n2 | userid = \"strng\"\n  |          ^^^^^^^ not a type\n  = help: did you mean `string`?\n"
+        );
+    }
+}

@@ -1,0 +1,298 @@
+//! The resolved, named, typed form of the schemas that templates render.
+//!
+//! Everything a template prints is computed here (Rust types, codec paths, quoted literals),
+//! so templates hold only loops and branches.
+
+/// A resolved schema type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// `string`
+    Str,
+    /// `int` / `i64`
+    I64,
+    /// `i32`
+    I32,
+    /// `u32`
+    U32,
+    /// `u64`
+    U64,
+    /// `float`
+    F64,
+    /// `decimal`
+    Decimal,
+    /// `bool`
+    Bool,
+    /// `bytes`
+    Bytes,
+    /// `datetime` with its storage format
+    DateTime(DateTimeFormat),
+    /// `date` with its storage format
+    Date(DateFormat),
+    /// `uuid`
+    Uuid,
+    /// `json`
+    Json,
+    /// `list<T>`
+    List(Box<Ty>),
+    /// `map<T>`
+    Map(Box<Ty>),
+    /// `set<T>`
+    Set(Box<Ty>),
+    /// a `[types.Name]`
+    Nested(String),
+    /// an `[enums.Name]`
+    Enum(String),
+}
+
+/// Storage of a `datetime`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateTimeFormat {
+    /// Fixed-width RFC 3339 text.
+    Rfc3339,
+    /// Seconds with a fraction.
+    Epoch,
+    /// Whole milliseconds.
+    EpochMillis,
+    /// Whole seconds, for time-to-live attributes (DynamoDB's TTL format).
+    EpochSeconds,
+}
+
+/// Storage of a `date`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateFormat {
+    /// `YYYY-MM-DD`
+    Iso,
+    /// Seconds of UTC midnight.
+    Epoch,
+}
+
+/// The scalar a key attribute is stored as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    /// `S`
+    S,
+    /// `N`
+    N,
+    /// `B`
+    B,
+}
+
+const RT: &str = "::flywheel_runtime";
+
+impl Ty {
+    /// The Rust type, with fully qualified paths.
+    pub fn rust_type(&self) -> String {
+        match self {
+            Ty::Str => "::std::string::String".into(),
+            Ty::I64 => "i64".into(),
+            Ty::I32 => "i32".into(),
+            Ty::U32 => "u32".into(),
+            Ty::U64 => "u64".into(),
+            Ty::F64 => "f64".into(),
+            Ty::Decimal => format!("{RT}::Decimal"),
+            Ty::Bool => "bool".into(),
+            Ty::Bytes => "::std::vec::Vec<u8>".into(),
+            Ty::DateTime(_) => format!("{RT}::chrono::DateTime<{RT}::chrono::Utc>"),
+            Ty::Date(_) => format!("{RT}::chrono::NaiveDate"),
+            Ty::Uuid => format!("{RT}::uuid::Uuid"),
+            Ty::Json => format!("{RT}::serde_json::Value"),
+            Ty::List(t) => format!("::std::vec::Vec<{}>", t.rust_type()),
+            Ty::Map(t) => format!(
+                "::std::collections::BTreeMap<::std::string::String, {}>",
+                t.rust_type()
+            ),
+            Ty::Set(t) => format!("::std::collections::BTreeSet<{}>", t.rust_type()),
+            Ty::Nested(name) | Ty::Enum(name) => name.clone(),
+        }
+    }
+
+    /// The codec that stores it.
+    pub fn codec(&self) -> String {
+        let c = |name: &str| format!("{RT}::codec::{name}");
+        match self {
+            Ty::Str => c("Str"),
+            Ty::I64 => c("I64"),
+            Ty::I32 => c("I32"),
+            Ty::U32 => c("U32"),
+            Ty::U64 => c("U64"),
+            Ty::F64 => c("F64"),
+            Ty::Decimal => c("Dec"),
+            Ty::Bool => c("Bool"),
+            Ty::Bytes => c("Bytes"),
+            Ty::DateTime(DateTimeFormat::Rfc3339) => c("DateTimeRfc3339"),
+            Ty::DateTime(DateTimeFormat::Epoch) => c("DateTimeEpoch"),
+            Ty::DateTime(DateTimeFormat::EpochMillis) => c("DateTimeEpochMillis"),
+            Ty::DateTime(DateTimeFormat::EpochSeconds) => c("DateTimeEpochSeconds"),
+            Ty::Date(DateFormat::Iso) => c("DateIso"),
+            Ty::Date(DateFormat::Epoch) => c("DateEpoch"),
+            Ty::Uuid => c("Uuid"),
+            Ty::Json => c("Json"),
+            Ty::List(t) => format!("{}<{}>", c("List"), t.codec()),
+            Ty::Map(t) => format!("{}<{}>", c("Map"), t.codec()),
+            Ty::Set(t) => format!("{}<{}>", c("Set"), t.codec()),
+            Ty::Nested(name) => format!("{}<{name}>", c("Doc")),
+            Ty::Enum(name) => format!("{}<{name}>", c("Enum")),
+        }
+    }
+
+    /// The scalar it is stored as, when it is one.
+    pub fn scalar(&self) -> Option<Scalar> {
+        match self {
+            Ty::Str | Ty::Uuid | Ty::Enum(_) => Some(Scalar::S),
+            Ty::I64 | Ty::I32 | Ty::U32 | Ty::U64 | Ty::F64 | Ty::Decimal => Some(Scalar::N),
+            Ty::Bytes => Some(Scalar::B),
+            Ty::DateTime(DateTimeFormat::Rfc3339) | Ty::Date(DateFormat::Iso) => Some(Scalar::S),
+            Ty::DateTime(_) | Ty::Date(_) => Some(Scalar::N),
+            _ => None,
+        }
+    }
+
+    /// Whether the Rust type implements `Eq` and `Hash` (everything but floats and JSON).
+    pub fn is_eq(&self) -> bool {
+        match self {
+            Ty::F64 | Ty::Json | Ty::Nested(_) => false,
+            Ty::List(t) | Ty::Map(t) | Ty::Set(t) => t.is_eq(),
+            _ => true,
+        }
+    }
+
+    /// Whether it is an integer type.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, Ty::I64 | Ty::I32 | Ty::U32 | Ty::U64)
+    }
+}
+
+/// Every schema, ready to render.
+#[derive(Debug, Clone)]
+pub struct Ir {
+    /// One entry per schema file, sorted by path.
+    pub tables: Vec<TableIr>,
+}
+
+/// One schema file: a table, its model and its nested types.
+#[derive(Debug, Clone)]
+pub struct TableIr {
+    /// The schema path shown in the header, relative to its input.
+    pub source: String,
+    /// The module name (an identifier).
+    pub module: String,
+    /// The output file name, such as `game_score.rs`.
+    pub file_name: String,
+    /// The output file name as a string literal.
+    pub file_name_lit: String,
+    /// The model type name.
+    pub model: String,
+    /// The key type name.
+    pub key: String,
+    /// Doc lines of the model, as string literals.
+    pub doc: Vec<String>,
+    /// Doc lines of the module, as string literals.
+    pub module_doc: Vec<String>,
+    /// Every field, in schema order.
+    pub fields: Vec<FieldIr>,
+    /// The key fields: hash key, then range key.
+    pub key_fields: Vec<FieldIr>,
+    /// Derives of the key struct.
+    pub key_derives: String,
+    /// Doc line of the key struct.
+    pub key_doc: String,
+    /// Parameters of the key's `new`.
+    pub key_params: Vec<ParamIr>,
+    /// Parameters of `new`.
+    pub new_params: Vec<ParamIr>,
+    /// Whether `new` needs `#[allow(clippy::too_many_arguments)]`.
+    pub new_many_args: bool,
+    /// The `TableSchema` literal.
+    pub schema: String,
+    /// Nested types.
+    pub types: Vec<DocTypeIr>,
+    /// Enums.
+    pub enums: Vec<EnumIr>,
+}
+
+/// One field of a model or nested type.
+#[derive(Debug, Clone)]
+pub struct FieldIr {
+    /// The Rust field name.
+    pub rust: String,
+    /// Doc lines, as string literals.
+    pub doc: Vec<String>,
+    /// The Rust type of the struct field.
+    pub rust_type: String,
+    /// The statement that stores the field into `item`.
+    pub encode: String,
+    /// The expression that reads the field from `item`.
+    pub decode: String,
+    /// The expression `new` gives it.
+    pub init: String,
+}
+
+/// One parameter of a generated `new`.
+#[derive(Debug, Clone)]
+pub struct ParamIr {
+    /// The parameter (and field) name.
+    pub rust: String,
+    /// The parameter type.
+    pub rust_type: String,
+}
+
+/// A nested document type.
+#[derive(Debug, Clone)]
+pub struct DocTypeIr {
+    /// The type name.
+    pub name: String,
+    /// The type name as a string literal.
+    pub name_lit: String,
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// Fields, in schema order.
+    pub fields: Vec<FieldIr>,
+    /// Derives.
+    pub derives: String,
+    /// Parameters of `new`.
+    pub new_params: Vec<ParamIr>,
+    /// Whether `new` needs `#[allow(clippy::too_many_arguments)]`.
+    pub new_many_args: bool,
+    /// Whether `new` takes nothing, so `Default` is implemented too.
+    pub has_default: bool,
+}
+
+/// An enum.
+#[derive(Debug, Clone)]
+pub struct EnumIr {
+    /// The enum name.
+    pub name: String,
+    /// The enum name as a string literal.
+    pub name_lit: String,
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// Variants, in schema order.
+    pub variants: Vec<VariantIr>,
+}
+
+/// An enum variant.
+#[derive(Debug, Clone)]
+pub struct VariantIr {
+    /// The variant name.
+    pub rust: String,
+    /// The stored value as a string literal.
+    pub value_lit: String,
+    /// Doc lines.
+    pub doc: Vec<String>,
+}
+
+/// A Rust string literal holding `s` (schema text can never break out of it).
+pub fn lit(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// Doc attribute lines for `text`: one literal per line, each with a leading space.
+pub fn doc_lines(text: &str) -> Vec<String> {
+    text.trim()
+        .lines()
+        .map(|line| match line.trim_end() {
+            "" => lit(""),
+            line => lit(&format!(" {line}")),
+        })
+        .collect()
+}

@@ -1,0 +1,196 @@
+//! The schema language as written: parsed from TOML with the span of every value kept.
+
+pub mod parse;
+pub mod types;
+
+pub use parse::parse_file;
+
+use crate::diagnostic::Span;
+
+/// A value with the span of its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sp<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T> Sp<T> {
+    /// Wraps a value.
+    pub fn new(value: T, span: Span) -> Sp<T> {
+        Sp { value, span }
+    }
+}
+
+/// A TOML literal, as written in a `default`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// A string.
+    String(String),
+    /// An integer.
+    Integer(i128),
+    /// A float.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// A date, time or datetime, in TOML's text form.
+    Datetime(String),
+    /// An array.
+    Array(Vec<Sp<Literal>>),
+    /// A table.
+    Table(Vec<(Sp<String>, Sp<Literal>)>),
+}
+
+impl Literal {
+    /// The kind of literal, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Literal::String(_) => "a string",
+            Literal::Integer(_) => "an integer",
+            Literal::Float(_) => "a float",
+            Literal::Bool(_) => "a boolean",
+            Literal::Datetime(_) => "a datetime",
+            Literal::Array(_) => "an array",
+            Literal::Table(_) => "a table",
+        }
+    }
+}
+
+/// One schema file as written.
+#[derive(Debug, Clone, Default)]
+pub struct RawSchema {
+    /// The `[table]` section; `None` when it is missing.
+    pub table: Option<RawTable>,
+    /// `[fields]`, in file order.
+    pub fields: Vec<RawField>,
+    /// Span of the `[fields]` header, when present.
+    pub fields_span: Option<Span>,
+    /// `[indexes.NAME]`, in file order.
+    pub indexes: Vec<RawIndex>,
+    /// `[types.NAME]`, in file order.
+    pub types: Vec<RawType>,
+    /// `[enums.NAME]`, in file order.
+    pub enums: Vec<RawEnum>,
+}
+
+/// `[table]`.
+#[derive(Debug, Clone, Default)]
+pub struct RawTable {
+    /// Span of the `table` header.
+    pub span: Span,
+    /// `name`
+    pub name: Option<Sp<String>>,
+    /// `model`
+    pub model: Option<Sp<String>>,
+    /// `doc`
+    pub doc: Option<Sp<String>>,
+    /// `hash_key`
+    pub hash_key: Option<Sp<String>>,
+    /// `range_key`
+    pub range_key: Option<Sp<String>>,
+    /// `billing`
+    pub billing: Option<Sp<RawBilling>>,
+    /// `ttl`
+    pub ttl: Option<Sp<String>>,
+    /// `version`
+    pub version: Option<Sp<String>>,
+}
+
+/// `billing = "on_demand"` or `{ read = 5, write = 5 }`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawBilling {
+    /// Pay per request.
+    OnDemand,
+    /// Provisioned capacity.
+    Provisioned(RawThroughput),
+}
+
+/// `{ read = 5, write = 5 }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawThroughput {
+    /// Read capacity units.
+    pub read: Sp<i128>,
+    /// Write capacity units.
+    pub write: Sp<i128>,
+}
+
+/// One field, in `[fields]` or in a `[types.NAME]`.
+#[derive(Debug, Clone)]
+pub struct RawField {
+    /// The attribute name (the TOML key).
+    pub name: Sp<String>,
+    /// `type` (or the shorthand string).
+    pub ty: Option<Sp<String>>,
+    /// `doc`
+    pub doc: Option<Sp<String>>,
+    /// `rust_name`
+    pub rust_name: Option<Sp<String>>,
+    /// `required`
+    pub required: Option<Sp<bool>>,
+    /// `default`
+    pub default: Option<Sp<Literal>>,
+    /// `format`
+    pub format: Option<Sp<String>>,
+}
+
+/// `[indexes.NAME]`.
+#[derive(Debug, Clone)]
+pub struct RawIndex {
+    /// The index name (the TOML key).
+    pub name: Sp<String>,
+    /// `kind`
+    pub kind: Option<Sp<String>>,
+    /// `hash_key`
+    pub hash_key: Option<Sp<String>>,
+    /// `range_key`
+    pub range_key: Option<Sp<String>>,
+    /// `projection`
+    pub projection: Option<Sp<RawProjection>>,
+    /// `throughput`
+    pub throughput: Option<Sp<RawThroughput>>,
+}
+
+/// `projection`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawProjection {
+    /// `"all"`
+    All,
+    /// `"keys_only"`
+    KeysOnly,
+    /// `["a", "b"]`
+    Include(Vec<Sp<String>>),
+}
+
+/// `[types.NAME]`.
+#[derive(Debug, Clone)]
+pub struct RawType {
+    /// The type name (the TOML key).
+    pub name: Sp<String>,
+    /// `doc`
+    pub doc: Option<Sp<String>>,
+    /// `fields`, in file order.
+    pub fields: Vec<RawField>,
+}
+
+/// `[enums.NAME]`.
+#[derive(Debug, Clone)]
+pub struct RawEnum {
+    /// The enum name (the TOML key).
+    pub name: Sp<String>,
+    /// `doc`
+    pub doc: Option<Sp<String>>,
+    /// `values`, in file order.
+    pub values: Vec<RawEnumValue>,
+}
+
+/// One enum value: `"active"` or `{ value = "1st", rust_name = "First", doc = "..." }`.
+#[derive(Debug, Clone)]
+pub struct RawEnumValue {
+    /// The stored value.
+    pub value: Sp<String>,
+    /// `rust_name`
+    pub rust_name: Option<Sp<String>>,
+    /// `doc`
+    pub doc: Option<Sp<String>>,
+}

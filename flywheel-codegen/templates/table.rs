@@ -1,0 +1,239 @@
+{#- One schema file: the model, its key, nested types and enums. Every value printed here was
+    computed in the IR; this template only loops and branches. -#}
+{%- for line in t.doc %}
+#[doc = {{ line }}]
+{%- endfor %}
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ t.model }} {
+{%- for f in t.fields %}
+{%- for line in f.doc %}
+    #[doc = {{ line }}]
+{%- endfor %}
+    pub {{ f.rust }}: {{ f.rust_type }},
+{%- endfor %}
+}
+
+impl {{ t.model }} {
+    /// Creates an item from its key and required fields; every other field takes its default
+    /// (or `None`).
+{%- if t.new_many_args %}
+    #[allow(clippy::too_many_arguments)]
+{%- endif %}
+    pub fn new({% for p in t.new_params %}{{ p.rust }}: {{ p.rust_type }}, {% endfor %}) -> Self {
+        Self {
+{%- for f in t.fields %}
+            {{ f.rust }}: {{ f.init }},
+{%- endfor %}
+        }
+    }
+
+    /// The key of this item.
+    pub fn key(&self) -> {{ t.key }} {
+        {{ t.key }} {
+{%- for f in t.key_fields %}
+            {{ f.rust }}: ::core::clone::Clone::clone(&self.{{ f.rust }}),
+{%- endfor %}
+        }
+    }
+}
+
+#[doc = {{ t.key_doc }}]
+#[derive({{ t.key_derives }})]
+pub struct {{ t.key }} {
+{%- for f in t.key_fields %}
+{%- for line in f.doc %}
+    #[doc = {{ line }}]
+{%- endfor %}
+    pub {{ f.rust }}: {{ f.rust_type }},
+{%- endfor %}
+}
+
+impl {{ t.key }} {
+    /// Creates a key from its attributes.
+    pub fn new({% for p in t.key_params %}{{ p.rust }}: {{ p.rust_type }}, {% endfor %}) -> Self {
+        Self {
+{%- for f in t.key_fields %}
+            {{ f.rust }}: {{ f.init }},
+{%- endfor %}
+        }
+    }
+}
+
+impl ::core::convert::From<&{{ t.model }}> for {{ t.key }} {
+    fn from(item: &{{ t.model }}) -> Self {
+        item.key()
+    }
+}
+
+impl ::flywheel_runtime::ModelKey for {{ t.key }} {
+    type Model = {{ t.model }};
+
+    fn to_item(&self) -> ::core::result::Result<::flywheel_runtime::Item, ::flywheel_runtime::EncodeError> {
+        let mut item = ::flywheel_runtime::Item::with_capacity({{ t.key_fields.len() }});
+        let result: ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> = (|| {
+{%- for f in t.key_fields %}
+            {{ f.encode }}
+{%- endfor %}
+            ::core::result::Result::Ok(())
+        })();
+        match result {
+            ::core::result::Result::Ok(()) => ::core::result::Result::Ok(item),
+            ::core::result::Result::Err(issue) => ::core::result::Result::Err(
+                ::flywheel_runtime::EncodeError::new(&<{{ t.model }} as ::flywheel_runtime::Model>::SCHEMA, issue),
+            ),
+        }
+    }
+}
+
+impl ::flywheel_runtime::Model for {{ t.model }} {
+    type Key = {{ t.key }};
+
+    const SCHEMA: ::flywheel_runtime::schema::TableSchema = {{ t.schema }};
+
+    fn key(&self) -> {{ t.key }} {
+        {{ t.model }}::key(self)
+    }
+
+    fn to_item(&self) -> ::core::result::Result<::flywheel_runtime::Item, ::flywheel_runtime::EncodeError> {
+        let mut item = ::flywheel_runtime::Item::with_capacity({{ t.fields.len() }});
+        let result: ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> = (|| {
+{%- for f in t.fields %}
+            {{ f.encode }}
+{%- endfor %}
+            ::core::result::Result::Ok(())
+        })();
+        match result {
+            ::core::result::Result::Ok(()) => ::core::result::Result::Ok(item),
+            ::core::result::Result::Err(issue) => ::core::result::Result::Err(
+                ::flywheel_runtime::EncodeError::new(&Self::SCHEMA, issue),
+            ),
+        }
+    }
+
+    fn from_item(mut item: ::flywheel_runtime::Item) -> ::core::result::Result<Self, ::flywheel_runtime::DecodeError> {
+        let result: ::core::result::Result<Self, ::flywheel_runtime::codec::DecodeIssue> = (|| {
+            ::core::result::Result::Ok(Self {
+{%- for f in t.fields %}
+                {{ f.rust }}: {{ f.decode }},
+{%- endfor %}
+            })
+        })();
+        result.map_err(|issue| ::flywheel_runtime::DecodeError::new(&Self::SCHEMA, &item, issue))
+    }
+}
+{%- for d in t.types %}
+
+{%- for line in d.doc %}
+#[doc = {{ line }}]
+{%- endfor %}
+#[derive({{ d.derives }})]
+pub struct {{ d.name }} {
+{%- for f in d.fields %}
+{%- for line in f.doc %}
+    #[doc = {{ line }}]
+{%- endfor %}
+    pub {{ f.rust }}: {{ f.rust_type }},
+{%- endfor %}
+}
+
+impl {{ d.name }} {
+    /// Creates a value from its required fields; every other field takes its default (or `None`).
+{%- if d.new_many_args %}
+    #[allow(clippy::too_many_arguments)]
+{%- endif %}
+    pub fn new({% for p in d.new_params %}{{ p.rust }}: {{ p.rust_type }}, {% endfor %}) -> Self {
+        Self {
+{%- for f in d.fields %}
+            {{ f.rust }}: {{ f.init }},
+{%- endfor %}
+        }
+    }
+}
+{%- if d.has_default %}
+
+impl ::core::default::Default for {{ d.name }} {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+{%- endif %}
+
+impl ::flywheel_runtime::Document for {{ d.name }} {
+    const NAME: &'static str = {{ d.name_lit }};
+
+    fn to_map(&self) -> ::core::result::Result<::flywheel_runtime::Item, ::flywheel_runtime::codec::EncodeIssue> {
+        let mut item = ::flywheel_runtime::Item::with_capacity({{ d.fields.len() }});
+{%- for f in d.fields %}
+        {{ f.encode }}
+{%- endfor %}
+        ::core::result::Result::Ok(item)
+    }
+
+    fn from_map(mut item: ::flywheel_runtime::Item) -> ::core::result::Result<Self, ::flywheel_runtime::codec::DecodeIssue> {
+        ::core::result::Result::Ok(Self {
+{%- for f in d.fields %}
+            {{ f.rust }}: {{ f.decode }},
+{%- endfor %}
+        })
+    }
+}
+{%- endfor %}
+{%- for e in t.enums %}
+
+{%- for line in e.doc %}
+#[doc = {{ line }}]
+{%- endfor %}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum {{ e.name }} {
+{%- for v in e.variants %}
+{%- for line in v.doc %}
+    #[doc = {{ line }}]
+{%- endfor %}
+    {{ v.rust }},
+{%- endfor %}
+}
+
+impl {{ e.name }} {
+    /// The value stored in DynamoDB.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+{%- for v in e.variants %}
+            Self::{{ v.rust }} => {{ v.value_lit }},
+{%- endfor %}
+        }
+    }
+}
+
+impl ::flywheel_runtime::StringEnum for {{ e.name }} {
+    const VALUES: &'static [&'static str] = &[{% for v in e.variants %}{{ v.value_lit }}, {% endfor %}];
+
+    fn as_str(&self) -> &'static str {
+        {{ e.name }}::as_str(self)
+    }
+
+    fn from_value(value: &str) -> ::core::option::Option<Self> {
+        match value {
+{%- for v in e.variants %}
+            {{ v.value_lit }} => ::core::option::Option::Some(Self::{{ v.rust }}),
+{%- endfor %}
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+
+impl ::core::fmt::Display for {{ e.name }} {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::core::str::FromStr for {{ e.name }} {
+    type Err = ::flywheel_runtime::model::UnknownValue;
+
+    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+        <Self as ::flywheel_runtime::StringEnum>::from_value(value).ok_or_else(|| {
+            ::flywheel_runtime::model::UnknownValue::new({{ e.name_lit }}, value)
+        })
+    }
+}
+{%- endfor %}
