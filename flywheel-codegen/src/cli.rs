@@ -85,7 +85,11 @@ pub fn run_with(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Wr
         }
     };
     if args.inputs.is_empty() || args.out.is_none() {
-        let missing = if args.inputs.is_empty() { "no schema directory was given" } else { "`-o <DIR>` is required" };
+        let missing = if args.inputs.is_empty() {
+            "no schema directory was given"
+        } else {
+            "`-o <DIR>` is required"
+        };
         let _ = writeln!(stderr, "error: {missing}\n\n{USAGE}");
         return USAGE_ERROR;
     }
@@ -98,7 +102,12 @@ pub fn run_with(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Wr
     let schemas = args.inputs.len();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if args.check {
-            builder.check().map(|n| format!("flywheel-codegen: {} is up to date ({n} files)", crate::load::slash_path(&out)))
+            builder.check().map(|n| {
+                format!(
+                    "flywheel-codegen: {} is up to date ({n} files)",
+                    crate::load::slash_path(&out)
+                )
+            })
         } else {
             builder.generate().map(|r| {
                 format!(
@@ -126,7 +135,10 @@ pub fn run_with(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Wr
             }
         }
         Err(_) => {
-            let _ = writeln!(stderr, "internal error: flywheel-codegen panicked; this is a bug, please report it with the schemas that caused it");
+            let _ = writeln!(
+                stderr,
+                "internal error: flywheel-codegen panicked; this is a bug, please report it with the schemas that caused it"
+            );
             INTERNAL
         }
     }

@@ -86,11 +86,19 @@ impl Diagnostic {
         line_col(&self.file.text, self.primary.span.start)
     }
 
-    fn snippet(&self, f: &mut fmt::Formatter<'_>, label: &Label, mark: char, gutter: usize) -> fmt::Result {
+    fn snippet(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        label: &Label,
+        mark: char,
+        gutter: usize,
+    ) -> fmt::Result {
         let text = &self.file.text;
         let (line, col) = line_col(text, label.span.start);
         let line_start = text[..label.span.start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
         let line_text = text[line_start..line_end].trim_end_matches('\r');
         let visible_end = label.span.end.min(line_start + line_text.len());
         let width = text
@@ -130,11 +138,16 @@ impl fmt::Display for Diagnostic {
             .unwrap_or(line);
         let gutter = last_line.to_string().len();
         writeln!(f, "error: {}", self.message)?;
-        writeln!(f, "{} --> {}:{line}:{col}", " ".repeat(gutter), self.file.path)?;
+        writeln!(
+            f,
+            "{}--> {}:{line}:{col}",
+            " ".repeat(gutter),
+            self.file.path
+        )?;
         self.snippet(f, &self.primary, '^', gutter)?;
         for label in &self.secondary {
             let (l, c) = line_col(&self.file.text, label.span.start);
-            writeln!(f, "{} ::: {}:{l}:{c}", " ".repeat(gutter), self.file.path)?;
+            writeln!(f, "{}::: {}:{l}:{c}", " ".repeat(gutter), self.file.path)?;
             self.snippet(f, label, '-', gutter)?;
         }
         if let Some(help) = &self.help {
@@ -151,8 +164,11 @@ impl fmt::Debug for Diagnostic {
 }
 
 /// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1).min(3);
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).clamp(1, 3);
     candidates
         .into_iter()
         .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
@@ -182,7 +198,10 @@ mod tests {
     #[test]
     fn suggests_close_words_only() {
         assert_eq!(did_you_mean("strng", ["string", "int"]), Some("string"));
-        assert_eq!(did_you_mean("datetim", ["date", "datetime"]), Some("datetime"));
+        assert_eq!(
+            did_you_mean("datetim", ["date", "datetime"]),
+            Some("datetime")
+        );
         assert_eq!(did_you_mean("frobnicate", ["string", "int"]), None);
     }
 

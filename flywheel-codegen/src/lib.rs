@@ -92,7 +92,8 @@ impl Builder {
         let ir = validate::validate(&loaded.inputs).map_err(Error::Schema)?;
         let mut files = Vec::new();
         for table in &ir.tables {
-            let text = render::table(table).map_err(|e| Error::Internal(format!("template failed: {e}")))?;
+            let text = render::table(table)
+                .map_err(|e| Error::Internal(format!("template failed: {e}")))?;
             files.push(GeneratedFile {
                 name: table.file_name.clone(),
                 contents: format::format(&text, Some(&table.source))?,
@@ -125,7 +126,11 @@ impl Builder {
             let inputs: Vec<String> = self.inputs.iter().map(|p| load::slash_path(p)).collect();
             Err(Error::Drift {
                 diff,
-                fix: format!("flywheel-codegen {} -o {}", inputs.join(" "), load::slash_path(dir)),
+                fix: format!(
+                    "flywheel-codegen {} -o {}",
+                    inputs.join(" "),
+                    load::slash_path(dir)
+                ),
             })
         }
     }
@@ -194,7 +199,11 @@ impl fmt::Display for Error {
             Error::NoSchemas(inputs) => write!(
                 f,
                 "error: no `*.toml` schema files in {}",
-                inputs.iter().map(|p| load::slash_path(p)).collect::<Vec<_>>().join(", ")
+                inputs
+                    .iter()
+                    .map(|p| load::slash_path(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Error::Drift { diff, fix } => write!(
                 f,

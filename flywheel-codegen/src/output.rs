@@ -61,7 +61,10 @@ fn stale(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error> {
     };
     for entry in entries {
         let path = entry.map_err(|e| Error::io(dir, e))?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if !name.ends_with(".rs") || files.iter().any(|f| f.name == name) || !path.is_file() {
             continue;
         }
@@ -87,13 +90,19 @@ pub fn diff(dir: &Path, files: &[GeneratedFile]) -> Result<String, Error> {
                 &diff
                     .unified_diff()
                     .context_radius(3)
-                    .header(&format!("{shown} (on disk)"), &format!("{shown} (generated)"))
+                    .header(
+                        &format!("{shown} (on disk)"),
+                        &format!("{shown} (generated)"),
+                    )
                     .to_string(),
             );
         }
     }
     for path in stale(dir, files)? {
-        out.push_str(&format!("stale generated file {} would be removed\n", crate::load::slash_path(&path)));
+        out.push_str(&format!(
+            "stale generated file {} would be removed\n",
+            crate::load::slash_path(&path)
+        ));
     }
     Ok(out)
 }

@@ -350,7 +350,7 @@ impl Dec {
                 normalized.digits()
             )));
         }
-        if normalized != Decimal::from(0) {
+        if normalized != 0 {
             // Magnitude exponent of the leading digit: digits - scale - 1.
             let exponent = normalized.digits() as i64 - normalized.fractional_digit_count() - 1;
             if !(-130..=125).contains(&exponent) {
@@ -434,9 +434,8 @@ impl Codec for Uuid {
 
     fn decode(value: AttributeValue) -> Result<uuid::Uuid, DecodeIssue> {
         match &value {
-            AttributeValue::S(s) => {
-                uuid::Uuid::parse_str(s).map_err(|_| DecodeIssue::wrong("a UUID string (S)", &value))
-            }
+            AttributeValue::S(s) => uuid::Uuid::parse_str(s)
+                .map_err(|_| DecodeIssue::wrong("a UUID string (S)", &value)),
             _ => Err(DecodeIssue::wrong("a UUID string (S)", &value)),
         }
     }
@@ -561,7 +560,9 @@ impl Codec for DateTimeEpochMillis {
     type Value = DateTime<Utc>;
 
     fn encode(value: &DateTime<Utc>) -> Result<Option<AttributeValue>, EncodeIssue> {
-        Ok(Some(AttributeValue::N(value.timestamp_millis().to_string())))
+        Ok(Some(AttributeValue::N(
+            value.timestamp_millis().to_string(),
+        )))
     }
 
     fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
@@ -604,7 +605,9 @@ impl Codec for DateIso {
                  use format = \"epoch\" for such dates"
             )));
         }
-        Ok(Some(AttributeValue::S(value.format("%Y-%m-%d").to_string())))
+        Ok(Some(AttributeValue::S(
+            value.format("%Y-%m-%d").to_string(),
+        )))
     }
 
     fn decode(value: AttributeValue) -> Result<NaiveDate, DecodeIssue> {
@@ -625,7 +628,10 @@ impl Codec for DateEpoch {
     type Value = NaiveDate;
 
     fn encode(value: &NaiveDate) -> Result<Option<AttributeValue>, EncodeIssue> {
-        let midnight = value.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
+        let midnight = value
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            .and_utc();
         Ok(Some(AttributeValue::N(midnight.timestamp().to_string())))
     }
 
@@ -716,7 +722,9 @@ impl Codec for Json {
                     })
                     .collect::<Result<_, _>>()?,
             ),
-            AttributeValue::Ss(items) => Value::Array(items.into_iter().map(Value::String).collect()),
+            AttributeValue::Ss(items) => {
+                Value::Array(items.into_iter().map(Value::String).collect())
+            }
             AttributeValue::Ns(ref items) => Value::Array(
                 items
                     .iter()
@@ -870,12 +878,18 @@ where
                 }
             }
         }
-        Ok(Some(match (strings.is_empty(), numbers.is_empty(), binaries.is_empty()) {
-            (false, true, true) => AttributeValue::Ss(strings),
-            (true, false, true) => AttributeValue::Ns(numbers),
-            (true, true, false) => AttributeValue::Bs(binaries),
-            _ => return Err(EncodeIssue::new("set elements must all have one stored type")),
-        }))
+        Ok(Some(
+            match (strings.is_empty(), numbers.is_empty(), binaries.is_empty()) {
+                (false, true, true) => AttributeValue::Ss(strings),
+                (true, false, true) => AttributeValue::Ns(numbers),
+                (true, true, false) => AttributeValue::Bs(binaries),
+                _ => {
+                    return Err(EncodeIssue::new(
+                        "set elements must all have one stored type",
+                    ));
+                }
+            },
+        ))
     }
 
     fn decode(value: AttributeValue) -> Result<BTreeSet<C::Value>, DecodeIssue> {
@@ -936,7 +950,12 @@ mod tests {
 
     #[test]
     fn epoch_round_trips_to_the_nanosecond() {
-        for (secs, nanos) in [(0, 0), (1, 500_000_000), (-2, 500_000_000), (1_700_000_000, 123_456_789)] {
+        for (secs, nanos) in [
+            (0, 0),
+            (1, 500_000_000),
+            (-2, 500_000_000),
+            (1_700_000_000, 123_456_789),
+        ] {
             let t = DateTime::from_timestamp(secs, nanos).unwrap();
             let av = DateTimeEpoch::encode(&t).unwrap().unwrap();
             assert_eq!(DateTimeEpoch::decode(av).unwrap(), t);
@@ -961,7 +980,10 @@ mod tests {
         assert!(U64::decode(AttributeValue::N("-1".into())).is_err());
         assert!(I64::decode(AttributeValue::N("1.5".into())).is_err());
         assert_eq!(I64::decode(AttributeValue::N("1E+3".into())).unwrap(), 1000);
-        assert_eq!(U64::decode(AttributeValue::N(u64::MAX.to_string())).unwrap(), u64::MAX);
+        assert_eq!(
+            U64::decode(AttributeValue::N(u64::MAX.to_string())).unwrap(),
+            u64::MAX
+        );
     }
 
     #[test]
@@ -971,7 +993,9 @@ mod tests {
         assert_eq!(Dec::decode(av).unwrap(), d);
         let too_long: Decimal = "1.23456789012345678901234567890123456789".parse().unwrap();
         assert!(Dec::encode(&too_long).is_err());
-        let trailing_zeros: Decimal = "100000000000000000000000000000000000000000".parse().unwrap();
+        let trailing_zeros: Decimal = "100000000000000000000000000000000000000000"
+            .parse()
+            .unwrap();
         assert!(Dec::encode(&trailing_zeros).is_ok());
     }
 

@@ -10,7 +10,9 @@ use aws_sdk_dynamodb::types::{
 };
 
 use crate::error::{Error, Result};
-use crate::schema::{Billing, IndexKind, KeyAttribute, Projection, ScalarType, TableSchema, Throughput};
+use crate::schema::{
+    Billing, IndexKind, KeyAttribute, Projection, ScalarType, TableSchema, Throughput,
+};
 
 /// How long table management waits for DynamoDB to finish creating or deleting a table.
 const TABLE_WAIT: Duration = Duration::from_secs(600);
@@ -98,10 +100,17 @@ impl Engine {
             let name = self.table_name(schema);
             match self.client.delete_table().table_name(&name).send().await {
                 Ok(_) => deleted.push(name.clone()),
-                Err(err) if err.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => continue,
+                Err(err)
+                    if err
+                        .as_service_error()
+                        .is_some_and(|e| e.is_resource_not_found_exception()) =>
+                {
+                    continue;
+                }
                 Err(err) => return Err(Error::sdk("DeleteTable", err)),
             }
-            self.wait(&name, "deleted", |status| status.is_none()).await?;
+            self.wait(&name, "deleted", |status| status.is_none())
+                .await?;
         }
         Ok(deleted)
     }
@@ -153,7 +162,8 @@ impl Engine {
                         .set_key_schema(Some(keys))
                         .projection(projection);
                     if let Billing::Provisioned(table) = schema.billing {
-                        gsi = gsi.provisioned_throughput(throughput(index.throughput.unwrap_or(table))?);
+                        gsi = gsi
+                            .provisioned_throughput(throughput(index.throughput.unwrap_or(table))?);
                     }
                     request.global_secondary_indexes(
                         gsi.build().map_err(|e| Error::Validation(e.to_string()))?,
@@ -163,7 +173,13 @@ impl Engine {
         }
         match request.send().await {
             Ok(_) => Ok(true),
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_resource_in_use_exception()) => Ok(false),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_resource_in_use_exception()) =>
+            {
+                Ok(false)
+            }
             Err(err) => Err(Error::sdk("CreateTable", err)),
         }
     }
@@ -194,7 +210,13 @@ impl Engine {
                     });
                     (table, indexes)
                 }),
-                Err(err) if err.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => None,
+                Err(err)
+                    if err
+                        .as_service_error()
+                        .is_some_and(|e| e.is_resource_not_found_exception()) =>
+                {
+                    None
+                }
                 Err(err) => return Err(Error::sdk("DescribeTable", err)),
             };
             if done(status) {
@@ -275,10 +297,11 @@ fn projection(p: Projection) -> aws_sdk_dynamodb::types::Projection {
     match p {
         Projection::All => builder.projection_type(ProjectionType::All),
         Projection::KeysOnly => builder.projection_type(ProjectionType::KeysOnly),
-        Projection::Include(attrs) => attrs.iter().fold(
-            builder.projection_type(ProjectionType::Include),
-            |b, a| b.non_key_attributes(*a),
-        ),
+        Projection::Include(attrs) => attrs
+            .iter()
+            .fold(builder.projection_type(ProjectionType::Include), |b, a| {
+                b.non_key_attributes(*a)
+            }),
     }
     .build()
 }

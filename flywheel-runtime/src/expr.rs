@@ -19,6 +19,12 @@ pub enum PathElement {
     Index(usize),
 }
 
+/// `ExpressionAttributeNames`: placeholder to attribute name.
+pub type Names = HashMap<String, String>;
+
+/// `ExpressionAttributeValues`: placeholder to value.
+pub type Values = HashMap<String, AttributeValue>;
+
 /// A path to an attribute or to a part of one (`address.city`, `scores[2]`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Path(Vec<PathElement>);
@@ -276,10 +282,18 @@ impl ExpressionBuilder {
                 format!("{a} IN ({})", options.join(", "))
             }
             Condition::BeginsWith(path, value) => {
-                format!("begins_with({}, {})", self.path(path), self.value(value.clone()))
+                format!(
+                    "begins_with({}, {})",
+                    self.path(path),
+                    self.value(value.clone())
+                )
             }
             Condition::Contains(path, value) => {
-                format!("contains({}, {})", self.path(path), self.value(value.clone()))
+                format!(
+                    "contains({}, {})",
+                    self.path(path),
+                    self.value(value.clone())
+                )
             }
             Condition::Exists(path) => format!("attribute_exists({})", self.path(path)),
             Condition::NotExists(path) => format!("attribute_not_exists({})", self.path(path)),
@@ -312,22 +326,17 @@ impl ExpressionBuilder {
     }
 
     /// The name placeholders, or `None` when there are none (DynamoDB rejects an empty map).
-    pub fn names(&self) -> Option<HashMap<String, String>> {
+    pub fn names(&self) -> Option<Names> {
         (!self.names.is_empty()).then(|| self.names.clone())
     }
 
     /// The value placeholders, or `None` when there are none.
-    pub fn values(&self) -> Option<HashMap<String, AttributeValue>> {
+    pub fn values(&self) -> Option<Values> {
         (!self.values.is_empty()).then(|| self.values.clone())
     }
 
     /// Both maps, consuming the builder.
-    pub fn finish(
-        self,
-    ) -> (
-        Option<HashMap<String, String>>,
-        Option<HashMap<String, AttributeValue>>,
-    ) {
+    pub fn finish(self) -> (Option<Names>, Option<Values>) {
         (
             (!self.names.is_empty()).then_some(self.names),
             (!self.values.is_empty()).then_some(self.values),

@@ -79,7 +79,13 @@ impl LocalDynamo {
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))
             .endpoint_url(&endpoint)
-            .credentials_provider(Credentials::new("local", "local", None, None, "flywheel-local"))
+            .credentials_provider(Credentials::new(
+                "local",
+                "local",
+                None,
+                None,
+                "flywheel-local",
+            ))
             .build();
         Ok(LocalDynamo {
             engine: Engine::from_client(aws_sdk_dynamodb::Client::from_conf(config)),

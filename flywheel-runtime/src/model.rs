@@ -78,7 +78,11 @@ impl UnknownValue {
 
 impl std::fmt::Display for UnknownValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:?} is not a value of the enum {}", self.value, self.enum_name)
+        write!(
+            f,
+            "{:?} is not a value of the enum {}",
+            self.value, self.enum_name
+        )
     }
 }
 

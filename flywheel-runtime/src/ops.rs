@@ -16,11 +16,11 @@ use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
 
+use crate::Item;
 use crate::engine::Engine;
 use crate::error::{Error, Result, render_key};
 use crate::expr::{Condition, ExpressionBuilder, Path};
 use crate::model::{Model, ModelKey};
-use crate::Item;
 
 /// A boxed future, as returned by the builders' `into_future`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -62,7 +62,11 @@ impl Engine {
         }
     }
 
-    pub(crate) fn encode_error(&self, schema: &crate::schema::TableSchema, err: crate::EncodeError) -> Error {
+    pub(crate) fn encode_error(
+        &self,
+        schema: &crate::schema::TableSchema,
+        err: crate::EncodeError,
+    ) -> Error {
         Error::Encode(err.in_table(&self.table_name(schema)))
     }
 
@@ -95,11 +99,15 @@ impl<'a, M: Model> Save<'a, M> {
         let engine = self.engine;
         let schema = &M::SCHEMA;
         let table = engine.table_name(schema);
-        let item = self.item.to_item().map_err(|e| engine.encode_error(schema, e))?;
+        let item = self
+            .item
+            .to_item()
+            .map_err(|e| engine.encode_error(schema, e))?;
         let mut request = engine.client().put_item().table_name(&table);
         if self.create_only {
             let mut exprs = ExpressionBuilder::new();
-            let condition = exprs.condition(&Condition::NotExists(Path::attr(schema.hash_key.name)));
+            let condition =
+                exprs.condition(&Condition::NotExists(Path::attr(schema.hash_key.name)));
             let (names, values) = exprs.finish();
             request = request
                 .condition_expression(condition)

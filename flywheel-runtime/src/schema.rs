@@ -121,13 +121,11 @@ impl TableSchema {
     /// Every attribute used as a key of the table or an index, each once, in a stable order.
     pub fn key_definitions(&self) -> Vec<KeyAttribute> {
         let mut out: Vec<KeyAttribute> = Vec::new();
-        let all = std::iter::once(self.hash_key)
-            .chain(self.range_key)
-            .chain(
-                self.indexes
-                    .iter()
-                    .flat_map(|i| std::iter::once(i.hash_key).chain(i.range_key)),
-            );
+        let all = std::iter::once(self.hash_key).chain(self.range_key).chain(
+            self.indexes
+                .iter()
+                .flat_map(|i| std::iter::once(i.hash_key).chain(i.range_key)),
+        );
         for key in all {
             if !out.iter().any(|k| k.name == key.name) {
                 out.push(key);

@@ -15,7 +15,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Keeps the emulator alive for the whole story; `None` when talking to AWS.
     let (_local, engine) = if use_aws {
         let engine = Engine::from_env().await.with_namespace("flywheel-example-");
-        println!("Using the AWS configuration of this environment (namespace `flywheel-example-`).");
+        println!(
+            "Using the AWS configuration of this environment (namespace `flywheel-example-`)."
+        );
         (None, engine)
     } else {
         let local = flywheel_runtime::local::LocalDynamo::start()?;
@@ -33,7 +35,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     score.top_score = Some(9001);
     score.top_score_time = Some(Utc.with_ymd_and_hms(2024, 5, 1, 12, 30, 0).unwrap());
     engine.save(&score).create_only().await?;
-    println!("Saved {} / {}: top score {:?}", score.userid, score.title, score.top_score);
+    println!(
+        "Saved {} / {}: top score {:?}",
+        score.userid, score.title, score.top_score
+    );
 
     // Saving it again as new is refused: the item exists.
     match engine.save(&score).create_only().await {
@@ -55,7 +60,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         read.userid,
         read.top_score.unwrap_or_default(),
         read.title,
-        read.top_score_time.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        read.top_score_time
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_default(),
         read.wins,
         read.losses
     );
@@ -63,7 +70,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Delete it.
     engine.delete(key.clone()).await?;
-    println!("Deleted; exists now: {}", engine.exists(key).consistent().await?);
+    println!(
+        "Deleted; exists now: {}",
+        engine.exists(key).consistent().await?
+    );
 
     if use_aws {
         let deleted = engine.delete_schema(models::TABLES).await?;

@@ -20,7 +20,14 @@ type Value<'i> = Spanned<DeValue<'i>>;
 
 const TOP_KEYS: &[&str] = &["table", "fields", "indexes", "types", "enums"];
 const TABLE_KEYS: &[&str] = &[
-    "name", "model", "doc", "hash_key", "range_key", "billing", "ttl", "version",
+    "name",
+    "model",
+    "doc",
+    "hash_key",
+    "range_key",
+    "billing",
+    "ttl",
+    "version",
 ];
 const FIELD_KEYS: &[&str] = &["type", "doc", "rust_name", "required", "default", "format"];
 const INDEX_KEYS: &[&str] = &["kind", "hash_key", "range_key", "projection", "throughput"];
@@ -54,7 +61,13 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn error(&mut self, span: Span, message: impl Into<String>, label: impl Into<String>, help: impl Into<String>) {
+    fn error(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         self.diags
             .push(Diagnostic::error(self.file, span, message, label).help(help));
     }
@@ -107,7 +120,12 @@ impl Parser<'_> {
             DeValue::Integer(i) => match integer_value(i) {
                 Some(v) => Some(Sp::new(v, value.span())),
                 None => {
-                    self.error(value.span(), format!("{what} is too large"), "out of range", "use a smaller number");
+                    self.error(
+                        value.span(),
+                        format!("{what} is too large"),
+                        "out of range",
+                        "use a smaller number",
+                    );
                     None
                 }
             },
@@ -123,7 +141,12 @@ impl Parser<'_> {
         }
     }
 
-    fn table<'v, 'i>(&mut self, value: &'v Value<'i>, what: &str, help: &str) -> Option<&'v DeTable<'i>> {
+    fn table<'v, 'i>(
+        &mut self,
+        value: &'v Value<'i>,
+        what: &str,
+        help: &str,
+    ) -> Option<&'v DeTable<'i>> {
         match value.get_ref() {
             DeValue::Table(t) => Some(t),
             other => {
@@ -154,9 +177,17 @@ impl Parser<'_> {
                     }
                 }
                 "indexes" => {
-                    if let Some(t) = self.table(value, "`indexes`", "write one `[indexes.NAME]` section per index") {
+                    if let Some(t) = self.table(
+                        value,
+                        "`indexes`",
+                        "write one `[indexes.NAME]` section per index",
+                    ) {
                         for (name, def) in t.iter() {
-                            if let Some(def) = self.table(def, &format!("index `{}`", name.get_ref()), "write `[indexes.NAME]` with `hash_key` and the other index keys") {
+                            if let Some(def) = self.table(
+                                def,
+                                &format!("index `{}`", name.get_ref()),
+                                "write `[indexes.NAME]` with `hash_key` and the other index keys",
+                            ) {
                                 let index = self.index(name, def);
                                 schema.indexes.push(index);
                             }
@@ -164,9 +195,17 @@ impl Parser<'_> {
                     }
                 }
                 "types" => {
-                    if let Some(t) = self.table(value, "`types`", "write one `[types.NAME]` section per nested type") {
+                    if let Some(t) = self.table(
+                        value,
+                        "`types`",
+                        "write one `[types.NAME]` section per nested type",
+                    ) {
                         for (name, def) in t.iter() {
-                            if let Some(def) = self.table(def, &format!("type `{}`", name.get_ref()), "write `[types.NAME]` with `fields = { ... }`") {
+                            if let Some(def) = self.table(
+                                def,
+                                &format!("type `{}`", name.get_ref()),
+                                "write `[types.NAME]` with `fields = { ... }`",
+                            ) {
                                 let ty = self.nested_type(name, def);
                                 schema.types.push(ty);
                             }
@@ -174,9 +213,17 @@ impl Parser<'_> {
                     }
                 }
                 "enums" => {
-                    if let Some(t) = self.table(value, "`enums`", "write one `[enums.NAME]` section per enum") {
+                    if let Some(t) = self.table(
+                        value,
+                        "`enums`",
+                        "write one `[enums.NAME]` section per enum",
+                    ) {
                         for (name, def) in t.iter() {
-                            if let Some(def) = self.table(def, &format!("enum `{}`", name.get_ref()), "write `[enums.NAME]` with `values = [...]`") {
+                            if let Some(def) = self.table(
+                                def,
+                                &format!("enum `{}`", name.get_ref()),
+                                "write `[enums.NAME]` with `values = [...]`",
+                            ) {
                                 let e = self.enumeration(name, def);
                                 schema.enums.push(e);
                             }
@@ -212,14 +259,22 @@ impl Parser<'_> {
 
     fn billing(&mut self, value: &Value<'_>) -> Option<Sp<RawBilling>> {
         match value.get_ref() {
-            DeValue::String(s) if s == "on_demand" => Some(Sp::new(RawBilling::OnDemand, value.span())),
+            DeValue::String(s) if s == "on_demand" => {
+                Some(Sp::new(RawBilling::OnDemand, value.span()))
+            }
             DeValue::String(s) => {
                 let help = if s == "provisioned" {
                     "provisioned billing is written with its capacity: `billing = { read = 5, write = 5 }`".to_owned()
                 } else {
-                    "write `billing = \"on_demand\"` or `billing = { read = 5, write = 5 }`".to_owned()
+                    "write `billing = \"on_demand\"` or `billing = { read = 5, write = 5 }`"
+                        .to_owned()
                 };
-                self.error(value.span(), format!("unknown billing mode `{s}`"), "not a billing mode", help);
+                self.error(
+                    value.span(),
+                    format!("unknown billing mode `{s}`"),
+                    "not a billing mode",
+                    help,
+                );
                 None
             }
             DeValue::Table(_) => self
@@ -250,7 +305,8 @@ impl Parser<'_> {
         match (read, write) {
             (Some(read), Some(write)) => Some(Sp::new(RawThroughput { read, write }, value.span())),
             (r, w) => {
-                if r.is_none() && !t.contains_key("read") || w.is_none() && !t.contains_key("write") {
+                if r.is_none() && !t.contains_key("read") || w.is_none() && !t.contains_key("write")
+                {
                     self.error(
                         value.span(),
                         format!("{what} needs both `read` and `write`"),
@@ -295,7 +351,11 @@ impl Parser<'_> {
                             "required" => field.required = self.boolean(v, "`required`"),
                             "format" => field.format = self.string(v, "`format`"),
                             "default" => field.default = Some(literal(v)),
-                            _ => self.unknown(key, FIELD_KEYS, &format!("in field `{}`", name.get_ref())),
+                            _ => self.unknown(
+                                key,
+                                FIELD_KEYS,
+                                &format!("in field `{}`", name.get_ref()),
+                            ),
                         }
                     }
                     if field.ty.is_none() && !def.contains_key("type") {
@@ -310,7 +370,10 @@ impl Parser<'_> {
                 }
                 other => self.error(
                     value.span(),
-                    format!("field `{}` {place} must be a type name or a table", name.get_ref()),
+                    format!(
+                        "field `{}` {place} must be a type name or a table",
+                        name.get_ref()
+                    ),
                     format!("this is {}", kind(other)),
                     "write `name = \"string\"` or `name = { type = \"string\", required = true }`",
                 ),
@@ -345,13 +408,20 @@ impl Parser<'_> {
         const HELP: &str = "write `projection = \"all\"`, `\"keys_only\"` or a list of attributes such as `[\"wins\", \"losses\"]`";
         match value.get_ref() {
             DeValue::String(s) if s == "all" => Some(Sp::new(RawProjection::All, value.span())),
-            DeValue::String(s) if s == "keys_only" => Some(Sp::new(RawProjection::KeysOnly, value.span())),
+            DeValue::String(s) if s == "keys_only" => {
+                Some(Sp::new(RawProjection::KeysOnly, value.span()))
+            }
             DeValue::String(s) => {
                 let help = match did_you_mean(s, ["all", "keys_only"]) {
                     Some(m) => format!("did you mean `{m}`?"),
                     None => HELP.to_owned(),
                 };
-                self.error(value.span(), format!("unknown projection `{s}`"), "not a projection", help);
+                self.error(
+                    value.span(),
+                    format!("unknown projection `{s}`"),
+                    "not a projection",
+                    help,
+                );
                 None
             }
             DeValue::Array(items) => {
@@ -362,7 +432,12 @@ impl Parser<'_> {
                 Some(Sp::new(RawProjection::Include(names), value.span()))
             }
             other => {
-                self.error(value.span(), "`projection` has the wrong form", format!("this is {}", kind(other)), HELP);
+                self.error(
+                    value.span(),
+                    "`projection` has the wrong form",
+                    format!("this is {}", kind(other)),
+                    HELP,
+                );
                 None
             }
         }
@@ -380,7 +455,9 @@ impl Parser<'_> {
                 "doc" => ty.doc = self.string(v, "`doc`"),
                 "fields" => {
                     has_fields = true;
-                    if let Some(t) = self.table(v, "`fields`", "write `fields = { street = \"string\" }`") {
+                    if let Some(t) =
+                        self.table(v, "`fields`", "write `fields = { street = \"string\" }`")
+                    {
                         ty.fields = self.fields(t, &format!("of type `{}`", name.get_ref()));
                     }
                 }
@@ -458,9 +535,18 @@ impl Parser<'_> {
                     }
                 }
                 if value.is_none() && !t.contains_key("value") {
-                    self.error(item.span(), "enum value has no `value`", "no stored value", "write `{ value = \"1st\", rust_name = \"First\" }`");
+                    self.error(
+                        item.span(),
+                        "enum value has no `value`",
+                        "no stored value",
+                        "write `{ value = \"1st\", rust_name = \"First\" }`",
+                    );
                 }
-                value.map(|value| RawEnumValue { value, rust_name, doc })
+                value.map(|value| RawEnumValue {
+                    value,
+                    rust_name,
+                    doc,
+                })
             }
             other => {
                 self.error(
@@ -507,7 +593,9 @@ fn literal(value: &Value<'_>) -> Sp<Literal> {
             // Beyond i128: keep the text; validation reports it as out of range.
             None => Literal::Float(f64::INFINITY),
         },
-        DeValue::Float(f) => Literal::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
+        DeValue::Float(f) => {
+            Literal::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN))
+        }
         DeValue::Boolean(b) => Literal::Bool(*b),
         DeValue::Datetime(d) => Literal::Datetime(d.to_string()),
         DeValue::Array(items) => Literal::Array(items.iter().map(literal).collect()),

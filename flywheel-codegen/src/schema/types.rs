@@ -28,7 +28,11 @@ pub struct TypeSyntaxError {
 ///
 /// Spans point at the characters inside the quotes when the string has no escapes, and at the
 /// whole string otherwise.
-pub fn parse_type(text: &str, string_span: &Span, source: &str) -> Result<TypeExpr, TypeSyntaxError> {
+pub fn parse_type(
+    text: &str,
+    string_span: &Span,
+    source: &str,
+) -> Result<TypeExpr, TypeSyntaxError> {
     let inner = string_span.start + 1..string_span.end.saturating_sub(1);
     let exact = source.get(inner.clone()) == Some(text);
     let map = |range: Span| -> Span {
@@ -42,7 +46,10 @@ pub fn parse_type(text: &str, string_span: &Span, source: &str) -> Result<TypeEx
     let result = p.expr().and_then(|e| {
         p.skip_ws();
         if p.pos < text.len() {
-            Err((p.pos..text.len(), "unexpected text after the type".to_owned()))
+            Err((
+                p.pos..text.len(),
+                "unexpected text after the type".to_owned(),
+            ))
         } else {
             Ok(e)
         }
@@ -88,7 +95,10 @@ impl TypeParser<'_> {
     fn expr(&mut self) -> ParseResult<TypeExpr> {
         self.skip_ws();
         let start = self.pos;
-        while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
             self.pos += 1;
         }
         if self.pos == start {
@@ -116,7 +126,10 @@ impl TypeParser<'_> {
                         break;
                     }
                     _ => {
-                        return Err((open..open + 1, "this `<` is never closed with `>`".to_owned()));
+                        return Err((
+                            open..open + 1,
+                            "this `<` is never closed with `>`".to_owned(),
+                        ));
                     }
                 }
             }

@@ -20,7 +20,12 @@ pub struct BadDefault {
     pub help: String,
 }
 
-fn bad(span: &Span, message: impl Into<String>, label: impl Into<String>, help: impl Into<String>) -> BadDefault {
+fn bad(
+    span: &Span,
+    message: impl Into<String>,
+    label: impl Into<String>,
+    help: impl Into<String>,
+) -> BadDefault {
     BadDefault {
         span: span.clone(),
         message: message.into(),
@@ -61,21 +66,49 @@ pub fn default_expr(
             if fits {
                 Ok(format!("{v}{suffix}"))
             } else {
-                Err(bad(span, format!("{v} does not fit in `{suffix}`"), "out of range", format!("use a value within the range of {suffix}")))
+                Err(bad(
+                    span,
+                    format!("{v} does not fit in `{suffix}`"),
+                    "out of range",
+                    format!("use a value within the range of {suffix}"),
+                ))
             }
         }
         (Ty::I64 | Ty::I32 | Ty::U32 | Ty::U64, _) => Err(mismatch(value, ty_name, "0")),
         (Ty::F64, Literal::Integer(v)) => Ok(format!("{:?}f64", *v as f64)),
         (Ty::F64, Literal::Float(f)) if f.is_finite() => Ok(format!("{f:?}f64")),
-        (Ty::F64, Literal::Float(_)) => Err(bad(span, "DynamoDB cannot store NaN or infinity", "not a finite number", "use a finite number")),
+        (Ty::F64, Literal::Float(_)) => Err(bad(
+            span,
+            "DynamoDB cannot store NaN or infinity",
+            "not a finite number",
+            "use a finite number",
+        )),
         (Ty::F64, _) => Err(mismatch(value, ty_name, "0.5")),
-        (Ty::Decimal, Literal::Integer(v)) => Ok(format!("{RT}::codec::decimal_literal({})", lit(&v.to_string()))),
+        (Ty::Decimal, Literal::Integer(v)) => Ok(format!(
+            "{RT}::codec::decimal_literal({})",
+            lit(&v.to_string())
+        )),
         (Ty::Decimal, Literal::String(s)) => match decimal_digits(s) {
             Some(digits) if digits <= 38 => Ok(format!("{RT}::codec::decimal_literal({})", lit(s))),
-            Some(digits) => Err(bad(span, format!("this decimal has {digits} significant digits"), "too precise", "DynamoDB numbers hold at most 38 significant digits")),
-            None => Err(bad(span, format!("`{s}` is not a decimal number"), "not a number", "write a decimal such as \"12.50\"")),
+            Some(digits) => Err(bad(
+                span,
+                format!("this decimal has {digits} significant digits"),
+                "too precise",
+                "DynamoDB numbers hold at most 38 significant digits",
+            )),
+            None => Err(bad(
+                span,
+                format!("`{s}` is not a decimal number"),
+                "not a number",
+                "write a decimal such as \"12.50\"",
+            )),
         },
-        (Ty::Decimal, Literal::Float(_)) => Err(bad(span, "decimal defaults are written as strings, to stay exact", "a float is rounded by TOML", "write the number in quotes, such as \"0.10\"")),
+        (Ty::Decimal, Literal::Float(_)) => Err(bad(
+            span,
+            "decimal defaults are written as strings, to stay exact",
+            "a float is rounded by TOML",
+            "write the number in quotes, such as \"0.10\"",
+        )),
         (Ty::Decimal, _) => Err(mismatch(value, ty_name, "\"12.50\"")),
         (Ty::Bool, Literal::Bool(b)) => Ok(b.to_string()),
         (Ty::Bool, _) => Err(mismatch(value, ty_name, "false")),
@@ -84,30 +117,73 @@ pub fn default_expr(
             for item in items {
                 match item.value {
                     Literal::Integer(v) if (0..=255).contains(&v) => bytes.push(format!("{v}u8")),
-                    _ => return Err(bad(&item.span, "a `bytes` default is an array of numbers from 0 to 255", "not a byte", "write bytes such as [0, 255]")),
+                    _ => {
+                        return Err(bad(
+                            &item.span,
+                            "a `bytes` default is an array of numbers from 0 to 255",
+                            "not a byte",
+                            "write bytes such as [0, 255]",
+                        ));
+                    }
                 }
             }
-            Ok(if bytes.is_empty() { "::std::vec::Vec::new()".into() } else { format!("::std::vec![{}]", bytes.join(", ")) })
+            Ok(if bytes.is_empty() {
+                "::std::vec::Vec::new()".into()
+            } else {
+                format!("::std::vec![{}]", bytes.join(", "))
+            })
         }
         (Ty::Bytes, _) => Err(mismatch(value, ty_name, "[0, 255]")),
-        (Ty::DateTime(_), Literal::Datetime(text) | Literal::String(text)) => match DateTime::parse_from_rfc3339(text) {
-            Ok(t) => Ok(format!("{RT}::codec::datetime_literal({}, {})", t.timestamp(), t.timestamp_subsec_nanos())),
-            Err(_) => Err(bad(span, format!("`{text}` is not a date and time with an offset"), "not an RFC 3339 timestamp", "write a timestamp with its offset, such as 2024-01-01T00:00:00Z")),
-        },
-        (Ty::DateTime(_), _) => Err(mismatch(value, ty_name, "2024-01-01T00:00:00Z")),
-        (Ty::Date(_), Literal::Datetime(text) | Literal::String(text)) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(d) => {
-                use chrono::Datelike;
-                Ok(format!("{RT}::codec::date_literal({}, {}, {})", d.year(), d.month(), d.day()))
+        (Ty::DateTime(_), Literal::Datetime(text) | Literal::String(text)) => {
+            match DateTime::parse_from_rfc3339(text) {
+                Ok(t) => Ok(format!(
+                    "{RT}::codec::datetime_literal({}, {})",
+                    t.timestamp(),
+                    t.timestamp_subsec_nanos()
+                )),
+                Err(_) => Err(bad(
+                    span,
+                    format!("`{text}` is not a date and time with an offset"),
+                    "not an RFC 3339 timestamp",
+                    "write a timestamp with its offset, such as 2024-01-01T00:00:00Z",
+                )),
             }
-            Err(_) => Err(bad(span, format!("`{text}` is not a date"), "not YYYY-MM-DD", "write a date such as 2024-01-01")),
-        },
+        }
+        (Ty::DateTime(_), _) => Err(mismatch(value, ty_name, "2024-01-01T00:00:00Z")),
+        (Ty::Date(_), Literal::Datetime(text) | Literal::String(text)) => {
+            match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(d) => {
+                    use chrono::Datelike;
+                    Ok(format!(
+                        "{RT}::codec::date_literal({}, {}, {})",
+                        d.year(),
+                        d.month(),
+                        d.day()
+                    ))
+                }
+                Err(_) => Err(bad(
+                    span,
+                    format!("`{text}` is not a date"),
+                    "not YYYY-MM-DD",
+                    "write a date such as 2024-01-01",
+                )),
+            }
+        }
         (Ty::Date(_), _) => Err(mismatch(value, ty_name, "2024-01-01")),
         (Ty::Uuid, Literal::String(s)) => match parse_uuid(s) {
             Some(v) => Ok(format!("{RT}::codec::uuid_literal(0x{v:032x})")),
-            None => Err(bad(span, format!("`{s}` is not a UUID"), "not a UUID", "write a UUID such as \"67e55044-10b1-426f-9247-bb680e5fe0c8\"")),
+            None => Err(bad(
+                span,
+                format!("`{s}` is not a UUID"),
+                "not a UUID",
+                "write a UUID such as \"67e55044-10b1-426f-9247-bb680e5fe0c8\"",
+            )),
         },
-        (Ty::Uuid, _) => Err(mismatch(value, ty_name, "\"67e55044-10b1-426f-9247-bb680e5fe0c8\"")),
+        (Ty::Uuid, _) => Err(mismatch(
+            value,
+            ty_name,
+            "\"67e55044-10b1-426f-9247-bb680e5fe0c8\"",
+        )),
         (Ty::Json, v) => Ok(format!("{RT}::serde_json::json!({})", json_tokens(v))),
         (Ty::Enum(name), Literal::String(s)) => {
             let variants = enums.get(name).map(Vec::as_slice).unwrap_or_default();
@@ -119,13 +195,20 @@ pub fn default_expr(
                         Some(m) => format!("did you mean \"{m}\"?"),
                         None => format!("the values of `{name}` are: {}", values.join(", ")),
                     };
-                    Err(bad(span, format!("\"{s}\" is not a value of enum `{name}`"), "unknown value", help))
+                    Err(bad(
+                        span,
+                        format!("\"{s}\" is not a value of enum `{name}`"),
+                        "unknown value",
+                        help,
+                    ))
                 }
             }
         }
         (Ty::Enum(_), _) => Err(mismatch(value, ty_name, "\"active\"")),
         (Ty::List(inner) | Ty::Set(inner), Literal::Array(items)) => {
-            let inner_name = ty_name.split_once('<').map_or(ty_name, |(_, rest)| rest.strip_suffix('>').unwrap_or(rest));
+            let inner_name = ty_name
+                .split_once('<')
+                .map_or(ty_name, |(_, rest)| rest.strip_suffix('>').unwrap_or(rest));
             let exprs = items
                 .iter()
                 .map(|item| default_expr(item, inner, inner_name, enums))
@@ -139,10 +222,18 @@ pub fn default_expr(
         }
         (Ty::List(_) | Ty::Set(_), _) => Err(mismatch(value, ty_name, "[]")),
         (Ty::Map(inner), Literal::Table(entries)) => {
-            let inner_name = ty_name.split_once('<').map_or(ty_name, |(_, rest)| rest.strip_suffix('>').unwrap_or(rest));
+            let inner_name = ty_name
+                .split_once('<')
+                .map_or(ty_name, |(_, rest)| rest.strip_suffix('>').unwrap_or(rest));
             let exprs = entries
                 .iter()
-                .map(|(k, v)| Ok(format!("(::std::string::String::from({}), {})", lit(&k.value), default_expr(v, inner, inner_name, enums)?)))
+                .map(|(k, v)| {
+                    Ok(format!(
+                        "(::std::string::String::from({}), {})",
+                        lit(&k.value),
+                        default_expr(v, inner, inner_name, enums)?
+                    ))
+                })
                 .collect::<Result<Vec<_>, BadDefault>>()?;
             Ok(if exprs.is_empty() {
                 "::std::collections::BTreeMap::new()".into()
@@ -151,7 +242,12 @@ pub fn default_expr(
             })
         }
         (Ty::Map(_), _) => Err(mismatch(value, ty_name, "{}")),
-        (Ty::Nested(name), _) => Err(bad(span, format!("fields of the nested type `{name}` cannot have a default"), "no default for nested types", "drop the default: make the field optional, or required and set in `new`")),
+        (Ty::Nested(name), _) => Err(bad(
+            span,
+            format!("fields of the nested type `{name}` cannot have a default"),
+            "no default for nested types",
+            "drop the default: make the field optional, or required and set in `new`",
+        )),
     }
 }
 
@@ -169,7 +265,10 @@ fn decimal_digits(s: &str) -> Option<usize> {
         }
     }
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let digits: String = format!("{int}{frac}");
@@ -179,8 +278,11 @@ fn decimal_digits(s: &str) -> Option<usize> {
 
 fn parse_uuid(s: &str) -> Option<u128> {
     let hex: String = s.chars().filter(|c| *c != '-').collect();
-    let hyphens_ok = s.len() == 32 || (s.len() == 36 && [8, 13, 18, 23].iter().all(|&i| s.as_bytes()[i] == b'-'));
-    (hex.len() == 32 && hyphens_ok).then(|| u128::from_str_radix(&hex, 16).ok()).flatten()
+    let hyphens_ok = s.len() == 32
+        || (s.len() == 36 && [8, 13, 18, 23].iter().all(|&i| s.as_bytes()[i] == b'-'));
+    (hex.len() == 32 && hyphens_ok)
+        .then(|| u128::from_str_radix(&hex, 16).ok())
+        .flatten()
 }
 
 /// The tokens of `json!` for a TOML literal (Rust string literals are valid there).
@@ -193,7 +295,11 @@ fn json_tokens(value: &Literal) -> String {
         Literal::Bool(b) => b.to_string(),
         Literal::Array(items) => format!(
             "[{}]",
-            items.iter().map(|i| json_tokens(&i.value)).collect::<Vec<_>>().join(", ")
+            items
+                .iter()
+                .map(|i| json_tokens(&i.value))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Literal::Table(entries) => format!(
             "{{{}}}",
@@ -221,8 +327,14 @@ mod tests {
 
     #[test]
     fn uuids_parse_with_or_without_hyphens() {
-        assert_eq!(parse_uuid("67e55044-10b1-426f-9247-bb680e5fe0c8"), Some(0x67e5504410b1426f9247bb680e5fe0c8));
-        assert_eq!(parse_uuid("67e5504410b1426f9247bb680e5fe0c8"), Some(0x67e5504410b1426f9247bb680e5fe0c8));
+        assert_eq!(
+            parse_uuid("67e55044-10b1-426f-9247-bb680e5fe0c8"),
+            Some(0x67e5504410b1426f9247bb680e5fe0c8)
+        );
+        assert_eq!(
+            parse_uuid("67e5504410b1426f9247bb680e5fe0c8"),
+            Some(0x67e5504410b1426f9247bb680e5fe0c8)
+        );
         assert_eq!(parse_uuid("67e55044"), None);
     }
 }

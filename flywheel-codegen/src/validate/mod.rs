@@ -59,23 +59,55 @@ pub fn validate(inputs: &[Input]) -> Result<Ir, Vec<Diagnostic>> {
         let Some(checked) = v.file(input, &raw) else {
             continue;
         };
-        let mut cross = |seen: &mut HashMap<String, (Arc<SourceFile>, Span)>, name: &str, span: Span, what: &str, help: &str| {
+        let mut cross = |seen: &mut HashMap<String, (Arc<SourceFile>, Span)>,
+                         name: &str,
+                         span: Span,
+                         what: &str,
+                         help: &str| {
             if let Some((other_file, other_span)) = seen.get(name) {
                 let (line, col) = crate::diagnostic::line_col(&other_file.text, other_span.start);
                 diags.push(
-                    Diagnostic::error(&input.file, span, format!("two schemas declare the {what} `{name}`"), format!("{what} declared again here"))
-                        .help(format!("it is also declared at {}:{line}:{col}; {help}", other_file.path)),
+                    Diagnostic::error(
+                        &input.file,
+                        span,
+                        format!("two schemas declare the {what} `{name}`"),
+                        format!("{what} declared again here"),
+                    )
+                    .help(format!(
+                        "it is also declared at {}:{line}:{col}; {help}",
+                        other_file.path
+                    )),
                 );
             } else {
                 seen.insert(name.to_owned(), (input.file.clone(), span));
             }
         };
-        cross(&mut seen_models, &checked.ir.model, checked.model_span.clone(), "model", "give one of them another `model` name");
-        cross(&mut seen_tables, &checked.table_name, checked.table_name_span.clone(), "table", "give one of them another table `name`");
+        cross(
+            &mut seen_models,
+            &checked.ir.model,
+            checked.model_span.clone(),
+            "model",
+            "give one of them another `model` name",
+        );
+        cross(
+            &mut seen_tables,
+            &checked.table_name,
+            checked.table_name_span.clone(),
+            "table",
+            "give one of them another table `name`",
+        );
         if let Some(other) = seen_modules.get(&checked.ir.module) {
             diags.push(
-                Diagnostic::error(&input.file, 0..0, format!("two schema files map to the module `{}`", checked.ir.module), "this file")
-                    .help(format!("{} maps to the same module; rename one of the files", other.path)),
+                Diagnostic::error(
+                    &input.file,
+                    0..0,
+                    format!("two schema files map to the module `{}`", checked.ir.module),
+                    "this file",
+                )
+                .help(format!(
+                    "{} maps to the same module; rename one of the files",
+                    other.path
+                )),
             );
         } else {
             seen_modules.insert(checked.ir.module.clone(), input.file.clone());
@@ -128,12 +160,21 @@ struct FileValidator<'a> {
 
 fn valid_table_name(name: &str) -> bool {
     (3..=255).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }
 
 impl FileValidator<'_> {
-    fn error(&mut self, span: Span, message: impl Into<String>, label: impl Into<String>, help: impl Into<String>) {
-        self.diags.push(Diagnostic::error(self.file, span, message, label).help(help));
+    fn error(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.diags
+            .push(Diagnostic::error(self.file, span, message, label).help(help));
     }
 
     fn push(&mut self, d: Diagnostic) {
@@ -145,7 +186,12 @@ impl FileValidator<'_> {
         let table = match &raw.table {
             Some(t) => t.clone(),
             None => {
-                self.error(0..0, "the schema has no `[table]` section", "expected `[table]` in this file", "add `[table]` with at least `hash_key = \"...\"`");
+                self.error(
+                    0..0,
+                    "the schema has no `[table]` section",
+                    "expected `[table]` in this file",
+                    "add `[table]` with at least `hash_key = \"...\"`",
+                );
                 RawTable::default()
             }
         };
@@ -158,14 +204,24 @@ impl FileValidator<'_> {
                         Some(s) if s != m.value => format!("a model name is a Rust type name in UpperCamelCase, such as `{s}`"),
                         _ => "a model name is a Rust type name in UpperCamelCase, such as `GameScore`".to_owned(),
                     };
-                    self.error(m.span.clone(), format!("`{}` is not a valid Rust type name", m.value), "invalid model name", help);
+                    self.error(
+                        m.span.clone(),
+                        format!("`{}` is not a valid Rust type name", m.value),
+                        "invalid model name",
+                        help,
+                    );
                 }
                 (m.value.clone(), m.span.clone())
             }
             None => match naming::type_name(&input.stem) {
                 Some(name) => (name, table.span.clone()),
                 None => {
-                    self.error(table.span.clone(), format!("the file name `{}` gives no valid model name", input.stem), "no `model` here", "set `model = \"MyModel\"` in `[table]`");
+                    self.error(
+                        table.span.clone(),
+                        format!("the file name `{}` gives no valid model name", input.stem),
+                        "no `model` here",
+                        "set `model = \"MyModel\"` in `[table]`",
+                    );
                     ("Invalid".to_owned(), table.span.clone())
                 }
             },
@@ -173,7 +229,15 @@ impl FileValidator<'_> {
         let key_name = format!("{model}Key");
         let module = naming::snake(&input.stem);
         if !naming::is_ascii_ident(&module) {
-            self.error(0..0, format!("the file name `{}` gives no valid Rust module name", input.stem), "this file", "rename the file to a snake_case name such as `game_score.toml`");
+            self.error(
+                0..0,
+                format!(
+                    "the file name `{}` gives no valid Rust module name",
+                    input.stem
+                ),
+                "this file",
+                "rename the file to a snake_case name such as `game_score.toml`",
+            );
         }
         let module = naming::escape(&module);
 
@@ -183,7 +247,12 @@ impl FileValidator<'_> {
             None => (model.clone(), model_span.clone()),
         };
         if !valid_table_name(&table_name) {
-            self.error(table_name_span.clone(), format!("`{table_name}` is not a valid DynamoDB table name"), "invalid table name", "table names have 3 to 255 characters from a-z, A-Z, 0-9, `_`, `-` and `.`");
+            self.error(
+                table_name_span.clone(),
+                format!("`{table_name}` is not a valid DynamoDB table name"),
+                "invalid table name",
+                "table names have 3 to 255 characters from a-z, A-Z, 0-9, `_`, `-` and `.`",
+            );
         }
 
         // Type names: the model, its key, nested types and enums share one namespace.
@@ -192,17 +261,34 @@ impl FileValidator<'_> {
         let mut declare = |v: &mut Self, name: &Sp<String>, what: &str| {
             if !naming::is_type_name(&name.value) {
                 let help = match naming::type_name(&name.value) {
-                    Some(s) if s != name.value => format!("{what} names are Rust type names in UpperCamelCase, such as `{s}`"),
+                    Some(s) if s != name.value => {
+                        format!("{what} names are Rust type names in UpperCamelCase, such as `{s}`")
+                    }
                     _ => format!("{what} names are Rust type names in UpperCamelCase"),
                 };
-                v.error(name.span.clone(), format!("`{}` is not a valid Rust type name", name.value), format!("invalid {what} name"), help);
+                v.error(
+                    name.span.clone(),
+                    format!("`{}` is not a valid Rust type name", name.value),
+                    format!("invalid {what} name"),
+                    help,
+                );
             }
             if name.value == key_name {
-                v.error(name.span.clone(), format!("`{}` is the name of the generated key type", name.value), "taken by the model's key", format!("rename the {what}"));
+                v.error(
+                    name.span.clone(),
+                    format!("`{}` is the name of the generated key type", name.value),
+                    "taken by the model's key",
+                    format!("rename the {what}"),
+                );
             } else if let Some(other) = type_names.get(&name.value) {
-                let d = Diagnostic::error(v.file, name.span.clone(), format!("the name `{}` is declared twice", name.value), "declared again here")
-                    .also(other.clone(), "first declared here")
-                    .help(format!("rename the {what}"));
+                let d = Diagnostic::error(
+                    v.file,
+                    name.span.clone(),
+                    format!("the name `{}` is declared twice", name.value),
+                    "declared again here",
+                )
+                .also(other.clone(), "first declared here")
+                .help(format!("rename the {what}"));
                 v.push(d);
             } else {
                 type_names.insert(name.value.clone(), name.span.clone());
@@ -239,7 +325,12 @@ impl FileValidator<'_> {
         for t in &raw.types {
             let fields = self.fields(&t.fields, &scope, None);
             if t.fields.is_empty() {
-                self.error(t.name.span.clone(), format!("type `{}` has no fields", t.name.value), "empty type", "add at least one field, or use `json` for free-form documents");
+                self.error(
+                    t.name.span.clone(),
+                    format!("type `{}` has no fields", t.name.value),
+                    "empty type",
+                    "add at least one field, or use `json` for free-form documents",
+                );
             }
             nested.push((t.name.clone(), fields));
         }
@@ -250,27 +341,56 @@ impl FileValidator<'_> {
         let mut fields = self.fields(&raw.fields, &scope, ttl_attr);
         if raw.fields.is_empty() {
             let span = raw.fields_span.clone().unwrap_or(table.span.clone());
-            self.error(span, "the schema declares no fields", "no fields", "add a `[fields]` section with at least the hash key");
+            self.error(
+                span,
+                "the schema declares no fields",
+                "no fields",
+                "add a `[fields]` section with at least the hash key",
+            );
         }
 
         // Keys.
-        let hash = self.key_ref(&table.hash_key, &fields, "hash key", raw.table.is_some().then_some(&table.span));
+        let hash = self.key_ref(
+            &table.hash_key,
+            &fields,
+            "hash key",
+            raw.table.is_some().then_some(&table.span),
+        );
         let range = self.key_ref(&table.range_key, &fields, "range key", None);
-        if let (Some(h), Some(r)) = (hash, range) {
-            if h == r {
-                let span = table.range_key.as_ref().map(|r| r.span.clone()).unwrap_or_default();
-                self.error(span, "the range key is the hash key", "same attribute as `hash_key`", "choose another attribute as the range key, or remove `range_key`");
-            }
+        if let (Some(h), Some(r)) = (hash, range)
+            && h == r
+        {
+            let span = table
+                .range_key
+                .as_ref()
+                .map(|r| r.span.clone())
+                .unwrap_or_default();
+            self.error(
+                span,
+                "the range key is the hash key",
+                "same attribute as `hash_key`",
+                "choose another attribute as the range key, or remove `range_key`",
+            );
         }
         for (i, f) in fields.iter_mut().enumerate() {
             if Some(i) == hash || Some(i) == range {
                 if let Some(span) = &f.default_span {
-                    self.error(span.clone(), format!("key attribute `{}` cannot have a default", f.attr.value), "default on a key", "remove `default`: key values are always given explicitly");
+                    self.error(
+                        span.clone(),
+                        format!("key attribute `{}` cannot have a default", f.attr.value),
+                        "default on a key",
+                        "remove `default`: key values are always given explicitly",
+                    );
                 }
                 if let Some(span) = &f.required_span {
                     let explicit_false = matches!(f.presence, Presence::Optional);
                     if explicit_false {
-                        self.error(span.clone(), format!("key attribute `{}` cannot be optional", f.attr.value), "keys are always required", "remove `required = false`");
+                        self.error(
+                            span.clone(),
+                            format!("key attribute `{}` cannot be optional", f.attr.value),
+                            "keys are always required",
+                            "remove `required = false`",
+                        );
                     }
                 }
                 f.presence = Presence::Required;
@@ -279,7 +399,10 @@ impl FileValidator<'_> {
 
         // Billing.
         let provisioned = match &table.billing {
-            Some(Sp { value: RawBilling::Provisioned(t), .. }) => {
+            Some(Sp {
+                value: RawBilling::Provisioned(t),
+                ..
+            }) => {
                 self.check_throughput(t);
                 true
             }
@@ -287,40 +410,65 @@ impl FileValidator<'_> {
         };
 
         // TTL and version.
-        if let Some(ttl) = &table.ttl {
-            if let Some(i) = self.attr_ref(ttl, &fields, "`ttl`") {
-                let f = &fields[i];
-                let ok = matches!(f.ty, Ty::DateTime(_)) || f.ty.is_integer();
-                if !ok {
-                    self.push(
+        if let Some(ttl) = &table.ttl
+            && let Some(i) = self.attr_ref(ttl, &fields, "`ttl`")
+        {
+            let f = &fields[i];
+            let ok = matches!(f.ty, Ty::DateTime(_)) || f.ty.is_integer();
+            if !ok {
+                self.push(
                         Diagnostic::error(self.file, ttl.span.clone(), format!("the time-to-live attribute `{}` is a `{}`", ttl.value, f.ty_text), "not a datetime or integer")
                             .also(f.ty_span.clone(), "declared here")
                             .help("DynamoDB expires items by a number of seconds: use a `datetime` or an integer field"),
                     );
-                }
-                if Some(i) == hash || Some(i) == range {
-                    self.error(ttl.span.clone(), "a key attribute cannot be the time to live", "key attribute", "use a separate `datetime` field for the expiry time");
-                }
+            }
+            if Some(i) == hash || Some(i) == range {
+                self.error(
+                    ttl.span.clone(),
+                    "a key attribute cannot be the time to live",
+                    "key attribute",
+                    "use a separate `datetime` field for the expiry time",
+                );
             }
         }
-        if let Some(version) = &table.version {
-            if let Some(i) = self.attr_ref(version, &fields, "`version`") {
-                let f = &fields[i];
-                if !f.ty.is_integer() {
-                    self.push(
-                        Diagnostic::error(self.file, version.span.clone(), format!("the version attribute `{}` is a `{}`", version.value, f.ty_text), "not an integer")
-                            .also(f.ty_span.clone(), "declared here")
-                            .help("a version attribute counts writes: declare it as `int`"),
-                    );
-                }
-                if Some(i) == hash || Some(i) == range {
-                    self.error(version.span.clone(), "a key attribute cannot be the version", "key attribute", "use a separate `int` field for the version");
-                }
+        if let Some(version) = &table.version
+            && let Some(i) = self.attr_ref(version, &fields, "`version`")
+        {
+            let f = &fields[i];
+            if !f.ty.is_integer() {
+                self.push(
+                    Diagnostic::error(
+                        self.file,
+                        version.span.clone(),
+                        format!(
+                            "the version attribute `{}` is a `{}`",
+                            version.value, f.ty_text
+                        ),
+                        "not an integer",
+                    )
+                    .also(f.ty_span.clone(), "declared here")
+                    .help("a version attribute counts writes: declare it as `int`"),
+                );
+            }
+            if Some(i) == hash || Some(i) == range {
+                self.error(
+                    version.span.clone(),
+                    "a key attribute cannot be the version",
+                    "key attribute",
+                    "use a separate `int` field for the version",
+                );
             }
         }
 
         // Indexes.
-        let indexes = self.indexes(&raw.indexes, &fields, hash, range, provisioned, raw.table.is_some());
+        let indexes = self.indexes(
+            &raw.indexes,
+            &fields,
+            hash,
+            range,
+            provisioned,
+            raw.table.is_some(),
+        );
 
         if self.diags.len() > errors_before {
             return None;
@@ -328,7 +476,10 @@ impl FileValidator<'_> {
         let (hash, range) = (hash?, range);
 
         // Build the IR.
-        let key_fields: Vec<&Field> = std::iter::once(hash).chain(range).map(|i| &fields[i]).collect();
+        let key_fields: Vec<&Field> = std::iter::once(hash)
+            .chain(range)
+            .map(|i| &fields[i])
+            .collect();
         let key_derives = if key_fields.iter().all(|f| f.ty.is_eq()) {
             "Debug, Clone, PartialEq, Eq, Hash"
         } else {
@@ -345,7 +496,11 @@ impl FileValidator<'_> {
             fields
                 .iter()
                 .enumerate()
-                .filter(|(i, f)| Some(*i) != Some(hash) && Some(*i) != range && matches!(f.presence, Presence::Required))
+                .filter(|(i, f)| {
+                    Some(*i) != Some(hash)
+                        && Some(*i) != range
+                        && matches!(f.presence, Presence::Required)
+                })
                 .map(|(_, f)| param(f)),
         );
         let field_irs: Vec<FieldIr> = fields
@@ -358,7 +513,11 @@ impl FileValidator<'_> {
                     "range key"
                 } else if table.ttl.as_ref().is_some_and(|t| t.value == f.attr.value) {
                     "time to live"
-                } else if table.version.as_ref().is_some_and(|t| t.value == f.attr.value) {
+                } else if table
+                    .version
+                    .as_ref()
+                    .is_some_and(|t| t.value == f.attr.value)
+                {
                     "version"
                 } else {
                     ""
@@ -372,15 +531,30 @@ impl FileValidator<'_> {
             None => doc_lines(&format!("An item of the DynamoDB table `{table_name}`.")),
         };
         doc.push(lit(""));
-        let mut summary = format!("Table `{table_name}`: hash key `{}`", fields[hash].attr.value);
+        let mut summary = format!(
+            "Table `{table_name}`: hash key `{}`",
+            fields[hash].attr.value
+        );
         if let Some(r) = range {
             summary.push_str(&format!(", range key `{}`", fields[r].attr.value));
         }
         summary.push('.');
         doc.extend(doc_lines(&summary));
-        let module_doc = doc_lines(&format!("The `{model}` model of table `{table_name}`, generated from `{}`.", input.source));
+        let module_doc = doc_lines(&format!(
+            "The `{model}` model of table `{table_name}`, generated from `{}`.",
+            input.source
+        ));
 
-        let schema = schema_literal(&table_name, &model, &fields, hash, range, &indexes, &table, provisioned);
+        let schema = schema_literal(
+            &table_name,
+            &model,
+            &fields,
+            hash,
+            range,
+            &indexes,
+            &table,
+            provisioned,
+        );
         let types = nested
             .iter()
             .zip(&raw.types)
@@ -419,7 +593,12 @@ impl FileValidator<'_> {
         let mut variants: HashMap<String, Span> = HashMap::new();
         let mut out = Vec::new();
         if e.values.is_empty() {
-            self.error(e.name.span.clone(), format!("enum `{}` has no values", e.name.value), "empty enum", "list its stored values: `values = [\"active\", \"banned\"]`");
+            self.error(
+                e.name.span.clone(),
+                format!("enum `{}` has no values", e.name.value),
+                "empty enum",
+                "list its stored values: `values = [\"active\", \"banned\"]`",
+            );
         }
         for v in &e.values {
             if v.value.value.is_empty() {
@@ -427,9 +606,14 @@ impl FileValidator<'_> {
                 continue;
             }
             if let Some(first) = values.get(v.value.value.as_str()) {
-                let d = Diagnostic::error(self.file, v.value.span.clone(), format!("the value \"{}\" is listed twice", v.value.value), "listed again here")
-                    .also(first.clone(), "first listed here")
-                    .help("remove one of them");
+                let d = Diagnostic::error(
+                    self.file,
+                    v.value.span.clone(),
+                    format!("the value \"{}\" is listed twice", v.value.value),
+                    "listed again here",
+                )
+                .also(first.clone(), "first listed here")
+                .help("remove one of them");
                 self.push(d);
                 continue;
             }
@@ -437,22 +621,49 @@ impl FileValidator<'_> {
             let (rust, span) = match &v.rust_name {
                 Some(r) => {
                     if !naming::is_type_name(&r.value) {
-                        self.error(r.span.clone(), format!("`{}` is not a valid variant name", r.value), "invalid Rust name", "variant names are UpperCamelCase identifiers such as `First`");
+                        self.error(
+                            r.span.clone(),
+                            format!("`{}` is not a valid variant name", r.value),
+                            "invalid Rust name",
+                            "variant names are UpperCamelCase identifiers such as `First`",
+                        );
                     }
                     (r.value.clone(), r.span.clone())
                 }
                 None => match naming::type_name(&v.value.value) {
                     Some(name) => (name, v.value.span.clone()),
                     None => {
-                        self.error(v.value.span.clone(), format!("the value \"{}\" gives no valid Rust variant name", v.value.value), "no variant name", format!("write `{{ value = \"{}\", rust_name = \"SomeName\" }}`", v.value.value.escape_default()));
+                        self.error(
+                            v.value.span.clone(),
+                            format!(
+                                "the value \"{}\" gives no valid Rust variant name",
+                                v.value.value
+                            ),
+                            "no variant name",
+                            format!(
+                                "write `{{ value = \"{}\", rust_name = \"SomeName\" }}`",
+                                v.value.value.escape_default()
+                            ),
+                        );
                         continue;
                     }
                 },
             };
             if let Some(first) = variants.get(&rust) {
-                let d = Diagnostic::error(self.file, span.clone(), format!("two values of `{}` map to the variant `{rust}`", e.name.value), "maps to the same variant")
-                    .also(first.clone(), "this one too")
-                    .help(format!("write `{{ value = \"{}\", rust_name = \"OtherName\" }}` for one of them", v.value.value.escape_default()));
+                let d = Diagnostic::error(
+                    self.file,
+                    span.clone(),
+                    format!(
+                        "two values of `{}` map to the variant `{rust}`",
+                        e.name.value
+                    ),
+                    "maps to the same variant",
+                )
+                .also(first.clone(), "this one too")
+                .help(format!(
+                    "write `{{ value = \"{}\", rust_name = \"OtherName\" }}` for one of them",
+                    v.value.value.escape_default()
+                ));
                 self.push(d);
                 continue;
             }
@@ -465,7 +676,10 @@ impl FileValidator<'_> {
                 }
                 None => Vec::new(),
             };
-            doc.extend(doc_lines(&format!("Stored as `{}`.", v.value.value.replace('`', "'"))));
+            doc.extend(doc_lines(&format!(
+                "Stored as `{}`.",
+                v.value.value.replace('`', "'")
+            )));
             out.push(VariantIr {
                 rust,
                 value_lit: lit(&v.value.value),
@@ -491,9 +705,14 @@ impl FileValidator<'_> {
                 continue;
             };
             if let Some(first) = rust_names.get(&field.rust) {
-                let d = Diagnostic::error(self.file, field.rust_span.clone(), format!("two attributes map to the Rust field `{}`", field.rust), "maps to the same Rust name")
-                    .also(first.clone(), "this one too")
-                    .help("give one of them another `rust_name`");
+                let d = Diagnostic::error(
+                    self.file,
+                    field.rust_span.clone(),
+                    format!("two attributes map to the Rust field `{}`", field.rust),
+                    "maps to the same Rust name",
+                )
+                .also(first.clone(), "this one too")
+                .help("give one of them another `rust_name`");
                 self.push(d);
                 continue;
             }
@@ -505,13 +724,23 @@ impl FileValidator<'_> {
 
     fn field(&mut self, f: &RawField, scope: &Scope, ttl: Option<&str>) -> Option<Field> {
         if f.name.value.is_empty() {
-            self.error(f.name.span.clone(), "an attribute name cannot be empty", "empty name", "give the attribute a name");
+            self.error(
+                f.name.span.clone(),
+                "an attribute name cannot be empty",
+                "empty name",
+                "give the attribute a name",
+            );
             return None;
         }
         let (rust, rust_span) = match &f.rust_name {
             Some(r) => {
                 if !naming::is_ascii_ident(&r.value) {
-                    self.error(r.span.clone(), format!("`{}` is not a valid Rust field name", r.value), "invalid Rust name", "field names are snake_case identifiers such as `display_name`");
+                    self.error(
+                        r.span.clone(),
+                        format!("`{}` is not a valid Rust field name", r.value),
+                        "invalid Rust name",
+                        "field names are snake_case identifiers such as `display_name`",
+                    );
                     return None;
                 }
                 (naming::escape(&r.value), r.span.clone())
@@ -519,7 +748,15 @@ impl FileValidator<'_> {
             None => match naming::field_name(&f.name.value) {
                 Some(name) => (name, f.name.span.clone()),
                 None => {
-                    self.error(f.name.span.clone(), format!("the attribute name `{}` gives no valid Rust field name", f.name.value), "no Rust name", "add `rust_name = \"some_name\"` to the field");
+                    self.error(
+                        f.name.span.clone(),
+                        format!(
+                            "the attribute name `{}` gives no valid Rust field name",
+                            f.name.value
+                        ),
+                        "no Rust name",
+                        "add `rust_name = \"some_name\"` to the field",
+                    );
                     return None;
                 }
             },
@@ -528,21 +765,31 @@ impl FileValidator<'_> {
         let expr = match parse_type(&ty_sp.value, &ty_sp.span, &self.file.text) {
             Ok(e) => e,
             Err(e) => {
-                self.error(e.span, format!("invalid type `{}`: {}", ty_sp.value, e.message), "here", "write a type such as `string`, `list<int>` or `map<Address>`");
+                self.error(
+                    e.span,
+                    format!("invalid type `{}`: {}", ty_sp.value, e.message),
+                    "here",
+                    "write a type such as `string`, `list<int>` or `map<Address>`",
+                );
                 return None;
             }
         };
         let is_ttl = ttl == Some(f.name.value.as_str());
         let mut format_used = false;
         let ty = self.resolve(&expr, scope, f.format.as_ref(), is_ttl, &mut format_used)?;
-        if let Some(format) = &f.format {
-            if !format_used {
-                self.push(
-                    Diagnostic::error(self.file, format.span.clone(), format!("`format` does not apply to the type `{}`", ty_sp.value), "no format here")
-                        .also(ty_sp.span.clone(), "this type has no storage format")
-                        .help("`format` chooses how a `datetime` or `date` is stored; remove it"),
-                );
-            }
+        if let Some(format) = &f.format
+            && !format_used
+        {
+            self.push(
+                Diagnostic::error(
+                    self.file,
+                    format.span.clone(),
+                    format!("`format` does not apply to the type `{}`", ty_sp.value),
+                    "no format here",
+                )
+                .also(ty_sp.span.clone(), "this type has no storage format")
+                .help("`format` chooses how a `datetime` or `date` is stored; remove it"),
+            );
         }
         let required = f.required.as_ref().map(|r| r.value);
         let presence = match (&f.default, &ty) {
@@ -571,21 +818,43 @@ impl FileValidator<'_> {
         })
     }
 
-    fn resolve(&mut self, e: &TypeExpr, scope: &Scope, format: Option<&Sp<String>>, is_ttl: bool, format_used: &mut bool) -> Option<Ty> {
+    fn resolve(
+        &mut self,
+        e: &TypeExpr,
+        scope: &Scope,
+        format: Option<&Sp<String>>,
+        is_ttl: bool,
+        format_used: &mut bool,
+    ) -> Option<Ty> {
         let name = e.name.as_str();
         if GENERICS.contains(&name) {
-            let example = if name == "map" { "map<int>" } else { &format!("{name}<string>") };
+            let example = if name == "map" {
+                "map<int>"
+            } else {
+                &format!("{name}<string>")
+            };
             if e.args.is_empty() {
-                self.error(e.span.clone(), format!("`{name}` needs the type of its elements"), "missing `<...>`", format!("write `{example}`"));
+                self.error(
+                    e.span.clone(),
+                    format!("`{name}` needs the type of its elements"),
+                    "missing `<...>`",
+                    format!("write `{example}`"),
+                );
                 return None;
             }
             if e.args.len() > 1 {
                 let help = if name == "map" {
-                    "map keys are always strings: write only the value type, such as `map<int>`".to_owned()
+                    "map keys are always strings: write only the value type, such as `map<int>`"
+                        .to_owned()
                 } else {
                     format!("`{name}` takes one type, such as `{example}`")
                 };
-                self.error(e.args[1].span.clone(), format!("`{name}` takes one type parameter"), "extra type parameter", help);
+                self.error(
+                    e.args[1].span.clone(),
+                    format!("`{name}` takes one type parameter"),
+                    "extra type parameter",
+                    help,
+                );
                 return None;
             }
             let inner = self.resolve(&e.args[0], scope, format, is_ttl, format_used)?;
@@ -600,7 +869,12 @@ impl FileValidator<'_> {
                         } else {
                             "sets hold strings, numbers or binary data; use a `list` for other elements".to_owned()
                         };
-                        self.error(e.args[0].span.clone(), format!("`{}` cannot be a set element", e.args[0].name), "not a set element type", help);
+                        self.error(
+                            e.args[0].span.clone(),
+                            format!("`{}` cannot be a set element", e.args[0].name),
+                            "not a set element type",
+                            help,
+                        );
                         return None;
                     }
                     Some(Ty::Set(Box::new(inner)))
@@ -608,7 +882,12 @@ impl FileValidator<'_> {
             };
         }
         if !e.args.is_empty() {
-            self.error(e.span.clone(), format!("`{name}` takes no type parameters"), "unexpected `<...>`", format!("write just `{name}`"));
+            self.error(
+                e.span.clone(),
+                format!("`{name}` takes no type parameters"),
+                "unexpected `<...>`",
+                format!("write just `{name}`"),
+            );
             return None;
         }
         let ty = match name {
@@ -635,15 +914,27 @@ impl FileValidator<'_> {
                         let options = ["rfc3339", "epoch", "epoch_millis"];
                         let help = match did_you_mean(other, options) {
                             Some(m) => format!("did you mean `{m}`?"),
-                            None => format!("a `datetime` is stored as one of: {}", options.join(", ")),
+                            None => {
+                                format!("a `datetime` is stored as one of: {}", options.join(", "))
+                            }
                         };
-                        self.error(f.span.clone(), format!("unknown datetime format `{other}`"), "not a datetime format", help);
+                        self.error(
+                            f.span.clone(),
+                            format!("unknown datetime format `{other}`"),
+                            "not a datetime format",
+                            help,
+                        );
                         return None;
                     }
                 };
                 if is_ttl && f != DateTimeFormat::EpochSeconds {
                     let span = format.map_or(e.span.clone(), |f| f.span.clone());
-                    self.error(span, "the time-to-live attribute is always stored as whole epoch seconds", "a format on the TTL field", "remove `format`: DynamoDB reads expiry times only as epoch seconds");
+                    self.error(
+                        span,
+                        "the time-to-live attribute is always stored as whole epoch seconds",
+                        "a format on the TTL field",
+                        "remove `format`: DynamoDB reads expiry times only as epoch seconds",
+                    );
                     return None;
                 }
                 Ty::DateTime(f)
@@ -660,7 +951,12 @@ impl FileValidator<'_> {
                             Some(m) => format!("did you mean `{m}`?"),
                             None => format!("a `date` is stored as one of: {}", options.join(", ")),
                         };
-                        self.error(f.span.clone(), format!("unknown date format `{other}`"), "not a date format", help);
+                        self.error(
+                            f.span.clone(),
+                            format!("unknown date format `{other}`"),
+                            "not a date format",
+                            help,
+                        );
                         return None;
                     }
                 }
@@ -678,7 +974,12 @@ impl FileValidator<'_> {
                     Some(m) => format!("did you mean `{m}`?"),
                     None => "use a built-in type (string, int, float, decimal, bool, bytes, datetime, date, uuid, json, list<T>, map<T>, set<T>) or declare it in `[types.NAME]` or `[enums.NAME]`".to_owned(),
                 };
-                self.error(e.name_span.clone(), format!("unknown type `{name}`"), "not a known type", help);
+                self.error(
+                    e.name_span.clone(),
+                    format!("unknown type `{name}`"),
+                    "not a known type",
+                    help,
+                );
                 return None;
             }
         };
@@ -732,20 +1033,40 @@ impl FileValidator<'_> {
         match fields.iter().position(|f| f.attr.value == name.value) {
             Some(i) => Some(i),
             None => {
-                let help = match did_you_mean(&name.value, fields.iter().map(|f| f.attr.value.as_str())) {
-                    Some(m) => format!("did you mean `{m}`?"),
-                    None => format!("declare `{}` in `[fields]`", name.value),
-                };
-                self.error(name.span.clone(), format!("{what} names `{}`, which is not a declared field", name.value), "unknown attribute", help);
+                let help =
+                    match did_you_mean(&name.value, fields.iter().map(|f| f.attr.value.as_str())) {
+                        Some(m) => format!("did you mean `{m}`?"),
+                        None => format!("declare `{}` in `[fields]`", name.value),
+                    };
+                self.error(
+                    name.span.clone(),
+                    format!(
+                        "{what} names `{}`, which is not a declared field",
+                        name.value
+                    ),
+                    "unknown attribute",
+                    help,
+                );
                 None
             }
         }
     }
 
-    fn key_ref(&mut self, name: &Option<Sp<String>>, fields: &[Field], what: &str, required_at: Option<&Span>) -> Option<usize> {
+    fn key_ref(
+        &mut self,
+        name: &Option<Sp<String>>,
+        fields: &[Field],
+        what: &str,
+        required_at: Option<&Span>,
+    ) -> Option<usize> {
         let Some(name) = name else {
             if let Some(span) = required_at {
-                self.error(span.clone(), format!("the table has no {what}"), format!("`hash_key` missing in this section"), "add `hash_key = \"...\"` naming one of the fields");
+                self.error(
+                    span.clone(),
+                    format!("the table has no {what}"),
+                    "`hash_key` missing in this section".to_string(),
+                    "add `hash_key = \"...\"` naming one of the fields",
+                );
             }
             return None;
         };
@@ -768,15 +1089,33 @@ impl FileValidator<'_> {
     fn check_throughput(&mut self, t: &RawThroughput) {
         for v in [&t.read, &t.write] {
             if v.value < 1 {
-                self.error(v.span.clone(), format!("capacity must be at least 1, not {}", v.value), "below 1", "DynamoDB needs at least 1 read and 1 write capacity unit");
+                self.error(
+                    v.span.clone(),
+                    format!("capacity must be at least 1, not {}", v.value),
+                    "below 1",
+                    "DynamoDB needs at least 1 read and 1 write capacity unit",
+                );
             } else if v.value > i128::from(i64::MAX) {
-                self.error(v.span.clone(), "capacity is too large", "out of range", "use a realistic number of capacity units");
+                self.error(
+                    v.span.clone(),
+                    "capacity is too large",
+                    "out of range",
+                    "use a realistic number of capacity units",
+                );
             }
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn indexes(&mut self, raw: &[RawIndex], fields: &[Field], hash: Option<usize>, range: Option<usize>, provisioned: bool, has_table: bool) -> Vec<IndexChecked> {
+    fn indexes(
+        &mut self,
+        raw: &[RawIndex],
+        fields: &[Field],
+        hash: Option<usize>,
+        range: Option<usize>,
+        provisioned: bool,
+        has_table: bool,
+    ) -> Vec<IndexChecked> {
         let mut out = Vec::new();
         let (mut locals, mut globals) = (0, 0);
         let mut projected: BTreeSet<String> = BTreeSet::new();
@@ -784,7 +1123,12 @@ impl FileValidator<'_> {
         for index in raw {
             let name = &index.name;
             if !valid_table_name(&name.value) {
-                self.error(name.span.clone(), format!("`{}` is not a valid DynamoDB index name", name.value), "invalid index name", "index names have 3 to 255 characters from a-z, A-Z, 0-9, `_`, `-` and `.`");
+                self.error(
+                    name.span.clone(),
+                    format!("`{}` is not a valid DynamoDB index name", name.value),
+                    "invalid index name",
+                    "index names have 3 to 255 characters from a-z, A-Z, 0-9, `_`, `-` and `.`",
+                );
             }
             let local = match index.kind.as_ref().map(|k| k.value.as_str()) {
                 None | Some("global") => false,
@@ -794,7 +1138,12 @@ impl FileValidator<'_> {
                         Some(m) => format!("did you mean `{m}`?"),
                         None => "write `kind = \"global\"` or `kind = \"local\"`".to_owned(),
                     };
-                    self.error(index.kind.as_ref().expect("matched Some").span.clone(), format!("unknown index kind `{other}`"), "not an index kind", help);
+                    self.error(
+                        index.kind.as_ref().expect("matched Some").span.clone(),
+                        format!("unknown index kind `{other}`"),
+                        "not an index kind",
+                        help,
+                    );
                     continue;
                 }
             };
@@ -802,14 +1151,32 @@ impl FileValidator<'_> {
             let index_hash = if local {
                 locals += 1;
                 if locals == MAX_LOCAL_INDEXES + 1 {
-                    self.error(name.span.clone(), format!("a table can have at most {MAX_LOCAL_INDEXES} local indexes"), "one too many", "turn some local indexes into global ones");
+                    self.error(
+                        name.span.clone(),
+                        format!("a table can have at most {MAX_LOCAL_INDEXES} local indexes"),
+                        "one too many",
+                        "turn some local indexes into global ones",
+                    );
                 }
                 if has_table && range.is_none() && hash.is_some() {
-                    self.error(name.span.clone(), format!("local index `{}` needs a table with a range key", name.value), "the table has no range key", "add `range_key` to `[table]`, or make this index `kind = \"global\"`");
+                    self.error(
+                        name.span.clone(),
+                        format!(
+                            "local index `{}` needs a table with a range key",
+                            name.value
+                        ),
+                        "the table has no range key",
+                        "add `range_key` to `[table]`, or make this index `kind = \"global\"`",
+                    );
                     ok = false;
                 }
                 if let Some(t) = &index.throughput {
-                    self.error(t.span.clone(), "a local index has no throughput of its own", "throughput on a local index", "local indexes use the table's capacity: remove `throughput`");
+                    self.error(
+                        t.span.clone(),
+                        "a local index has no throughput of its own",
+                        "throughput on a local index",
+                        "local indexes use the table's capacity: remove `throughput`",
+                    );
                 }
                 match (&index.hash_key, hash) {
                     (Some(h), Some(table_hash)) if h.value != fields[table_hash].attr.value => {
@@ -821,7 +1188,12 @@ impl FileValidator<'_> {
             } else {
                 globals += 1;
                 if globals == MAX_GLOBAL_INDEXES + 1 {
-                    self.error(name.span.clone(), format!("a table can have at most {MAX_GLOBAL_INDEXES} global indexes"), "one too many", "remove an index or combine access patterns");
+                    self.error(
+                        name.span.clone(),
+                        format!("a table can have at most {MAX_GLOBAL_INDEXES} global indexes"),
+                        "one too many",
+                        "remove an index or combine access patterns",
+                    );
                 }
                 if let Some(t) = &index.throughput {
                     if provisioned {
@@ -831,18 +1203,46 @@ impl FileValidator<'_> {
                     }
                 }
                 match &index.hash_key {
-                    Some(h) => self.attr_ref(h, fields, &format!("the hash key of index `{}`", name.value)).and_then(|i| self.check_key_type(h, &fields[i], "index hash key").map(|_| i)),
+                    Some(h) => self
+                        .attr_ref(
+                            h,
+                            fields,
+                            &format!("the hash key of index `{}`", name.value),
+                        )
+                        .and_then(|i| {
+                            self.check_key_type(h, &fields[i], "index hash key")
+                                .map(|_| i)
+                        }),
                     None => {
-                        self.error(name.span.clone(), format!("global index `{}` has no `hash_key`", name.value), "no hash key", "add `hash_key = \"...\"` naming one of the fields");
+                        self.error(
+                            name.span.clone(),
+                            format!("global index `{}` has no `hash_key`", name.value),
+                            "no hash key",
+                            "add `hash_key = \"...\"` naming one of the fields",
+                        );
                         None
                     }
                 }
             };
             let index_range = match &index.range_key {
                 Some(r) => {
-                    let i = self.attr_ref(r, fields, &format!("the range key of index `{}`", name.value)).and_then(|i| self.check_key_type(r, &fields[i], "index range key").map(|_| i));
+                    let i = self
+                        .attr_ref(
+                            r,
+                            fields,
+                            &format!("the range key of index `{}`", name.value),
+                        )
+                        .and_then(|i| {
+                            self.check_key_type(r, &fields[i], "index range key")
+                                .map(|_| i)
+                        });
                     if i.is_some() && i == index_hash {
-                        self.error(r.span.clone(), "the index range key is its hash key", "same attribute as the hash key", "choose another attribute as the index range key");
+                        self.error(
+                            r.span.clone(),
+                            "the index range key is its hash key",
+                            "same attribute as the hash key",
+                            "choose another attribute as the index range key",
+                        );
                         ok = false;
                     }
                     if i.is_none() {
@@ -867,9 +1267,19 @@ impl FileValidator<'_> {
                 None | Some(RawProjection::All) => Projection::All,
                 Some(RawProjection::KeysOnly) => Projection::KeysOnly,
                 Some(RawProjection::Include(attrs)) => {
-                    let span = index.projection.as_ref().expect("matched Some").span.clone();
+                    let span = index
+                        .projection
+                        .as_ref()
+                        .expect("matched Some")
+                        .span
+                        .clone();
                     if attrs.is_empty() {
-                        self.error(span.clone(), "an INCLUDE projection lists at least one attribute", "empty list", "list the attributes to project, or write `projection = \"keys_only\"`");
+                        self.error(
+                            span.clone(),
+                            "an INCLUDE projection lists at least one attribute",
+                            "empty list",
+                            "list the attributes to project, or write `projection = \"keys_only\"`",
+                        );
                     }
                     let mut seen = BTreeSet::new();
                     let mut names = Vec::new();
@@ -878,9 +1288,22 @@ impl FileValidator<'_> {
                             continue;
                         }
                         if key_attrs.contains(a.value.as_str()) {
-                            self.error(a.span.clone(), format!("`{}` is a key attribute, which every index holds already", a.value), "key attribute", "remove it from the projection");
+                            self.error(
+                                a.span.clone(),
+                                format!(
+                                    "`{}` is a key attribute, which every index holds already",
+                                    a.value
+                                ),
+                                "key attribute",
+                                "remove it from the projection",
+                            );
                         } else if !seen.insert(a.value.clone()) {
-                            self.error(a.span.clone(), format!("`{}` is projected twice", a.value), "listed twice", "remove one of them");
+                            self.error(
+                                a.span.clone(),
+                                format!("`{}` is projected twice", a.value),
+                                "listed twice",
+                                "remove one of them",
+                            );
                         } else {
                             projected.insert(a.value.clone());
                             projected_span.get_or_insert(span.clone());
@@ -890,17 +1313,18 @@ impl FileValidator<'_> {
                     Projection::Include(names)
                 }
             };
-            if ok {
-                if let Some(h) = index_hash {
-                    out.push(IndexChecked {
-                        name: name.value.clone(),
-                        local,
-                        hash: h,
-                        range: index_range,
-                        projection,
-                        throughput: index.throughput.as_ref().map(|t| (t.value.read.value, t.value.write.value)),
-                    });
-                }
+            if ok && let Some(h) = index_hash {
+                out.push(IndexChecked {
+                    name: name.value.clone(),
+                    local,
+                    hash: h,
+                    range: index_range,
+                    projection,
+                    throughput: index
+                        .throughput
+                        .as_ref()
+                        .map(|t| (t.value.read.value, t.value.write.value)),
+                });
             }
         }
         if projected.len() > MAX_PROJECTED_ATTRIBUTES {
@@ -940,19 +1364,33 @@ fn field_ir(f: &Field, is_key: bool, role: &str) -> FieldIr {
         }
         None => Vec::new(),
     };
-    let role = if role.is_empty() { String::new() } else { format!(", {role}") };
-    doc.extend(doc_lines(&format!("Attribute `{}`: `{}`{role}.", f.attr.value.replace('`', "'"), describe_type(f))));
+    let role = if role.is_empty() {
+        String::new()
+    } else {
+        format!(", {role}")
+    };
+    doc.extend(doc_lines(&format!(
+        "Attribute `{}`: `{}`{role}.",
+        f.attr.value.replace('`', "'"),
+        describe_type(f)
+    )));
     let inner = f.ty.rust_type();
     let (rust_type, encode, decode, init) = match &f.presence {
         Presence::Optional => (
             format!("::core::option::Option<{inner}>"),
-            format!("{RT}::codec::put_opt::<{codec}>(&mut item, {attr}, self.{}.as_ref())?;", f.rust),
+            format!(
+                "{RT}::codec::put_opt::<{codec}>(&mut item, {attr}, self.{}.as_ref())?;",
+                f.rust
+            ),
             format!("{RT}::codec::take_opt::<{codec}>(&mut item, {attr})?"),
             "::core::option::Option::None".to_owned(),
         ),
         Presence::Required => (
             inner,
-            format!("{RT}::codec::put::<{codec}>(&mut item, {attr}, &self.{})?;", f.rust),
+            format!(
+                "{RT}::codec::put::<{codec}>(&mut item, {attr}, &self.{})?;",
+                f.rust
+            ),
             if is_key {
                 format!("{RT}::codec::take_key::<{codec}>(&item, {attr})?")
             } else {
@@ -962,7 +1400,10 @@ fn field_ir(f: &Field, is_key: bool, role: &str) -> FieldIr {
         ),
         Presence::Default(expr) => (
             inner,
-            format!("{RT}::codec::put::<{codec}>(&mut item, {attr}, &self.{})?;", f.rust),
+            format!(
+                "{RT}::codec::put::<{codec}>(&mut item, {attr}, &self.{})?;",
+                f.rust
+            ),
             format!("{RT}::codec::take_or::<{codec}>(&mut item, {attr}, || {expr})?"),
             expr.clone(),
         ),
@@ -1000,7 +1441,10 @@ fn doc_type_ir(name: &Sp<String>, fields: &[Field], raw: &RawType) -> DocTypeIr 
         name_lit: lit(&name.value),
         doc: match &raw.doc {
             Some(d) => doc_lines(&d.value),
-            None => doc_lines(&format!("The nested document type `{}`, stored as a map.", name.value)),
+            None => doc_lines(&format!(
+                "The nested document type `{}`, stored as a map.",
+                name.value
+            )),
         },
         fields: fields.iter().map(|f| field_ir(f, false, "")).collect(),
         derives: derives.to_owned(),
@@ -1034,7 +1478,16 @@ fn throughput(read: i128, write: i128) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn schema_literal(table_name: &str, model: &str, fields: &[Field], hash: usize, range: Option<usize>, indexes: &[IndexChecked], table: &RawTable, _provisioned: bool) -> String {
+fn schema_literal(
+    table_name: &str,
+    model: &str,
+    fields: &[Field],
+    hash: usize,
+    range: Option<usize>,
+    indexes: &[IndexChecked],
+    table: &RawTable,
+    _provisioned: bool,
+) -> String {
     let indexes: Vec<String> = indexes
         .iter()
         .map(|i| {
@@ -1057,7 +1510,13 @@ fn schema_literal(table_name: &str, model: &str, fields: &[Field], hash: usize, 
         })
         .collect();
     let billing = match &table.billing {
-        Some(Sp { value: RawBilling::Provisioned(t), .. }) => format!("{RT}::schema::Billing::Provisioned({})", throughput(t.read.value, t.write.value)),
+        Some(Sp {
+            value: RawBilling::Provisioned(t),
+            ..
+        }) => format!(
+            "{RT}::schema::Billing::Provisioned({})",
+            throughput(t.read.value, t.write.value)
+        ),
         _ => format!("{RT}::schema::Billing::OnDemand"),
     };
     format!(
@@ -1069,6 +1528,10 @@ fn schema_literal(table_name: &str, model: &str, fields: &[Field], hash: usize, 
         indexes.join(", "),
         option(table.ttl.as_ref().map(|t| lit(&t.value))),
         option(table.version.as_ref().map(|t| lit(&t.value))),
-        fields.iter().map(|f| lit(&f.attr.value)).collect::<Vec<_>>().join(", "),
+        fields
+            .iter()
+            .map(|f| lit(&f.attr.value))
+            .collect::<Vec<_>>()
+            .join(", "),
     )
 }
