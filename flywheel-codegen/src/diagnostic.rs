@@ -169,12 +169,18 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).clamp(1, 3);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    let word = word.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let lower = candidate.to_lowercase();
+        let distance = edit_distance(&word, &lower);
+        // A spelled-out form of a short name (`integer` for `int`) is as likely as a typo.
+        let prefix = lower.len() >= 3 && word.starts_with(&lower);
+        if (distance <= limit || prefix) && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -203,6 +209,7 @@ mod tests {
             Some("datetime")
         );
         assert_eq!(did_you_mean("frobnicate", ["string", "int"]), None);
+        assert_eq!(did_you_mean("integer", ["string", "int"]), Some("int"));
     }
 
     #[test]

@@ -8,3 +8,10 @@
 
 /// The generated models, one module per schema file.
 pub mod models;
+
+/// The same models generated in build-script mode: `build.rs` calls
+/// `flywheel_build::compile("../schemas")` into `OUT_DIR`, and this module includes them. A
+/// test proves each table's code is byte-identical to the CLI's in [`models`].
+pub mod build_mode {
+    flywheel_runtime::include_models!();
+}
