@@ -183,16 +183,25 @@ pub fn did_you_mean<'a>(
     best.map(|(_, c)| c)
 }
 
+/// Edits from `a` to `b`: insertions, deletions, substitutions, and swaps of two neighbouring
+/// characters (the most common typo), each counting one.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    // Rows i-2, i-1 and i of the distance matrix.
+    let mut before: Vec<usize> = Vec::new();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+    for (i, ca) in a.iter().enumerate() {
         let mut current = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            let substitution = prev[j] + usize::from(ca != *cb);
-            current.push(substitution.min(prev[j + 1] + 1).min(current[j] + 1));
+            let substitution = prev[j] + usize::from(ca != cb);
+            let mut d = substitution.min(prev[j + 1] + 1).min(current[j] + 1);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                d = d.min(before[j - 1] + 1);
+            }
+            current.push(d);
         }
-        prev = current;
+        before = std::mem::replace(&mut prev, current);
     }
     prev[b.len()]
 }
@@ -209,6 +218,9 @@ mod tests {
             Some("datetime")
         );
         assert_eq!(did_you_mean("frobnicate", ["string", "int"]), None);
+        assert_eq!(did_you_mean("scroe", ["score", "game"]), Some("score"));
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(did_you_mean("integer", ["string", "int"]), Some("int"));
     }
 

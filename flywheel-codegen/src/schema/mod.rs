@@ -30,6 +30,8 @@ pub enum Literal {
     String(String),
     /// An integer.
     Integer(i128),
+    /// An integer beyond `i128`, as written (without `_`).
+    BigInteger(String),
     /// A float.
     Float(f64),
     /// A boolean.
@@ -47,7 +49,7 @@ impl Literal {
     pub fn kind(&self) -> &'static str {
         match self {
             Literal::String(_) => "a string",
-            Literal::Integer(_) => "an integer",
+            Literal::Integer(_) | Literal::BigInteger(_) => "an integer",
             Literal::Float(_) => "a float",
             Literal::Bool(_) => "a boolean",
             Literal::Datetime(_) => "a datetime",

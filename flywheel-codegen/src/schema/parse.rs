@@ -35,18 +35,47 @@ const TYPE_KEYS: &[&str] = &["doc", "fields"];
 const ENUM_KEYS: &[&str] = &["doc", "values"];
 const ENUM_VALUE_KEYS: &[&str] = &["value", "rust_name", "doc"];
 const THROUGHPUT_KEYS: &[&str] = &["read", "write"];
+/// DynamoDB's names for what a schema calls otherwise.
+const ALIASES: &[(&str, &str)] = &[
+    ("partition_key", "hash_key"),
+    ("sort_key", "range_key"),
+    ("billing_mode", "billing"),
+    ("projection_type", "projection"),
+    ("time_to_live", "ttl"),
+];
 
 /// Parses one schema file, adding a diagnostic for every problem to `diags`.
 /// Returns `None` when the TOML itself cannot be read.
 pub fn parse_file(file: &Arc<SourceFile>, diags: &mut Vec<Diagnostic>) -> Option<RawSchema> {
     let (document, errors) = DeTable::parse_recoverable(&file.text);
     if !errors.is_empty() {
+        // In file order, as every other diagnostic of a file.
+        let mut errors = errors;
+        errors.sort_by_key(|e| e.span().map(|s| (s.start, s.end)));
         for error in errors {
             let span = error.span().unwrap_or(0..0);
             let message = error.message().trim().trim_end_matches('.').to_owned();
+            let help = match file.text.get(span.clone()) {
+                Some(key)
+                    if message.contains("unquoted key")
+                        && !key.is_empty()
+                        && !key.contains(['"', '\\'])
+                        && !key.contains(char::is_control) =>
+                {
+                    format!(
+                        "a key with characters other than ASCII letters, digits, `-` and `_` is written in quotes: `\"{key}\"`"
+                    )
+                }
+                _ if message.contains("duplicate key") => {
+                    "a key is written once in each table: remove or rename one of them".to_owned()
+                }
+                _ => {
+                    "fix the TOML syntax; see the schema language reference in README.md".to_owned()
+                }
+            };
             diags.push(
                 Diagnostic::error(file, span, format!("invalid TOML: {message}"), "here")
-                    .help("fix the TOML syntax; see the schema language reference in README.md"),
+                    .help(help),
             );
         }
         return None;
@@ -73,9 +102,18 @@ impl Parser<'_> {
     }
 
     fn unknown(&mut self, key: &Key<'_>, allowed: &[&str], place: &str) {
-        let help = match did_you_mean(key.get_ref(), allowed.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("the keys allowed {place} are: {}", allowed.join(", ")),
+        let alias = ALIASES.iter().find(|(alias, name)| {
+            key.get_ref().eq_ignore_ascii_case(alias) && allowed.contains(name)
+        });
+        let help = match (alias, did_you_mean(key.get_ref(), allowed.iter().copied())) {
+            (Some((_, name)), _) => {
+                format!(
+                    "DynamoDB's `{}` is called `{name}` in a schema",
+                    key.get_ref()
+                )
+            }
+            (None, Some(s)) => format!("did you mean `{s}`?"),
+            (None, None) => format!("the keys allowed {place} are: {}", allowed.join(", ")),
         };
         self.error(
             key.span(),
@@ -173,6 +211,14 @@ impl Parser<'_> {
                 "fields" => {
                     schema.fields_span = Some(key.span());
                     if let Some(t) = self.table(value, "`fields`", "write a `[fields]` section") {
+                        if t.is_empty() {
+                            self.error(
+                                key.span(),
+                                "the schema declares no fields",
+                                "no fields",
+                                "add at least the hash key to `[fields]`",
+                            );
+                        }
                         schema.fields = self.fields(t, "in `[fields]`");
                     }
                 }
@@ -233,6 +279,22 @@ impl Parser<'_> {
                 _ => self.unknown(key, TOP_KEYS, "at the top level"),
             }
         }
+        // Absent, not wrongly typed: those were reported above.
+        if !doc.contains_key("table") {
+            self.error(
+                0..0,
+                "the schema has no `[table]` section",
+                "expected `[table]` in this file",
+                "add `[table]` with at least `hash_key = \"...\"`",
+            );
+        } else if let (Some(table), None) = (&schema.table, &schema.fields_span) {
+            self.error(
+                table.span.clone(),
+                "the schema declares no fields",
+                "no `[fields]` section",
+                "add a `[fields]` section with at least the hash key",
+            );
+        }
         schema
     }
 
@@ -254,6 +316,15 @@ impl Parser<'_> {
                 _ => self.unknown(key, TABLE_KEYS, "in `[table]`"),
             }
         }
+        // Absent, not wrongly typed: a `hash_key` of the wrong type was reported above.
+        if !t.contains_key("hash_key") {
+            self.error(
+                table.span.clone(),
+                "the table has no hash key",
+                "`hash_key` missing in this section",
+                "add `hash_key = \"...\"` naming one of the fields",
+            );
+        }
         table
     }
 
@@ -263,8 +334,13 @@ impl Parser<'_> {
                 Some(Sp::new(RawBilling::OnDemand, value.span()))
             }
             DeValue::String(s) => {
-                let help = if s == "provisioned" {
+                let help = if s.eq_ignore_ascii_case("provisioned") {
                     "provisioned billing is written with its capacity: `billing = { read = 5, write = 5 }`".to_owned()
+                } else if s.eq_ignore_ascii_case("pay_per_request")
+                    || did_you_mean(s, ["on_demand"]).is_some()
+                {
+                    "on-demand billing (PAY_PER_REQUEST) is written `billing = \"on_demand\"`"
+                        .to_owned()
                 } else {
                     "write `billing = \"on_demand\"` or `billing = { read = 5, write = 5 }`"
                         .to_owned()
@@ -458,6 +534,14 @@ impl Parser<'_> {
                     if let Some(t) =
                         self.table(v, "`fields`", "write `fields = { street = \"string\" }`")
                     {
+                        if t.is_empty() {
+                            self.error(
+                                v.span(),
+                                format!("type `{}` has no fields", name.get_ref()),
+                                "empty table",
+                                "add at least one field, or use `json` for free-form documents",
+                            );
+                        }
                         ty.fields = self.fields(t, &format!("of type `{}`", name.get_ref()));
                     }
                 }
@@ -489,6 +573,14 @@ impl Parser<'_> {
                     has_values = true;
                     match v.get_ref() {
                         DeValue::Array(items) => {
+                            if items.is_empty() {
+                                self.error(
+                                    v.span(),
+                                    format!("enum `{}` has no values", name.get_ref()),
+                                    "empty list",
+                                    "list its stored values: `values = [\"active\", \"banned\"]`",
+                                );
+                            }
                             for item in items.iter() {
                                 if let Some(value) = self.enum_value(item) {
                                     e.values.push(value);
@@ -591,7 +683,7 @@ fn literal(value: &Value<'_>) -> Sp<Literal> {
         DeValue::Integer(i) => match integer_value(i) {
             Some(v) => Literal::Integer(v),
             // Beyond i128: keep the text; validation reports it as out of range.
-            None => Literal::Float(f64::INFINITY),
+            None => Literal::BigInteger(i.as_str().replace('_', "")),
         },
         DeValue::Float(f) => {
             Literal::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN))

@@ -105,7 +105,7 @@ impl TypeParser<'_> {
             let end = self.peek().map_or(self.pos, |c| self.pos + c.len_utf8());
             let message = match self.peek() {
                 None => "a type name is missing".to_owned(),
-                Some(c) => format!("expected a type name, found `{c}`"),
+                Some(c) => format!("expected a type name, found `{}`", c.escape_debug()),
             };
             return Err((start..end, message));
         }

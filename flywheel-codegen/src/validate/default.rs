@@ -37,9 +37,12 @@ fn bad(
 fn mismatch(value: &Sp<Literal>, ty_name: &str, example: &str) -> BadDefault {
     bad(
         &value.span,
-        format!("this default does not match the field's type `{ty_name}`"),
-        format!("{} is not a `{ty_name}`", value.value.kind()),
-        format!("write a `{ty_name}` literal such as {example}"),
+        format!(
+            "this default has the wrong type: expected `{ty_name}`, found {}",
+            value.value.kind()
+        ),
+        format!("expected `{ty_name}`"),
+        format!("write a value of type `{ty_name}`, such as {example}"),
     )
 }
 
@@ -74,9 +77,21 @@ pub fn default_expr(
                 ))
             }
         }
+        (Ty::I64 | Ty::I32 | Ty::U32 | Ty::U64, Literal::BigInteger(v)) => Err(bad(
+            span,
+            format!("{v} does not fit in `{}`", ty.rust_type()),
+            "out of range",
+            format!("use a value within the range of {}", ty.rust_type()),
+        )),
         (Ty::I64 | Ty::I32 | Ty::U32 | Ty::U64, _) => Err(mismatch(value, ty_name, "0")),
         (Ty::F64, Literal::Integer(v)) => Ok(format!("{:?}f64", *v as f64)),
         (Ty::F64, Literal::Float(f)) if f.is_finite() => Ok(format!("{f:?}f64")),
+        (Ty::F64, Literal::BigInteger(_)) => Err(bad(
+            span,
+            "this integer is too large to be read exactly",
+            "beyond 128 bits",
+            "write it as a float, such as 1e40",
+        )),
         (Ty::F64, Literal::Float(_)) => Err(bad(
             span,
             "DynamoDB cannot store NaN or infinity",
@@ -88,7 +103,7 @@ pub fn default_expr(
             "{RT}::codec::decimal_literal({})",
             lit(&v.to_string())
         )),
-        (Ty::Decimal, Literal::String(s)) => match decimal_digits(s) {
+        (Ty::Decimal, Literal::String(s) | Literal::BigInteger(s)) => match decimal_digits(s) {
             Some(digits) if digits <= 38 => Ok(format!("{RT}::codec::decimal_literal({})", lit(s))),
             Some(digits) => Err(bad(
                 span,
@@ -184,7 +199,7 @@ pub fn default_expr(
             ty_name,
             "\"67e55044-10b1-426f-9247-bb680e5fe0c8\"",
         )),
-        (Ty::Json, v) => Ok(format!("{RT}::serde_json::json!({})", json_tokens(v))),
+        (Ty::Json, _) => Ok(format!("{RT}::serde_json::json!({})", json_tokens(value)?)),
         (Ty::Enum(name), Literal::String(s)) => {
             let variants = enums.get(name).map(Vec::as_slice).unwrap_or_default();
             match variants.iter().find(|(value, _)| value == s) {
@@ -280,36 +295,55 @@ fn parse_uuid(s: &str) -> Option<u128> {
     let hex: String = s.chars().filter(|c| *c != '-').collect();
     let hyphens_ok = s.len() == 32
         || (s.len() == 36 && [8, 13, 18, 23].iter().all(|&i| s.as_bytes()[i] == b'-'));
-    (hex.len() == 32 && hyphens_ok)
+    (hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()) && hyphens_ok)
         .then(|| u128::from_str_radix(&hex, 16).ok())
         .flatten()
 }
 
 /// The tokens of `json!` for a TOML literal (Rust string literals are valid there).
-fn json_tokens(value: &Literal) -> String {
-    match value {
+///
+/// Integers beyond `i32` get a suffix: an unsuffixed literal in `json!` is an `i32`.
+fn json_tokens(value: &Sp<Literal>) -> Result<String, BadDefault> {
+    Ok(match &value.value {
         Literal::String(s) | Literal::Datetime(s) => lit(s),
-        Literal::Integer(i) => i.to_string(),
+        Literal::Integer(i) if i32::try_from(*i).is_ok() => i.to_string(),
+        Literal::Integer(i) if i64::try_from(*i).is_ok() => format!("{i}i64"),
+        Literal::Integer(i) if u64::try_from(*i).is_ok() => format!("{i}u64"),
+        Literal::Integer(_) | Literal::BigInteger(_) => {
+            return Err(bad(
+                &value.span,
+                "a `json` number is at most 64 bits wide",
+                "out of range",
+                "use an integer within the range of i64 or u64, or a string",
+            ));
+        }
         Literal::Float(f) if f.is_finite() => format!("{f:?}"),
-        Literal::Float(_) => "null".into(),
+        Literal::Float(_) => {
+            return Err(bad(
+                &value.span,
+                "JSON cannot hold NaN or infinity",
+                "not a finite number",
+                "use a finite number, or a string",
+            ));
+        }
         Literal::Bool(b) => b.to_string(),
         Literal::Array(items) => format!(
             "[{}]",
             items
                 .iter()
-                .map(|i| json_tokens(&i.value))
-                .collect::<Vec<_>>()
+                .map(json_tokens)
+                .collect::<Result<Vec<_>, _>>()?
                 .join(", ")
         ),
         Literal::Table(entries) => format!(
             "{{{}}}",
             entries
                 .iter()
-                .map(|(k, v)| format!("{}: {}", lit(&k.value), json_tokens(&v.value)))
-                .collect::<Vec<_>>()
+                .map(|(k, v)| Ok(format!("{}: {}", lit(&k.value), json_tokens(v)?)))
+                .collect::<Result<Vec<_>, BadDefault>>()?
                 .join(", ")
         ),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -55,6 +55,7 @@ pub fn validate(inputs: &[Input]) -> Result<Ir, Vec<Diagnostic>> {
         let mut v = FileValidator {
             file: &input.file,
             diags: &mut diags,
+            invalid_attrs: BTreeSet::new(),
         };
         let Some(checked) = v.file(input, &raw) else {
             continue;
@@ -156,6 +157,21 @@ struct Scope {
 struct FileValidator<'a> {
     file: &'a Arc<SourceFile>,
     diags: &'a mut Vec<Diagnostic>,
+    /// Attributes declared in `[fields]` with an error already reported: references to them
+    /// are not reported again as undeclared.
+    invalid_attrs: BTreeSet<String>,
+}
+
+/// `s` as the inside of a TOML basic string, for help lines that show TOML to write.
+fn toml_escape(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '"' => "\\\"".to_owned(),
+            '\\' => "\\\\".to_owned(),
+            c if c.is_control() => format!("\\u{:04X}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 fn valid_table_name(name: &str) -> bool {
@@ -183,18 +199,8 @@ impl FileValidator<'_> {
 
     fn file(&mut self, input: &Input, raw: &RawSchema) -> Option<Checked> {
         let errors_before = self.diags.len();
-        let table = match &raw.table {
-            Some(t) => t.clone(),
-            None => {
-                self.error(
-                    0..0,
-                    "the schema has no `[table]` section",
-                    "expected `[table]` in this file",
-                    "add `[table]` with at least `hash_key = \"...\"`",
-                );
-                RawTable::default()
-            }
-        };
+        // A missing `[table]` was reported by the parser.
+        let table = raw.table.clone().unwrap_or_default();
 
         // Model, key and module names.
         let (model, model_span) = match &table.model {
@@ -323,15 +329,8 @@ impl FileValidator<'_> {
         // Nested types.
         let mut nested: Vec<(Sp<String>, Vec<Field>)> = Vec::new();
         for t in &raw.types {
+            // A type without fields was reported by the parser.
             let fields = self.fields(&t.fields, &scope, None);
-            if t.fields.is_empty() {
-                self.error(
-                    t.name.span.clone(),
-                    format!("type `{}` has no fields", t.name.value),
-                    "empty type",
-                    "add at least one field, or use `json` for free-form documents",
-                );
-            }
             nested.push((t.name.clone(), fields));
         }
         self.check_recursion(&nested);
@@ -339,24 +338,18 @@ impl FileValidator<'_> {
         // Model fields.
         let ttl_attr = table.ttl.as_ref().map(|t| t.value.as_str());
         let mut fields = self.fields(&raw.fields, &scope, ttl_attr);
-        if raw.fields.is_empty() {
-            let span = raw.fields_span.clone().unwrap_or(table.span.clone());
-            self.error(
-                span,
-                "the schema declares no fields",
-                "no fields",
-                "add a `[fields]` section with at least the hash key",
-            );
-        }
+        self.invalid_attrs = raw
+            .fields
+            .iter()
+            .map(|f| f.name.value.clone())
+            .filter(|name| !fields.iter().any(|f| f.attr.value == *name))
+            .collect();
+        // A missing or empty `[fields]` was reported by the parser.
 
         // Keys.
-        let hash = self.key_ref(
-            &table.hash_key,
-            &fields,
-            "hash key",
-            raw.table.is_some().then_some(&table.span),
-        );
-        let range = self.key_ref(&table.range_key, &fields, "range key", None);
+        // A missing `hash_key` was reported by the parser.
+        let hash = self.key_ref(&table.hash_key, &fields, "hash key");
+        let range = self.key_ref(&table.range_key, &fields, "range key");
         if let (Some(h), Some(r)) = (hash, range)
             && h == r
         {
@@ -417,7 +410,7 @@ impl FileValidator<'_> {
             let ok = matches!(f.ty, Ty::DateTime(_)) || f.ty.is_integer();
             if !ok {
                 self.push(
-                        Diagnostic::error(self.file, ttl.span.clone(), format!("the time-to-live attribute `{}` is a `{}`", ttl.value, f.ty_text), "not a datetime or integer")
+                        Diagnostic::error(self.file, ttl.span.clone(), format!("the time-to-live attribute `{}` has type `{}`", ttl.value, f.ty_text), "not a datetime or integer")
                             .also(f.ty_span.clone(), "declared here")
                             .help("DynamoDB expires items by a number of seconds: use a `datetime` or an integer field"),
                     );
@@ -441,7 +434,7 @@ impl FileValidator<'_> {
                         self.file,
                         version.span.clone(),
                         format!(
-                            "the version attribute `{}` is a `{}`",
+                            "the version attribute `{}` has type `{}`",
                             version.value, f.ty_text
                         ),
                         "not an integer",
@@ -592,14 +585,7 @@ impl FileValidator<'_> {
         let mut values: HashMap<&str, Span> = HashMap::new();
         let mut variants: HashMap<String, Span> = HashMap::new();
         let mut out = Vec::new();
-        if e.values.is_empty() {
-            self.error(
-                e.name.span.clone(),
-                format!("enum `{}` has no values", e.name.value),
-                "empty enum",
-                "list its stored values: `values = [\"active\", \"banned\"]`",
-            );
-        }
+        // An enum without values was reported by the parser.
         for v in &e.values {
             if v.value.value.is_empty() {
                 self.error(v.value.span.clone(), "an enum value cannot be empty", "empty string", "DynamoDB cannot store an empty string in a key, and an enum may be one: give the value a name");
@@ -642,7 +628,7 @@ impl FileValidator<'_> {
                             "no variant name",
                             format!(
                                 "write `{{ value = \"{}\", rust_name = \"SomeName\" }}`",
-                                v.value.value.escape_default()
+                                toml_escape(&v.value.value)
                             ),
                         );
                         continue;
@@ -662,7 +648,7 @@ impl FileValidator<'_> {
                 .also(first.clone(), "this one too")
                 .help(format!(
                     "write `{{ value = \"{}\", rust_name = \"OtherName\" }}` for one of them",
-                    v.value.value.escape_default()
+                    toml_escape(&v.value.value)
                 ));
                 self.push(d);
                 continue;
@@ -972,7 +958,7 @@ impl FileValidator<'_> {
                     .chain(scope.enums.keys().map(String::as_str));
                 let help = match did_you_mean(name, candidates) {
                     Some(m) => format!("did you mean `{m}`?"),
-                    None => "use a built-in type (string, int, float, decimal, bool, bytes, datetime, date, uuid, json, list<T>, map<T>, set<T>) or declare it in `[types.NAME]` or `[enums.NAME]`".to_owned(),
+                    None => "use a built-in type (string, int, i32, u32, u64, float, decimal, bool, bytes, datetime, date, uuid, json, list<T>, map<T>, set<T>) or declare it in `[types.NAME]` or `[enums.NAME]`".to_owned(),
                 };
                 self.error(
                     e.name_span.clone(),
@@ -1001,6 +987,8 @@ impl FileValidator<'_> {
                 (name.value.as_str(), edges)
             })
             .collect();
+        // The fields of every cycle reported: one error per cycle, not one per type on it.
+        let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
         for (start, _) in types {
             // Depth-first search for a path of direct fields back to `start`.
             let mut stack: Vec<(&str, Vec<&Field>)> = vec![(start.value.as_str(), Vec::new())];
@@ -1010,6 +998,12 @@ impl FileValidator<'_> {
                     let mut path = path.clone();
                     path.push(field);
                     if *target == start.value {
+                        let mut cycle: Vec<usize> = path.iter().map(|f| f.ty_span.start).collect();
+                        cycle.sort_unstable();
+                        if !reported.insert(cycle) {
+                            stack.clear();
+                            break;
+                        }
                         let first = path[0];
                         let via: Vec<&str> = path.iter().map(|f| f.attr.value.as_str()).collect();
                         self.error(
@@ -1032,6 +1026,7 @@ impl FileValidator<'_> {
     fn attr_ref(&mut self, name: &Sp<String>, fields: &[Field], what: &str) -> Option<usize> {
         match fields.iter().position(|f| f.attr.value == name.value) {
             Some(i) => Some(i),
+            None if self.invalid_attrs.contains(&name.value) => None,
             None => {
                 let help =
                     match did_you_mean(&name.value, fields.iter().map(|f| f.attr.value.as_str())) {
@@ -1057,19 +1052,8 @@ impl FileValidator<'_> {
         name: &Option<Sp<String>>,
         fields: &[Field],
         what: &str,
-        required_at: Option<&Span>,
     ) -> Option<usize> {
-        let Some(name) = name else {
-            if let Some(span) = required_at {
-                self.error(
-                    span.clone(),
-                    format!("the table has no {what}"),
-                    "`hash_key` missing in this section".to_string(),
-                    "add `hash_key = \"...\"` naming one of the fields",
-                );
-            }
-            return None;
-        };
+        let name = name.as_ref()?;
         let i = self.attr_ref(name, fields, &format!("the {what}"))?;
         self.check_key_type(name, &fields[i], what)?;
         Some(i)
@@ -1079,7 +1063,7 @@ impl FileValidator<'_> {
         if f.ty.scalar().is_some() {
             return Some(());
         }
-        let d = Diagnostic::error(self.file, name.span.clone(), format!("the {what} `{}` is a `{}`, which DynamoDB cannot use as a key", name.value, f.ty_text), "not a scalar type")
+        let d = Diagnostic::error(self.file, name.span.clone(), format!("the {what} `{}` has type `{}`, which DynamoDB cannot use as a key", name.value, f.ty_text), "not a scalar type")
             .also(f.ty_span.clone(), "declared here")
             .help("key attributes are stored as a string, number or binary: use string, an integer type, float, decimal, bytes, datetime, date, uuid or an enum");
         self.push(d);
@@ -1134,9 +1118,17 @@ impl FileValidator<'_> {
                 None | Some("global") => false,
                 Some("local") => true,
                 Some(other) => {
-                    let help = match did_you_mean(other, ["global", "local"]) {
-                        Some(m) => format!("did you mean `{m}`?"),
-                        None => "write `kind = \"global\"` or `kind = \"local\"`".to_owned(),
+                    let alias = match other.to_ascii_lowercase().as_str() {
+                        "gsi" => Some("global"),
+                        "lsi" => Some("local"),
+                        _ => None,
+                    };
+                    let help = match (alias, did_you_mean(other, ["global", "local"])) {
+                        (Some(kind), _) => format!("a {other} is written `kind = \"{kind}\"`"),
+                        (None, Some(m)) => format!("did you mean `{m}`?"),
+                        (None, None) => {
+                            "write `kind = \"global\"` or `kind = \"local\"`".to_owned()
+                        }
                     };
                     self.error(
                         index.kind.as_ref().expect("matched Some").span.clone(),
