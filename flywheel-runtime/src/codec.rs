@@ -8,9 +8,11 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::primitives::Blob;
+use chrono::format::{Item, Numeric, Pad, Parsed};
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 
 use crate::error::render_value;
@@ -135,6 +137,10 @@ pub trait Codec {
     /// The Rust type of the value.
     type Value;
 
+    /// Whether `NULL` is a value of this type (JSON's `null`) rather than "no value", which
+    /// optional and defaulted fields read as `None` or the default.
+    const NULL_IS_VALUE: bool = false;
+
     /// Converts a value to its attribute value; `None` means "store nothing" (the empty set).
     fn encode(value: &Self::Value) -> Result<Option<AttributeValue>, EncodeIssue>;
 
@@ -186,16 +192,18 @@ pub fn take_key<C: Codec>(item: &Item, name: &str) -> Result<C::Value, DecodeIss
     }
 }
 
-/// Takes an optional attribute: absent or `NULL` is `None`.
+/// Takes an optional attribute: absent or `NULL` is `None` (unless `NULL` is a value of the type).
 #[inline]
 pub fn take_opt<C: Codec>(item: &mut Item, name: &str) -> Result<Option<C::Value>, DecodeIssue> {
     match item.remove(name) {
-        None | Some(AttributeValue::Null(_)) => Ok(None),
+        None => Ok(None),
+        Some(AttributeValue::Null(_)) if !C::NULL_IS_VALUE => Ok(None),
         Some(av) => C::decode(av).map(Some).map_err(|issue| issue.at(name)),
     }
 }
 
-/// Takes an attribute with a default: absent or `NULL` gives `default()`.
+/// Takes an attribute with a default: absent or `NULL` gives `default()` (unless `NULL` is a
+/// value of the type).
 #[inline]
 pub fn take_or<C: Codec>(
     item: &mut Item,
@@ -203,7 +211,8 @@ pub fn take_or<C: Codec>(
     default: impl FnOnce() -> C::Value,
 ) -> Result<C::Value, DecodeIssue> {
     match item.remove(name) {
-        None | Some(AttributeValue::Null(_)) => Ok(default()),
+        None => Ok(default()),
+        Some(AttributeValue::Null(_)) if !C::NULL_IS_VALUE => Ok(default()),
         Some(av) => C::decode(av).map_err(|issue| issue.at(name)),
     }
 }
@@ -341,8 +350,9 @@ pub const MAX_DIGITS: u64 = 38;
 pub struct Dec;
 
 impl Dec {
-    fn check(value: &Decimal) -> Result<(), EncodeIssue> {
-        let normalized = value.normalized();
+    /// Checks that `value`, whose normalized form is `normalized`, fits a DynamoDB number.
+    /// (Normalizing converts the digits to base 10 and back, so it is done once per value.)
+    fn check(value: &Decimal, normalized: &Decimal) -> Result<(), EncodeIssue> {
         if normalized.digits() > MAX_DIGITS {
             return Err(EncodeIssue::new(format!(
                 "{value} has {} significant digits; DynamoDB numbers hold at most {MAX_DIGITS} \
@@ -350,7 +360,7 @@ impl Dec {
                 normalized.digits()
             )));
         }
-        if normalized != 0 {
+        if *normalized != 0 {
             // Magnitude exponent of the leading digit: digits - scale - 1.
             let exponent = normalized.digits() as i64 - normalized.fractional_digit_count() - 1;
             if !(-130..=125).contains(&exponent) {
@@ -367,8 +377,9 @@ impl Codec for Dec {
     type Value = Decimal;
 
     fn encode(value: &Decimal) -> Result<Option<AttributeValue>, EncodeIssue> {
-        Dec::check(value)?;
-        Ok(Some(AttributeValue::N(value.normalized().to_string())))
+        let normalized = value.normalized();
+        Dec::check(value, &normalized)?;
+        Ok(Some(AttributeValue::N(normalized.to_string())))
     }
 
     fn decode(value: AttributeValue) -> Result<Decimal, DecodeIssue> {
@@ -489,17 +500,24 @@ fn parse_scaled_nanos(n: &str, unit_nanos: i128) -> Option<i128> {
         && int_part.bytes().all(|b| b.is_ascii_digit())
         && frac_part.bytes().all(|b| b.is_ascii_digit());
     let magnitude = if simple {
-        let int: i128 = int_part.parse().ok()?;
-        let mut frac: i128 = 0;
-        let mut scale = unit_nanos;
+        // Up to 19 digits always fit a u64, which parses faster than an i128.
+        let int: i128 = if int_part.len() <= 19 {
+            i128::from(int_part.parse::<u64>().ok()?)
+        } else {
+            int_part.parse().ok()?
+        };
+        // The fraction stays below `unit_nanos` (1e9 or 1e6), so u64 arithmetic holds it and
+        // spares the 128-bit divisions.
+        let mut frac: u64 = 0;
+        let mut scale = unit_nanos as u64;
         for b in frac_part.bytes() {
             scale /= 10;
             if scale == 0 {
                 break;
             }
-            frac += i128::from(b - b'0') * scale;
+            frac += u64::from(b - b'0') * scale;
         }
-        int.checked_mul(unit_nanos)?.checked_add(frac)?
+        int.checked_mul(unit_nanos)?.checked_add(i128::from(frac))?
     } else {
         // Exponent notation and other spellings: exact decimal arithmetic.
         let d: Decimal = n.parse().ok()?;
@@ -511,6 +529,14 @@ fn parse_scaled_nanos(n: &str, unit_nanos: i128) -> Option<i128> {
 }
 
 fn datetime_from_nanos(total: i128) -> Option<DateTime<Utc>> {
+    // Instants from 1677 to 2262 fit an i64 of nanoseconds: 64-bit division is enough.
+    if let Ok(total) = i64::try_from(total) {
+        let nanos_per_sec = NANOS as i64;
+        return DateTime::from_timestamp(
+            total.div_euclid(nanos_per_sec),
+            total.rem_euclid(nanos_per_sec) as u32,
+        );
+    }
     let secs = i64::try_from(total.div_euclid(NANOS)).ok()?;
     let nanos = total.rem_euclid(NANOS) as u32;
     DateTime::from_timestamp(secs, nanos)
@@ -532,12 +558,15 @@ impl Codec for DateTimeEpoch {
         let sign = if total < 0 { "-" } else { "" };
         let abs = total.unsigned_abs();
         let (secs, frac) = (abs / NANOS as u128, abs % NANOS as u128);
-        let text = if frac == 0 {
-            format!("{sign}{secs}")
-        } else {
-            let digits = format!("{frac:09}");
-            format!("{sign}{secs}.{}", digits.trim_end_matches('0'))
-        };
+        // One allocation: the fraction's trailing zeros are cut off in place (it has a
+        // non-zero digit, so the cut never reaches the point).
+        let mut text = String::with_capacity(32);
+        let _ = write!(text, "{sign}{secs}"); // writing to a String cannot fail
+        if frac != 0 {
+            let _ = write!(text, ".{frac:09}");
+            let end = text.trim_end_matches('0').len();
+            text.truncate(end);
+        }
         Ok(Some(AttributeValue::N(text)))
     }
 
@@ -605,19 +634,37 @@ impl Codec for DateIso {
                  use format = \"epoch\" for such dates"
             )));
         }
-        Ok(Some(AttributeValue::S(
-            value.format("%Y-%m-%d").to_string(),
-        )))
+        // For years 0000-9999 `Display` writes exactly `%Y-%m-%d`, without interpreting a
+        // format string (see the test `iso_dates_match_the_format_string`).
+        Ok(Some(AttributeValue::S(value.to_string())))
     }
 
     fn decode(value: AttributeValue) -> Result<NaiveDate, DecodeIssue> {
         const EXPECTED: &str = "a date as YYYY-MM-DD (S)";
         match &value {
-            AttributeValue::S(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| DecodeIssue::wrong(EXPECTED, &value)),
+            AttributeValue::S(s) => {
+                parse_iso_date(s).ok_or_else(|| DecodeIssue::wrong(EXPECTED, &value))
+            }
             _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
         }
     }
+}
+
+/// `%Y-%m-%d` as the items `StrftimeItems` makes of it, so that reading a date does not parse
+/// the format string again each time.
+const ISO_DATE: &[Item<'static>] = &[
+    Item::Numeric(Numeric::Year, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Month, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Day, Pad::Zero),
+];
+
+/// What `NaiveDate::parse_from_str(s, "%Y-%m-%d")` does, with the items prepared.
+fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+    let mut parsed = Parsed::new();
+    chrono::format::parse(&mut parsed, s, ISO_DATE.iter()).ok()?;
+    parsed.to_naive_date().ok()
 }
 
 /// `date` with `format = "epoch"`: the seconds since 1970 of the date's UTC midnight, as `N`
@@ -661,7 +708,13 @@ impl Json {
         Ok(match value {
             Value::Null => AttributeValue::Null(true),
             Value::Bool(b) => AttributeValue::Bool(*b),
-            Value::Number(n) => AttributeValue::N(n.to_string()),
+            Value::Number(n) => {
+                if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
+                    // Held to DynamoDB's range like `float` fields (integers always fit).
+                    F64::encode(&f)?;
+                }
+                AttributeValue::N(n.to_string())
+            }
             Value::String(s) => AttributeValue::S(s.clone()),
             Value::Array(items) => AttributeValue::L(
                 items
@@ -672,7 +725,10 @@ impl Json {
             ),
             Value::Object(map) => AttributeValue::M(
                 map.iter()
-                    .map(|(k, v)| Ok((k.clone(), Json::to_attr(v).map_err(|e| e.at(k))?)))
+                    .map(|(k, v)| {
+                        check_map_key(k)?;
+                        Ok((k.clone(), Json::to_attr(v).map_err(|e| e.at(k))?))
+                    })
                     .collect::<Result<_, EncodeIssue>>()?,
             ),
         })
@@ -694,6 +750,9 @@ impl Json {
 
 impl Codec for Json {
     type Value = serde_json::Value;
+
+    // JSON's `null` is stored as `NULL`, so a stored `NULL` reads back as `null`.
+    const NULL_IS_VALUE: bool = true;
 
     fn encode(value: &serde_json::Value) -> Result<Option<AttributeValue>, EncodeIssue> {
         Json::to_attr(value).map(Some)
@@ -820,6 +879,16 @@ impl<C: Codec> Codec for List<C> {
     }
 }
 
+/// DynamoDB refuses an empty attribute name anywhere, map keys at any depth included.
+fn check_map_key(key: &str) -> Result<(), EncodeIssue> {
+    if key.is_empty() {
+        return Err(EncodeIssue::new(
+            "a map key is empty, and DynamoDB refuses empty attribute names",
+        ));
+    }
+    Ok(())
+}
+
 /// `map<T>`: `BTreeMap<String, T>` as `M`.
 pub struct Map<C>(PhantomData<C>);
 
@@ -829,6 +898,7 @@ impl<C: Codec> Codec for Map<C> {
     fn encode(value: &BTreeMap<String, C::Value>) -> Result<Option<AttributeValue>, EncodeIssue> {
         let mut out = Item::with_capacity(value.len());
         for (k, v) in value {
+            check_map_key(k)?;
             let av = C::encode(v).map_err(|e| e.at(k))?;
             out.insert(k.clone(), av.unwrap_or(AttributeValue::Null(true)));
         }
@@ -863,14 +933,22 @@ where
         if value.is_empty() {
             return Ok(None);
         }
+        // The elements normally share one stored type: the first vector used gets room for
+        // all of them at once instead of growing step by step.
+        fn push<T>(out: &mut Vec<T>, element: T, len: usize) {
+            if out.capacity() == 0 {
+                out.reserve_exact(len);
+            }
+            out.push(element);
+        }
         let mut strings = Vec::new();
         let mut numbers = Vec::new();
         let mut binaries = Vec::new();
         for v in value {
             match C::encode(v)? {
-                Some(AttributeValue::S(s)) => strings.push(s),
-                Some(AttributeValue::N(n)) => numbers.push(n),
-                Some(AttributeValue::B(b)) => binaries.push(b),
+                Some(AttributeValue::S(s)) => push(&mut strings, s, value.len()),
+                Some(AttributeValue::N(n)) => push(&mut numbers, n, value.len()),
+                Some(AttributeValue::B(b)) => push(&mut binaries, b, value.len()),
                 _ => {
                     return Err(EncodeIssue::new(
                         "set elements must be stored as strings, numbers or binary data",
@@ -1008,6 +1086,21 @@ mod tests {
             let av = F64::encode(&v).unwrap().unwrap();
             assert_eq!(F64::decode(av).unwrap(), v);
         }
+    }
+
+    #[test]
+    fn json_null_is_a_value_not_an_absence() {
+        let mut item = Item::new();
+        put::<Json>(&mut item, "doc", &serde_json::Value::Null).unwrap();
+        assert_eq!(item["doc"], AttributeValue::Null(true));
+        let read = take_or::<Json>(&mut item.clone(), "doc", || serde_json::json!({"x": 1}));
+        assert_eq!(read.unwrap(), serde_json::Value::Null);
+        let read = take_opt::<Json>(&mut item.clone(), "doc").unwrap();
+        assert_eq!(read, Some(serde_json::Value::Null));
+        assert_eq!(take_opt::<Json>(&mut Item::new(), "doc").unwrap(), None);
+        // Other types still read NULL as "no value".
+        let mut item = Item::from([("n".to_owned(), AttributeValue::Null(true))]);
+        assert_eq!(take_opt::<I64>(&mut item, "n").unwrap(), None);
     }
 
     #[test]

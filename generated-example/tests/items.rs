@@ -1,0 +1,298 @@
+//! Single-item operations against the emulator: create-only and overwriting saves, get,
+//! exists and delete.
+
+mod common;
+
+use common::{n, raw_get, s, start_with_tables};
+use flywheel_runtime::chrono::DateTime;
+use flywheel_runtime::uuid::Uuid;
+use flywheel_runtime::{Engine, Error, Item};
+use generated_example::models::game_score::{GameScore, GameScoreKey};
+use generated_example::models::user_profile::{UserProfile, UserProfileKey};
+
+const KEY_TEXT: &str = "{userid = S \"abc\", title = S \"Master Blaster\"}";
+
+fn score(top_score: i64) -> GameScore {
+    let mut score = GameScore::new("abc", "Master Blaster");
+    score.top_score = Some(top_score);
+    score.wins = top_score;
+    score
+}
+
+fn key() -> GameScoreKey {
+    GameScoreKey::new("abc", "Master Blaster")
+}
+
+async fn stored(engine: &Engine) -> Option<Item> {
+    raw_get(
+        engine,
+        "GameScores",
+        &[("userid", s("abc")), ("title", s("Master Blaster"))],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn create_only_writes_a_new_item_once() {
+    let (_local, engine) = start_with_tables().await;
+    let first = score(1);
+    engine.save(&first).create_only().await.unwrap();
+    let raw_first = stored(&engine).await.expect("written");
+
+    let second = score(2);
+    match engine.save(&second).create_only().await {
+        Err(Error::AlreadyExists { table, key }) => {
+            assert_eq!(table, "GameScores");
+            assert_eq!(key, KEY_TEXT);
+        }
+        other => panic!("expected AlreadyExists, got {other:?}"),
+    }
+    let err = engine.save(&second).create_only().await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "item {KEY_TEXT} already exists in table GameScores; save without `create_only()` \
+             to overwrite it"
+        )
+    );
+    assert_eq!(err.code(), None);
+
+    // Nothing of the refused save was written.
+    assert_eq!(stored(&engine).await.as_ref(), Some(&raw_first));
+    let read = engine.get(key()).consistent().await.unwrap().unwrap();
+    assert_eq!(read, first);
+
+    // The condition is on the whole key: another range key under the same hash key is new.
+    let mut other_game = score(3);
+    other_game.title = "Other".into();
+    engine.save(&other_game).create_only().await.unwrap();
+
+    // A plain save overwrites.
+    engine.save(&second).await.unwrap();
+    let read = engine.get(key()).consistent().await.unwrap().unwrap();
+    assert_eq!(read, second);
+    assert_eq!(stored(&engine).await.unwrap()["top_score"], n("2"));
+}
+
+#[tokio::test]
+async fn a_plain_save_replaces_the_whole_item() {
+    let (_local, engine) = start_with_tables().await;
+    let mut item = score(5);
+    item.top_score_time = Some(DateTime::from_timestamp(1_700_000_000, 0).unwrap());
+    engine.save(&item).await.unwrap();
+    assert!(
+        stored(&engine)
+            .await
+            .unwrap()
+            .contains_key("top_score_time")
+    );
+
+    // Fields that are now None disappear; they are not left behind from the earlier save.
+    let bare = GameScore::new("abc", "Master Blaster");
+    engine.save(&bare).await.unwrap();
+    let raw = stored(&engine).await.unwrap();
+    assert!(!raw.contains_key("top_score"), "{raw:?}");
+    assert!(!raw.contains_key("top_score_time"), "{raw:?}");
+    assert_eq!(engine.get(key()).consistent().await.unwrap().unwrap(), bare);
+}
+
+#[tokio::test]
+async fn create_only_on_a_table_with_a_hash_key_only() {
+    let (_local, engine) = start_with_tables().await;
+    let id = Uuid::from_u128(99);
+    let epoch = DateTime::from_timestamp(0, 0).unwrap();
+    let first = UserProfile::new(id, "first@example.com", epoch);
+    engine.save(&first).create_only().await.unwrap();
+    let second = UserProfile::new(id, "second@example.com", epoch);
+    match engine.save(&second).create_only().await {
+        Err(Error::AlreadyExists { table, key }) => {
+            assert_eq!(table, "UserProfiles");
+            assert_eq!(key, format!("{{user_id = S \"{id}\"}}"));
+        }
+        other => panic!("expected AlreadyExists, got {other:?}"),
+    }
+    let read = engine
+        .get(UserProfileKey::new(id))
+        .consistent()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.email, "first@example.com");
+}
+
+#[tokio::test]
+async fn concurrent_create_only_saves_have_exactly_one_winner() {
+    let (_local, engine) = start_with_tables().await;
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let engine = engine.clone();
+            tokio::spawn(async move {
+                let item = score(i);
+                engine.save(&item).create_only().await.map(|()| item)
+            })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    let mut refused = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(item) => winners.push(item),
+            Err(Error::AlreadyExists { .. }) => refused += 1,
+            Err(other) => panic!("unexpected error {other:?}"),
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one create-only save succeeds");
+    assert_eq!(refused, 7);
+    let read = engine.get(key()).consistent().await.unwrap().unwrap();
+    assert_eq!(read, winners[0]);
+}
+
+#[tokio::test]
+async fn get_exists_and_delete() {
+    let (_local, engine) = start_with_tables().await;
+    // Absent: get is None, exists is false, delete is fine.
+    assert_eq!(engine.get(key()).consistent().await.unwrap(), None);
+    assert_eq!(engine.get(key()).await.unwrap(), None);
+    assert!(!engine.exists(key()).consistent().await.unwrap());
+    engine.delete(key()).await.unwrap();
+
+    engine.save(&score(1)).await.unwrap();
+    assert!(engine.exists(key()).consistent().await.unwrap());
+    assert!(
+        !engine
+            .exists(GameScoreKey::new("abc", "Another game"))
+            .consistent()
+            .await
+            .unwrap()
+    );
+    assert!(
+        !engine
+            .exists(GameScoreKey::new("other", "Master Blaster"))
+            .consistent()
+            .await
+            .unwrap()
+    );
+
+    engine.delete(key()).await.unwrap();
+    assert!(!engine.exists(key()).consistent().await.unwrap());
+    assert_eq!(engine.get(key()).consistent().await.unwrap(), None);
+    assert_eq!(stored(&engine).await, None);
+    // Deleting again, and deleting what never existed, are not errors.
+    engine.delete(key()).await.unwrap();
+    engine
+        .delete(GameScoreKey::new("never", "saved"))
+        .await
+        .unwrap();
+
+    // After a delete, a create-only save succeeds again.
+    engine.save(&score(4)).create_only().await.unwrap();
+    assert_eq!(
+        engine.get(key()).consistent().await.unwrap(),
+        Some(score(4))
+    );
+
+    // Deleting one item leaves its neighbours under the same hash key.
+    let mut neighbour = score(5);
+    neighbour.title = "Neighbour".into();
+    engine.save(&neighbour).await.unwrap();
+    engine.delete(key()).await.unwrap();
+    assert!(
+        engine
+            .exists(GameScoreKey::new("abc", "Neighbour"))
+            .consistent()
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn exists_does_not_decode_the_item() {
+    // `exists` reads only the hash key, so an item that does not match the schema exists.
+    let (_local, engine) = start_with_tables().await;
+    common::raw_put(
+        &engine,
+        "GameScores",
+        vec![
+            ("userid", s("abc")),
+            ("title", s("Master Blaster")),
+            ("wins", s("many")),
+        ],
+    )
+    .await;
+    assert!(engine.exists(key()).consistent().await.unwrap());
+    assert!(matches!(
+        engine.get(key()).consistent().await,
+        Err(Error::Decode(_))
+    ));
+}
+
+#[tokio::test]
+async fn operations_on_a_missing_table_report_the_dynamodb_error() {
+    let local = flywheel_runtime::local::LocalDynamo::start().unwrap();
+    let engine = local.engine();
+    let err = engine.get(key()).await.unwrap_err();
+    match &err {
+        Error::Sdk {
+            operation, code, ..
+        } => {
+            assert_eq!(*operation, "GetItem");
+            assert_eq!(code, "ResourceNotFoundException");
+        }
+        other => panic!("expected an SDK error, got {other:?}"),
+    }
+    assert_eq!(err.code(), Some("ResourceNotFoundException"));
+    assert!(
+        err.to_string()
+            .starts_with("GetItem failed: ResourceNotFoundException")
+    );
+
+    match engine.save(&score(1)).create_only().await {
+        Err(Error::Sdk {
+            operation, code, ..
+        }) => {
+            assert_eq!(operation, "PutItem");
+            assert_eq!(code, "ResourceNotFoundException");
+        }
+        other => panic!("expected an SDK error, got {other:?}"),
+    }
+    match engine.delete(key()).await {
+        Err(Error::Sdk {
+            operation, code, ..
+        }) => {
+            assert_eq!(operation, "DeleteItem");
+            assert_eq!(code, "ResourceNotFoundException");
+        }
+        other => panic!("expected an SDK error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn empty_strings_in_key_attributes_are_refused_by_dynamodb() {
+    // Empty strings are fine outside keys (see the round-trip tests), but DynamoDB refuses
+    // them in table and index key attributes. flywheel does not check this itself: the
+    // ValidationException of DynamoDB comes back as an SDK error.
+    let (_local, engine) = start_with_tables().await;
+    for item in [GameScore::new("", "t"), GameScore::new("u", "")] {
+        let err = engine.save(&item).await.unwrap_err();
+        assert_eq!(err.code(), Some("ValidationException"), "{err}");
+    }
+    let profile = UserProfile::new(
+        Uuid::from_u128(1),
+        "",
+        DateTime::from_timestamp(0, 0).unwrap(),
+    );
+    let err = engine.save(&profile).await.unwrap_err();
+    assert_eq!(err.code(), Some("ValidationException"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("PutItem failed: ValidationException"),
+        "{err}"
+    );
+    assert!(
+        !engine
+            .exists(UserProfileKey::new(Uuid::from_u128(1)))
+            .consistent()
+            .await
+            .unwrap()
+    );
+}
