@@ -204,6 +204,12 @@ pub struct TableIr {
     pub new_many_args: bool,
     /// The `TableSchema` literal.
     pub schema: String,
+    /// The table and its indexes, as query entry points.
+    pub indexes: Vec<IndexIr>,
+    /// Doc line of the `attr` module.
+    pub attr_module_doc: String,
+    /// Doc line of the `index` module.
+    pub index_module_doc: String,
     /// Nested types.
     pub types: Vec<DocTypeIr>,
     /// Enums.
@@ -225,6 +231,64 @@ pub struct FieldIr {
     pub decode: String,
     /// The expression `new` gives it.
     pub init: String,
+    /// The name of its attribute-handle constant (`TOP_SCORE`).
+    pub handle: String,
+    /// The name of its attribute marker type (`TopScore`).
+    pub marker: String,
+    /// The codec that stores it.
+    pub codec: String,
+    /// The stored attribute name as a string literal.
+    pub attr_lit: String,
+    /// Doc line of its handle.
+    pub handle_doc: String,
+    /// Doc line of its marker type.
+    pub marker_doc: String,
+}
+
+/// One way to query a model: the table or a secondary index.
+#[derive(Debug, Clone)]
+pub struct IndexIr {
+    /// The marker type (`Table`, `GameTitleIndex`).
+    pub marker: String,
+    /// Doc lines of the marker and the entry point.
+    pub doc: Vec<String>,
+    /// The entry point method (`query`, `query_game_title_index`).
+    pub method: String,
+    /// The index name as `Some("...")` or `None`.
+    pub name_opt: String,
+    /// The hash key parameter name.
+    pub hash_param: String,
+    /// The hash key codec.
+    pub hash_codec: String,
+    /// The hash key attribute as a literal.
+    pub hash_lit: String,
+    /// The range key codec (`NoRangeKey` when there is none).
+    pub range_codec: String,
+    /// The range key attribute as `Some("...")` or `None`.
+    pub range_opt: String,
+    /// Whether it has a range key.
+    pub has_range: bool,
+    /// Whether its range key is a string or binary.
+    pub prefix_range: bool,
+    /// Whether it offers consistent reads (table and local indexes).
+    pub consistent: bool,
+    /// The type a query returns: the model or the projection struct.
+    pub item: String,
+    /// Markers of the attributes that are not keys of this index (filterable).
+    pub not_keys: Vec<String>,
+    /// The projection struct, for KEYS_ONLY and INCLUDE indexes.
+    pub projection: Option<ProjectionIr>,
+}
+
+/// The struct a KEYS_ONLY or INCLUDE index returns.
+#[derive(Debug, Clone)]
+pub struct ProjectionIr {
+    /// The struct name.
+    pub name: String,
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// The projected fields, in schema order.
+    pub fields: Vec<FieldIr>,
 }
 
 /// One parameter of a generated `new`.

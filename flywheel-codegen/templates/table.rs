@@ -105,7 +105,7 @@ impl ::flywheel_runtime::Model for {{ t.model }} {
         match result {
             ::core::result::Result::Ok(()) => ::core::result::Result::Ok(item),
             ::core::result::Result::Err(issue) => ::core::result::Result::Err(
-                ::flywheel_runtime::EncodeError::new(&Self::SCHEMA, issue),
+                ::flywheel_runtime::EncodeError::new(&<Self as ::flywheel_runtime::Model>::SCHEMA, issue),
             ),
         }
     }
@@ -118,9 +118,119 @@ impl ::flywheel_runtime::Model for {{ t.model }} {
 {%- endfor %}
             })
         })();
-        result.map_err(|issue| ::flywheel_runtime::DecodeError::new(&Self::SCHEMA, &item, issue))
+        result.map_err(|issue| ::flywheel_runtime::DecodeError::new(&<Self as ::flywheel_runtime::Model>::SCHEMA, &item, issue))
     }
 }
+
+impl {{ t.model }} {
+{%- for f in t.fields %}
+    #[doc = {{ f.handle_doc }}]
+    pub const {{ f.handle }}: ::flywheel_runtime::Attr<{{ t.model }}, attr::{{ f.marker }}, {{ f.codec }}> = ::flywheel_runtime::Attr::new({{ f.attr_lit }});
+{%- endfor %}
+{%- for i in t.indexes %}
+
+{%- for line in i.doc %}
+    #[doc = {{ line }}]
+{%- endfor %}
+    pub fn {{ i.method }}({{ i.hash_param }}: impl ::flywheel_runtime::filter::IntoValue<{{ i.hash_codec }}>) -> ::flywheel_runtime::Query<index::{{ i.marker }}> {
+        ::flywheel_runtime::Query::new({{ i.hash_param }})
+    }
+{%- endfor %}
+
+    /// Scans the whole table, optionally filtered, paged or split into parallel segments.
+    pub fn scan() -> ::flywheel_runtime::Scan<{{ t.model }}> {
+        ::flywheel_runtime::Scan::new()
+    }
+}
+
+#[doc = {{ t.attr_module_doc }}]
+pub mod attr {
+{%- for f in t.fields %}
+    #[doc = {{ f.marker_doc }}]
+    #[derive(Debug, Clone, Copy)]
+    pub struct {{ f.marker }};
+{%- endfor %}
+}
+
+#[doc = {{ t.index_module_doc }}]
+pub mod index {
+{%- for i in t.indexes %}
+{%- for line in i.doc %}
+    #[doc = {{ line }}]
+{%- endfor %}
+    #[derive(Debug, Clone, Copy)]
+    pub struct {{ i.marker }};
+{%- endfor %}
+}
+{%- for i in t.indexes %}
+
+impl ::flywheel_runtime::index::Index for index::{{ i.marker }} {
+    type Model = {{ t.model }};
+    type Item = {{ i.item }};
+    type Hash = {{ i.hash_codec }};
+    type Range = {{ i.range_codec }};
+    const NAME: ::core::option::Option<&'static str> = {{ i.name_opt }};
+    const HASH_KEY: &'static str = {{ i.hash_lit }};
+    const RANGE_KEY: ::core::option::Option<&'static str> = {{ i.range_opt }};
+}
+{%- if i.has_range %}
+
+impl ::flywheel_runtime::index::HasRangeKey for index::{{ i.marker }} {}
+{%- endif %}
+{%- if i.prefix_range %}
+
+impl ::flywheel_runtime::index::PrefixRangeKey for index::{{ i.marker }} {}
+{%- endif %}
+{%- if i.consistent %}
+
+impl ::flywheel_runtime::index::ConsistentIndex for index::{{ i.marker }} {}
+{%- endif %}
+{%- for m in i.not_keys %}
+
+impl ::flywheel_runtime::filter::NotKeyOf<index::{{ i.marker }}> for attr::{{ m }} {}
+{%- endfor %}
+{%- match i.projection %}
+{%- when Some with (p) %}
+
+{%- for line in p.doc %}
+#[doc = {{ line }}]
+{%- endfor %}
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ p.name }} {
+{%- for f in p.fields %}
+{%- for line in f.doc %}
+    #[doc = {{ line }}]
+{%- endfor %}
+    pub {{ f.rust }}: {{ f.rust_type }},
+{%- endfor %}
+}
+
+impl {{ p.name }} {
+    /// The key of the item in the table.
+    pub fn key(&self) -> {{ t.key }} {
+        {{ t.key }} {
+{%- for f in t.key_fields %}
+            {{ f.rust }}: ::core::clone::Clone::clone(&self.{{ f.rust }}),
+{%- endfor %}
+        }
+    }
+}
+
+impl ::flywheel_runtime::index::FromItem for {{ p.name }} {
+    fn from_item(mut item: ::flywheel_runtime::Item) -> ::core::result::Result<Self, ::flywheel_runtime::DecodeError> {
+        let result: ::core::result::Result<Self, ::flywheel_runtime::codec::DecodeIssue> = (|| {
+            ::core::result::Result::Ok(Self {
+{%- for f in p.fields %}
+                {{ f.rust }}: {{ f.decode }},
+{%- endfor %}
+            })
+        })();
+        result.map_err(|issue| ::flywheel_runtime::DecodeError::new(&<{{ t.model }} as ::flywheel_runtime::Model>::SCHEMA, &item, issue))
+    }
+}
+{%- when None %}
+{%- endmatch %}
+{%- endfor %}
 {%- for d in t.types %}
 
 {%- for line in d.doc %}
@@ -157,6 +267,13 @@ impl ::core::default::Default for {{ d.name }} {
     }
 }
 {%- endif %}
+
+impl {{ d.name }} {
+{%- for f in d.fields %}
+    #[doc = {{ f.handle_doc }}]
+    pub const {{ f.handle }}: ::flywheel_runtime::Field<{{ d.name }}, {{ f.codec }}> = ::flywheel_runtime::Field::new({{ f.attr_lit }});
+{%- endfor %}
+}
 
 impl ::flywheel_runtime::Document for {{ d.name }} {
     const NAME: &'static str = {{ d.name_lit }};

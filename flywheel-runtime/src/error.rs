@@ -80,6 +80,23 @@ pub enum Error {
         /// How long flywheel waited.
         waited_secs: u64,
     },
+    /// A cursor does not belong to this query or scan, was altered, or is not a cursor.
+    #[error("invalid cursor: {0}")]
+    InvalidCursor(String),
+    /// A query that should match exactly one item matched more.
+    #[error("more than one item in {table} matches a query that expected exactly one; narrow the key condition or use `first`")]
+    MoreThanOne {
+        /// The table (and index) queried.
+        table: String,
+    },
+    /// DynamoDB left items unprocessed after every retry; they were not written or read.
+    #[error("DynamoDB left {} item(s) of table {table} unprocessed after every retry; they are returned so nothing is lost", keys.len())]
+    Unprocessed {
+        /// The table.
+        table: String,
+        /// The keys that were not processed.
+        keys: Vec<Item>,
+    },
     /// The local emulator could not start.
     #[error("the local DynamoDB emulator could not start: {0}")]
     Local(String),
@@ -91,6 +108,15 @@ impl Error {
         match self {
             Error::Sdk { code, .. } => Some(code),
             _ => None,
+        }
+    }
+
+    /// Puts the namespaced table name into decode and encode errors.
+    pub(crate) fn in_table(self, table: &str) -> Error {
+        match self {
+            Error::Decode(e) => Error::Decode(e.in_table(table)),
+            Error::Encode(e) => Error::Encode(e.in_table(table)),
+            other => other,
         }
     }
 

@@ -13,17 +13,30 @@
 //! # Ok(()) }
 //! ```
 
+mod batch;
 pub mod codec;
+pub mod cursor;
 pub mod engine;
 pub mod error;
 pub mod expr;
+pub mod filter;
+pub mod index;
 #[cfg(feature = "local")]
 pub mod local;
 pub mod model;
 pub mod ops;
+pub mod partial;
+pub mod query;
+mod read;
+pub mod scan;
 pub mod schema;
 
+pub use cursor::Cursor;
 pub use engine::Engine;
+pub use filter::{Attr, Cond, Field};
+pub use query::Query;
+pub use read::Page;
+pub use scan::Scan;
 pub use error::{DecodeError, EncodeError, Error, Result};
 pub use model::{Document, Model, ModelKey, StringEnum};
 

@@ -75,6 +75,52 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         engine.exists(key).consistent().await?
     );
 
+    // A few more scores to query.
+    let at = |day: u32| Utc.with_ymd_and_hms(2024, 6, day, 20, 0, 0).unwrap();
+    for (user, title, top, day) in [
+        ("abc", "Galaxy Invaders", 5842, 1),
+        ("abc", "Comet Quest", 9500, 2),
+        ("abc", "Alien Adventure", 120, 3),
+        ("def", "Galaxy Invaders", 7710, 4),
+        ("ghi", "Galaxy Invaders", 3000, 5),
+        ("def", "Comet Quest", 8999, 6),
+        ("ghi", "Comet Quest", 12000, 7),
+    ] {
+        let mut score = GameScore::new(user, title);
+        score.top_score = Some(top);
+        score.top_score_time = Some(at(day));
+        engine.save(&score).await?;
+    }
+
+    // Get all scores of user abc.
+    let scores = GameScore::query("abc").all(&engine).await?;
+    println!("All scores of abc:");
+    for s in &scores {
+        println!("  {:<16} {:>6}", s.title, s.top_score.unwrap_or_default());
+    }
+
+    // Get the top score for Galaxy Invaders: its index, in descending score order, first item.
+    let top = GameScore::query_game_title_index("Galaxy Invaders")
+        .reverse()
+        .first(&engine)
+        .await?
+        .ok_or("no score for Galaxy Invaders")?;
+    println!(
+        "Top score for Galaxy Invaders: {} by {}",
+        top.top_score.unwrap_or_default(),
+        top.userid
+    );
+
+    // Get all scores on Comet Quest that are over 9000.
+    let over = GameScore::query_game_title_index("Comet Quest")
+        .range_gt(9000)
+        .all(&engine)
+        .await?;
+    println!("Scores on Comet Quest over 9000:");
+    for s in &over {
+        println!("  {:<4} {:>6}", s.userid, s.top_score.unwrap_or_default());
+    }
+
     if use_aws {
         let deleted = engine.delete_schema(models::TABLES).await?;
         println!("Deleted tables: {}", deleted.join(", "));

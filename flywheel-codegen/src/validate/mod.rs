@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, SourceFile, Span, did_you_mean};
-use crate::ir::{
+use crate::ir::{IndexIr, ProjectionIr, 
     DateFormat, DateTimeFormat, DocTypeIr, EnumIr, FieldIr, Ir, ParamIr, Scalar, TableIr, Ty,
     VariantIr, doc_lines, lit,
 };
@@ -130,6 +130,7 @@ struct Checked {
 }
 
 /// A field with its type resolved.
+#[derive(Clone)]
 struct Field {
     attr: Sp<String>,
     rust: String,
@@ -143,6 +144,7 @@ struct Field {
     required_span: Option<Span>,
 }
 
+#[derive(Clone)]
 enum Presence {
     Required,
     Optional,
@@ -463,6 +465,8 @@ impl FileValidator<'_> {
             raw.table.is_some(),
         );
 
+        self.check_entry_names(&raw.indexes, &model, &type_names);
+
         if self.diags.len() > errors_before {
             return None;
         }
@@ -538,6 +542,7 @@ impl FileValidator<'_> {
             input.source
         ));
 
+        let index_irs = index_irs(&model, &fields, hash, range, &indexes);
         let schema = schema_literal(
             &table_name,
             &model,
@@ -573,12 +578,50 @@ impl FileValidator<'_> {
                 new_many_args,
                 schema,
                 types,
+                indexes: index_irs,
+                attr_module_doc: lit(&format!(" Marker types of the attributes of `{model}`, used in the types of its attribute handles.")),
+                index_module_doc: lit(&format!(" Marker types of the ways to query `{model}`: its table and each index.")),
                 enums,
             },
             model_span,
             table_name,
             table_name_span,
         })
+    }
+
+    /// Index entry points and projection structs need distinct Rust names.
+    fn check_entry_names(&mut self, indexes: &[RawIndex], model: &str, type_names: &HashMap<String, Span>) {
+        let mut markers: HashMap<String, Span> = HashMap::new();
+        let mut methods: HashMap<String, Span> = HashMap::new();
+        for index in indexes {
+            let name = &index.name;
+            let marker = marker_name(&name.value);
+            let method = format!("query_{}", naming::snake(&name.value));
+            if !naming::is_ascii_ident(&marker) || !naming::is_ascii_ident(&method) {
+                self.error(name.span.clone(), format!("the index name `{}` gives no Rust name for its query method", name.value), "no Rust name", "use letters, digits and `_` in index names, such as `ByEmail`");
+                continue;
+            }
+            for (map, key, what) in [(&mut markers, marker.clone(), "marker type"), (&mut methods, method.clone(), "query method")] {
+                if let Some(first) = map.get(&key) {
+                    let d = Diagnostic::error(self.file, name.span.clone(), format!("two indexes map to the {what} `{key}`"), "maps to the same Rust name")
+                        .also(first.clone(), "this one too")
+                        .help("rename one of the indexes");
+                    self.diags.push(d);
+                } else {
+                    map.insert(key, name.span.clone());
+                }
+            }
+            if marker == "Table" {
+                self.error(name.span.clone(), "an index cannot be named `Table`", "reserved for the table's own key", "rename the index");
+            }
+            let projection = format!("{model}{marker}Item");
+            if let Some(other) = type_names.get(&projection) {
+                let d = Diagnostic::error(self.file, other.clone(), format!("`{projection}` is the name of the item type generated for index `{}`", name.value), "taken by a generated type")
+                    .also(name.span.clone(), "the index")
+                    .help("rename the type or the index");
+                self.diags.push(d);
+            }
+        }
     }
 
     fn enumeration(&mut self, e: &RawEnum) -> EnumIr {
@@ -1400,6 +1443,7 @@ fn field_ir(f: &Field, is_key: bool, role: &str) -> FieldIr {
             expr.clone(),
         ),
     };
+    let base = f.rust.trim_start_matches("r#");
     FieldIr {
         rust: f.rust.clone(),
         doc,
@@ -1407,7 +1451,127 @@ fn field_ir(f: &Field, is_key: bool, role: &str) -> FieldIr {
         encode,
         decode,
         init,
+        handle: naming::constant_name(base),
+        marker: marker_name(base),
+        codec,
+        attr_lit: attr,
+        marker_doc: lit(&format!(
+            " Marks attribute `{}` in the types of handles and conditions.",
+            f.attr.value.replace('`', "'")
+        )),
+        handle_doc: lit(&format!(
+            " Handle on attribute `{}`, for conditions, filters and updates.",
+            f.attr.value.replace('`', "'")
+        )),
     }
+}
+
+/// The marker type of an attribute or index: UpperCamelCase, never a keyword.
+fn marker_name(base: &str) -> String {
+    let camel = heck::ToUpperCamelCase::to_upper_camel_case(base);
+    if naming::is_keyword(&camel) {
+        format!("{camel}_")
+    } else {
+        camel
+    }
+}
+
+/// The query entry points: the table, then each index in schema order.
+fn index_irs(model: &str, fields: &[Field], hash: usize, range: Option<usize>, indexes: &[IndexChecked]) -> Vec<IndexIr> {
+    let mut out = Vec::new();
+    let entries = std::iter::once((None, hash, range, &Projection::All, false)).chain(
+        indexes
+            .iter()
+            .map(|i| (Some(i.name.as_str()), i.hash, i.range, &i.projection, !i.local)),
+    );
+    for (name, index_hash, index_range, projection, global) in entries {
+        let marker = name.map_or_else(|| "Table".to_owned(), marker_name);
+        let method = name.map_or_else(|| "query".to_owned(), |n| format!("query_{}", naming::snake(n)));
+        let hash_field = &fields[index_hash];
+        let range_field = index_range.map(|r| &fields[r]);
+        let what = match name {
+            Some(n) => format!("the {} index `{n}`", if global { "global" } else { "local" }),
+            None => "the table's primary key".to_owned(),
+        };
+        let mut doc = doc_lines(&format!(
+            "Queries {what}: the items whose hash key `{}` equals the argument{}.",
+            hash_field.attr.value,
+            match range_field {
+                Some(r) => format!(", in order of range key `{}`", r.attr.value),
+                None => String::new(),
+            }
+        ));
+        let projection_ir = match projection {
+            Projection::All => None,
+            Projection::KeysOnly | Projection::Include(_) => {
+                let included: Vec<&str> = match projection {
+                    Projection::Include(names) => names.iter().map(String::as_str).collect(),
+                    _ => Vec::new(),
+                };
+                let keys = [Some(hash), range, Some(index_hash), index_range];
+                let projected: Vec<FieldIr> = fields
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, f)| keys.contains(&Some(*i)) || included.contains(&f.attr.value.as_str()))
+                    .map(|(i, f)| {
+                        let is_table_key = i == hash || Some(i) == range;
+                        // Index keys are present in every item of the index.
+                        let mut f_ir = field_ir(f, is_table_key, "");
+                        if keys.contains(&Some(i)) && !is_table_key {
+                            f_ir = field_ir(&Field { presence: Presence::Required, ..f.clone() }, false, "");
+                        }
+                        f_ir
+                    })
+                    .collect();
+                let struct_name = format!("{model}{marker}Item");
+                doc.push(lit(""));
+                doc.extend(doc_lines(&format!(
+                    "The index holds only some attributes, so the query returns [`{struct_name}`]; `fetch_full` reads the whole items."
+                )));
+                Some(ProjectionIr {
+                    doc: doc_lines(&format!(
+                        "An item of {what} of [`{model}`]: only the attributes the index holds ({}).",
+                        projected_names(fields, &projected)
+                    )),
+                    name: struct_name,
+                    fields: projected,
+                })
+            }
+        };
+        let key_positions = [Some(index_hash), index_range];
+        out.push(IndexIr {
+            doc,
+            method,
+            name_opt: option(name.map(lit)),
+            hash_param: hash_field.rust.clone(),
+            hash_codec: hash_field.ty.codec(),
+            hash_lit: lit(&hash_field.attr.value),
+            range_codec: range_field.map_or_else(|| format!("{RT}::index::NoRangeKey"), |r| r.ty.codec()),
+            range_opt: option(range_field.map(|r| lit(&r.attr.value))),
+            has_range: range_field.is_some(),
+            prefix_range: range_field.is_some_and(|r| matches!(r.ty, Ty::Str | Ty::Bytes)),
+            consistent: !global,
+            item: projection_ir.as_ref().map_or_else(|| model.to_owned(), |p| p.name.clone()),
+            not_keys: fields
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !key_positions.contains(&Some(*i)))
+                .map(|(_, f)| marker_name(f.rust.trim_start_matches("r#")))
+                .collect(),
+            projection: projection_ir,
+            marker,
+        });
+    }
+    out
+}
+
+fn projected_names(fields: &[Field], projected: &[FieldIr]) -> String {
+    fields
+        .iter()
+        .filter(|f| projected.iter().any(|p| p.rust == f.rust))
+        .map(|f| format!("`{}`", f.attr.value.replace('`', "'")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn param(f: &Field) -> ParamIr {

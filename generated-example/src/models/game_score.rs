@@ -182,7 +182,10 @@ impl ::flywheel_runtime::Model for GameScore {
             ::core::result::Result::Ok(()) => ::core::result::Result::Ok(item),
             ::core::result::Result::Err(issue) => {
                 ::core::result::Result::Err(
-                    ::flywheel_runtime::EncodeError::new(&Self::SCHEMA, issue),
+                    ::flywheel_runtime::EncodeError::new(
+                        &<Self as ::flywheel_runtime::Model>::SCHEMA,
+                        issue,
+                    ),
                 )
             }
         }
@@ -217,9 +220,131 @@ impl ::flywheel_runtime::Model for GameScore {
         })();
         result
             .map_err(|issue| ::flywheel_runtime::DecodeError::new(
-                &Self::SCHEMA,
+                &<Self as ::flywheel_runtime::Model>::SCHEMA,
                 &item,
                 issue,
             ))
     }
 }
+impl GameScore {
+    /// Handle on attribute `userid`, for conditions, filters and updates.
+    pub const USERID: ::flywheel_runtime::Attr<
+        GameScore,
+        attr::Userid,
+        ::flywheel_runtime::codec::Str,
+    > = ::flywheel_runtime::Attr::new("userid");
+    /// Handle on attribute `title`, for conditions, filters and updates.
+    pub const TITLE: ::flywheel_runtime::Attr<
+        GameScore,
+        attr::Title,
+        ::flywheel_runtime::codec::Str,
+    > = ::flywheel_runtime::Attr::new("title");
+    /// Handle on attribute `top_score`, for conditions, filters and updates.
+    pub const TOP_SCORE: ::flywheel_runtime::Attr<
+        GameScore,
+        attr::TopScore,
+        ::flywheel_runtime::codec::I64,
+    > = ::flywheel_runtime::Attr::new("top_score");
+    /// Handle on attribute `top_score_time`, for conditions, filters and updates.
+    pub const TOP_SCORE_TIME: ::flywheel_runtime::Attr<
+        GameScore,
+        attr::TopScoreTime,
+        ::flywheel_runtime::codec::DateTimeEpoch,
+    > = ::flywheel_runtime::Attr::new("top_score_time");
+    /// Handle on attribute `wins`, for conditions, filters and updates.
+    pub const WINS: ::flywheel_runtime::Attr<
+        GameScore,
+        attr::Wins,
+        ::flywheel_runtime::codec::I64,
+    > = ::flywheel_runtime::Attr::new("wins");
+    /// Handle on attribute `losses`, for conditions, filters and updates.
+    pub const LOSSES: ::flywheel_runtime::Attr<
+        GameScore,
+        attr::Losses,
+        ::flywheel_runtime::codec::I64,
+    > = ::flywheel_runtime::Attr::new("losses");
+    /// Queries the table's primary key: the items whose hash key `userid` equals the argument, in order of range key `title`.
+    pub fn query(
+        userid: impl ::flywheel_runtime::filter::IntoValue<
+            ::flywheel_runtime::codec::Str,
+        >,
+    ) -> ::flywheel_runtime::Query<index::Table> {
+        ::flywheel_runtime::Query::new(userid)
+    }
+    /// Queries the global index `GameTitleIndex`: the items whose hash key `title` equals the argument, in order of range key `top_score`.
+    pub fn query_game_title_index(
+        title: impl ::flywheel_runtime::filter::IntoValue<::flywheel_runtime::codec::Str>,
+    ) -> ::flywheel_runtime::Query<index::GameTitleIndex> {
+        ::flywheel_runtime::Query::new(title)
+    }
+    /// Scans the whole table, optionally filtered, paged or split into parallel segments.
+    pub fn scan() -> ::flywheel_runtime::Scan<GameScore> {
+        ::flywheel_runtime::Scan::new()
+    }
+}
+/// Marker types of the attributes of `GameScore`, used in the types of its attribute handles.
+pub mod attr {
+    /// Marks attribute `userid` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Userid;
+    /// Marks attribute `title` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Title;
+    /// Marks attribute `top_score` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct TopScore;
+    /// Marks attribute `top_score_time` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct TopScoreTime;
+    /// Marks attribute `wins` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Wins;
+    /// Marks attribute `losses` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Losses;
+}
+/// Marker types of the ways to query `GameScore`: its table and each index.
+pub mod index {
+    /// Queries the table's primary key: the items whose hash key `userid` equals the argument, in order of range key `title`.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Table;
+    /// Queries the global index `GameTitleIndex`: the items whose hash key `title` equals the argument, in order of range key `top_score`.
+    #[derive(Debug, Clone, Copy)]
+    pub struct GameTitleIndex;
+}
+impl ::flywheel_runtime::index::Index for index::Table {
+    type Model = GameScore;
+    type Item = GameScore;
+    type Hash = ::flywheel_runtime::codec::Str;
+    type Range = ::flywheel_runtime::codec::Str;
+    const NAME: ::core::option::Option<&'static str> = ::core::option::Option::None;
+    const HASH_KEY: &'static str = "userid";
+    const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "title",
+    );
+}
+impl ::flywheel_runtime::index::HasRangeKey for index::Table {}
+impl ::flywheel_runtime::index::PrefixRangeKey for index::Table {}
+impl ::flywheel_runtime::index::ConsistentIndex for index::Table {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::TopScore {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::TopScoreTime {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Wins {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Losses {}
+impl ::flywheel_runtime::index::Index for index::GameTitleIndex {
+    type Model = GameScore;
+    type Item = GameScore;
+    type Hash = ::flywheel_runtime::codec::Str;
+    type Range = ::flywheel_runtime::codec::I64;
+    const NAME: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "GameTitleIndex",
+    );
+    const HASH_KEY: &'static str = "title";
+    const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "top_score",
+    );
+}
+impl ::flywheel_runtime::index::HasRangeKey for index::GameTitleIndex {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::GameTitleIndex> for attr::Userid {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::GameTitleIndex> for attr::TopScoreTime {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::GameTitleIndex> for attr::Wins {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::GameTitleIndex> for attr::Losses {}

@@ -281,7 +281,10 @@ impl ::flywheel_runtime::Model for Order {
             ::core::result::Result::Ok(()) => ::core::result::Result::Ok(item),
             ::core::result::Result::Err(issue) => {
                 ::core::result::Result::Err(
-                    ::flywheel_runtime::EncodeError::new(&Self::SCHEMA, issue),
+                    ::flywheel_runtime::EncodeError::new(
+                        &<Self as ::flywheel_runtime::Model>::SCHEMA,
+                        issue,
+                    ),
                 )
             }
         }
@@ -344,7 +347,408 @@ impl ::flywheel_runtime::Model for Order {
         })();
         result
             .map_err(|issue| ::flywheel_runtime::DecodeError::new(
-                &Self::SCHEMA,
+                &<Self as ::flywheel_runtime::Model>::SCHEMA,
+                &item,
+                issue,
+            ))
+    }
+}
+impl Order {
+    /// Handle on attribute `customer_id`, for conditions, filters and updates.
+    pub const CUSTOMER_ID: ::flywheel_runtime::Attr<
+        Order,
+        attr::CustomerId,
+        ::flywheel_runtime::codec::Str,
+    > = ::flywheel_runtime::Attr::new("customer_id");
+    /// Handle on attribute `order_id`, for conditions, filters and updates.
+    pub const ORDER_ID: ::flywheel_runtime::Attr<
+        Order,
+        attr::OrderId,
+        ::flywheel_runtime::codec::Str,
+    > = ::flywheel_runtime::Attr::new("order_id");
+    /// Handle on attribute `created_at`, for conditions, filters and updates.
+    pub const CREATED_AT: ::flywheel_runtime::Attr<
+        Order,
+        attr::CreatedAt,
+        ::flywheel_runtime::codec::DateTimeRfc3339,
+    > = ::flywheel_runtime::Attr::new("created_at");
+    /// Handle on attribute `state`, for conditions, filters and updates.
+    pub const STATE: ::flywheel_runtime::Attr<
+        Order,
+        attr::State,
+        ::flywheel_runtime::codec::Enum<OrderState>,
+    > = ::flywheel_runtime::Attr::new("state");
+    /// Handle on attribute `total`, for conditions, filters and updates.
+    pub const TOTAL: ::flywheel_runtime::Attr<
+        Order,
+        attr::Total,
+        ::flywheel_runtime::codec::Dec,
+    > = ::flywheel_runtime::Attr::new("total");
+    /// Handle on attribute `currency`, for conditions, filters and updates.
+    pub const CURRENCY: ::flywheel_runtime::Attr<
+        Order,
+        attr::Currency,
+        ::flywheel_runtime::codec::Str,
+    > = ::flywheel_runtime::Attr::new("currency");
+    /// Handle on attribute `sku`, for conditions, filters and updates.
+    pub const SKU: ::flywheel_runtime::Attr<
+        Order,
+        attr::Sku,
+        ::flywheel_runtime::codec::Str,
+    > = ::flywheel_runtime::Attr::new("sku");
+    /// Handle on attribute `lines`, for conditions, filters and updates.
+    pub const LINES: ::flywheel_runtime::Attr<
+        Order,
+        attr::Lines,
+        ::flywheel_runtime::codec::List<::flywheel_runtime::codec::Doc<OrderLine>>,
+    > = ::flywheel_runtime::Attr::new("lines");
+    /// Handle on attribute `labels`, for conditions, filters and updates.
+    pub const LABELS: ::flywheel_runtime::Attr<
+        Order,
+        attr::Labels,
+        ::flywheel_runtime::codec::Map<
+            ::flywheel_runtime::codec::List<::flywheel_runtime::codec::Str>,
+        >,
+    > = ::flywheel_runtime::Attr::new("labels");
+    /// Handle on attribute `coupon_codes`, for conditions, filters and updates.
+    pub const COUPON_CODES: ::flywheel_runtime::Attr<
+        Order,
+        attr::CouponCodes,
+        ::flywheel_runtime::codec::Set<::flywheel_runtime::codec::Str>,
+    > = ::flywheel_runtime::Attr::new("coupon_codes");
+    /// Handle on attribute `receipt`, for conditions, filters and updates.
+    pub const RECEIPT: ::flywheel_runtime::Attr<
+        Order,
+        attr::Receipt,
+        ::flywheel_runtime::codec::Bytes,
+    > = ::flywheel_runtime::Attr::new("receipt");
+    /// Handle on attribute `line_counts`, for conditions, filters and updates.
+    pub const LINE_COUNTS: ::flywheel_runtime::Attr<
+        Order,
+        attr::LineCounts,
+        ::flywheel_runtime::codec::List<::flywheel_runtime::codec::U32>,
+    > = ::flywheel_runtime::Attr::new("line_counts");
+    /// Handle on attribute `purge_at`, for conditions, filters and updates.
+    pub const PURGE_AT: ::flywheel_runtime::Attr<
+        Order,
+        attr::PurgeAt,
+        ::flywheel_runtime::codec::I64,
+    > = ::flywheel_runtime::Attr::new("purge_at");
+    /// Handle on attribute `revision`, for conditions, filters and updates.
+    pub const REVISION: ::flywheel_runtime::Attr<
+        Order,
+        attr::Revision,
+        ::flywheel_runtime::codec::I64,
+    > = ::flywheel_runtime::Attr::new("revision");
+    /// Queries the table's primary key: the items whose hash key `customer_id` equals the argument, in order of range key `order_id`.
+    pub fn query(
+        customer_id: impl ::flywheel_runtime::filter::IntoValue<
+            ::flywheel_runtime::codec::Str,
+        >,
+    ) -> ::flywheel_runtime::Query<index::Table> {
+        ::flywheel_runtime::Query::new(customer_id)
+    }
+    /// Queries the local index `ByCreated`: the items whose hash key `customer_id` equals the argument, in order of range key `created_at`.
+    ///
+    /// The index holds only some attributes, so the query returns [`OrderByCreatedItem`]; `fetch_full` reads the whole items.
+    pub fn query_by_created(
+        customer_id: impl ::flywheel_runtime::filter::IntoValue<
+            ::flywheel_runtime::codec::Str,
+        >,
+    ) -> ::flywheel_runtime::Query<index::ByCreated> {
+        ::flywheel_runtime::Query::new(customer_id)
+    }
+    /// Queries the global index `ByState`: the items whose hash key `state` equals the argument, in order of range key `created_at`.
+    pub fn query_by_state(
+        state: impl ::flywheel_runtime::filter::IntoValue<
+            ::flywheel_runtime::codec::Enum<OrderState>,
+        >,
+    ) -> ::flywheel_runtime::Query<index::ByState> {
+        ::flywheel_runtime::Query::new(state)
+    }
+    /// Queries the global index `BySku`: the items whose hash key `sku` equals the argument.
+    ///
+    /// The index holds only some attributes, so the query returns [`OrderBySkuItem`]; `fetch_full` reads the whole items.
+    pub fn query_by_sku(
+        sku: impl ::flywheel_runtime::filter::IntoValue<::flywheel_runtime::codec::Str>,
+    ) -> ::flywheel_runtime::Query<index::BySku> {
+        ::flywheel_runtime::Query::new(sku)
+    }
+    /// Scans the whole table, optionally filtered, paged or split into parallel segments.
+    pub fn scan() -> ::flywheel_runtime::Scan<Order> {
+        ::flywheel_runtime::Scan::new()
+    }
+}
+/// Marker types of the attributes of `Order`, used in the types of its attribute handles.
+pub mod attr {
+    /// Marks attribute `customer_id` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CustomerId;
+    /// Marks attribute `order_id` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct OrderId;
+    /// Marks attribute `created_at` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CreatedAt;
+    /// Marks attribute `state` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct State;
+    /// Marks attribute `total` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Total;
+    /// Marks attribute `currency` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Currency;
+    /// Marks attribute `sku` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Sku;
+    /// Marks attribute `lines` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Lines;
+    /// Marks attribute `labels` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Labels;
+    /// Marks attribute `coupon_codes` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CouponCodes;
+    /// Marks attribute `receipt` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Receipt;
+    /// Marks attribute `line_counts` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct LineCounts;
+    /// Marks attribute `purge_at` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct PurgeAt;
+    /// Marks attribute `revision` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Revision;
+}
+/// Marker types of the ways to query `Order`: its table and each index.
+pub mod index {
+    /// Queries the table's primary key: the items whose hash key `customer_id` equals the argument, in order of range key `order_id`.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Table;
+    /// Queries the local index `ByCreated`: the items whose hash key `customer_id` equals the argument, in order of range key `created_at`.
+    ///
+    /// The index holds only some attributes, so the query returns [`OrderByCreatedItem`]; `fetch_full` reads the whole items.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ByCreated;
+    /// Queries the global index `ByState`: the items whose hash key `state` equals the argument, in order of range key `created_at`.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ByState;
+    /// Queries the global index `BySku`: the items whose hash key `sku` equals the argument.
+    ///
+    /// The index holds only some attributes, so the query returns [`OrderBySkuItem`]; `fetch_full` reads the whole items.
+    #[derive(Debug, Clone, Copy)]
+    pub struct BySku;
+}
+impl ::flywheel_runtime::index::Index for index::Table {
+    type Model = Order;
+    type Item = Order;
+    type Hash = ::flywheel_runtime::codec::Str;
+    type Range = ::flywheel_runtime::codec::Str;
+    const NAME: ::core::option::Option<&'static str> = ::core::option::Option::None;
+    const HASH_KEY: &'static str = "customer_id";
+    const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "order_id",
+    );
+}
+impl ::flywheel_runtime::index::HasRangeKey for index::Table {}
+impl ::flywheel_runtime::index::PrefixRangeKey for index::Table {}
+impl ::flywheel_runtime::index::ConsistentIndex for index::Table {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::CreatedAt {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::State {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Total {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Currency {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Sku {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Lines {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Labels {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::CouponCodes {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Receipt {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::LineCounts {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::PurgeAt {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Revision {}
+impl ::flywheel_runtime::index::Index for index::ByCreated {
+    type Model = Order;
+    type Item = OrderByCreatedItem;
+    type Hash = ::flywheel_runtime::codec::Str;
+    type Range = ::flywheel_runtime::codec::DateTimeRfc3339;
+    const NAME: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "ByCreated",
+    );
+    const HASH_KEY: &'static str = "customer_id";
+    const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "created_at",
+    );
+}
+impl ::flywheel_runtime::index::HasRangeKey for index::ByCreated {}
+impl ::flywheel_runtime::index::ConsistentIndex for index::ByCreated {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::OrderId {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::State {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::Total {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::Currency {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::Sku {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::Lines {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::Labels {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::CouponCodes {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::Receipt {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::LineCounts {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::PurgeAt {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::Revision {}
+/// An item of the local index `ByCreated` of [`Order`]: only the attributes the index holds (`customer_id`, `order_id`, `created_at`, `state`, `total`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderByCreatedItem {
+    /// Attribute `customer_id`: `string`.
+    pub customer_id: ::std::string::String,
+    /// Attribute `order_id`: `string`.
+    pub order_id: ::std::string::String,
+    /// Attribute `created_at`: `datetime`.
+    pub created_at: ::flywheel_runtime::chrono::DateTime<
+        ::flywheel_runtime::chrono::Utc,
+    >,
+    /// Attribute `state`: `OrderState`.
+    pub state: OrderState,
+    /// Sum of the lines, in the order's currency.
+    ///
+    /// Attribute `total`: `decimal`.
+    pub total: ::flywheel_runtime::Decimal,
+}
+impl OrderByCreatedItem {
+    /// The key of the item in the table.
+    pub fn key(&self) -> OrderKey {
+        OrderKey {
+            customer_id: ::core::clone::Clone::clone(&self.customer_id),
+            order_id: ::core::clone::Clone::clone(&self.order_id),
+        }
+    }
+}
+impl ::flywheel_runtime::index::FromItem for OrderByCreatedItem {
+    fn from_item(
+        mut item: ::flywheel_runtime::Item,
+    ) -> ::core::result::Result<Self, ::flywheel_runtime::DecodeError> {
+        let result: ::core::result::Result<
+            Self,
+            ::flywheel_runtime::codec::DecodeIssue,
+        > = (|| {
+            ::core::result::Result::Ok(Self {
+                customer_id: ::flywheel_runtime::codec::take_key::<
+                    ::flywheel_runtime::codec::Str,
+                >(&item, "customer_id")?,
+                order_id: ::flywheel_runtime::codec::take_key::<
+                    ::flywheel_runtime::codec::Str,
+                >(&item, "order_id")?,
+                created_at: ::flywheel_runtime::codec::take::<
+                    ::flywheel_runtime::codec::DateTimeRfc3339,
+                >(&mut item, "created_at")?,
+                state: ::flywheel_runtime::codec::take_or::<
+                    ::flywheel_runtime::codec::Enum<OrderState>,
+                >(&mut item, "state", || OrderState::Open)?,
+                total: ::flywheel_runtime::codec::take::<
+                    ::flywheel_runtime::codec::Dec,
+                >(&mut item, "total")?,
+            })
+        })();
+        result
+            .map_err(|issue| ::flywheel_runtime::DecodeError::new(
+                &<Order as ::flywheel_runtime::Model>::SCHEMA,
+                &item,
+                issue,
+            ))
+    }
+}
+impl ::flywheel_runtime::index::Index for index::ByState {
+    type Model = Order;
+    type Item = Order;
+    type Hash = ::flywheel_runtime::codec::Enum<OrderState>;
+    type Range = ::flywheel_runtime::codec::DateTimeRfc3339;
+    const NAME: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "ByState",
+    );
+    const HASH_KEY: &'static str = "state";
+    const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "created_at",
+    );
+}
+impl ::flywheel_runtime::index::HasRangeKey for index::ByState {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::CustomerId {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::OrderId {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::Total {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::Currency {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::Sku {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::Lines {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::Labels {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::CouponCodes {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::Receipt {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::LineCounts {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::PurgeAt {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::Revision {}
+impl ::flywheel_runtime::index::Index for index::BySku {
+    type Model = Order;
+    type Item = OrderBySkuItem;
+    type Hash = ::flywheel_runtime::codec::Str;
+    type Range = ::flywheel_runtime::index::NoRangeKey;
+    const NAME: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "BySku",
+    );
+    const HASH_KEY: &'static str = "sku";
+    const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::CustomerId {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::OrderId {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::CreatedAt {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::State {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::Total {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::Currency {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::Lines {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::Labels {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::CouponCodes {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::Receipt {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::LineCounts {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::PurgeAt {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::Revision {}
+/// An item of the global index `BySku` of [`Order`]: only the attributes the index holds (`customer_id`, `order_id`, `sku`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderBySkuItem {
+    /// Attribute `customer_id`: `string`.
+    pub customer_id: ::std::string::String,
+    /// Attribute `order_id`: `string`.
+    pub order_id: ::std::string::String,
+    /// Attribute `sku`: `string`.
+    pub sku: ::std::string::String,
+}
+impl OrderBySkuItem {
+    /// The key of the item in the table.
+    pub fn key(&self) -> OrderKey {
+        OrderKey {
+            customer_id: ::core::clone::Clone::clone(&self.customer_id),
+            order_id: ::core::clone::Clone::clone(&self.order_id),
+        }
+    }
+}
+impl ::flywheel_runtime::index::FromItem for OrderBySkuItem {
+    fn from_item(
+        mut item: ::flywheel_runtime::Item,
+    ) -> ::core::result::Result<Self, ::flywheel_runtime::DecodeError> {
+        let result: ::core::result::Result<
+            Self,
+            ::flywheel_runtime::codec::DecodeIssue,
+        > = (|| {
+            ::core::result::Result::Ok(Self {
+                customer_id: ::flywheel_runtime::codec::take_key::<
+                    ::flywheel_runtime::codec::Str,
+                >(&item, "customer_id")?,
+                order_id: ::flywheel_runtime::codec::take_key::<
+                    ::flywheel_runtime::codec::Str,
+                >(&item, "order_id")?,
+                sku: ::flywheel_runtime::codec::take::<
+                    ::flywheel_runtime::codec::Str,
+                >(&mut item, "sku")?,
+            })
+        })();
+        result
+            .map_err(|issue| ::flywheel_runtime::DecodeError::new(
+                &<Order as ::flywheel_runtime::Model>::SCHEMA,
                 &item,
                 issue,
             ))
@@ -378,6 +782,33 @@ impl OrderLine {
             shipped_on: ::core::option::Option::None,
         }
     }
+}
+impl OrderLine {
+    /// Handle on attribute `sku`, for conditions, filters and updates.
+    pub const SKU: ::flywheel_runtime::Field<
+        OrderLine,
+        ::flywheel_runtime::codec::Str,
+    > = ::flywheel_runtime::Field::new("sku");
+    /// Handle on attribute `quantity`, for conditions, filters and updates.
+    pub const QUANTITY: ::flywheel_runtime::Field<
+        OrderLine,
+        ::flywheel_runtime::codec::U32,
+    > = ::flywheel_runtime::Field::new("quantity");
+    /// Handle on attribute `unit_price`, for conditions, filters and updates.
+    pub const UNIT_PRICE: ::flywheel_runtime::Field<
+        OrderLine,
+        ::flywheel_runtime::codec::Dec,
+    > = ::flywheel_runtime::Field::new("unit_price");
+    /// Handle on attribute `discounts`, for conditions, filters and updates.
+    pub const DISCOUNTS: ::flywheel_runtime::Field<
+        OrderLine,
+        ::flywheel_runtime::codec::List<::flywheel_runtime::codec::Doc<Discount>>,
+    > = ::flywheel_runtime::Field::new("discounts");
+    /// Handle on attribute `shipped_on`, for conditions, filters and updates.
+    pub const SHIPPED_ON: ::flywheel_runtime::Field<
+        OrderLine,
+        ::flywheel_runtime::codec::DateIso,
+    > = ::flywheel_runtime::Field::new("shipped_on");
 }
 impl ::flywheel_runtime::Document for OrderLine {
     const NAME: &'static str = "OrderLine";
@@ -443,6 +874,18 @@ impl Discount {
             percent: ::core::option::Option::None,
         }
     }
+}
+impl Discount {
+    /// Handle on attribute `code`, for conditions, filters and updates.
+    pub const CODE: ::flywheel_runtime::Field<
+        Discount,
+        ::flywheel_runtime::codec::Str,
+    > = ::flywheel_runtime::Field::new("code");
+    /// Handle on attribute `percent`, for conditions, filters and updates.
+    pub const PERCENT: ::flywheel_runtime::Field<
+        Discount,
+        ::flywheel_runtime::codec::F64,
+    > = ::flywheel_runtime::Field::new("percent");
 }
 impl ::flywheel_runtime::Document for Discount {
     const NAME: &'static str = "Discount";

@@ -309,7 +309,10 @@ impl ::flywheel_runtime::Model for UserProfile {
             ::core::result::Result::Ok(()) => ::core::result::Result::Ok(item),
             ::core::result::Result::Err(issue) => {
                 ::core::result::Result::Err(
-                    ::flywheel_runtime::EncodeError::new(&Self::SCHEMA, issue),
+                    ::flywheel_runtime::EncodeError::new(
+                        &<Self as ::flywheel_runtime::Model>::SCHEMA,
+                        issue,
+                    ),
                 )
             }
         }
@@ -412,7 +415,369 @@ impl ::flywheel_runtime::Model for UserProfile {
         })();
         result
             .map_err(|issue| ::flywheel_runtime::DecodeError::new(
-                &Self::SCHEMA,
+                &<Self as ::flywheel_runtime::Model>::SCHEMA,
+                &item,
+                issue,
+            ))
+    }
+}
+impl UserProfile {
+    /// Handle on attribute `user_id`, for conditions, filters and updates.
+    pub const USER_ID: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::UserId,
+        ::flywheel_runtime::codec::Uuid,
+    > = ::flywheel_runtime::Attr::new("user_id");
+    /// Handle on attribute `email`, for conditions, filters and updates.
+    pub const EMAIL: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Email,
+        ::flywheel_runtime::codec::Str,
+    > = ::flywheel_runtime::Attr::new("email");
+    /// Handle on attribute `displayName`, for conditions, filters and updates.
+    pub const DISPLAY_NAME: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::DisplayName,
+        ::flywheel_runtime::codec::Str,
+    > = ::flywheel_runtime::Attr::new("displayName");
+    /// Handle on attribute `status`, for conditions, filters and updates.
+    pub const STATUS: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Status,
+        ::flywheel_runtime::codec::Enum<Status>,
+    > = ::flywheel_runtime::Attr::new("status");
+    /// Handle on attribute `type`, for conditions, filters and updates.
+    pub const TYPE: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Type,
+        ::flywheel_runtime::codec::Enum<AccountKind>,
+    > = ::flywheel_runtime::Attr::new("type");
+    /// Handle on attribute `home`, for conditions, filters and updates.
+    pub const HOME: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Home,
+        ::flywheel_runtime::codec::Doc<Address>,
+    > = ::flywheel_runtime::Attr::new("home");
+    /// Handle on attribute `addresses`, for conditions, filters and updates.
+    pub const ADDRESSES: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Addresses,
+        ::flywheel_runtime::codec::List<::flywheel_runtime::codec::Doc<Address>>,
+    > = ::flywheel_runtime::Attr::new("addresses");
+    /// Handle on attribute `tags`, for conditions, filters and updates.
+    pub const TAGS: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Tags,
+        ::flywheel_runtime::codec::Set<::flywheel_runtime::codec::Str>,
+    > = ::flywheel_runtime::Attr::new("tags");
+    /// Handle on attribute `lucky_numbers`, for conditions, filters and updates.
+    pub const LUCKY_NUMBERS: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::LuckyNumbers,
+        ::flywheel_runtime::codec::Set<::flywheel_runtime::codec::I32>,
+    > = ::flywheel_runtime::Attr::new("lucky_numbers");
+    /// Handle on attribute `avatar`, for conditions, filters and updates.
+    pub const AVATAR: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Avatar,
+        ::flywheel_runtime::codec::Bytes,
+    > = ::flywheel_runtime::Attr::new("avatar");
+    /// Handle on attribute `settings`, for conditions, filters and updates.
+    pub const SETTINGS: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Settings,
+        ::flywheel_runtime::codec::Json,
+    > = ::flywheel_runtime::Attr::new("settings");
+    /// Handle on attribute `nicknames`, for conditions, filters and updates.
+    pub const NICKNAMES: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Nicknames,
+        ::flywheel_runtime::codec::Map<::flywheel_runtime::codec::Str>,
+    > = ::flywheel_runtime::Attr::new("nicknames");
+    /// Handle on attribute `birthday`, for conditions, filters and updates.
+    pub const BIRTHDAY: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Birthday,
+        ::flywheel_runtime::codec::DateIso,
+    > = ::flywheel_runtime::Attr::new("birthday");
+    /// Handle on attribute `signup_day`, for conditions, filters and updates.
+    pub const SIGNUP_DAY: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::SignupDay,
+        ::flywheel_runtime::codec::DateEpoch,
+    > = ::flywheel_runtime::Attr::new("signup_day");
+    /// Handle on attribute `balance`, for conditions, filters and updates.
+    pub const BALANCE: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Balance,
+        ::flywheel_runtime::codec::Dec,
+    > = ::flywheel_runtime::Attr::new("balance");
+    /// Handle on attribute `rating`, for conditions, filters and updates.
+    pub const RATING: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Rating,
+        ::flywheel_runtime::codec::F64,
+    > = ::flywheel_runtime::Attr::new("rating");
+    /// Handle on attribute `login_count`, for conditions, filters and updates.
+    pub const LOGIN_COUNT: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::LoginCount,
+        ::flywheel_runtime::codec::U64,
+    > = ::flywheel_runtime::Attr::new("login_count");
+    /// Handle on attribute `age`, for conditions, filters and updates.
+    pub const AGE: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Age,
+        ::flywheel_runtime::codec::U32,
+    > = ::flywheel_runtime::Attr::new("age");
+    /// Handle on attribute `timezone_offset`, for conditions, filters and updates.
+    pub const TIMEZONE_OFFSET: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::TimezoneOffset,
+        ::flywheel_runtime::codec::I32,
+    > = ::flywheel_runtime::Attr::new("timezone_offset");
+    /// Handle on attribute `verified`, for conditions, filters and updates.
+    pub const VERIFIED: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Verified,
+        ::flywheel_runtime::codec::Bool,
+    > = ::flywheel_runtime::Attr::new("verified");
+    /// Handle on attribute `last_seen`, for conditions, filters and updates.
+    pub const LAST_SEEN: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::LastSeen,
+        ::flywheel_runtime::codec::DateTimeEpochMillis,
+    > = ::flywheel_runtime::Attr::new("last_seen");
+    /// Handle on attribute `created_at`, for conditions, filters and updates.
+    pub const CREATED_AT: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::CreatedAt,
+        ::flywheel_runtime::codec::DateTimeRfc3339,
+    > = ::flywheel_runtime::Attr::new("created_at");
+    /// Handle on attribute `expires_at`, for conditions, filters and updates.
+    pub const EXPIRES_AT: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::ExpiresAt,
+        ::flywheel_runtime::codec::DateTimeEpochSeconds,
+    > = ::flywheel_runtime::Attr::new("expires_at");
+    /// Handle on attribute `version`, for conditions, filters and updates.
+    pub const VERSION: ::flywheel_runtime::Attr<
+        UserProfile,
+        attr::Version,
+        ::flywheel_runtime::codec::I64,
+    > = ::flywheel_runtime::Attr::new("version");
+    /// Queries the table's primary key: the items whose hash key `user_id` equals the argument.
+    pub fn query(
+        user_id: impl ::flywheel_runtime::filter::IntoValue<
+            ::flywheel_runtime::codec::Uuid,
+        >,
+    ) -> ::flywheel_runtime::Query<index::Table> {
+        ::flywheel_runtime::Query::new(user_id)
+    }
+    /// Queries the global index `ByEmail`: the items whose hash key `email` equals the argument.
+    ///
+    /// The index holds only some attributes, so the query returns [`UserProfileByEmailItem`]; `fetch_full` reads the whole items.
+    pub fn query_by_email(
+        email: impl ::flywheel_runtime::filter::IntoValue<::flywheel_runtime::codec::Str>,
+    ) -> ::flywheel_runtime::Query<index::ByEmail> {
+        ::flywheel_runtime::Query::new(email)
+    }
+    /// Scans the whole table, optionally filtered, paged or split into parallel segments.
+    pub fn scan() -> ::flywheel_runtime::Scan<UserProfile> {
+        ::flywheel_runtime::Scan::new()
+    }
+}
+/// Marker types of the attributes of `UserProfile`, used in the types of its attribute handles.
+pub mod attr {
+    /// Marks attribute `user_id` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct UserId;
+    /// Marks attribute `email` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Email;
+    /// Marks attribute `displayName` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct DisplayName;
+    /// Marks attribute `status` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Status;
+    /// Marks attribute `type` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Type;
+    /// Marks attribute `home` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Home;
+    /// Marks attribute `addresses` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Addresses;
+    /// Marks attribute `tags` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Tags;
+    /// Marks attribute `lucky_numbers` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct LuckyNumbers;
+    /// Marks attribute `avatar` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Avatar;
+    /// Marks attribute `settings` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Settings;
+    /// Marks attribute `nicknames` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Nicknames;
+    /// Marks attribute `birthday` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Birthday;
+    /// Marks attribute `signup_day` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct SignupDay;
+    /// Marks attribute `balance` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Balance;
+    /// Marks attribute `rating` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Rating;
+    /// Marks attribute `login_count` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct LoginCount;
+    /// Marks attribute `age` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Age;
+    /// Marks attribute `timezone_offset` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct TimezoneOffset;
+    /// Marks attribute `verified` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Verified;
+    /// Marks attribute `last_seen` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct LastSeen;
+    /// Marks attribute `created_at` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CreatedAt;
+    /// Marks attribute `expires_at` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ExpiresAt;
+    /// Marks attribute `version` in the types of handles and conditions.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Version;
+}
+/// Marker types of the ways to query `UserProfile`: its table and each index.
+pub mod index {
+    /// Queries the table's primary key: the items whose hash key `user_id` equals the argument.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Table;
+    /// Queries the global index `ByEmail`: the items whose hash key `email` equals the argument.
+    ///
+    /// The index holds only some attributes, so the query returns [`UserProfileByEmailItem`]; `fetch_full` reads the whole items.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ByEmail;
+}
+impl ::flywheel_runtime::index::Index for index::Table {
+    type Model = UserProfile;
+    type Item = UserProfile;
+    type Hash = ::flywheel_runtime::codec::Uuid;
+    type Range = ::flywheel_runtime::index::NoRangeKey;
+    const NAME: ::core::option::Option<&'static str> = ::core::option::Option::None;
+    const HASH_KEY: &'static str = "user_id";
+    const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+impl ::flywheel_runtime::index::ConsistentIndex for index::Table {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Email {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::DisplayName {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Status {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Type {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Home {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Addresses {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Tags {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::LuckyNumbers {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Avatar {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Settings {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Nicknames {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Birthday {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::SignupDay {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Balance {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Rating {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::LoginCount {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Age {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::TimezoneOffset {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Verified {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::LastSeen {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::CreatedAt {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::ExpiresAt {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Version {}
+impl ::flywheel_runtime::index::Index for index::ByEmail {
+    type Model = UserProfile;
+    type Item = UserProfileByEmailItem;
+    type Hash = ::flywheel_runtime::codec::Str;
+    type Range = ::flywheel_runtime::index::NoRangeKey;
+    const NAME: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "ByEmail",
+    );
+    const HASH_KEY: &'static str = "email";
+    const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::None;
+}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::UserId {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::DisplayName {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Status {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Type {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Home {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Addresses {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Tags {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::LuckyNumbers {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Avatar {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Settings {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Nicknames {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Birthday {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::SignupDay {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Balance {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Rating {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::LoginCount {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Age {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::TimezoneOffset {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Verified {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::LastSeen {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::CreatedAt {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::ExpiresAt {}
+impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Version {}
+/// An item of the global index `ByEmail` of [`UserProfile`]: only the attributes the index holds (`user_id`, `email`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserProfileByEmailItem {
+    /// Attribute `user_id`: `uuid`.
+    pub user_id: ::flywheel_runtime::uuid::Uuid,
+    /// Unique login address.
+    ///
+    /// Attribute `email`: `string`.
+    pub email: ::std::string::String,
+}
+impl UserProfileByEmailItem {
+    /// The key of the item in the table.
+    pub fn key(&self) -> UserProfileKey {
+        UserProfileKey {
+            user_id: ::core::clone::Clone::clone(&self.user_id),
+        }
+    }
+}
+impl ::flywheel_runtime::index::FromItem for UserProfileByEmailItem {
+    fn from_item(
+        mut item: ::flywheel_runtime::Item,
+    ) -> ::core::result::Result<Self, ::flywheel_runtime::DecodeError> {
+        let result: ::core::result::Result<
+            Self,
+            ::flywheel_runtime::codec::DecodeIssue,
+        > = (|| {
+            ::core::result::Result::Ok(Self {
+                user_id: ::flywheel_runtime::codec::take_key::<
+                    ::flywheel_runtime::codec::Uuid,
+                >(&item, "user_id")?,
+                email: ::flywheel_runtime::codec::take::<
+                    ::flywheel_runtime::codec::Str,
+                >(&mut item, "email")?,
+            })
+        })();
+        result
+            .map_err(|issue| ::flywheel_runtime::DecodeError::new(
+                &<UserProfile as ::flywheel_runtime::Model>::SCHEMA,
                 &item,
                 issue,
             ))
@@ -440,6 +805,27 @@ impl Address {
             location: ::core::option::Option::None,
         }
     }
+}
+impl Address {
+    /// Handle on attribute `street`, for conditions, filters and updates.
+    pub const STREET: ::flywheel_runtime::Field<
+        Address,
+        ::flywheel_runtime::codec::Str,
+    > = ::flywheel_runtime::Field::new("street");
+    /// Handle on attribute `city`, for conditions, filters and updates.
+    pub const CITY: ::flywheel_runtime::Field<Address, ::flywheel_runtime::codec::Str> = ::flywheel_runtime::Field::new(
+        "city",
+    );
+    /// Handle on attribute `postcode`, for conditions, filters and updates.
+    pub const POSTCODE: ::flywheel_runtime::Field<
+        Address,
+        ::flywheel_runtime::codec::Str,
+    > = ::flywheel_runtime::Field::new("postcode");
+    /// Handle on attribute `location`, for conditions, filters and updates.
+    pub const LOCATION: ::flywheel_runtime::Field<
+        Address,
+        ::flywheel_runtime::codec::Doc<GeoPoint>,
+    > = ::flywheel_runtime::Field::new("location");
 }
 impl ::flywheel_runtime::Document for Address {
     const NAME: &'static str = "Address";
@@ -502,6 +888,16 @@ impl GeoPoint {
             lon: lon.into(),
         }
     }
+}
+impl GeoPoint {
+    /// Handle on attribute `lat`, for conditions, filters and updates.
+    pub const LAT: ::flywheel_runtime::Field<GeoPoint, ::flywheel_runtime::codec::F64> = ::flywheel_runtime::Field::new(
+        "lat",
+    );
+    /// Handle on attribute `lon`, for conditions, filters and updates.
+    pub const LON: ::flywheel_runtime::Field<GeoPoint, ::flywheel_runtime::codec::F64> = ::flywheel_runtime::Field::new(
+        "lon",
+    );
 }
 impl ::flywheel_runtime::Document for GeoPoint {
     const NAME: &'static str = "GeoPoint";

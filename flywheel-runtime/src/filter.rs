@@ -1,0 +1,551 @@
+//! Typed conditions and filters through attribute handles.
+//!
+//! Generated models carry one handle per field (`GameScore::TOP_SCORE`), an [`Attr`] that knows
+//! its model, its attribute (a marker type) and its codec. Operations exist for every handle,
+//! but each one states what it needs of the attribute's type as a trait bound, so misuse is a
+//! compile error with a message written for the user: `begins_with` on a number, `contains` on
+//! a date, comparing a string field with a number.
+//!
+//! A [`Cond`] remembers, in its type, which top-level attributes it reads. Queries use that to
+//! reject, at compile time, filters on the key attributes of the queried index (DynamoDB
+//! refuses them).
+
+use std::marker::PhantomData;
+use std::ops::{BitAnd, BitOr, Not};
+
+use crate::AttributeValue;
+use crate::codec::{self, Codec, EncodeIssue};
+use crate::expr::{AttributeType, Comparison, Condition, Operand, Path};
+
+/// A value that can stand for a value of the attribute stored with codec `C`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a value of this attribute's type",
+    label = "expected a value of the attribute's Rust type",
+    note = "the attribute is stored with `{C}`; pass a value of its Rust type (for string attributes a `&str` works too)"
+)]
+pub trait IntoValue<C: Codec> {
+    /// Converts into the attribute's Rust value.
+    fn into_value(self) -> C::Value;
+}
+
+impl<C: Codec> IntoValue<C> for C::Value {
+    fn into_value(self) -> C::Value {
+        self
+    }
+}
+
+impl IntoValue<codec::Str> for &str {
+    fn into_value(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl IntoValue<codec::Str> for &String {
+    fn into_value(self) -> String {
+        self.clone()
+    }
+}
+
+impl IntoValue<codec::Bytes> for &[u8] {
+    fn into_value(self) -> Vec<u8> {
+        self.to_vec()
+    }
+}
+
+/// Encodes a value for an expression; the empty set (stored as absent) becomes `NULL`.
+pub(crate) fn encode<C: Codec>(value: impl IntoValue<C>) -> Result<AttributeValue, EncodeIssue> {
+    codec::encode_present::<C>(&value.into_value())
+}
+
+/// Codecs whose values DynamoDB orders: strings, numbers and binary (`<`, `>`, `BETWEEN`).
+#[diagnostic::on_unimplemented(
+    message = "this attribute cannot be compared with `<`, `<=`, `>`, `>=` or `between`",
+    label = "the attribute is stored with `{Self}`",
+    note = "DynamoDB orders only strings, numbers and binary data; use `eq`, `ne` or `in_` for other types"
+)]
+pub trait Ordered: Codec {}
+
+/// Codecs whose values have prefixes: strings and binary (`begins_with`).
+#[diagnostic::on_unimplemented(
+    message = "`begins_with` needs a string or binary attribute",
+    label = "the attribute is stored with `{Self}`",
+    note = "DynamoDB's begins_with works on strings and binary data only"
+)]
+pub trait Prefixed: Codec {}
+
+/// Codecs whose values contain elements: strings (substrings), sets and lists (`contains`).
+#[diagnostic::on_unimplemented(
+    message = "`contains` needs a string, set or list attribute",
+    label = "the attribute is stored with `{Self}`",
+    note = "DynamoDB's contains looks for a substring of a string or an element of a set or list"
+)]
+pub trait Containing: Codec {
+    /// What `contains` looks for.
+    type Element: Codec;
+}
+
+/// Codecs whose values have a size: strings, binary, sets, lists, maps and documents (`size`).
+#[diagnostic::on_unimplemented(
+    message = "`size` needs a string, binary, set, list or map attribute",
+    label = "the attribute is stored with `{Self}`",
+    note = "DynamoDB's size() measures strings, binary data, sets, lists and maps"
+)]
+pub trait HasSize: Codec {}
+
+macro_rules! marks {
+    ($trait:ident: $($codec:ty),* $(,)?) => { $(impl $trait for $codec {})* };
+}
+
+marks!(Ordered: codec::Str, codec::I64, codec::I32, codec::U32, codec::U64, codec::F64, codec::Dec,
+    codec::Bytes, codec::Uuid, codec::DateTimeRfc3339, codec::DateTimeEpoch, codec::DateTimeEpochMillis,
+    codec::DateTimeEpochSeconds, codec::DateIso, codec::DateEpoch);
+impl<E: crate::StringEnum> Ordered for codec::Enum<E> {}
+marks!(Prefixed: codec::Str, codec::Bytes);
+marks!(HasSize: codec::Str, codec::Bytes, codec::Json);
+impl<C: Codec> HasSize for codec::List<C> {}
+impl<C: Codec> HasSize for codec::Map<C> {}
+impl<C: Codec> HasSize for codec::Set<C> where C::Value: Ord {}
+impl<T: crate::Document> HasSize for codec::Doc<T> {}
+
+impl Containing for codec::Str {
+    type Element = codec::Str;
+}
+impl<C: Codec> Containing for codec::List<C> {
+    type Element = C;
+}
+impl<C: Codec> Containing for codec::Set<C>
+where
+    C::Value: Ord,
+{
+    type Element = C;
+}
+
+/// The empty list of attributes a condition reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Nil;
+
+/// A list of attributes a condition reads: `H` then the rest `T`.
+#[derive(Debug, Clone, Copy)]
+pub struct Cons<H, T>(PhantomData<(H, T)>);
+
+/// Type-level concatenation of attribute lists, for combining conditions.
+pub trait Concat<Other> {
+    /// `Self` followed by `Other`.
+    type Output;
+}
+
+impl<O> Concat<O> for Nil {
+    type Output = O;
+}
+
+impl<H, T: Concat<O>, O> Concat<O> for Cons<H, T> {
+    type Output = Cons<H, T::Output>;
+}
+
+/// Implemented (by generated code) for every attribute that is not a key of index `I`.
+#[diagnostic::on_unimplemented(
+    message = "cannot filter on `{Self}`: it is a key attribute of the queried index `{I}`",
+    label = "this filter reads a key attribute of the index",
+    note = "DynamoDB rejects filters on the key attributes of the index being queried; put the condition in the key condition instead (the hash key argument, or `range_eq`, `range_gt`, `range_between`, ...)"
+)]
+pub trait NotKeyOf<I> {}
+
+/// Every attribute of the list is not a key of index `I`.
+pub trait NoKeysOf<I> {}
+
+impl<I> NoKeysOf<I> for Nil {}
+
+impl<I, H: NotKeyOf<I>, T: NoKeysOf<I>> NoKeysOf<I> for Cons<H, T> {}
+
+/// A typed condition on items of model `M` that reads the attributes listed in `S`.
+#[must_use = "a condition does nothing until it is given to a query, scan or write"]
+pub struct Cond<M, S> {
+    condition: Result<Condition, EncodeIssue>,
+    _types: PhantomData<fn() -> (M, S)>,
+}
+
+impl<M, S> std::fmt::Debug for Cond<M, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Cond").field(&self.condition).finish()
+    }
+}
+
+impl<M, S> Clone for Cond<M, S> {
+    fn clone(&self) -> Self {
+        Cond {
+            condition: self.condition.clone(),
+            _types: PhantomData,
+        }
+    }
+}
+
+impl<M, S> Cond<M, S> {
+    fn new(condition: Result<Condition, EncodeIssue>) -> Self {
+        Cond {
+            condition,
+            _types: PhantomData,
+        }
+    }
+
+    /// The untyped condition, or the value that could not be encoded.
+    pub fn into_condition(self) -> Result<Condition, EncodeIssue> {
+        self.condition
+    }
+
+    /// Both conditions hold.
+    pub fn and<S2>(self, other: Cond<M, S2>) -> Cond<M, <S as Concat<S2>>::Output>
+    where
+        S: Concat<S2>,
+    {
+        Cond::new(self.condition.and_then(|a| Ok(a.and(other.condition?))))
+    }
+
+    /// At least one of the conditions holds.
+    pub fn or<S2>(self, other: Cond<M, S2>) -> Cond<M, <S as Concat<S2>>::Output>
+    where
+        S: Concat<S2>,
+    {
+        Cond::new(self.condition.and_then(|a| Ok(a.or(other.condition?))))
+    }
+
+    /// The condition does not hold.
+    pub fn negate(self) -> Cond<M, S> {
+        Cond::new(self.condition.map(Condition::negate))
+    }
+}
+
+impl<M, S: Concat<S2>, S2> BitAnd<Cond<M, S2>> for Cond<M, S> {
+    type Output = Cond<M, S::Output>;
+
+    fn bitand(self, rhs: Cond<M, S2>) -> Self::Output {
+        self.and(rhs)
+    }
+}
+
+impl<M, S: Concat<S2>, S2> BitOr<Cond<M, S2>> for Cond<M, S> {
+    type Output = Cond<M, S::Output>;
+
+    fn bitor(self, rhs: Cond<M, S2>) -> Self::Output {
+        self.or(rhs)
+    }
+}
+
+impl<M, S> Not for Cond<M, S> {
+    type Output = Cond<M, S>;
+
+    fn not(self) -> Self::Output {
+        self.negate()
+    }
+}
+
+/// A handle on a field of a nested document type `T` stored with codec `C`
+/// (`Address::CITY`), used to reach into document attributes with [`Attr::field`].
+pub struct Field<T, C> {
+    name: &'static str,
+    _types: PhantomData<fn() -> (T, C)>,
+}
+
+impl<T, C> Field<T, C> {
+    /// The handle on the field stored as `name`.
+    pub const fn new(name: &'static str) -> Self {
+        Field {
+            name,
+            _types: PhantomData,
+        }
+    }
+
+    /// The stored name of the field.
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
+impl<T, C> Clone for Field<T, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T, C> Copy for Field<T, C> {}
+
+impl<T, C> std::fmt::Debug for Field<T, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Field({})", self.name)
+    }
+}
+
+/// Ties a handle to its model, attribute marker and codec without owning any of them.
+type Tag<M, A, C> = PhantomData<fn() -> (M, A, C)>;
+
+/// A handle on (a part of) attribute `A` of model `M`, whose value is stored with codec `C`.
+pub struct Attr<M, A, C> {
+    name: &'static str,
+    rest: Vec<crate::expr::PathElement>,
+    _types: Tag<M, A, C>,
+}
+
+impl<M, A, C> Clone for Attr<M, A, C> {
+    fn clone(&self) -> Self {
+        Attr {
+            name: self.name,
+            rest: self.rest.clone(),
+            _types: PhantomData,
+        }
+    }
+}
+
+impl<M, A, C> std::fmt::Debug for Attr<M, A, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attr")
+            .field("name", &self.name)
+            .field("rest", &self.rest)
+            .finish()
+    }
+}
+
+type One<M, A> = Cond<M, Cons<A, Nil>>;
+
+#[allow(clippy::should_implement_trait)]
+impl<M, A, C: Codec> Attr<M, A, C> {
+    /// The handle on the top-level attribute stored as `name`.
+    pub const fn new(name: &'static str) -> Self {
+        Attr {
+            name,
+            rest: Vec::new(),
+            _types: PhantomData,
+        }
+    }
+
+    /// The stored name of the top-level attribute.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The document path this handle points at.
+    pub fn path(&self) -> Path {
+        let mut path = Path::attr(self.name);
+        for element in &self.rest {
+            path = match element {
+                crate::expr::PathElement::Name(n) => path.field(n.clone()),
+                crate::expr::PathElement::Index(i) => path.index(*i),
+            };
+        }
+        path
+    }
+
+    fn step<C2>(mut self, element: crate::expr::PathElement) -> Attr<M, A, C2> {
+        self.rest.push(element);
+        Attr {
+            name: self.name,
+            rest: self.rest,
+            _types: PhantomData,
+        }
+    }
+
+    fn compare(self, op: Comparison, value: impl IntoValue<C>) -> One<M, A> {
+        let path = self.path();
+        Cond::new(encode::<C>(value).map(|v| Condition::Compare(Operand::Path(path), op, Operand::Value(v))))
+    }
+
+    /// The attribute equals `value`.
+    pub fn eq(self, value: impl IntoValue<C>) -> One<M, A> {
+        self.compare(Comparison::Eq, value)
+    }
+
+    /// The attribute differs from `value` (or is absent).
+    pub fn ne(self, value: impl IntoValue<C>) -> One<M, A> {
+        self.compare(Comparison::Ne, value)
+    }
+
+    /// The attribute is less than `value`.
+    pub fn lt(self, value: impl IntoValue<C>) -> One<M, A>
+    where
+        C: Ordered,
+    {
+        self.compare(Comparison::Lt, value)
+    }
+
+    /// The attribute is at most `value`.
+    pub fn le(self, value: impl IntoValue<C>) -> One<M, A>
+    where
+        C: Ordered,
+    {
+        self.compare(Comparison::Le, value)
+    }
+
+    /// The attribute is greater than `value`.
+    pub fn gt(self, value: impl IntoValue<C>) -> One<M, A>
+    where
+        C: Ordered,
+    {
+        self.compare(Comparison::Gt, value)
+    }
+
+    /// The attribute is at least `value`.
+    pub fn ge(self, value: impl IntoValue<C>) -> One<M, A>
+    where
+        C: Ordered,
+    {
+        self.compare(Comparison::Ge, value)
+    }
+
+    /// The attribute lies between `low` and `high`, both included.
+    pub fn between(self, low: impl IntoValue<C>, high: impl IntoValue<C>) -> One<M, A>
+    where
+        C: Ordered,
+    {
+        let path = self.path();
+        Cond::new((|| {
+            Ok(Condition::Between(
+                Operand::Path(path),
+                Operand::Value(encode::<C>(low)?),
+                Operand::Value(encode::<C>(high)?),
+            ))
+        })())
+    }
+
+    /// The attribute equals one of `values`.
+    pub fn in_<V: IntoValue<C>>(self, values: impl IntoIterator<Item = V>) -> One<M, A> {
+        let path = self.path();
+        Cond::new((|| {
+            let options = values
+                .into_iter()
+                .map(|v| encode::<C>(v).map(Operand::Value))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Condition::In(Operand::Path(path), options))
+        })())
+    }
+
+    /// The attribute starts with `prefix` (strings and binary data).
+    pub fn begins_with(self, prefix: impl IntoValue<C>) -> One<M, A>
+    where
+        C: Prefixed,
+    {
+        let path = self.path();
+        Cond::new(encode::<C>(prefix).map(|v| Condition::BeginsWith(path, v)))
+    }
+
+    /// The string contains the substring, or the set or list contains the element.
+    pub fn contains(self, element: impl IntoValue<<C as Containing>::Element>) -> One<M, A>
+    where
+        C: Containing,
+    {
+        let path = self.path();
+        Cond::new(encode::<C::Element>(element).map(|v| Condition::Contains(path, v)))
+    }
+
+    /// The attribute is present.
+    pub fn exists(self) -> One<M, A> {
+        Cond::new(Ok(Condition::Exists(self.path())))
+    }
+
+    /// The attribute is absent.
+    pub fn not_exists(self) -> One<M, A> {
+        Cond::new(Ok(Condition::NotExists(self.path())))
+    }
+
+    /// The attribute is stored with DynamoDB type `ty`.
+    pub fn attribute_type(self, ty: AttributeType) -> One<M, A> {
+        Cond::new(Ok(Condition::AttributeType(self.path(), ty)))
+    }
+
+    /// The size of the attribute (length of a string or binary, number of elements of a set,
+    /// list or map), to compare.
+    pub fn size(self) -> Size<M, A>
+    where
+        C: HasSize,
+    {
+        Size {
+            path: self.path(),
+            _types: PhantomData,
+        }
+    }
+}
+
+impl<M, A, C: Codec> Attr<M, A, codec::List<C>> {
+    /// The element at `index` of the list.
+    pub fn index(self, index: usize) -> Attr<M, A, C> {
+        self.step(crate::expr::PathElement::Index(index))
+    }
+}
+
+impl<M, A, C: Codec> Attr<M, A, codec::Map<C>> {
+    /// The entry `key` of the map.
+    pub fn entry(self, key: impl Into<String>) -> Attr<M, A, C> {
+        self.step(crate::expr::PathElement::Name(key.into().into()))
+    }
+}
+
+impl<M, A, T: crate::Document> Attr<M, A, codec::Doc<T>> {
+    /// The field `field` of the nested document.
+    pub fn field<C: Codec>(self, field: Field<T, C>) -> Attr<M, A, C> {
+        self.step(crate::expr::PathElement::Name(field.name.into()))
+    }
+}
+
+impl<M, A> Attr<M, A, codec::Json> {
+    /// The entry `key` of the JSON object.
+    pub fn key(self, key: impl Into<String>) -> Attr<M, A, codec::Json> {
+        self.step(crate::expr::PathElement::Name(key.into().into()))
+    }
+
+    /// The element at `index` of the JSON array.
+    pub fn at(self, index: usize) -> Attr<M, A, codec::Json> {
+        self.step(crate::expr::PathElement::Index(index))
+    }
+}
+
+/// The size of an attribute, to compare with a number.
+pub struct Size<M, A> {
+    path: Path,
+    _types: PhantomData<fn() -> (M, A)>,
+}
+
+impl<M, A> Size<M, A> {
+    fn compare(self, op: Comparison, n: u64) -> One<M, A> {
+        Cond::new(Ok(Condition::Compare(
+            Operand::Size(self.path),
+            op,
+            Operand::Value(AttributeValue::N(n.to_string())),
+        )))
+    }
+
+    /// The size equals `n`.
+    pub fn eq(self, n: u64) -> One<M, A> {
+        self.compare(Comparison::Eq, n)
+    }
+
+    /// The size differs from `n`.
+    pub fn ne(self, n: u64) -> One<M, A> {
+        self.compare(Comparison::Ne, n)
+    }
+
+    /// The size is less than `n`.
+    pub fn lt(self, n: u64) -> One<M, A> {
+        self.compare(Comparison::Lt, n)
+    }
+
+    /// The size is at most `n`.
+    pub fn le(self, n: u64) -> One<M, A> {
+        self.compare(Comparison::Le, n)
+    }
+
+    /// The size is greater than `n`.
+    pub fn gt(self, n: u64) -> One<M, A> {
+        self.compare(Comparison::Gt, n)
+    }
+
+    /// The size is at least `n`.
+    pub fn ge(self, n: u64) -> One<M, A> {
+        self.compare(Comparison::Ge, n)
+    }
+
+    /// The size lies between `low` and `high`, both included.
+    pub fn between(self, low: u64, high: u64) -> One<M, A> {
+        Cond::new(Ok(Condition::Between(
+            Operand::Size(self.path),
+            Operand::Value(AttributeValue::N(low.to_string())),
+            Operand::Value(AttributeValue::N(high.to_string())),
+        )))
+    }
+}

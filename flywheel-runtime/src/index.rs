@@ -1,0 +1,85 @@
+//! What generated code says about each index, so that queries can be checked by the compiler.
+
+use crate::codec::{Codec, DecodeIssue, EncodeIssue};
+use crate::model::Model;
+use crate::schema::TableSchema;
+use crate::{AttributeValue, DecodeError, Item};
+
+/// Something an item read from DynamoDB can be turned into: a model, or the projection struct
+/// of an index that does not hold every attribute.
+pub trait FromItem: Sized + Send + 'static {
+    /// Reads it from the item's attributes.
+    fn from_item(item: Item) -> Result<Self, DecodeError>;
+}
+
+impl<M: Model> FromItem for M {
+    fn from_item(item: Item) -> Result<Self, DecodeError> {
+        <M as Model>::from_item(item)
+    }
+}
+
+/// One way to query a model: the table's primary key, or a secondary index.
+///
+/// Implemented by generated marker types such as `game_score::index::GameTitleIndex`.
+pub trait Index: Send + Sync + 'static {
+    /// The model the index belongs to.
+    type Model: Model;
+    /// What a query of the index returns: the model when the index holds every attribute, or a
+    /// generated projection struct holding exactly the projected ones.
+    type Item: FromItem;
+    /// The codec of the index hash key.
+    type Hash: Codec;
+    /// The codec of the index range key ([`NoRangeKey`] when there is none).
+    type Range: Codec;
+    /// The index name; `None` for the table itself.
+    const NAME: Option<&'static str>;
+    /// The index hash key attribute.
+    const HASH_KEY: &'static str;
+    /// The index range key attribute, if any.
+    const RANGE_KEY: Option<&'static str>;
+
+    /// The table schema of the model.
+    fn schema() -> &'static TableSchema {
+        &<Self::Model as Model>::SCHEMA
+    }
+}
+
+/// Implemented for indexes that have a range key.
+#[diagnostic::on_unimplemented(
+    message = "index `{Self}` has no range key, so it has no range-key conditions",
+    label = "range-key condition on an index without a range key",
+    note = "to narrow the results of this index, use `.filter(...)` on a non-key attribute"
+)]
+pub trait HasRangeKey: Index {}
+
+/// Implemented for indexes whose range key is a string or binary data (`range_begins_with`).
+#[diagnostic::on_unimplemented(
+    message = "the range key of index `{Self}` is not a string or binary attribute, so it has no `range_begins_with`",
+    label = "begins_with on a range key that is not a string or binary",
+    note = "DynamoDB's begins_with works on string and binary range keys; use `range_between` for numbers and dates"
+)]
+pub trait PrefixRangeKey: HasRangeKey {}
+
+/// Implemented for the table and its local indexes, which offer strongly consistent reads.
+#[diagnostic::on_unimplemented(
+    message = "index `{Self}` is a global secondary index, which has no consistent reads",
+    label = "consistent read on a global secondary index",
+    note = "DynamoDB reads global secondary indexes with eventual consistency only; query the table or a local index, or drop `.consistent()`"
+)]
+pub trait ConsistentIndex: Index {}
+
+/// The range key codec of an index without one; it has no values.
+#[derive(Debug)]
+pub enum NoRangeKey {}
+
+impl Codec for NoRangeKey {
+    type Value = std::convert::Infallible;
+
+    fn encode(value: &std::convert::Infallible) -> Result<Option<AttributeValue>, EncodeIssue> {
+        match *value {}
+    }
+
+    fn decode(value: AttributeValue) -> Result<std::convert::Infallible, DecodeIssue> {
+        Err(DecodeIssue::wrong("nothing (the index has no range key)", &value))
+    }
+}

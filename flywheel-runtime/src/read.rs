@@ -1,0 +1,442 @@
+//! What queries and scans share: the request, paging, cursors and the terminators.
+
+use std::collections::VecDeque;
+
+use aws_sdk_dynamodb::types::Select;
+use futures::Stream;
+
+use crate::cursor::{Cursor, key_attributes};
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::expr::{Comparison, Condition, ExpressionBuilder, Names, Operand, Path, Values};
+use crate::index::FromItem;
+use crate::schema::TableSchema;
+use crate::{AttributeValue, Item};
+
+/// A condition on the range key of the queried index.
+#[derive(Debug, Clone)]
+pub(crate) enum RangeCondition {
+    Compare(Comparison, AttributeValue),
+    Between(AttributeValue, AttributeValue),
+    BeginsWith(AttributeValue),
+}
+
+/// The key condition of a query.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyCondition {
+    pub hash_attr: &'static str,
+    pub hash: AttributeValue,
+    pub range_attr: Option<&'static str>,
+    pub range: Option<RangeCondition>,
+}
+
+/// Everything a query or scan was told, before it is sent.
+#[derive(Debug, Clone)]
+pub(crate) struct Spec {
+    pub schema: &'static TableSchema,
+    pub index: Option<&'static str>,
+    pub key: Option<KeyCondition>,
+    pub filters: Vec<Condition>,
+    pub select: Option<Vec<Path>>,
+    pub reverse: bool,
+    pub consistent: bool,
+    pub limit: Option<usize>,
+    pub page_size: Option<i32>,
+    pub segment: Option<(u32, u32)>,
+    /// The first problem met while building (a value that cannot be encoded), reported when
+    /// the request is run rather than panicking in a builder method.
+    pub error: Option<Deferred>,
+}
+
+/// A builder error kept until the request runs.
+#[derive(Debug, Clone)]
+pub(crate) enum Deferred {
+    Encode(crate::EncodeError),
+    Invalid(String),
+}
+
+impl Deferred {
+    fn to_error(&self) -> Error {
+        match self {
+            Deferred::Encode(e) => Error::Encode(e.clone()),
+            Deferred::Invalid(m) => Error::Validation(m.clone()),
+        }
+    }
+}
+
+impl Spec {
+    pub fn new(schema: &'static TableSchema, index: Option<&'static str>) -> Spec {
+        Spec {
+            schema,
+            index,
+            key: None,
+            filters: Vec::new(),
+            select: None,
+            reverse: false,
+            consistent: false,
+            limit: None,
+            page_size: None,
+            segment: None,
+            error: None,
+        }
+    }
+
+    pub fn invalid(&mut self, message: impl Into<String>) {
+        self.error.get_or_insert(Deferred::Invalid(message.into()));
+    }
+
+    pub fn encode_failed(&mut self, issue: crate::codec::EncodeIssue) {
+        let error = crate::EncodeError::new(self.schema, issue);
+        self.error.get_or_insert(Deferred::Encode(error));
+    }
+
+    fn described(&self, table: &str) -> String {
+        match self.index {
+            Some(index) => format!("{table} (index {index})"),
+            None => table.to_owned(),
+        }
+    }
+
+    /// Builds the request text once; pages reuse it.
+    fn compile(&self, engine: &Engine, select: Shape) -> Result<Request> {
+        if let Some(error) = &self.error {
+            return Err(error.to_error().in_table(&engine.table_name(self.schema)));
+        }
+        let mut exprs = ExpressionBuilder::new();
+        let key_condition = self.key.as_ref().map(|key| {
+            let hash = exprs.path(&Path::attr(key.hash_attr));
+            let hash_value = exprs.value(key.hash.clone());
+            let mut text = format!("{hash} = {hash_value}");
+            if let (Some(attr), Some(range)) = (key.range_attr, &key.range) {
+                let range_path = exprs.path(&Path::attr(attr));
+                let part = match range {
+                    RangeCondition::Compare(op, v) => {
+                        let cond = Condition::Compare(Operand::Path(Path::attr(attr)), *op, Operand::Value(v.clone()));
+                        exprs.condition(&cond)
+                    }
+                    RangeCondition::Between(low, high) => {
+                        format!("{range_path} BETWEEN {} AND {}", exprs.value(low.clone()), exprs.value(high.clone()))
+                    }
+                    RangeCondition::BeginsWith(prefix) => {
+                        format!("begins_with({range_path}, {})", exprs.value(prefix.clone()))
+                    }
+                };
+                text.push_str(" AND ");
+                text.push_str(&part);
+            }
+            text
+        });
+        let filter = match self.filters.as_slice() {
+            [] => None,
+            [one] => Some(exprs.condition(one)),
+            many => Some(exprs.condition(&Condition::And(many.to_vec()))),
+        };
+        let projection = match select {
+            Shape::Items => self.select.as_ref().map(|paths| {
+                // The key attributes are always read, so that cursors can be made.
+                let mut all: Vec<Path> = key_attributes(self.schema, self.index).iter().map(|k| Path::attr(k.name)).collect();
+                for p in paths {
+                    if !all.contains(p) {
+                        all.push(p.clone());
+                    }
+                }
+                all.iter().map(|p| exprs.path(p)).collect::<Vec<_>>().join(", ")
+            }),
+            Shape::TableKeys => Some(
+                self.schema
+                    .key_attributes()
+                    .map(|k| exprs.path(&Path::attr(k)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            Shape::Count => None,
+        };
+        let (names, values) = exprs.finish();
+        Ok(Request {
+            table: engine.table_name(self.schema),
+            index: self.index,
+            key_condition,
+            filter,
+            projection,
+            names,
+            values,
+            reverse: self.reverse,
+            consistent: self.consistent,
+            page_size: self.page_size,
+            segment: self.segment,
+            count: matches!(select, Shape::Count),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Items,
+    TableKeys,
+    Count,
+}
+
+/// A compiled request, sent once per page.
+#[derive(Debug, Clone)]
+struct Request {
+    table: String,
+    index: Option<&'static str>,
+    key_condition: Option<String>,
+    filter: Option<String>,
+    projection: Option<String>,
+    names: Option<Names>,
+    values: Option<Values>,
+    reverse: bool,
+    consistent: bool,
+    page_size: Option<i32>,
+    segment: Option<(u32, u32)>,
+    count: bool,
+}
+
+/// One response.
+struct RawPage {
+    items: Vec<Item>,
+    count: u64,
+    last: Option<Item>,
+}
+
+impl Request {
+    async fn send(&self, engine: &Engine, start: Option<Item>) -> Result<RawPage> {
+        let select = self.count.then_some(Select::Count);
+        let (items, count, last) = match &self.key_condition {
+            Some(key_condition) => {
+                let out = engine
+                    .client()
+                    .query()
+                    .table_name(&self.table)
+                    .set_index_name(self.index.map(str::to_owned))
+                    .key_condition_expression(key_condition)
+                    .set_filter_expression(self.filter.clone())
+                    .set_projection_expression(self.projection.clone())
+                    .set_expression_attribute_names(self.names.clone())
+                    .set_expression_attribute_values(self.values.clone())
+                    .scan_index_forward(!self.reverse)
+                    .consistent_read(self.consistent)
+                    .set_limit(self.page_size)
+                    .set_select(select)
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await
+                    .map_err(|e| Error::sdk("Query", e))?;
+                (out.items, out.count, out.last_evaluated_key)
+            }
+            None => {
+                let out = engine
+                    .client()
+                    .scan()
+                    .table_name(&self.table)
+                    .set_index_name(self.index.map(str::to_owned))
+                    .set_filter_expression(self.filter.clone())
+                    .set_projection_expression(self.projection.clone())
+                    .set_expression_attribute_names(self.names.clone())
+                    .set_expression_attribute_values(self.values.clone())
+                    .consistent_read(self.consistent)
+                    .set_limit(self.page_size)
+                    .set_select(select)
+                    .set_segment(self.segment.map(|(s, _)| s as i32))
+                    .set_total_segments(self.segment.map(|(_, t)| t as i32))
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await
+                    .map_err(|e| Error::sdk("Scan", e))?;
+                (out.items, out.count, out.last_evaluated_key)
+            }
+        };
+        Ok(RawPage {
+            items: items.unwrap_or_default(),
+            count: u64::try_from(count).unwrap_or(0),
+            last: last.filter(|k| !k.is_empty()),
+        })
+    }
+}
+
+fn decode<T: FromItem>(table: &str, item: Item) -> Result<T> {
+    T::from_item(item).map_err(|e| Error::Decode(e.in_table(table)))
+}
+
+/// One page of results and where to continue.
+#[derive(Debug)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// Where the next page starts; `None` when there are no more items.
+    pub next: Option<Cursor>,
+}
+
+/// Every item, paging until the end or the limit.
+pub(crate) async fn all<T: FromItem>(spec: &Spec, engine: &Engine) -> Result<Vec<T>> {
+    let request = spec.compile(engine, Shape::Items)?;
+    let mut out = Vec::new();
+    let mut start = None;
+    loop {
+        let page = request.send(engine, start).await?;
+        for item in page.items {
+            if spec.limit.is_some_and(|l| out.len() >= l) {
+                return Ok(out);
+            }
+            out.push(decode(&request.table, item)?);
+        }
+        if spec.limit.is_some_and(|l| out.len() >= l) {
+            return Ok(out);
+        }
+        match page.last {
+            Some(last) => start = Some(last),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// At most one page of the caller's size: up to `limit` items, or one DynamoDB response.
+pub(crate) async fn page<T: FromItem>(spec: &Spec, engine: &Engine, cursor: Option<&Cursor>) -> Result<Page<T>> {
+    let mut start = match cursor {
+        Some(c) => Some(c.start_key(spec.schema, spec.index, spec.segment)?),
+        None => None,
+    };
+    let request = spec.compile(engine, Shape::Items)?;
+    let keys = key_attributes(spec.schema, spec.index);
+    let mut items = Vec::new();
+    loop {
+        let page = request.send(engine, start.take()).await?;
+        let mut rest = page.items.into_iter();
+        for item in rest.by_ref() {
+            let reached = spec.limit.is_some_and(|l| items.len() + 1 >= l);
+            if reached {
+                // Stop after this item; the cursor is its key.
+                let key: Item = keys
+                    .iter()
+                    .filter_map(|k| item.get(k.name).map(|v| (k.name.to_owned(), v.clone())))
+                    .collect();
+                items.push(decode(&request.table, item)?);
+                let more = rest.len() > 0 || page.last.is_some();
+                let next = more.then(|| Cursor::new(spec.schema, spec.index, spec.segment, key));
+                return Ok(Page { items, next });
+            }
+            items.push(decode(&request.table, item)?);
+        }
+        match (page.last, spec.limit) {
+            // With a limit, keep reading until it is reached or the items end.
+            (Some(last), Some(_)) => start = Some(last),
+            (last, _) => {
+                let next = last.map(|key| Cursor::new(spec.schema, spec.index, spec.segment, key));
+                return Ok(Page { items, next });
+            }
+        }
+    }
+}
+
+/// Items fetched page by page as they are consumed; never more than one page is held.
+pub(crate) fn stream<'a, T: FromItem>(spec: Spec, engine: &'a Engine) -> impl Stream<Item = Result<T>> + Send + 'a {
+    struct State<'a> {
+        engine: &'a Engine,
+        request: Option<Result<Request>>,
+        buffer: VecDeque<Item>,
+        start: Option<Item>,
+        done: bool,
+        left: Option<usize>,
+    }
+    let request = Some(spec.compile(engine, Shape::Items));
+    let state = State {
+        engine,
+        request,
+        buffer: VecDeque::new(),
+        start: None,
+        done: false,
+        left: spec.limit,
+    };
+    futures::stream::try_unfold(state, |mut state| async move {
+        let request = match state.request.take() {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => return Err(e),
+            None => unreachable!("the request is put back after each step"),
+        };
+        loop {
+            if state.left == Some(0) {
+                return Ok(None);
+            }
+            if let Some(item) = state.buffer.pop_front() {
+                let value: T = decode(&request.table, item)?;
+                state.left = state.left.map(|l| l - 1);
+                state.request = Some(Ok(request));
+                return Ok(Some((value, state)));
+            }
+            if state.done {
+                return Ok(None);
+            }
+            let page = request.send(state.engine, state.start.take()).await?;
+            state.buffer = page.items.into();
+            match page.last {
+                Some(last) => state.start = Some(last),
+                None => state.done = true,
+            }
+        }
+    })
+}
+
+/// Counts the matching items over every page (DynamoDB's `Select=COUNT`).
+pub(crate) async fn count(spec: &Spec, engine: &Engine) -> Result<u64> {
+    let request = spec.compile(engine, Shape::Count)?;
+    let mut total = 0;
+    let mut start = None;
+    loop {
+        let page = request.send(engine, start).await?;
+        total += page.count;
+        if let Some(limit) = spec.limit
+            && total >= limit as u64 {
+                return Ok(limit as u64);
+            }
+        match page.last {
+            Some(last) => start = Some(last),
+            None => return Ok(total),
+        }
+    }
+}
+
+/// Deletes every matching item, a page at a time, in batches; returns how many were deleted.
+pub(crate) async fn delete(spec: &Spec, engine: &Engine) -> Result<u64> {
+    let request = spec.compile(engine, Shape::TableKeys)?;
+    let mut deleted = 0;
+    let mut start = None;
+    let mut left = spec.limit;
+    loop {
+        let page = request.send(engine, start).await?;
+        let mut keys = page.items;
+        if let Some(l) = left {
+            keys.truncate(l);
+            left = Some(l - keys.len());
+        }
+        deleted += crate::batch::delete_keys(engine, &request.table, keys).await?;
+        match page.last {
+            Some(last) if left != Some(0) => start = Some(last),
+            _ => return Ok(deleted),
+        }
+    }
+}
+
+pub(crate) fn describe(spec: &Spec, engine: &Engine) -> String {
+    spec.described(&engine.table_name(spec.schema))
+}
+
+/// The table keys of every matching item (up to the limit).
+pub(crate) async fn table_keys(spec: &Spec, engine: &Engine) -> Result<Vec<Item>> {
+    let request = spec.compile(engine, Shape::TableKeys)?;
+    let mut keys = Vec::new();
+    let mut start = None;
+    loop {
+        let page = request.send(engine, start).await?;
+        keys.extend(page.items);
+        if let Some(l) = spec.limit
+            && keys.len() >= l {
+                keys.truncate(l);
+                return Ok(keys);
+            }
+        match page.last {
+            Some(last) => start = Some(last),
+            None => return Ok(keys),
+        }
+    }
+}
