@@ -28,27 +28,76 @@ pub trait IntoValue<C: Codec> {
     fn into_value(self) -> C::Value;
 }
 
-impl<C: Codec> IntoValue<C> for C::Value {
-    fn into_value(self) -> C::Value {
-        self
-    }
+macro_rules! values {
+    ($($codec:ty: $($value:ty),+;)*) => {
+        $($(
+            impl IntoValue<$codec> for $value {
+                fn into_value(self) -> <$codec as Codec>::Value {
+                    self.into()
+                }
+            }
+        )+)*
+    };
 }
 
-impl IntoValue<codec::Str> for &str {
-    fn into_value(self) -> String {
-        self.to_owned()
-    }
+// One impl per accepted Rust type (rather than a blanket impl over `C::Value`), so that a value
+// of the wrong type is reported with the message above instead of a type-projection mismatch.
+values! {
+    codec::Str: String, &str, &String, Box<str>;
+    codec::I64: i64;
+    codec::I32: i32;
+    codec::U32: u32;
+    codec::U64: u64;
+    codec::F64: f64;
+    codec::Dec: crate::Decimal, i64;
+    codec::Bool: bool;
+    codec::Bytes: Vec<u8>, &[u8];
+    codec::Uuid: uuid::Uuid;
+    codec::Json: serde_json::Value;
+    codec::DateTimeRfc3339: chrono::DateTime<chrono::Utc>;
+    codec::DateTimeEpoch: chrono::DateTime<chrono::Utc>;
+    codec::DateTimeEpochMillis: chrono::DateTime<chrono::Utc>;
+    codec::DateTimeEpochSeconds: chrono::DateTime<chrono::Utc>;
+    codec::DateIso: chrono::NaiveDate;
+    codec::DateEpoch: chrono::NaiveDate;
 }
 
-impl IntoValue<codec::Str> for &String {
-    fn into_value(self) -> String {
+impl IntoValue<codec::Dec> for &crate::Decimal {
+    fn into_value(self) -> crate::Decimal {
         self.clone()
     }
 }
 
-impl IntoValue<codec::Bytes> for &[u8] {
-    fn into_value(self) -> Vec<u8> {
-        self.to_vec()
+impl<E: crate::StringEnum> IntoValue<codec::Enum<E>> for E {
+    fn into_value(self) -> E {
+        self
+    }
+}
+
+impl<T: crate::Document> IntoValue<codec::Doc<T>> for T {
+    fn into_value(self) -> T {
+        self
+    }
+}
+
+impl<C: Codec, V: IntoValue<C>> IntoValue<codec::List<C>> for Vec<V> {
+    fn into_value(self) -> Vec<C::Value> {
+        self.into_iter().map(IntoValue::into_value).collect()
+    }
+}
+
+impl<C: Codec, V: IntoValue<C>> IntoValue<codec::Set<C>> for std::collections::BTreeSet<V>
+where
+    C::Value: Ord,
+{
+    fn into_value(self) -> std::collections::BTreeSet<C::Value> {
+        self.into_iter().map(IntoValue::into_value).collect()
+    }
+}
+
+impl<C: Codec, V: IntoValue<C>> IntoValue<codec::Map<C>> for std::collections::BTreeMap<String, V> {
+    fn into_value(self) -> std::collections::BTreeMap<String, C::Value> {
+        self.into_iter().map(|(k, v)| (k, v.into_value())).collect()
     }
 }
 

@@ -1439,7 +1439,7 @@ fn field_ir(f: &Field, is_key: bool, role: &str) -> FieldIr {
                 "{RT}::codec::put::<{codec}>(&mut item, {attr}, &self.{})?;",
                 f.rust
             ),
-            format!("{RT}::codec::take_or::<{codec}>(&mut item, {attr}, || {expr})?"),
+            format!("{RT}::codec::take_or::<{codec}>(&mut item, {attr}, {})?", default_fn(expr)),
             expr.clone(),
         ),
     };
@@ -1463,6 +1463,15 @@ fn field_ir(f: &Field, is_key: bool, role: &str) -> FieldIr {
             " Handle on attribute `{}`, for conditions, filters and updates.",
             f.attr.value.replace('`', "'")
         )),
+    }
+}
+
+/// The default as a function: a plain constructor path (`Vec::new`) where the expression is
+/// just a call of it, a closure otherwise.
+fn default_fn(expr: &str) -> String {
+    match expr.strip_suffix("()") {
+        Some(path) if !path.contains(['(', ' ', '!']) => path.to_owned(),
+        _ => format!("|| {expr}"),
     }
 }
 

@@ -322,21 +322,21 @@ impl ::flywheel_runtime::Model for Order {
                     ::flywheel_runtime::codec::List<
                         ::flywheel_runtime::codec::Doc<OrderLine>,
                     >,
-                >(&mut item, "lines", || ::std::vec::Vec::new())?,
+                >(&mut item, "lines", ::std::vec::Vec::new)?,
                 labels: ::flywheel_runtime::codec::take_or::<
                     ::flywheel_runtime::codec::Map<
                         ::flywheel_runtime::codec::List<::flywheel_runtime::codec::Str>,
                     >,
-                >(&mut item, "labels", || ::std::collections::BTreeMap::new())?,
+                >(&mut item, "labels", ::std::collections::BTreeMap::new)?,
                 coupon_codes: ::flywheel_runtime::codec::take_or::<
                     ::flywheel_runtime::codec::Set<::flywheel_runtime::codec::Str>,
-                >(&mut item, "coupon_codes", || ::std::collections::BTreeSet::new())?,
+                >(&mut item, "coupon_codes", ::std::collections::BTreeSet::new)?,
                 receipt: ::flywheel_runtime::codec::take_opt::<
                     ::flywheel_runtime::codec::Bytes,
                 >(&mut item, "receipt")?,
                 line_counts: ::flywheel_runtime::codec::take_or::<
                     ::flywheel_runtime::codec::List<::flywheel_runtime::codec::U32>,
-                >(&mut item, "line_counts", || ::std::vec::Vec::new())?,
+                >(&mut item, "line_counts", ::std::vec::Vec::new)?,
                 purge_at: ::flywheel_runtime::codec::take_opt::<
                     ::flywheel_runtime::codec::I64,
                 >(&mut item, "purge_at")?,

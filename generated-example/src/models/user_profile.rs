@@ -350,10 +350,10 @@ impl ::flywheel_runtime::Model for UserProfile {
                 >(&mut item, "addresses")?,
                 tags: ::flywheel_runtime::codec::take_or::<
                     ::flywheel_runtime::codec::Set<::flywheel_runtime::codec::Str>,
-                >(&mut item, "tags", || ::std::collections::BTreeSet::new())?,
+                >(&mut item, "tags", ::std::collections::BTreeSet::new)?,
                 lucky_numbers: ::flywheel_runtime::codec::take_or::<
                     ::flywheel_runtime::codec::Set<::flywheel_runtime::codec::I32>,
-                >(&mut item, "lucky_numbers", || ::std::collections::BTreeSet::new())?,
+                >(&mut item, "lucky_numbers", ::std::collections::BTreeSet::new)?,
                 avatar: ::flywheel_runtime::codec::take_opt::<
                     ::flywheel_runtime::codec::Bytes,
                 >(&mut item, "avatar")?,
@@ -370,7 +370,7 @@ impl ::flywheel_runtime::Model for UserProfile {
                 )?,
                 nicknames: ::flywheel_runtime::codec::take_or::<
                     ::flywheel_runtime::codec::Map<::flywheel_runtime::codec::Str>,
-                >(&mut item, "nicknames", || ::std::collections::BTreeMap::new())?,
+                >(&mut item, "nicknames", ::std::collections::BTreeMap::new)?,
                 birthday: ::flywheel_runtime::codec::take_opt::<
                     ::flywheel_runtime::codec::DateIso,
                 >(&mut item, "birthday")?,
