@@ -83,3 +83,11 @@ impl Codec for NoRangeKey {
         Err(DecodeIssue::wrong("nothing (the index has no range key)", &value))
     }
 }
+
+// A range-key method on an index without a range key already fails on `HasRangeKey`, with its
+// own message; accepting any value here keeps that the only error reported.
+impl<V> crate::filter::IntoValue<NoRangeKey> for V {
+    fn into_value(self) -> std::convert::Infallible {
+        unreachable!("range-key methods require `HasRangeKey`, which no index without a range key implements")
+    }
+}

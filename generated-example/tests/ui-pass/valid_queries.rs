@@ -12,7 +12,7 @@ async fn queries(engine: &Engine) -> flywheel_runtime::Result<()> {
     let _ = GameScore::query_game_title_index("Comet Quest")
         .range_gt(9000)
         .filter(GameScore::WINS.gt(3) & !GameScore::USERID.begins_with("bot-"))
-        .filter(GameScore::TITLE.exists())
+        .filter(GameScore::TOP_SCORE_TIME.exists())
         .limit(10)
         .page_size(25)
         .all(engine)
