@@ -229,10 +229,13 @@ async fn create_schema_creates_every_table_as_declared() {
     let local = LocalDynamo::start().unwrap();
     let engine = local.engine();
     let created = engine.create_schema(models::TABLES).await.unwrap();
-    assert_eq!(created, ["GameScores", "Orders", "UserProfiles"]);
+    assert_eq!(
+        created,
+        ["GameScores", "odd.names-table_1", "Orders", "UserProfiles"]
+    );
     assert_eq!(
         table_names(&engine).await,
-        ["GameScores", "Orders", "UserProfiles"]
+        ["GameScores", "Orders", "UserProfiles", "odd.names-table_1"]
             .into_iter()
             .map(String::from)
             .collect()
@@ -317,7 +320,10 @@ async fn delete_schema_removes_the_tables() {
     let engine = local.engine();
     engine.create_schema(models::TABLES).await.unwrap();
     let deleted = engine.delete_schema(models::TABLES).await.unwrap();
-    assert_eq!(deleted, ["GameScores", "Orders", "UserProfiles"]);
+    assert_eq!(
+        deleted,
+        ["GameScores", "odd.names-table_1", "Orders", "UserProfiles"]
+    );
     assert!(table_names(&engine).await.is_empty());
     let err = engine
         .client()
@@ -340,7 +346,10 @@ async fn delete_schema_removes_the_tables() {
             .is_empty()
     );
     // And the tables can be created again.
-    assert_eq!(engine.create_schema(models::TABLES).await.unwrap().len(), 3);
+    assert_eq!(
+        engine.create_schema(models::TABLES).await.unwrap().len(),
+        models::TABLES.len()
+    );
 }
 
 #[tokio::test]
@@ -354,11 +363,11 @@ async fn a_namespace_prefixes_every_table() {
     let created = test.create_schema(models::TABLES).await.unwrap();
     assert_eq!(
         created,
-        ["test-GameScores", "test-Orders", "test-UserProfiles"]
+        ["test-GameScores", "test-odd.names-table_1", "test-Orders", "test-UserProfiles"]
     );
     assert_eq!(
         table_names(&plain).await,
-        ["test-GameScores", "test-Orders", "test-UserProfiles"]
+        ["test-GameScores", "test-Orders", "test-UserProfiles", "test-odd.names-table_1"]
             .into_iter()
             .map(String::from)
             .collect()
@@ -391,8 +400,11 @@ async fn a_namespace_prefixes_every_table() {
     );
 
     // Both sets of tables live side by side, and each engine sees only its own.
-    assert_eq!(plain.create_schema(models::TABLES).await.unwrap().len(), 3);
-    assert_eq!(table_names(&plain).await.len(), 6);
+    assert_eq!(
+        plain.create_schema(models::TABLES).await.unwrap().len(),
+        models::TABLES.len()
+    );
+    assert_eq!(table_names(&plain).await.len(), 2 * models::TABLES.len());
     assert_eq!(
         plain
             .get(GameScoreKey::new("u", "t"))
@@ -437,11 +449,11 @@ async fn a_namespace_prefixes_every_table() {
     let deleted = test.delete_schema(models::TABLES).await.unwrap();
     assert_eq!(
         deleted,
-        ["test-GameScores", "test-Orders", "test-UserProfiles"]
+        ["test-GameScores", "test-odd.names-table_1", "test-Orders", "test-UserProfiles"]
     );
     assert_eq!(
         table_names(&plain).await,
-        ["GameScores", "Orders", "UserProfiles"]
+        ["GameScores", "Orders", "UserProfiles", "odd.names-table_1"]
             .into_iter()
             .map(String::from)
             .collect()
