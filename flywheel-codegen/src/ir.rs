@@ -243,6 +243,12 @@ pub struct FieldIr {
     pub handle_doc: String,
     /// Doc line of its marker type.
     pub marker_doc: String,
+    /// Whether updates may write it (not a table key, not the version attribute).
+    pub updatable: bool,
+    /// Whether it may be absent, so updates may remove it (optional fields and sets).
+    pub removable: bool,
+    /// The presence marker of nested-field handles (`Optional` or `Required`).
+    pub presence: String,
 }
 
 /// One way to query a model: the table or a secondary index.

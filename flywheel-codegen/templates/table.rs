@@ -137,6 +137,12 @@ impl {{ t.model }} {
     }
 {%- endfor %}
 
+    /// An update of the item with `key`: typed `set`, `remove`, `incr`, `add`, `append`, ...
+    /// then `send(&engine)` (or `all_new`, `all_old`, `updated_new`, `updated_old`).
+    pub fn update(key: {{ t.key }}) -> ::flywheel_runtime::Update<{{ t.model }}> {
+        ::flywheel_runtime::Update::new(key)
+    }
+
     /// Scans the whole table, optionally filtered, paged or split into parallel segments.
     pub fn scan() -> ::flywheel_runtime::Scan<{{ t.model }}> {
         ::flywheel_runtime::Scan::new()
@@ -162,6 +168,16 @@ pub mod index {
     pub struct {{ i.marker }};
 {%- endfor %}
 }
+{%- for f in t.fields %}
+{%- if f.updatable %}
+
+impl ::flywheel_runtime::update::Updatable for attr::{{ f.marker }} {}
+{%- endif %}
+{%- if f.removable %}
+
+impl ::flywheel_runtime::update::Removable for attr::{{ f.marker }} {}
+{%- endif %}
+{%- endfor %}
 {%- for i in t.indexes %}
 
 impl ::flywheel_runtime::index::Index for index::{{ i.marker }} {
@@ -271,7 +287,7 @@ impl ::core::default::Default for {{ d.name }} {
 impl {{ d.name }} {
 {%- for f in d.fields %}
     #[doc = {{ f.handle_doc }}]
-    pub const {{ f.handle }}: ::flywheel_runtime::Field<{{ d.name }}, {{ f.codec }}> = ::flywheel_runtime::Field::new({{ f.attr_lit }});
+    pub const {{ f.handle }}: ::flywheel_runtime::Field<{{ d.name }}, {{ f.codec }}, {{ f.presence }}> = ::flywheel_runtime::Field::new({{ f.attr_lit }});
 {%- endfor %}
 }
 

@@ -46,6 +46,53 @@ pub enum Error {
         /// The item as stored when the condition failed, when it was asked for.
         item: Option<Item>,
     },
+    /// The item's version is not the one this write was based on: someone else wrote it since
+    /// it was read. Nothing was written.
+    #[error(
+        "item {key} of table {table} is at version {}, not {expected} as read; it changed since, \
+         so nothing was written: read it again and reapply the change",
+        found.map_or_else(|| "none (it does not exist)".to_owned(), |v| v.to_string())
+    )]
+    VersionConflict {
+        /// The table, with the engine's namespace.
+        table: String,
+        /// The key of the item.
+        key: String,
+        /// The version the write expected (0: the item should not exist yet).
+        expected: i64,
+        /// The version stored, `None` when the item does not exist.
+        found: Option<i64>,
+    },
+    /// A sync found that attributes it writes were changed by someone else since they were read.
+    /// Nothing was written.
+    #[error(
+        "attributes {} of item {key} in table {table} changed since they were read, so the sync \
+         wrote nothing; reload the item and reapply the change",
+        attributes.join(", ")
+    )]
+    Conflict {
+        /// The table, with the engine's namespace.
+        table: String,
+        /// The key of the item.
+        key: String,
+        /// The attributes whose stored value differs from the value read.
+        attributes: Vec<String>,
+        /// The item as stored when the sync was refused, if it exists.
+        item: Option<Item>,
+    },
+    /// A loaded model's key was changed; DynamoDB cannot change an item's key.
+    #[error(
+        "the key of a loaded {model} was changed from {read} to {now}; an item's key cannot change: \
+         delete the item and save a new one"
+    )]
+    KeyChanged {
+        /// The model.
+        model: &'static str,
+        /// The key as read.
+        read: String,
+        /// The key now.
+        now: String,
+    },
     /// An item in the table does not match the schema.
     #[error(transparent)]
     Decode(#[from] DecodeError),

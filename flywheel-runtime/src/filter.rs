@@ -289,12 +289,30 @@ impl<M, S> Not for Cond<M, S> {
 
 /// A handle on a field of a nested document type `T` stored with codec `C`
 /// (`Address::CITY`), used to reach into document attributes with [`Attr::field`].
-pub struct Field<T, C> {
+///
+/// `O` is [`Optional`] when the field may be absent (so an update may remove it) and
+/// [`Required`] otherwise.
+pub struct Field<T, C, O = Required> {
     name: &'static str,
-    _types: PhantomData<fn() -> (T, C)>,
+    _types: Tag<T, C, O>,
 }
 
-impl<T, C> Field<T, C> {
+/// Marks a nested field that may be absent.
+#[derive(Debug, Clone, Copy)]
+pub struct Optional;
+
+/// Marks a nested field that is always present.
+#[derive(Debug, Clone, Copy)]
+pub struct Required;
+
+/// A part of attribute `A` (a nested field, list element or map entry); `O` tells whether the
+/// part may be absent. Filters on parts are allowed wherever filters on `A` are.
+#[derive(Debug, Clone, Copy)]
+pub struct Part<A, O>(PhantomData<(A, O)>);
+
+impl<I, A: NotKeyOf<I>, O> NotKeyOf<I> for Part<A, O> {}
+
+impl<T, C, O> Field<T, C, O> {
     /// The handle on the field stored as `name`.
     pub const fn new(name: &'static str) -> Self {
         Field {
@@ -309,15 +327,15 @@ impl<T, C> Field<T, C> {
     }
 }
 
-impl<T, C> Clone for Field<T, C> {
+impl<T, C, O> Clone for Field<T, C, O> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T, C> Copy for Field<T, C> {}
+impl<T, C, O> Copy for Field<T, C, O> {}
 
-impl<T, C> std::fmt::Debug for Field<T, C> {
+impl<T, C, O> std::fmt::Debug for Field<T, C, O> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Field({})", self.name)
     }
@@ -382,7 +400,7 @@ impl<M, A, C: Codec> Attr<M, A, C> {
         path
     }
 
-    fn step<C2>(mut self, element: crate::expr::PathElement) -> Attr<M, A, C2> {
+    fn step<A2, C2>(mut self, element: crate::expr::PathElement) -> Attr<M, A2, C2> {
         self.rest.push(element);
         Attr {
             name: self.name,
@@ -513,33 +531,33 @@ impl<M, A, C: Codec> Attr<M, A, C> {
 
 impl<M, A, C: Codec> Attr<M, A, codec::List<C>> {
     /// The element at `index` of the list.
-    pub fn index(self, index: usize) -> Attr<M, A, C> {
+    pub fn index(self, index: usize) -> Attr<M, Part<A, Optional>, C> {
         self.step(crate::expr::PathElement::Index(index))
     }
 }
 
 impl<M, A, C: Codec> Attr<M, A, codec::Map<C>> {
     /// The entry `key` of the map.
-    pub fn entry(self, key: impl Into<String>) -> Attr<M, A, C> {
+    pub fn entry(self, key: impl Into<String>) -> Attr<M, Part<A, Optional>, C> {
         self.step(crate::expr::PathElement::Name(key.into().into()))
     }
 }
 
 impl<M, A, T: crate::Document> Attr<M, A, codec::Doc<T>> {
     /// The field `field` of the nested document.
-    pub fn field<C: Codec>(self, field: Field<T, C>) -> Attr<M, A, C> {
+    pub fn field<C: Codec, O>(self, field: Field<T, C, O>) -> Attr<M, Part<A, O>, C> {
         self.step(crate::expr::PathElement::Name(field.name.into()))
     }
 }
 
 impl<M, A> Attr<M, A, codec::Json> {
     /// The entry `key` of the JSON object.
-    pub fn key(self, key: impl Into<String>) -> Attr<M, A, codec::Json> {
+    pub fn key(self, key: impl Into<String>) -> Attr<M, Part<A, Optional>, codec::Json> {
         self.step(crate::expr::PathElement::Name(key.into().into()))
     }
 
     /// The element at `index` of the JSON array.
-    pub fn at(self, index: usize) -> Attr<M, A, codec::Json> {
+    pub fn at(self, index: usize) -> Attr<M, Part<A, Optional>, codec::Json> {
         self.step(crate::expr::PathElement::Index(index))
     }
 }

@@ -30,6 +30,8 @@ pub mod query;
 mod read;
 pub mod scan;
 pub mod schema;
+pub mod sync;
+pub mod update;
 
 pub use cursor::Cursor;
 pub use engine::Engine;
@@ -37,6 +39,8 @@ pub use filter::{Attr, Cond, Field};
 pub use query::Query;
 pub use read::Page;
 pub use scan::Scan;
+pub use sync::Tracked;
+pub use update::Update;
 pub use error::{DecodeError, EncodeError, Error, Result};
 pub use model::{Document, Model, ModelKey, StringEnum};
 

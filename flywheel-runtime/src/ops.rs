@@ -13,13 +13,17 @@
 //! ```
 
 use std::future::{Future, IntoFuture};
-use std::marker::PhantomData;
 use std::pin::Pin;
 
 use crate::Item;
 use crate::engine::Engine;
 use crate::error::{Error, Result, render_key};
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
+
 use crate::expr::{Condition, ExpressionBuilder, Path};
+use crate::filter::Cond;
+use crate::AttributeValue;
 use crate::model::{Model, ModelKey};
 
 /// A boxed future, as returned by the builders' `into_future`.
@@ -32,6 +36,8 @@ impl Engine {
             engine: self,
             item,
             create_only: false,
+            condition: None,
+            error: None,
         }
     }
 
@@ -58,8 +64,25 @@ impl Engine {
         Delete {
             engine: self,
             key,
-            _model: PhantomData,
+            condition: None,
+            expected_version: None,
+            error: None,
         }
+    }
+
+    /// Deletes a model that was read: for a model with a version attribute, only if the stored
+    /// version is still the model's (otherwise [`Error::VersionConflict`]).
+    pub fn delete_item<M: Model>(&self, item: &M) -> Delete<'_, M> {
+        let mut delete = self.delete(item.key());
+        if let Some(attribute) = M::SCHEMA.version {
+            let version = item
+                .to_item()
+                .ok()
+                .and_then(|i| crate::update::version_of(&i, attribute))
+                .unwrap_or(0);
+            delete = delete.if_version(version);
+        }
+        delete
     }
 
     pub(crate) fn encode_error(
@@ -79,12 +102,26 @@ impl Engine {
     }
 }
 
+/// What a save wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Saved {
+    /// The version written, for models with a version attribute: the model's version plus one.
+    /// Set it on the model before saving it again.
+    pub version: Option<i64>,
+}
+
 /// A PutItem of a whole model, from [`Engine::save`].
+///
+/// For a model with a version attribute, the save checks that the stored version is the
+/// model's (0: the item must not exist yet), writes version + 1, and fails with
+/// [`Error::VersionConflict`] otherwise.
 #[must_use = "a save does nothing until it is awaited"]
 pub struct Save<'a, M> {
     engine: &'a Engine,
     item: &'a M,
     create_only: bool,
+    condition: Option<Condition>,
+    error: Option<Error>,
 }
 
 impl<'a, M: Model> Save<'a, M> {
@@ -95,50 +132,149 @@ impl<'a, M: Model> Save<'a, M> {
         self
     }
 
-    async fn send(self) -> Result<()> {
+    /// Writes only if `condition` holds for the stored item; otherwise fails with
+    /// [`Error::ConditionFailed`] carrying the stored item.
+    pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
+        match condition.into_condition() {
+            Ok(c) => self.condition = Some(and(self.condition.take(), c)),
+            Err(issue) => {
+                self.error.get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
+            }
+        }
+        self
+    }
+
+    async fn send(self) -> Result<Saved> {
         let engine = self.engine;
         let schema = &M::SCHEMA;
         let table = engine.table_name(schema);
-        let item = self
-            .item
-            .to_item()
-            .map_err(|e| engine.encode_error(schema, e))?;
-        let mut request = engine.client().put_item().table_name(&table);
-        if self.create_only {
-            let mut exprs = ExpressionBuilder::new();
-            let condition =
-                exprs.condition(&Condition::NotExists(Path::attr(schema.hash_key.name)));
-            let (names, values) = exprs.finish();
-            request = request
-                .condition_expression(condition)
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values);
+        if let Some(error) = self.error {
+            return Err(error.in_table(&table));
         }
-        let key = self.create_only.then(|| render_key(schema, &item));
-        match request.set_item(Some(item)).send().await {
-            Ok(_) => Ok(()),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(Error::AlreadyExists {
-                    table,
-                    key: key.unwrap_or_default(),
-                })
+        let mut item = self.item.to_item().map_err(|e| engine.encode_error(schema, e))?;
+        let mut condition = self.condition;
+        let mut expected_version = None;
+        if let Some(attribute) = schema.version {
+            let read = crate::update::version_of(&item, attribute).unwrap_or(0);
+            item.insert(attribute.to_owned(), AttributeValue::N((read + 1).to_string()));
+            condition = Some(and(condition, crate::update::version_condition(attribute, read)));
+            expected_version = Some(read);
+        }
+        if self.create_only {
+            condition = Some(and(condition, Condition::NotExists(Path::attr(schema.hash_key.name))));
+        }
+        let mut exprs = ExpressionBuilder::new();
+        let condition = condition.map(|c| exprs.condition(&c));
+        let (names, values) = exprs.finish();
+        let key: Item = schema
+            .key_attributes()
+            .filter_map(|k| item.get(k).map(|v| (k.to_owned(), v.clone())))
+            .collect();
+        let version = expected_version.map(|v| v + 1);
+        let result = engine
+            .client()
+            .put_item()
+            .table_name(&table)
+            .set_item(Some(item))
+            .set_condition_expression(condition)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Saved { version }),
+            Err(err) => {
+                let error = condition_error::<M, _, _>(engine, &key, expected_version, err, "PutItem");
+                match error {
+                    // A create-only save of an unversioned model (or a versioned one read as
+                    // new) that met an existing item says so plainly.
+                    Error::ConditionFailed { table, key, .. } | Error::VersionConflict { table, key, expected: 0, .. }
+                        if self.create_only =>
+                    {
+                        Err(Error::AlreadyExists { table, key })
+                    }
+                    other => Err(other),
+                }
             }
-            Err(err) => Err(Error::sdk("PutItem", err)),
         }
     }
 }
 
 impl<'a, M: Model> IntoFuture for Save<'a, M> {
-    type Output = Result<()>;
-    type IntoFuture = BoxFuture<'a, Result<()>>;
+    type Output = Result<Saved>;
+    type IntoFuture = BoxFuture<'a, Result<Saved>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
+}
+
+/// `existing AND condition`.
+pub(crate) fn and(existing: Option<Condition>, condition: Condition) -> Condition {
+    match existing {
+        Some(existing) => existing.and(condition),
+        None => condition,
+    }
+}
+
+/// The typed error of a conditional write: a version conflict when a version was expected and
+/// the stored one differs, the failed condition with the stored item otherwise, or the SDK
+/// error.
+pub(crate) fn condition_error<M: Model, E, R>(
+    engine: &Engine,
+    key: &Item,
+    expected_version: Option<i64>,
+    err: aws_sdk_dynamodb::error::SdkError<E, R>,
+    operation: &'static str,
+) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let table = engine.table_name(&M::SCHEMA);
+    let key_text = render_key(&M::SCHEMA, key);
+    let code = err.as_service_error().and_then(|e| e.code()).map(str::to_owned);
+    if code.as_deref() != Some("ConditionalCheckFailedException") {
+        return Error::sdk(operation, err);
+    }
+    let item = conditional_item(&err).filter(|i| !i.is_empty());
+    if let (Some(expected), Some(attribute)) = (expected_version, M::SCHEMA.version) {
+        let found = item.as_ref().and_then(|i| crate::update::version_of(i, attribute));
+        let stored = if item.is_some() { Some(found.unwrap_or(0)) } else { None };
+        if stored != Some(expected) && !(expected == 0 && stored.is_none()) {
+            return Error::VersionConflict {
+                table,
+                key: key_text,
+                expected,
+                found: stored,
+            };
+        }
+    }
+    Error::ConditionFailed {
+        table,
+        key: key_text,
+        item,
+    }
+}
+
+/// The stored item DynamoDB returns with a failed condition (`ReturnValuesOnConditionCheckFailure`).
+fn conditional_item<E: 'static, R>(err: &aws_sdk_dynamodb::error::SdkError<E, R>) -> Option<Item> {
+    use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
+    use aws_sdk_dynamodb::operation::put_item::PutItemError;
+    use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+    let service = err.as_service_error()?;
+    let any = service as &dyn std::any::Any;
+    if let Some(PutItemError::ConditionalCheckFailedException(e)) = any.downcast_ref::<PutItemError>() {
+        return e.item.clone();
+    }
+    if let Some(UpdateItemError::ConditionalCheckFailedException(e)) = any.downcast_ref::<UpdateItemError>() {
+        return e.item.clone();
+    }
+    if let Some(DeleteItemError::ConditionalCheckFailedException(e)) = any.downcast_ref::<DeleteItemError>() {
+        return e.item.clone();
+    }
+    None
 }
 
 /// A GetItem, from [`Engine::get`].
@@ -170,6 +306,31 @@ impl<'a, M: Model> Get<'a, M> {
             .map_err(|e| Error::sdk("GetItem", e))?;
         match out.item {
             Some(item) => engine.decode(item).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+impl<'a, M: Model> Get<'a, M> {
+    /// Reads the item into a [`Tracked`](crate::sync::Tracked) model that remembers what was
+    /// read, for [`Engine::sync`].
+    pub async fn tracked(self) -> Result<Option<crate::sync::Tracked<M>>> {
+        let engine = self.engine;
+        let key = engine.key_item::<M>(&self.key)?;
+        let out = engine
+            .client()
+            .get_item()
+            .table_name(engine.table_name(&M::SCHEMA))
+            .set_key(Some(key))
+            .consistent_read(self.consistent)
+            .send()
+            .await
+            .map_err(|e| Error::sdk("GetItem", e))?;
+        match out.item {
+            Some(item) => {
+                let model = engine.decode::<M>(item.clone())?;
+                crate::sync::Tracked::from_read(model, item, engine).map(Some)
+            }
             None => Ok(None),
         }
     }
@@ -229,27 +390,75 @@ impl<'a, M: Model> IntoFuture for Exists<'a, M> {
     }
 }
 
-/// A DeleteItem, from [`Engine::delete`].
+/// A DeleteItem, from [`Engine::delete`] or [`Engine::delete_item`].
 #[must_use = "a delete does nothing until it is awaited"]
 pub struct Delete<'a, M: Model> {
     engine: &'a Engine,
     key: M::Key,
-    _model: PhantomData<fn() -> M>,
+    condition: Option<Condition>,
+    expected_version: Option<i64>,
+    error: Option<Error>,
 }
 
 impl<'a, M: Model> Delete<'a, M> {
+    /// Deletes only if `condition` holds for the stored item; otherwise fails with
+    /// [`Error::ConditionFailed`] carrying it.
+    pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
+        match condition.into_condition() {
+            Ok(c) => self.condition = Some(and(self.condition.take(), c)),
+            Err(issue) => {
+                self.error.get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
+            }
+        }
+        self
+    }
+
+    /// For a model with a version attribute: deletes only if the stored version is `version`;
+    /// otherwise [`Error::VersionConflict`].
+    pub fn if_version(mut self, version: i64) -> Self {
+        if M::SCHEMA.version.is_none() {
+            self.error.get_or_insert(Error::Validation(format!(
+                "{} has no version attribute, so `if_version` cannot apply",
+                M::SCHEMA.model
+            )));
+        }
+        self.expected_version = Some(version);
+        self
+    }
+
     async fn send(self) -> Result<()> {
         let engine = self.engine;
+        if let Some(error) = self.error {
+            return Err(error.in_table(&engine.table_name(&M::SCHEMA)));
+        }
         let key = engine.key_item::<M>(&self.key)?;
-        engine
+        let mut condition = self.condition;
+        if let (Some(attribute), Some(expected)) = (M::SCHEMA.version, self.expected_version) {
+            let check = if expected == 0 {
+                Condition::NotExists(Path::attr(M::SCHEMA.hash_key.name))
+            } else {
+                crate::update::version_condition(attribute, expected)
+            };
+            condition = Some(and(condition, check));
+        }
+        let mut exprs = ExpressionBuilder::new();
+        let condition = condition.map(|c| exprs.condition(&c));
+        let (names, values) = exprs.finish();
+        let result = engine
             .client()
             .delete_item()
             .table_name(engine.table_name(&M::SCHEMA))
-            .set_key(Some(key))
+            .set_key(Some(key.clone()))
+            .set_condition_expression(condition)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
-            .await
-            .map_err(|e| Error::sdk("DeleteItem", e))?;
-        Ok(())
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) => Err(condition_error::<M, _, _>(engine, &key, self.expected_version, err, "DeleteItem")),
+        }
     }
 }
 

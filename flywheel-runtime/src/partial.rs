@@ -32,6 +32,15 @@ impl<M: Model> FromItem for Partial<M> {
     }
 }
 
+impl<M> Partial<M> {
+    pub(crate) fn new(item: Item) -> Partial<M> {
+        Partial {
+            item,
+            _model: PhantomData,
+        }
+    }
+}
+
 impl<M: Model> Partial<M> {
     /// The value at `attr`; `None` when the item has no such attribute (or it was not selected).
     pub fn get<A, C: Codec>(&self, attr: &Attr<M, A, C>) -> Result<Option<C::Value>> {

@@ -166,6 +166,13 @@ impl<I: Index, T: FromItem> Query<I, T> {
         self
     }
 
+    /// Leaves out items whose time to live has passed: DynamoDB deletes them up to days after
+    /// they expire, and until then reads still return them.
+    pub fn exclude_expired(mut self) -> Self {
+        self.spec.exclude_expired = true;
+        self
+    }
+
     /// Descending range-key order (flywheel's `desc`).
     pub fn reverse(mut self) -> Self {
         self.spec.reverse = true;

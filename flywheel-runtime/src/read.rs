@@ -43,6 +43,8 @@ pub(crate) struct Spec {
     pub limit: Option<usize>,
     pub page_size: Option<i32>,
     pub segment: Option<(u32, u32)>,
+    /// Leave out items whose time to live has passed but that DynamoDB has not deleted yet.
+    pub exclude_expired: bool,
     /// The first problem met while building (a value that cannot be encoded), reported when
     /// the request is run rather than panicking in a builder method.
     pub error: Option<Deferred>,
@@ -77,6 +79,7 @@ impl Spec {
             limit: None,
             page_size: None,
             segment: None,
+            exclude_expired: false,
             error: None,
         }
     }
@@ -126,7 +129,25 @@ impl Spec {
             }
             text
         });
-        let filter = match self.filters.as_slice() {
+        let mut filters = self.filters.clone();
+        if self.exclude_expired {
+            let Some(ttl) = self.schema.ttl else {
+                return Err(Error::Validation(format!(
+                    "{} has no time-to-live attribute, so there are no expired items to exclude",
+                    self.schema.model
+                )));
+            };
+            // DynamoDB deletes expired items up to days late; until then they are still read.
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            filters.push(Condition::Or(vec![
+                Condition::NotExists(Path::attr(ttl)),
+                Condition::Compare(Operand::Path(Path::attr(ttl)), Comparison::Gt, Operand::Value(AttributeValue::N(now.to_string()))),
+            ]));
+        }
+        let filter = match filters.as_slice() {
             [] => None,
             [one] => Some(exprs.condition(one)),
             many => Some(exprs.condition(&Condition::And(many.to_vec()))),

@@ -64,6 +64,13 @@ impl<M: Model, T: FromItem> Scan<M, T> {
         self
     }
 
+    /// Leaves out items whose time to live has passed: DynamoDB deletes them up to days after
+    /// they expire, and until then reads still return them.
+    pub fn exclude_expired(mut self) -> Self {
+        self.spec.exclude_expired = true;
+        self
+    }
+
     /// Strongly consistent reads.
     pub fn consistent(mut self) -> Self {
         self.spec.consistent = true;

@@ -121,6 +121,46 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  {:<4} {:>6}", s.userid, s.top_score.unwrap_or_default());
     }
 
+    // Safely increment the wins count for Alien Adventure with no chance of failure: one
+    // atomic ADD, whatever else writes the item at the same time.
+    let alien = GameScoreKey::new("abc", "Alien Adventure");
+    let after = GameScore::update(alien.clone())
+        .incr(GameScore::WINS, 1)
+        .all_new(&engine)
+        .await?;
+    println!("Alien Adventure wins after an atomic increment: {}", after.wins);
+
+    // sync sends only what changed. Two players' sessions read the same score...
+    let comet = GameScoreKey::new("abc", "Comet Quest");
+    let mut first = engine.get(comet.clone()).tracked().await?.ok_or("no Comet Quest score")?;
+    let mut second = engine.get(comet.clone()).tracked().await?.ok_or("no Comet Quest score")?;
+    // ...one records a loss, the other a new top score: different fields merge.
+    first.losses += 1;
+    engine.sync(&mut first).await?;
+    second.top_score = Some(9700);
+    engine.sync(&mut second).await?;
+    let merged: GameScore = engine.get(comet.clone()).consistent().await?.ok_or("gone")?;
+    println!(
+        "Two syncs of different fields merge: losses {}, top score {}",
+        merged.losses,
+        merged.top_score.unwrap_or_default()
+    );
+
+    // Now both change the top score. The second session's copy is current (its sync reloaded
+    // the item), the first still holds the top score it read before the second's change.
+    second.top_score = Some(9800);
+    engine.sync(&mut second).await?;
+    first.top_score = Some(9750);
+    match engine.sync(&mut first).await {
+        Err(flywheel_runtime::Error::Conflict { attributes, .. }) => println!(
+            "A sync of a field someone else changed is refused: {} changed since it was read",
+            attributes.join(", ")
+        ),
+        other => return Err(format!("expected a conflict, got {other:?}").into()),
+    }
+    let kept: GameScore = engine.get(comet).consistent().await?.ok_or("gone")?;
+    println!("Nothing was lost: the top score is still {}", kept.top_score.unwrap_or_default());
+
     if use_aws {
         let deleted = engine.delete_schema(models::TABLES).await?;
         println!("Deleted tables: {}", deleted.join(", "));

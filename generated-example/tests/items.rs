@@ -128,7 +128,7 @@ async fn concurrent_create_only_saves_have_exactly_one_winner() {
             let engine = engine.clone();
             tokio::spawn(async move {
                 let item = score(i);
-                engine.save(&item).create_only().await.map(|()| item)
+                engine.save(&item).create_only().await.map(|_| item)
             })
         })
         .collect();

@@ -523,6 +523,15 @@ impl FileValidator<'_> {
             })
             .collect();
 
+        let mut field_irs = field_irs;
+        if let Some(version) = &table.version {
+            for (f, ir) in fields.iter().zip(field_irs.iter_mut()) {
+                if f.attr.value == version.value {
+                    ir.updatable = false;
+                }
+            }
+        }
+
         let mut doc = match &table.doc {
             Some(d) => doc_lines(&d.value),
             None => doc_lines(&format!("An item of the DynamoDB table `{table_name}`.")),
@@ -1459,6 +1468,12 @@ fn field_ir(f: &Field, is_key: bool, role: &str) -> FieldIr {
             " Marks attribute `{}` in the types of handles and conditions.",
             f.attr.value.replace('`', "'")
         )),
+        updatable: !is_key,
+        removable: matches!(f.presence, Presence::Optional) || matches!(f.ty, Ty::Set(_)),
+        presence: format!(
+            "{RT}::filter::{}",
+            if matches!(f.presence, Presence::Optional) || matches!(f.ty, Ty::Set(_)) { "Optional" } else { "Required" }
+        ),
         handle_doc: lit(&format!(
             " Handle on attribute `{}`, for conditions, filters and updates.",
             f.attr.value.replace('`', "'")

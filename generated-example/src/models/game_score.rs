@@ -277,6 +277,11 @@ impl GameScore {
     ) -> ::flywheel_runtime::Query<index::GameTitleIndex> {
         ::flywheel_runtime::Query::new(title)
     }
+    /// An update of the item with `key`: typed `set`, `remove`, `incr`, `add`, `append`, ...
+    /// then `send(&engine)` (or `all_new`, `all_old`, `updated_new`, `updated_old`).
+    pub fn update(key: GameScoreKey) -> ::flywheel_runtime::Update<GameScore> {
+        ::flywheel_runtime::Update::new(key)
+    }
     /// Scans the whole table, optionally filtered, paged or split into parallel segments.
     pub fn scan() -> ::flywheel_runtime::Scan<GameScore> {
         ::flywheel_runtime::Scan::new()
@@ -312,6 +317,12 @@ pub mod index {
     #[derive(Debug, Clone, Copy)]
     pub struct GameTitleIndex;
 }
+impl ::flywheel_runtime::update::Updatable for attr::TopScore {}
+impl ::flywheel_runtime::update::Removable for attr::TopScore {}
+impl ::flywheel_runtime::update::Updatable for attr::TopScoreTime {}
+impl ::flywheel_runtime::update::Removable for attr::TopScoreTime {}
+impl ::flywheel_runtime::update::Updatable for attr::Wins {}
+impl ::flywheel_runtime::update::Updatable for attr::Losses {}
 impl ::flywheel_runtime::index::Index for index::Table {
     type Model = GameScore;
     type Item = GameScore;

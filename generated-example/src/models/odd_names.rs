@@ -341,6 +341,11 @@ impl OddNames {
     ) -> ::flywheel_runtime::Query<index::ByStatusIdx> {
         ::flywheel_runtime::Query::new(status)
     }
+    /// An update of the item with `key`: typed `set`, `remove`, `incr`, `add`, `append`, ...
+    /// then `send(&engine)` (or `all_new`, `all_old`, `updated_new`, `updated_old`).
+    pub fn update(key: OddNamesKey) -> ::flywheel_runtime::Update<OddNames> {
+        ::flywheel_runtime::Update::new(key)
+    }
     /// Scans the whole table, optionally filtered, paged or split into parallel segments.
     pub fn scan() -> ::flywheel_runtime::Scan<OddNames> {
         ::flywheel_runtime::Scan::new()
@@ -390,6 +395,19 @@ pub mod index {
     #[derive(Debug, Clone, Copy)]
     pub struct ByStatusIdx;
 }
+impl ::flywheel_runtime::update::Updatable for attr::Status {}
+impl ::flywheel_runtime::update::Removable for attr::Status {}
+impl ::flywheel_runtime::update::Updatable for attr::AB {}
+impl ::flywheel_runtime::update::Removable for attr::AB {}
+impl ::flywheel_runtime::update::Updatable for attr::XY {}
+impl ::flywheel_runtime::update::Updatable for attr::HashTag {}
+impl ::flywheel_runtime::update::Removable for attr::HashTag {}
+impl ::flywheel_runtime::update::Updatable for attr::Namae {}
+impl ::flywheel_runtime::update::Removable for attr::Namae {}
+impl ::flywheel_runtime::update::Updatable for attr::Values {}
+impl ::flywheel_runtime::update::Updatable for attr::Items {}
+impl ::flywheel_runtime::update::Updatable for attr::Path {}
+impl ::flywheel_runtime::update::Removable for attr::Path {}
 impl ::flywheel_runtime::index::Index for index::Table {
     type Model = OddNames;
     type Item = OddNames;
@@ -523,11 +541,14 @@ impl OddPath {
     pub const SELECT: ::flywheel_runtime::Field<
         OddPath,
         ::flywheel_runtime::codec::Str,
+        ::flywheel_runtime::filter::Optional,
     > = ::flywheel_runtime::Field::new("select");
     /// Handle on attribute `x.y`, for conditions, filters and updates.
-    pub const X_Y: ::flywheel_runtime::Field<OddPath, ::flywheel_runtime::codec::I64> = ::flywheel_runtime::Field::new(
-        "x.y",
-    );
+    pub const X_Y: ::flywheel_runtime::Field<
+        OddPath,
+        ::flywheel_runtime::codec::I64,
+        ::flywheel_runtime::filter::Optional,
+    > = ::flywheel_runtime::Field::new("x.y");
 }
 impl ::flywheel_runtime::Document for OddPath {
     const NAME: &'static str = "OddPath";

@@ -474,6 +474,11 @@ impl Order {
     ) -> ::flywheel_runtime::Query<index::BySku> {
         ::flywheel_runtime::Query::new(sku)
     }
+    /// An update of the item with `key`: typed `set`, `remove`, `incr`, `add`, `append`, ...
+    /// then `send(&engine)` (or `all_new`, `all_old`, `updated_new`, `updated_old`).
+    pub fn update(key: OrderKey) -> ::flywheel_runtime::Update<Order> {
+        ::flywheel_runtime::Update::new(key)
+    }
     /// Scans the whole table, optionally filtered, paged or split into parallel segments.
     pub fn scan() -> ::flywheel_runtime::Scan<Order> {
         ::flywheel_runtime::Scan::new()
@@ -543,6 +548,21 @@ pub mod index {
     #[derive(Debug, Clone, Copy)]
     pub struct BySku;
 }
+impl ::flywheel_runtime::update::Updatable for attr::CreatedAt {}
+impl ::flywheel_runtime::update::Updatable for attr::State {}
+impl ::flywheel_runtime::update::Updatable for attr::Total {}
+impl ::flywheel_runtime::update::Updatable for attr::Currency {}
+impl ::flywheel_runtime::update::Updatable for attr::Sku {}
+impl ::flywheel_runtime::update::Removable for attr::Sku {}
+impl ::flywheel_runtime::update::Updatable for attr::Lines {}
+impl ::flywheel_runtime::update::Updatable for attr::Labels {}
+impl ::flywheel_runtime::update::Updatable for attr::CouponCodes {}
+impl ::flywheel_runtime::update::Removable for attr::CouponCodes {}
+impl ::flywheel_runtime::update::Updatable for attr::Receipt {}
+impl ::flywheel_runtime::update::Removable for attr::Receipt {}
+impl ::flywheel_runtime::update::Updatable for attr::LineCounts {}
+impl ::flywheel_runtime::update::Updatable for attr::PurgeAt {}
+impl ::flywheel_runtime::update::Removable for attr::PurgeAt {}
 impl ::flywheel_runtime::index::Index for index::Table {
     type Model = Order;
     type Item = Order;
@@ -788,26 +808,31 @@ impl OrderLine {
     pub const SKU: ::flywheel_runtime::Field<
         OrderLine,
         ::flywheel_runtime::codec::Str,
+        ::flywheel_runtime::filter::Required,
     > = ::flywheel_runtime::Field::new("sku");
     /// Handle on attribute `quantity`, for conditions, filters and updates.
     pub const QUANTITY: ::flywheel_runtime::Field<
         OrderLine,
         ::flywheel_runtime::codec::U32,
+        ::flywheel_runtime::filter::Required,
     > = ::flywheel_runtime::Field::new("quantity");
     /// Handle on attribute `unit_price`, for conditions, filters and updates.
     pub const UNIT_PRICE: ::flywheel_runtime::Field<
         OrderLine,
         ::flywheel_runtime::codec::Dec,
+        ::flywheel_runtime::filter::Required,
     > = ::flywheel_runtime::Field::new("unit_price");
     /// Handle on attribute `discounts`, for conditions, filters and updates.
     pub const DISCOUNTS: ::flywheel_runtime::Field<
         OrderLine,
         ::flywheel_runtime::codec::List<::flywheel_runtime::codec::Doc<Discount>>,
+        ::flywheel_runtime::filter::Optional,
     > = ::flywheel_runtime::Field::new("discounts");
     /// Handle on attribute `shipped_on`, for conditions, filters and updates.
     pub const SHIPPED_ON: ::flywheel_runtime::Field<
         OrderLine,
         ::flywheel_runtime::codec::DateIso,
+        ::flywheel_runtime::filter::Optional,
     > = ::flywheel_runtime::Field::new("shipped_on");
 }
 impl ::flywheel_runtime::Document for OrderLine {
@@ -880,11 +905,13 @@ impl Discount {
     pub const CODE: ::flywheel_runtime::Field<
         Discount,
         ::flywheel_runtime::codec::Str,
+        ::flywheel_runtime::filter::Required,
     > = ::flywheel_runtime::Field::new("code");
     /// Handle on attribute `percent`, for conditions, filters and updates.
     pub const PERCENT: ::flywheel_runtime::Field<
         Discount,
         ::flywheel_runtime::codec::F64,
+        ::flywheel_runtime::filter::Optional,
     > = ::flywheel_runtime::Field::new("percent");
 }
 impl ::flywheel_runtime::Document for Discount {

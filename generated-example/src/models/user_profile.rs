@@ -582,6 +582,11 @@ impl UserProfile {
     ) -> ::flywheel_runtime::Query<index::ByEmail> {
         ::flywheel_runtime::Query::new(email)
     }
+    /// An update of the item with `key`: typed `set`, `remove`, `incr`, `add`, `append`, ...
+    /// then `send(&engine)` (or `all_new`, `all_old`, `updated_new`, `updated_old`).
+    pub fn update(key: UserProfileKey) -> ::flywheel_runtime::Update<UserProfile> {
+        ::flywheel_runtime::Update::new(key)
+    }
     /// Scans the whole table, optionally filtered, paged or split into parallel segments.
     pub fn scan() -> ::flywheel_runtime::Scan<UserProfile> {
         ::flywheel_runtime::Scan::new()
@@ -673,6 +678,41 @@ pub mod index {
     #[derive(Debug, Clone, Copy)]
     pub struct ByEmail;
 }
+impl ::flywheel_runtime::update::Updatable for attr::Email {}
+impl ::flywheel_runtime::update::Updatable for attr::DisplayName {}
+impl ::flywheel_runtime::update::Removable for attr::DisplayName {}
+impl ::flywheel_runtime::update::Updatable for attr::Status {}
+impl ::flywheel_runtime::update::Updatable for attr::Type {}
+impl ::flywheel_runtime::update::Updatable for attr::Home {}
+impl ::flywheel_runtime::update::Removable for attr::Home {}
+impl ::flywheel_runtime::update::Updatable for attr::Addresses {}
+impl ::flywheel_runtime::update::Removable for attr::Addresses {}
+impl ::flywheel_runtime::update::Updatable for attr::Tags {}
+impl ::flywheel_runtime::update::Removable for attr::Tags {}
+impl ::flywheel_runtime::update::Updatable for attr::LuckyNumbers {}
+impl ::flywheel_runtime::update::Removable for attr::LuckyNumbers {}
+impl ::flywheel_runtime::update::Updatable for attr::Avatar {}
+impl ::flywheel_runtime::update::Removable for attr::Avatar {}
+impl ::flywheel_runtime::update::Updatable for attr::Settings {}
+impl ::flywheel_runtime::update::Updatable for attr::Nicknames {}
+impl ::flywheel_runtime::update::Updatable for attr::Birthday {}
+impl ::flywheel_runtime::update::Removable for attr::Birthday {}
+impl ::flywheel_runtime::update::Updatable for attr::SignupDay {}
+impl ::flywheel_runtime::update::Removable for attr::SignupDay {}
+impl ::flywheel_runtime::update::Updatable for attr::Balance {}
+impl ::flywheel_runtime::update::Updatable for attr::Rating {}
+impl ::flywheel_runtime::update::Removable for attr::Rating {}
+impl ::flywheel_runtime::update::Updatable for attr::LoginCount {}
+impl ::flywheel_runtime::update::Updatable for attr::Age {}
+impl ::flywheel_runtime::update::Removable for attr::Age {}
+impl ::flywheel_runtime::update::Updatable for attr::TimezoneOffset {}
+impl ::flywheel_runtime::update::Removable for attr::TimezoneOffset {}
+impl ::flywheel_runtime::update::Updatable for attr::Verified {}
+impl ::flywheel_runtime::update::Updatable for attr::LastSeen {}
+impl ::flywheel_runtime::update::Removable for attr::LastSeen {}
+impl ::flywheel_runtime::update::Updatable for attr::CreatedAt {}
+impl ::flywheel_runtime::update::Updatable for attr::ExpiresAt {}
+impl ::flywheel_runtime::update::Removable for attr::ExpiresAt {}
 impl ::flywheel_runtime::index::Index for index::Table {
     type Model = UserProfile;
     type Item = UserProfile;
@@ -811,20 +851,25 @@ impl Address {
     pub const STREET: ::flywheel_runtime::Field<
         Address,
         ::flywheel_runtime::codec::Str,
+        ::flywheel_runtime::filter::Optional,
     > = ::flywheel_runtime::Field::new("street");
     /// Handle on attribute `city`, for conditions, filters and updates.
-    pub const CITY: ::flywheel_runtime::Field<Address, ::flywheel_runtime::codec::Str> = ::flywheel_runtime::Field::new(
-        "city",
-    );
+    pub const CITY: ::flywheel_runtime::Field<
+        Address,
+        ::flywheel_runtime::codec::Str,
+        ::flywheel_runtime::filter::Required,
+    > = ::flywheel_runtime::Field::new("city");
     /// Handle on attribute `postcode`, for conditions, filters and updates.
     pub const POSTCODE: ::flywheel_runtime::Field<
         Address,
         ::flywheel_runtime::codec::Str,
+        ::flywheel_runtime::filter::Optional,
     > = ::flywheel_runtime::Field::new("postcode");
     /// Handle on attribute `location`, for conditions, filters and updates.
     pub const LOCATION: ::flywheel_runtime::Field<
         Address,
         ::flywheel_runtime::codec::Doc<GeoPoint>,
+        ::flywheel_runtime::filter::Optional,
     > = ::flywheel_runtime::Field::new("location");
 }
 impl ::flywheel_runtime::Document for Address {
@@ -891,13 +936,17 @@ impl GeoPoint {
 }
 impl GeoPoint {
     /// Handle on attribute `lat`, for conditions, filters and updates.
-    pub const LAT: ::flywheel_runtime::Field<GeoPoint, ::flywheel_runtime::codec::F64> = ::flywheel_runtime::Field::new(
-        "lat",
-    );
+    pub const LAT: ::flywheel_runtime::Field<
+        GeoPoint,
+        ::flywheel_runtime::codec::F64,
+        ::flywheel_runtime::filter::Required,
+    > = ::flywheel_runtime::Field::new("lat");
     /// Handle on attribute `lon`, for conditions, filters and updates.
-    pub const LON: ::flywheel_runtime::Field<GeoPoint, ::flywheel_runtime::codec::F64> = ::flywheel_runtime::Field::new(
-        "lon",
-    );
+    pub const LON: ::flywheel_runtime::Field<
+        GeoPoint,
+        ::flywheel_runtime::codec::F64,
+        ::flywheel_runtime::filter::Required,
+    > = ::flywheel_runtime::Field::new("lon");
 }
 impl ::flywheel_runtime::Document for GeoPoint {
     const NAME: &'static str = "GeoPoint";

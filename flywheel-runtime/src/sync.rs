@@ -1,0 +1,390 @@
+//! flywheel's `sync`: write only what changed, refusing to overwrite what someone else changed.
+//!
+//! A [`Tracked`] model remembers the item as it was read. [`Engine::sync`] compares the model
+//! with it and sends one UpdateItem holding only the changes: `SET` for changed values,
+//! `REMOVE` for cleared optional fields and emptied sets, and the pending deltas of
+//! [`Tracked::incr`] / [`Tracked::add`] / [`Tracked::delete`] as atomic `ADD` / `DELETE`. By
+//! default each written attribute must still hold the value that was read (per-field
+//! optimistic concurrency): concurrent changes to *other* attributes merge, a concurrent
+//! change to the *same* attribute fails with [`Error::Conflict`] and nothing is written. With
+//! a version attribute the whole item must still be at the version read
+//! ([`Error::VersionConflict`]) and the version is incremented. The item as stored afterwards
+//! (`ALL_NEW`) is loaded back into the model.
+
+use std::future::IntoFuture;
+use std::ops::{Deref, DerefMut};
+
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
+
+use crate::engine::Engine;
+use crate::error::{Error, Result, render_key};
+use crate::expr::{Comparison, Condition, ExpressionBuilder, Operand, Path, PathElement};
+use crate::filter::{Attr, Cond, IntoValue};
+use crate::model::Model;
+use crate::ops::BoxFuture;
+use crate::update::{Action, Actions, Numeric, SetCodec, Updatable, version_condition, version_of};
+use crate::{AttributeValue, Item};
+
+/// A model plus what was read of it, for [`Engine::sync`]. Dereferences to the model, so its
+/// fields are read and changed directly.
+#[derive(Debug, Clone)]
+pub struct Tracked<M: Model> {
+    model: M,
+    /// The item as stored when read (`None`: never saved), for the conditions.
+    stored: Option<Item>,
+    /// The model as read, encoded, for finding changes.
+    read: Option<Item>,
+    deltas: Vec<(Path, Action)>,
+}
+
+impl<M: Model> Deref for Tracked<M> {
+    type Target = M;
+
+    fn deref(&self) -> &M {
+        &self.model
+    }
+}
+
+impl<M: Model> DerefMut for Tracked<M> {
+    fn deref_mut(&mut self) -> &mut M {
+        &mut self.model
+    }
+}
+
+impl<M: Model> Tracked<M> {
+    /// A model that was never saved: its first sync creates the item, merging into an item
+    /// with the same key if one exists and none of the written attributes is set there.
+    pub fn new(model: M) -> Tracked<M> {
+        Tracked {
+            model,
+            stored: None,
+            read: None,
+            deltas: Vec::new(),
+        }
+    }
+
+    /// A model known to be stored exactly as it is (for example a query result).
+    pub fn stored(model: M) -> Result<Tracked<M>> {
+        let item = model.to_item()?;
+        Ok(Tracked {
+            model,
+            stored: Some(item.clone()),
+            read: Some(item),
+            deltas: Vec::new(),
+        })
+    }
+
+    pub(crate) fn from_read(model: M, stored: Item, engine: &Engine) -> Result<Tracked<M>> {
+        let read = model.to_item().map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
+        Ok(Tracked {
+            model,
+            stored: Some(stored),
+            read: Some(read),
+            deltas: Vec::new(),
+        })
+    }
+
+    /// The model.
+    pub fn into_inner(self) -> M {
+        self.model
+    }
+
+    /// Whether the item was read from (or written to) the table.
+    pub fn is_stored(&self) -> bool {
+        self.stored.is_some()
+    }
+
+    /// Adds `by` to the number at the next sync, atomically (flywheel's `incr_`); the model
+    /// shows the new value once the sync has reloaded it.
+    pub fn incr<A: Updatable, C: Numeric>(&mut self, attr: Attr<M, A, C>, by: impl IntoValue<C>) -> Result<&mut Self> {
+        let value = crate::filter::encode::<C>(by).map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?;
+        self.deltas.push((attr.path(), Action::Add(value)));
+        Ok(self)
+    }
+
+    /// Subtracts `by` from the number at the next sync, atomically.
+    pub fn decr<A: Updatable, C: Numeric>(&mut self, attr: Attr<M, A, C>, by: impl IntoValue<C>) -> Result<&mut Self> {
+        let value = crate::filter::encode::<C>(by).map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?;
+        self.deltas.push((attr.path(), Action::Add(C::negate(value))));
+        Ok(self)
+    }
+
+    /// Adds elements to the set at the next sync, atomically (flywheel's `add_`).
+    pub fn add<A: Updatable, C: SetCodec>(&mut self, attr: Attr<M, A, C>, elements: impl IntoValue<C>) -> Result<&mut Self> {
+        if let Some(value) = C::encode(&elements.into_value()).map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))? {
+            self.deltas.push((attr.path(), Action::Add(value)));
+        }
+        Ok(self)
+    }
+
+    /// Removes elements from the set at the next sync, atomically (flywheel's `remove_`).
+    pub fn delete<A: Updatable, C: SetCodec>(&mut self, attr: Attr<M, A, C>, elements: impl IntoValue<C>) -> Result<&mut Self> {
+        if let Some(value) = C::encode(&elements.into_value()).map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))? {
+            self.deltas.push((attr.path(), Action::Delete(value)));
+        }
+        Ok(self)
+    }
+
+    /// The attributes whose value differs from what was read, and the pending deltas.
+    pub fn changes(&self) -> Result<Vec<String>> {
+        let current = self.model.to_item()?;
+        let mut out = changed_attributes::<M>(&current, self.read.as_ref());
+        for (path, _) in &self.deltas {
+            out.push(crate::update::render(path));
+        }
+        Ok(out)
+    }
+}
+
+fn changed_attributes<M: Model>(current: &Item, read: Option<&Item>) -> Vec<String> {
+    let keys: Vec<&str> = M::SCHEMA.key_attributes().collect();
+    M::SCHEMA
+        .attributes
+        .iter()
+        .filter(|a| !keys.contains(a) && M::SCHEMA.version != Some(**a))
+        .filter(|a| current.get(**a) != read.and_then(|r| r.get(**a)))
+        .map(|a| (*a).to_owned())
+        .collect()
+}
+
+/// Top-level attributes a condition reads.
+fn condition_attributes(condition: &Condition, out: &mut Vec<String>) {
+    let mut path = |p: &Path| {
+        if let Some(PathElement::Name(n)) = p.elements().first() {
+            out.push(n.to_string());
+        }
+    };
+    match condition {
+        Condition::Compare(a, _, b) => {
+            for operand in [a, b] {
+                if let Operand::Path(p) | Operand::Size(p) = operand {
+                    path(p);
+                }
+            }
+        }
+        Condition::Between(a, _, _) | Condition::In(a, _) => {
+            if let Operand::Path(p) | Operand::Size(p) = a {
+                path(p);
+            }
+        }
+        Condition::BeginsWith(p, _) | Condition::Contains(p, _) | Condition::Exists(p) | Condition::NotExists(p) | Condition::AttributeType(p, _) => path(p),
+        Condition::And(parts) | Condition::Or(parts) => parts.iter().for_each(|c| condition_attributes(c, out)),
+        Condition::Not(inner) => condition_attributes(inner, out),
+    }
+}
+
+impl Engine {
+    /// Writes what changed in `model` since it was read; see the [module docs](crate::sync).
+    /// Resolves to `true` when a request was sent, `false` when nothing had changed.
+    pub fn sync<'a, M: Model>(&'a self, model: &'a mut Tracked<M>) -> Sync<'a, M> {
+        Sync {
+            engine: self,
+            model,
+            constraints: Vec::new(),
+            check_unchanged: true,
+            error: None,
+        }
+    }
+}
+
+/// A sync of one tracked model, from [`Engine::sync`].
+#[must_use = "a sync does nothing until it is awaited"]
+pub struct Sync<'a, M: Model> {
+    engine: &'a Engine,
+    model: &'a mut Tracked<M>,
+    constraints: Vec<Condition>,
+    check_unchanged: bool,
+    error: Option<Error>,
+}
+
+impl<'a, M: Model> Sync<'a, M> {
+    /// Writes only if `condition` also holds (flywheel's `constraints`). Attributes the
+    /// condition reads are not checked for being unchanged: the condition decides for them.
+    pub fn constraint<S>(mut self, condition: Cond<M, S>) -> Self {
+        match condition.into_condition() {
+            Ok(c) => self.constraints.push(c),
+            Err(issue) => {
+                self.error.get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
+            }
+        }
+        self
+    }
+
+    /// Writes the changes even if someone else changed the same attributes since they were
+    /// read (last writer wins). The version attribute, if any, is still checked.
+    pub fn overwrite(mut self) -> Self {
+        self.check_unchanged = false;
+        self
+    }
+
+    async fn send(self) -> Result<bool> {
+        let Sync { engine, model: tracked, constraints, check_unchanged, error } = self;
+        let schema = &M::SCHEMA;
+        let table = engine.table_name(schema);
+        if let Some(error) = error {
+            return Err(error.in_table(&table));
+        }
+        let current = tracked.model.to_item().map_err(|e| engine.encode_error(schema, e))?;
+        let key: Item = schema
+            .key_attributes()
+            .filter_map(|k| current.get(k).map(|v| (k.to_owned(), v.clone())))
+            .collect();
+        if let Some(read) = &tracked.read {
+            let read_key: Item = schema
+                .key_attributes()
+                .filter_map(|k| read.get(k).map(|v| (k.to_owned(), v.clone())))
+                .collect();
+            if read_key != key {
+                return Err(Error::KeyChanged {
+                    model: schema.model,
+                    read: render_key(schema, &read_key),
+                    now: render_key(schema, &key),
+                });
+            }
+        }
+        let changed = changed_attributes::<M>(&current, tracked.read.as_ref());
+        if changed.is_empty() && tracked.deltas.is_empty() {
+            if tracked.stored.is_none() {
+                return create_bare::<M>(engine, tracked, key, current).await;
+            }
+            return Ok(false);
+        }
+        let mut exempt = Vec::new();
+        for c in &constraints {
+            condition_attributes(c, &mut exempt);
+        }
+        let mut actions = Actions::default();
+        let mut conditions: Vec<Condition> = constraints;
+        for attr in &changed {
+            let path = Path::attr(attr.clone());
+            match current.get(attr) {
+                Some(v) => actions.list.push((path.clone(), Action::Set(v.clone()))),
+                None => actions.list.push((path.clone(), Action::Remove)),
+            }
+            if check_unchanged && !exempt.contains(attr) {
+                conditions.push(match tracked.stored.as_ref().and_then(|s| s.get(attr)) {
+                    Some(before) => Condition::Compare(Operand::Path(path), Comparison::Eq, Operand::Value(before.clone())),
+                    None => Condition::NotExists(path),
+                });
+            }
+        }
+        actions.list.extend(tracked.deltas.iter().cloned());
+        let mut expected_version = None;
+        if let Some(attribute) = schema.version {
+            let read = tracked.stored.as_ref().and_then(|s| version_of(s, attribute)).unwrap_or(0);
+            actions.list.push((Path::attr(attribute), Action::Set(AttributeValue::N((read + 1).to_string()))));
+            conditions.push(version_condition(attribute, read));
+            expected_version = Some(read);
+        }
+        actions.check()?;
+        let mut exprs = ExpressionBuilder::new();
+        let update = actions.expression(&mut exprs);
+        let condition = match conditions.len() {
+            0 => None,
+            1 => Some(exprs.condition(&conditions[0])),
+            _ => Some(exprs.condition(&Condition::And(conditions))),
+        };
+        let (names, values) = exprs.finish();
+        let result = engine
+            .client()
+            .update_item()
+            .table_name(&table)
+            .set_key(Some(key.clone()))
+            .update_expression(update)
+            .set_condition_expression(condition)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .return_values(ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(out) => {
+                let stored = out.attributes.unwrap_or_default();
+                let model = engine.decode::<M>(stored.clone())?;
+                let read = model.to_item().map_err(|e| engine.encode_error(schema, e))?;
+                tracked.model = model;
+                tracked.stored = Some(stored);
+                tracked.read = Some(read);
+                tracked.deltas.clear();
+                Ok(true)
+            }
+            Err(err) => {
+                let error = crate::ops::condition_error::<M, _, _>(engine, &key, expected_version, err, "UpdateItem");
+                Err(match error {
+                    Error::ConditionFailed { table, key, item } if check_unchanged => {
+                        let attributes: Vec<String> = changed
+                            .iter()
+                            .filter(|a| !exempt.contains(a))
+                            .filter(|a| {
+                                let stored_now = item.as_ref().and_then(|i| i.get(a.as_str()));
+                                let stored_then = tracked.stored.as_ref().and_then(|s| s.get(a.as_str()));
+                                stored_now != stored_then
+                            })
+                            .cloned()
+                            .collect();
+                        if attributes.is_empty() {
+                            Error::ConditionFailed { table, key, item }
+                        } else {
+                            Error::Conflict { table, key, attributes, item }
+                        }
+                    }
+                    other => other,
+                })
+            }
+        }
+    }
+}
+
+/// A never-saved model with nothing but its key: create the item if it does not exist.
+async fn create_bare<M: Model>(engine: &Engine, tracked: &mut Tracked<M>, key: Item, mut current: Item) -> Result<bool> {
+    let schema = &M::SCHEMA;
+    if let Some(attribute) = schema.version {
+        current.insert(attribute.to_owned(), AttributeValue::N("1".into()));
+    }
+    let mut exprs = ExpressionBuilder::new();
+    let condition = exprs.condition(&Condition::NotExists(Path::attr(schema.hash_key.name)));
+    let (names, _) = exprs.finish();
+    let result = engine
+        .client()
+        .put_item()
+        .table_name(engine.table_name(schema))
+        .set_item(Some(current))
+        .condition_expression(condition)
+        .set_expression_attribute_names(names)
+        .send()
+        .await;
+    match result {
+        Ok(_) => {}
+        // It exists already: nothing to merge, as flywheel did.
+        Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
+        Err(err) => return Err(Error::sdk("PutItem", err)),
+    }
+    let stored = engine
+        .client()
+        .get_item()
+        .table_name(engine.table_name(schema))
+        .set_key(Some(key))
+        .consistent_read(true)
+        .send()
+        .await
+        .map_err(|e| Error::sdk("GetItem", e))?
+        .item
+        .unwrap_or_default();
+    let model = engine.decode::<M>(stored.clone())?;
+    let read = model.to_item().map_err(|e| engine.encode_error(schema, e))?;
+    tracked.model = model;
+    tracked.stored = Some(stored);
+    tracked.read = Some(read);
+    Ok(true)
+}
+
+impl<'a, M: Model> IntoFuture for Sync<'a, M> {
+    type Output = Result<bool>;
+    type IntoFuture = BoxFuture<'a, Result<bool>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+

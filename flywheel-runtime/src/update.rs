@@ -1,0 +1,429 @@
+//! Typed update expressions: `GameScore::update(key)` builds one UpdateItem.
+//!
+//! ```no_run
+//! # use generated::*; mod generated { pub use flywheel_runtime::*; }
+//! # async fn demo<M: flywheel_runtime::Model>(engine: &flywheel_runtime::Engine, u: flywheel_runtime::update::Update<M>) -> flywheel_runtime::Result<()> {
+//! u.send(engine).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Each operation states what it needs of the attribute as a trait bound, so misuse does not
+//! compile: key attributes (and the version attribute, which flywheel manages) cannot be
+//! touched, `remove` needs an optional attribute, `incr` a number, `add`/`delete` a set,
+//! `append`/`prepend` a list. Two operations on one path, or on overlapping paths, are
+//! rejected before anything is sent.
+
+use std::marker::PhantomData;
+
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
+
+use crate::codec::{self, Codec, EncodeIssue};
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::expr::{Condition, ExpressionBuilder, Path, PathElement};
+use crate::filter::{Attr, Cond, IntoValue, Optional, Part, encode};
+use crate::model::Model;
+use crate::partial::Partial;
+use crate::{AttributeValue, Item};
+
+/// Implemented (by generated code) for every attribute an update may write: all but the
+/// table's key attributes and the version attribute.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be updated: it is a key attribute or the version attribute",
+    label = "this attribute cannot be written by an update",
+    note = "DynamoDB never changes an item's key (delete it and save a new one), and flywheel increments the version attribute itself"
+)]
+pub trait Updatable {}
+
+impl<A: Updatable, O> Updatable for Part<A, O> {}
+
+/// Implemented (by generated code) for attributes that may be absent: optional fields and sets.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be removed: the field is required",
+    label = "`remove` on a required field",
+    note = "only optional fields (and sets, which read back empty) can be removed; `set` a new value instead"
+)]
+pub trait Removable {}
+
+impl<A> Removable for Part<A, Optional> {}
+
+/// Number codecs (`incr`, `decr`).
+#[diagnostic::on_unimplemented(
+    message = "`incr` and `decr` need a number attribute",
+    label = "the attribute is stored with `{Self}`",
+    note = "DynamoDB's ADD increments numbers and adds set elements; for sets use `add`"
+)]
+pub trait Numeric: Codec {
+    /// The negation of a stored number, for `decr`.
+    fn negate(value: AttributeValue) -> AttributeValue {
+        match value {
+            AttributeValue::N(n) => AttributeValue::N(match n.strip_prefix('-') {
+                Some(positive) => positive.to_owned(),
+                None => format!("-{n}"),
+            }),
+            other => other,
+        }
+    }
+}
+
+impl Numeric for codec::I64 {}
+impl Numeric for codec::I32 {}
+impl Numeric for codec::U32 {}
+impl Numeric for codec::U64 {}
+impl Numeric for codec::F64 {}
+impl Numeric for codec::Dec {}
+
+/// Set codecs (`add`, `delete`).
+#[diagnostic::on_unimplemented(
+    message = "`add` and `delete` need a set attribute",
+    label = "the attribute is stored with `{Self}`",
+    note = "DynamoDB's ADD and DELETE change sets (and ADD increments numbers: use `incr`); for lists use `append`, `prepend` or `remove` of an element"
+)]
+pub trait SetCodec: Codec {}
+
+impl<C: Codec> SetCodec for codec::Set<C> where C::Value: Ord {}
+
+/// List codecs (`append`, `prepend`).
+#[diagnostic::on_unimplemented(
+    message = "`append` and `prepend` need a list attribute",
+    label = "the attribute is stored with `{Self}`",
+    note = "DynamoDB's list_append works on lists; for sets use `add`"
+)]
+pub trait ListCodec: Codec {}
+
+impl<C: Codec> ListCodec for codec::List<C> {}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Action {
+    Set(AttributeValue),
+    SetIfNotExists(AttributeValue),
+    Remove,
+    Add(AttributeValue),
+    Delete(AttributeValue),
+    Append(AttributeValue),
+    Prepend(AttributeValue),
+}
+
+/// The actions of an update, checked for conflicts and written as an UpdateExpression.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Actions {
+    pub list: Vec<(Path, Action)>,
+}
+
+impl Actions {
+    /// DynamoDB rejects two actions on one path or on overlapping paths (`a` and `a.b`).
+    pub fn check(&self) -> Result<()> {
+        for (i, (a, _)) in self.list.iter().enumerate() {
+            for (b, _) in &self.list[i + 1..] {
+                if overlaps(a, b) {
+                    return Err(Error::Validation(format!(
+                        "an update touches `{}` and `{}`, which overlap; DynamoDB allows one action per document path",
+                        render(a),
+                        render(b)
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The UpdateExpression text.
+    pub fn expression(&self, exprs: &mut ExpressionBuilder) -> String {
+        let (mut set, mut remove, mut add, mut delete) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (path, action) in &self.list {
+            let p = exprs.path(path);
+            match action {
+                Action::Set(v) => set.push(format!("{p} = {}", exprs.value(v.clone()))),
+                Action::SetIfNotExists(v) => set.push(format!("{p} = if_not_exists({p}, {})", exprs.value(v.clone()))),
+                Action::Append(v) => {
+                    let empty = exprs.value(AttributeValue::L(Vec::new()));
+                    set.push(format!("{p} = list_append(if_not_exists({p}, {empty}), {})", exprs.value(v.clone())));
+                }
+                Action::Prepend(v) => {
+                    let empty = exprs.value(AttributeValue::L(Vec::new()));
+                    set.push(format!("{p} = list_append({}, if_not_exists({p}, {empty}))", exprs.value(v.clone())));
+                }
+                Action::Remove => remove.push(p),
+                Action::Add(v) => add.push(format!("{p} {}", exprs.value(v.clone()))),
+                Action::Delete(v) => delete.push(format!("{p} {}", exprs.value(v.clone()))),
+            }
+        }
+        let mut clauses = Vec::new();
+        for (keyword, parts) in [("SET", set), ("REMOVE", remove), ("ADD", add), ("DELETE", delete)] {
+            if !parts.is_empty() {
+                clauses.push(format!("{keyword} {}", parts.join(", ")));
+            }
+        }
+        clauses.join(" ")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+fn overlaps(a: &Path, b: &Path) -> bool {
+    let (a, b) = (a.elements(), b.elements());
+    let n = a.len().min(b.len());
+    a[..n] == b[..n]
+}
+
+pub(crate) fn render(path: &Path) -> String {
+    let mut out = String::new();
+    for element in path.elements() {
+        match element {
+            PathElement::Name(n) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(n);
+            }
+            PathElement::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// The number 1, for version increments.
+pub(crate) fn one() -> AttributeValue {
+    AttributeValue::N("1".into())
+}
+
+/// Reads a stored version number; absent is 0.
+pub(crate) fn version_of(item: &Item, attribute: &str) -> Option<i64> {
+    match item.get(attribute) {
+        Some(AttributeValue::N(n)) => n.parse().ok(),
+        _ => None,
+    }
+}
+
+/// An UpdateItem of one item of model `M`, from `Model::update(key)`.
+#[must_use = "an update does nothing until a terminator such as `send(&engine)` runs it"]
+pub struct Update<M: Model> {
+    key: M::Key,
+    actions: Actions,
+    condition: Option<Condition>,
+    expected_version: Option<i64>,
+    error: Option<Error>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> std::fmt::Debug for Update<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Update")
+            .field("key", &self.key)
+            .field("actions", &self.actions)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<M: Model> Update<M> {
+    /// An update of the item with `key`; called by generated code (`Model::update(key)`).
+    /// Like DynamoDB's UpdateItem, it creates the item when there is none, unless a condition
+    /// says otherwise.
+    pub fn new(key: M::Key) -> Update<M> {
+        Update {
+            key,
+            actions: Actions::default(),
+            condition: None,
+            expected_version: None,
+            error: None,
+            _model: PhantomData,
+        }
+    }
+
+    fn push(mut self, path: Path, action: std::result::Result<Action, EncodeIssue>) -> Self {
+        match action {
+            Ok(action) => self.actions.list.push((path, action)),
+            Err(issue) => {
+                let issue = issue.at(&render(&path));
+                self.error.get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
+            }
+        }
+        self
+    }
+
+    /// Sets the attribute (or part) to `value`.
+    pub fn set<A: Updatable, C: Codec>(self, attr: Attr<M, A, C>, value: impl IntoValue<C>) -> Self {
+        let path = attr.path();
+        // A codec stores nothing only for the empty set, which is stored as absent.
+        let action = C::encode(&value.into_value()).map(|v| match v {
+            Some(v) => Action::Set(v),
+            None => Action::Remove,
+        });
+        self.push(path, action)
+    }
+
+    /// Sets the attribute only if it is absent (`if_not_exists`).
+    pub fn set_if_not_exists<A: Updatable, C: Codec>(self, attr: Attr<M, A, C>, value: impl IntoValue<C>) -> Self {
+        let path = attr.path();
+        self.push(path, encode::<C>(value).map(Action::SetIfNotExists))
+    }
+
+    /// Removes the attribute (optional fields and sets), list element or map entry.
+    pub fn remove<A: Updatable + Removable, C: Codec>(self, attr: Attr<M, A, C>) -> Self {
+        let path = attr.path();
+        self.push(path, Ok(Action::Remove))
+    }
+
+    /// Adds `by` to the number atomically (an absent number counts as 0).
+    pub fn incr<A: Updatable, C: Numeric>(self, attr: Attr<M, A, C>, by: impl IntoValue<C>) -> Self {
+        let path = attr.path();
+        self.push(path, encode::<C>(by).map(Action::Add))
+    }
+
+    /// Subtracts `by` from the number atomically.
+    pub fn decr<A: Updatable, C: Numeric>(self, attr: Attr<M, A, C>, by: impl IntoValue<C>) -> Self {
+        let path = attr.path();
+        self.push(path, encode::<C>(by).map(|v| Action::Add(C::negate(v))))
+    }
+
+    /// Adds `elements` to the set atomically (an absent set counts as empty).
+    pub fn add<A: Updatable, C: SetCodec>(self, attr: Attr<M, A, C>, elements: impl IntoValue<C>) -> Self {
+        let path = attr.path();
+        self.push_set_change(path, C::encode(&elements.into_value()).map(|v| v.map(Action::Add)))
+    }
+
+    /// Removes `elements` from the set atomically.
+    pub fn delete<A: Updatable, C: SetCodec>(self, attr: Attr<M, A, C>, elements: impl IntoValue<C>) -> Self {
+        let path = attr.path();
+        self.push_set_change(path, C::encode(&elements.into_value()).map(|v| v.map(Action::Delete)))
+    }
+
+    fn push_set_change(self, path: Path, action: std::result::Result<Option<Action>, EncodeIssue>) -> Self {
+        match action {
+            // Adding or deleting no elements changes nothing; DynamoDB rejects an empty set.
+            Ok(None) => self,
+            Ok(Some(action)) => self.push(path, Ok(action)),
+            Err(issue) => self.push(path, Err(issue)),
+        }
+    }
+
+    /// Appends `items` to the end of the list (an absent list counts as empty).
+    pub fn append<A: Updatable, C: ListCodec>(self, attr: Attr<M, A, C>, items: impl IntoValue<C>) -> Self {
+        let path = attr.path();
+        self.push(path, encode::<C>(items).map(Action::Append))
+    }
+
+    /// Puts `items` before the start of the list.
+    pub fn prepend<A: Updatable, C: ListCodec>(self, attr: Attr<M, A, C>, items: impl IntoValue<C>) -> Self {
+        let path = attr.path();
+        self.push(path, encode::<C>(items).map(Action::Prepend))
+    }
+
+    /// Writes only if `condition` holds; otherwise [`Error::ConditionFailed`] with the item.
+    pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
+        match condition.into_condition() {
+            Ok(c) => {
+                self.condition = Some(match self.condition.take() {
+                    Some(existing) => existing.and(c),
+                    None => c,
+                })
+            }
+            Err(issue) => {
+                self.error
+                    .get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
+            }
+        }
+        self
+    }
+
+    /// For a model with a version attribute: writes only if the stored version is `version`
+    /// (0: the item does not exist yet); otherwise [`Error::VersionConflict`].
+    pub fn if_version(mut self, version: i64) -> Self {
+        if M::SCHEMA.version.is_none() {
+            self.error.get_or_insert(Error::Validation(format!(
+                "{} has no version attribute, so `if_version` cannot apply",
+                M::SCHEMA.model
+            )));
+        }
+        self.expected_version = Some(version);
+        self
+    }
+
+    /// Sends the update; returns nothing.
+    pub async fn send(self, engine: &Engine) -> Result<()> {
+        self.run(engine, ReturnValue::None).await.map(drop)
+    }
+
+    /// Sends the update; returns the whole item as it is afterwards.
+    pub async fn all_new(self, engine: &Engine) -> Result<M> {
+        let item = self.run(engine, ReturnValue::AllNew).await?.unwrap_or_default();
+        engine.decode(item)
+    }
+
+    /// Sends the update; returns the whole item as it was before (`None` if it did not exist).
+    pub async fn all_old(self, engine: &Engine) -> Result<Option<M>> {
+        match self.run(engine, ReturnValue::AllOld).await? {
+            Some(item) if !item.is_empty() => engine.decode(item).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// Sends the update; returns the updated attributes as they are afterwards.
+    pub async fn updated_new(self, engine: &Engine) -> Result<Partial<M>> {
+        let item = self.run(engine, ReturnValue::UpdatedNew).await?.unwrap_or_default();
+        Ok(Partial::new(item))
+    }
+
+    /// Sends the update; returns the updated attributes as they were before.
+    pub async fn updated_old(self, engine: &Engine) -> Result<Partial<M>> {
+        let item = self.run(engine, ReturnValue::UpdatedOld).await?.unwrap_or_default();
+        Ok(Partial::new(item))
+    }
+
+    async fn run(self, engine: &Engine, returns: ReturnValue) -> Result<Option<Item>> {
+        if let Some(error) = self.error {
+            return Err(error.in_table(&engine.table_name(&M::SCHEMA)));
+        }
+        let key = engine.key_item::<M>(&self.key)?;
+        let mut actions = self.actions;
+        let mut condition = self.condition;
+        if let Some(version) = M::SCHEMA.version {
+            actions.list.push((Path::attr(version), Action::Add(one())));
+            if let Some(expected) = self.expected_version {
+                condition = Some(crate::ops::and(condition, version_condition(version, expected)));
+            }
+        }
+        actions.check()?;
+        if actions.is_empty() {
+            return Err(Error::Validation("an update needs at least one action".into()));
+        }
+        let mut exprs = ExpressionBuilder::new();
+        let update = actions.expression(&mut exprs);
+        let condition = condition.map(|c| exprs.condition(&c));
+        let (names, values) = exprs.finish();
+        let table = engine.table_name(&M::SCHEMA);
+        let result = engine
+            .client()
+            .update_item()
+            .table_name(&table)
+            .set_key(Some(key.clone()))
+            .update_expression(update)
+            .set_condition_expression(condition)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .return_values(returns)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(out.attributes),
+            Err(err) => Err(crate::ops::condition_error::<M, _, _>(engine, &key, self.expected_version, err, "UpdateItem")),
+        }
+    }
+}
+
+/// `version = expected`, or "no version yet" for 0.
+pub(crate) fn version_condition(attribute: &'static str, expected: i64) -> Condition {
+    use crate::expr::{Comparison, Operand};
+    if expected == 0 {
+        Condition::NotExists(Path::attr(attribute))
+    } else {
+        Condition::Compare(
+            Operand::Path(Path::attr(attribute)),
+            Comparison::Eq,
+            Operand::Value(AttributeValue::N(expected.to_string())),
+        )
+    }
+}
