@@ -1,150 +1,563 @@
-//! Batched reads and deletes by key, with retries of what DynamoDB leaves unprocessed.
+//! Batch writes and reads that lose nothing.
 //!
-//! Used by query and scan terminators (`delete`, `fetch_full`); leftovers after the last
-//! attempt come back as [`Error::Unprocessed`], never dropped.
+//! Writes go in requests of 25 and reads in requests of 100 (DynamoDB's limits), several
+//! requests at once ([`Engine::with_concurrency`]). What DynamoDB leaves unprocessed, and
+//! requests that fail with a throttling or transient error, are retried with exponential
+//! backoff and jitter ([`Engine::with_retry`]). What is still not done after the last attempt
+//! comes back in [`Error::BatchIncomplete`], item by item; nothing is dropped. Several
+//! operations on one key in one batch are reduced to the last one (what sending them in order
+//! would leave), because DynamoDB rejects a request that names a key twice.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::marker::PhantomData;
 
-use aws_sdk_dynamodb::types::{DeleteRequest, KeysAndAttributes, WriteRequest};
+use aws_sdk_dynamodb::types::{DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest};
+use futures::StreamExt;
 
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::Item;
+use crate::model::{Model, ModelKey};
+use crate::schema::TableSchema;
+use crate::{AttributeValue, Item};
 
-/// Keys per BatchWriteItem request (DynamoDB's limit).
+/// Writes per BatchWriteItem request (DynamoDB's limit).
 pub const WRITE_CHUNK: usize = 25;
 /// Keys per BatchGetItem request (DynamoDB's limit).
 pub const GET_CHUNK: usize = 100;
-const ATTEMPTS: u32 = 8;
 
-fn backoff(attempt: u32) -> Duration {
-    // Exponential from 25 ms, capped at 2 s, with jitter from the clock's low bits so that
-    // concurrent callers spread out.
-    let base = Duration::from_millis(25u64 << attempt.min(6)).min(Duration::from_secs(2));
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    base / 2 + base.mul_f64(f64::from(nanos % 1000) / 2000.0)
+/// One operation of a batch that was not carried out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unprocessed {
+    /// An item that was not written.
+    Put {
+        /// The table, with the engine's namespace.
+        table: String,
+        /// The whole item.
+        item: Item,
+    },
+    /// A key that was not deleted.
+    Delete {
+        /// The table, with the engine's namespace.
+        table: String,
+        /// The key.
+        key: Item,
+    },
+    /// A key that was not read.
+    Get {
+        /// The table, with the engine's namespace.
+        table: String,
+        /// The key.
+        key: Item,
+    },
 }
 
-fn dedup(keys: Vec<Item>) -> Vec<Item> {
-    let mut out: Vec<Item> = Vec::with_capacity(keys.len());
-    for key in keys {
-        if !out.contains(&key) {
-            out.push(key);
+impl Unprocessed {
+    /// The table of the operation.
+    pub fn table(&self) -> &str {
+        match self {
+            Unprocessed::Put { table, .. } | Unprocessed::Delete { table, .. } | Unprocessed::Get { table, .. } => table,
         }
     }
-    out
+
+    /// The model that was not written, when this is a put of model `M`.
+    pub fn model<M: Model>(&self, engine: &Engine) -> Option<Result<M>> {
+        match self {
+            Unprocessed::Put { table, item } if *table == engine.table_name(&M::SCHEMA) => Some(engine.decode(item.clone())),
+            _ => None,
+        }
+    }
 }
 
-/// Deletes the items with `keys` from `table`; returns how many deletes were sent.
-pub(crate) async fn delete_keys(engine: &Engine, table: &str, keys: Vec<Item>) -> Result<u64> {
-    let mut deleted = 0;
-    for chunk in keys.chunks(WRITE_CHUNK) {
-        let mut pending: Vec<WriteRequest> = dedup(chunk.to_vec())
-            .into_iter()
-            .map(|key| {
-                WriteRequest::builder()
-                    .delete_request(
-                        DeleteRequest::builder()
-                            .set_key(Some(key))
-                            .build()
-                            .expect("key is set"),
-                    )
-                    .build()
-            })
-            .collect();
-        let sent = pending.len() as u64;
-        let mut attempt = 0;
-        while !pending.is_empty() {
-            let result = engine
-                .client()
-                .batch_write_item()
-                .request_items(table, std::mem::take(&mut pending).clone())
-                .send()
-                .await;
-            match result {
-                Ok(out) => {
-                    pending = out
-                        .unprocessed_items
-                        .and_then(|mut m| m.remove(table))
-                        .unwrap_or_default();
+/// What a batch write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BatchWritten {
+    /// Puts and deletes carried out (after merging several operations on one key).
+    pub written: usize,
+    /// BatchWriteItem requests sent, retries included.
+    pub requests: usize,
+}
+
+/// A batch of puts and deletes, of any models, from [`Engine::batch_write`].
+#[must_use = "a batch does nothing until `send` is awaited"]
+pub struct BatchWrite<'e> {
+    engine: &'e Engine,
+    ops: Vec<(String, Item, WriteRequest)>,
+    error: Option<Error>,
+    overwrite_versions: bool,
+}
+
+fn key_of(schema: &TableSchema, item: &Item) -> Item {
+    schema
+        .key_attributes()
+        .filter_map(|k| item.get(k).map(|v| (k.to_owned(), v.clone())))
+        .collect()
+}
+
+/// A canonical text of a key, to find repeated keys.
+fn key_id(table: &str, key: &Item) -> String {
+    let mut pairs: Vec<(&String, &AttributeValue)> = key.iter().collect();
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    format!("{table}\u{0}{pairs:?}")
+}
+
+impl<'e> BatchWrite<'e> {
+    /// Puts a whole item, replacing any item with its key. Batch writes take no conditions, so
+    /// a model with a version attribute is refused unless [`overwrite_versions`](Self::overwrite_versions)
+    /// allows writing it unconditionally; use a transaction to check versions.
+    pub fn put<M: Model>(mut self, item: &M) -> Self {
+        let table = self.engine.table_name(&M::SCHEMA);
+        match item.to_item() {
+            Ok(mut encoded) => {
+                if let Some(attribute) = M::SCHEMA.version {
+                    if !self.overwrite_versions {
+                        self.error.get_or_insert(Error::Validation(format!(
+                            "{} has a version attribute and batch writes cannot check it; use a transaction, \
+                             or `overwrite_versions()` to write these items unconditionally",
+                            M::SCHEMA.model
+                        )));
+                    }
+                    let next = crate::update::version_of(&encoded, attribute).unwrap_or(0) + 1;
+                    encoded.insert(attribute.to_owned(), AttributeValue::N(next.to_string()));
                 }
-                Err(err) => return Err(Error::sdk("BatchWriteItem", err)),
+                let key = key_of(&M::SCHEMA, &encoded);
+                let request = WriteRequest::builder()
+                    .put_request(PutRequest::builder().set_item(Some(encoded)).build().expect("item is set"))
+                    .build();
+                self.ops.push((table, key, request));
             }
-            if pending.is_empty() {
-                break;
+            Err(e) => {
+                self.error.get_or_insert(Error::Encode(e.in_table(&table)));
             }
-            attempt += 1;
-            if attempt >= ATTEMPTS {
-                let keys = pending
-                    .into_iter()
-                    .filter_map(|w| w.delete_request.map(|d| d.key))
-                    .collect();
-                return Err(Error::Unprocessed {
-                    table: table.to_owned(),
-                    keys,
-                });
-            }
-            tokio::time::sleep(backoff(attempt)).await;
         }
-        deleted += sent;
+        self
     }
-    Ok(deleted)
+
+    /// Puts every item of `items`.
+    pub fn put_all<'a, M: Model>(self, items: impl IntoIterator<Item = &'a M>) -> Self {
+        items.into_iter().fold(self, |batch, item| batch.put(item))
+    }
+
+    /// Deletes the item with `key` (an absent item is not an error).
+    pub fn delete<K: ModelKey>(mut self, key: K) -> Self {
+        let table = self.engine.table_name(&K::Model::SCHEMA);
+        match key.to_item() {
+            Ok(key) => {
+                let request = WriteRequest::builder()
+                    .delete_request(DeleteRequest::builder().set_key(Some(key.clone())).build().expect("key is set"))
+                    .build();
+                self.ops.push((table, key, request));
+            }
+            Err(e) => {
+                self.error.get_or_insert(Error::Encode(e.in_table(&table)));
+            }
+        }
+        self
+    }
+
+    /// Deletes the items with every key of `keys`.
+    pub fn delete_all<K: ModelKey>(self, keys: impl IntoIterator<Item = K>) -> Self {
+        keys.into_iter().fold(self, |batch, key| batch.delete(key))
+    }
+
+    /// Allows puts of models with a version attribute, written unconditionally with their
+    /// version plus one (a bulk load, not a concurrent edit).
+    pub fn overwrite_versions(mut self) -> Self {
+        self.overwrite_versions = true;
+        if matches!(&self.error, Some(Error::Validation(m)) if m.contains("overwrite_versions")) {
+            self.error = None;
+        }
+        self
+    }
+
+    /// How many operations the batch holds.
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Whether the batch holds no operation.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// Sends the batch; see the [module docs](self) for what happens to leftovers.
+    pub async fn send(self) -> Result<BatchWritten> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let engine = self.engine;
+        // The last operation on each key wins, at the position of that last operation.
+        let mut last: HashMap<String, usize> = HashMap::new();
+        for (i, (table, key, _)) in self.ops.iter().enumerate() {
+            last.insert(key_id(table, key), i);
+        }
+        let ops: Vec<(String, WriteRequest)> = self
+            .ops
+            .into_iter()
+            .enumerate()
+            .filter(|(i, (table, key, _))| last.get(&key_id(table, key)) == Some(i))
+            .map(|(_, (table, _, request))| (table, request))
+            .collect();
+        let total = ops.len();
+        let chunks: Vec<Vec<(String, WriteRequest)>> = ops.chunks(WRITE_CHUNK).map(<[_]>::to_vec).collect();
+        let results: Vec<ChunkOutcome> = futures::stream::iter(chunks.into_iter().map(|chunk| write_chunk(engine, chunk)))
+            .buffer_unordered(engine.concurrency())
+            .collect()
+            .await;
+        let mut unprocessed = Vec::new();
+        let mut requests = 0;
+        let mut cause = None;
+        for outcome in results {
+            requests += outcome.requests;
+            unprocessed.extend(outcome.leftovers.into_iter().map(|(table, request)| match (request.put_request, request.delete_request) {
+                (Some(put), _) => Unprocessed::Put { table, item: put.item },
+                (_, Some(delete)) => Unprocessed::Delete { table, key: delete.key },
+                _ => unreachable!("a write request is a put or a delete"),
+            }));
+            if cause.is_none() {
+                cause = outcome.error;
+            }
+        }
+        if unprocessed.is_empty() {
+            Ok(BatchWritten { written: total, requests })
+        } else {
+            Err(Error::BatchIncomplete {
+                done: total - unprocessed.len(),
+                unprocessed,
+                cause: cause.map(Box::new),
+            })
+        }
+    }
 }
 
-/// Reads the items with `keys` from `table`, in the order of `keys`; keys without an item are
-/// skipped.
+struct ChunkOutcome {
+    requests: usize,
+    leftovers: Vec<(String, WriteRequest)>,
+    error: Option<Error>,
+}
+
+/// Whether an error is worth retrying: throttling, transient server errors, network trouble.
+pub(crate) fn retryable(error: &Error) -> bool {
+    matches!(
+        error.code(),
+        Some(
+            "ProvisionedThroughputExceededException"
+                | "ThrottlingException"
+                | "RequestLimitExceeded"
+                | "InternalServerError"
+                | "InternalFailure"
+                | "ServiceUnavailable"
+                | "DispatchFailure"
+                | "Timeout"
+                | "ResponseError"
+        )
+    )
+}
+
+async fn write_chunk(engine: &Engine, mut pending: Vec<(String, WriteRequest)>) -> ChunkOutcome {
+    let policy = *engine.retry_policy();
+    let mut requests = 0;
+    let mut attempt = 0;
+    loop {
+        let mut items: HashMap<String, Vec<WriteRequest>> = HashMap::new();
+        for (table, request) in &pending {
+            items.entry(table.clone()).or_default().push(request.clone());
+        }
+        requests += 1;
+        attempt += 1;
+        let result = engine.client().batch_write_item().set_request_items(Some(items)).send().await;
+        match result {
+            Ok(out) => {
+                pending = out
+                    .unprocessed_items
+                    .unwrap_or_default()
+                    .into_iter()
+                    .flat_map(|(table, requests)| requests.into_iter().map(move |r| (table.clone(), r)))
+                    .collect();
+                if pending.is_empty() {
+                    return ChunkOutcome { requests, leftovers: Vec::new(), error: None };
+                }
+            }
+            Err(err) => {
+                let error = Error::sdk("BatchWriteItem", err);
+                if !retryable(&error) || attempt >= policy.attempts {
+                    return ChunkOutcome { requests, leftovers: pending, error: Some(error) };
+                }
+            }
+        }
+        if attempt >= policy.attempts {
+            return ChunkOutcome { requests, leftovers: pending, error: None };
+        }
+        tokio::time::sleep(policy.delay(attempt)).await;
+    }
+}
+
+/// A place in the results of a [`BatchGet`] or transactional get, typed by its model.
+#[derive(Debug)]
+pub struct Slot<M> {
+    index: usize,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for Slot<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M> Copy for Slot<M> {}
+
+impl<M> Slot<M> {
+    pub(crate) fn new(index: usize) -> Slot<M> {
+        Slot { index, _model: PhantomData }
+    }
+}
+
+/// Items read by a batch or transactional get, taken out by [`Slot`].
+#[derive(Debug)]
+pub struct Got {
+    tables: Vec<String>,
+    items: Vec<Option<Item>>,
+}
+
+impl Got {
+    pub(crate) fn new(tables: Vec<String>, items: Vec<Option<Item>>) -> Got {
+        Got { tables, items }
+    }
+
+    /// The item asked for in `slot`: `None` when the table has no item with that key.
+    pub fn get<M: Model>(&self, slot: Slot<M>) -> Result<Option<M>> {
+        match self.items.get(slot.index).cloned().flatten() {
+            Some(item) => M::from_item(item).map(Some).map_err(|e| Error::Decode(e.in_table(&self.tables[slot.index]))),
+            None => Ok(None),
+        }
+    }
+}
+
+/// A batch read of keys of any models, from [`Engine::batch_get`].
+#[must_use = "a batch does nothing until `send` is awaited"]
+pub struct BatchGet<'e> {
+    engine: &'e Engine,
+    keys: Vec<(String, Item)>,
+    consistent: bool,
+    error: Option<Error>,
+}
+
+impl<'e> BatchGet<'e> {
+    /// Asks for the item with `key`; its result is taken from the [`Got`] with the slot.
+    pub fn add<K: ModelKey>(&mut self, key: K) -> Slot<K::Model> {
+        let table = self.engine.table_name(&K::Model::SCHEMA);
+        match key.to_item() {
+            Ok(key) => self.keys.push((table, key)),
+            Err(e) => {
+                self.error.get_or_insert(Error::Encode(e.in_table(&table)));
+                self.keys.push((table, Item::new()));
+            }
+        }
+        Slot::new(self.keys.len() - 1)
+    }
+
+    /// Reads with strong consistency.
+    pub fn consistent(mut self) -> Self {
+        self.consistent = true;
+        self
+    }
+
+    /// Reads every key; a key asked for twice is read once.
+    pub async fn send(self) -> Result<Got> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let found = get_items(self.engine, &self.keys, self.consistent).await?;
+        let items = self.keys.iter().map(|(table, key)| found.get(&key_id(table, key)).cloned()).collect();
+        Ok(Got::new(self.keys.into_iter().map(|(t, _)| t).collect(), items))
+    }
+}
+
+/// Reads `keys` (table, key) in requests of 100, concurrently, retrying unprocessed keys;
+/// returns the items found by key id.
+async fn get_items(engine: &Engine, keys: &[(String, Item)], consistent: bool) -> Result<HashMap<String, Item>> {
+    let mut unique: Vec<(String, Item)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (table, key) in keys {
+        if seen.insert(key_id(table, key)) {
+            unique.push((table.clone(), key.clone()));
+        }
+    }
+    let chunks: Vec<Vec<(String, Item)>> = unique.chunks(GET_CHUNK).map(<[_]>::to_vec).collect();
+    let results: Vec<Result<Vec<(String, Item)>>> = futures::stream::iter(chunks.into_iter().map(|chunk| get_chunk(engine, chunk, consistent)))
+        .buffer_unordered(engine.concurrency())
+        .collect()
+        .await;
+    let mut found = HashMap::new();
+    let mut unprocessed = Vec::new();
+    let mut cause = None;
+    for result in results {
+        match result {
+            Ok(items) => {
+                for (table, item) in items {
+                    found.insert(key_id(&table, &key_from_found(engine, &table, &item, keys)), item);
+                }
+            }
+            Err(Error::BatchIncomplete { unprocessed: left, cause: c, .. }) => {
+                unprocessed.extend(left);
+                cause = cause.or(c);
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if unprocessed.is_empty() {
+        Ok(found)
+    } else {
+        Err(Error::BatchIncomplete { done: found.len(), unprocessed, cause })
+    }
+}
+
+/// The key attributes of a found item, using the attribute names of the keys asked for.
+fn key_from_found(_engine: &Engine, table: &str, item: &Item, keys: &[(String, Item)]) -> Item {
+    let names: Vec<&String> = keys
+        .iter()
+        .find(|(t, _)| t == table)
+        .map(|(_, k)| k.keys().collect())
+        .unwrap_or_default();
+    names
+        .into_iter()
+        .filter_map(|n| item.get(n).map(|v| (n.clone(), v.clone())))
+        .collect()
+}
+
+async fn get_chunk(engine: &Engine, chunk: Vec<(String, Item)>, consistent: bool) -> Result<Vec<(String, Item)>> {
+    let policy = *engine.retry_policy();
+    let mut pending = chunk;
+    let mut found = Vec::new();
+    let mut attempt = 0;
+    loop {
+        let mut by_table: HashMap<String, Vec<Item>> = HashMap::new();
+        for (table, key) in &pending {
+            by_table.entry(table.clone()).or_default().push(key.clone());
+        }
+        let mut request = engine.client().batch_get_item();
+        for (table, keys) in by_table {
+            request = request.request_items(
+                table,
+                KeysAndAttributes::builder()
+                    .set_keys(Some(keys))
+                    .consistent_read(consistent)
+                    .build()
+                    .map_err(|e| Error::Validation(e.to_string()))?,
+            );
+        }
+        attempt += 1;
+        match request.send().await {
+            Ok(out) => {
+                for (table, items) in out.responses.unwrap_or_default() {
+                    found.extend(items.into_iter().map(|i| (table.clone(), i)));
+                }
+                pending = out
+                    .unprocessed_keys
+                    .unwrap_or_default()
+                    .into_iter()
+                    .flat_map(|(table, k)| k.keys.into_iter().map(move |key| (table.clone(), key)))
+                    .collect();
+                if pending.is_empty() {
+                    return Ok(found);
+                }
+            }
+            Err(err) => {
+                let error = Error::sdk("BatchGetItem", err);
+                if !retryable(&error) || attempt >= policy.attempts {
+                    return Err(incomplete_get(pending, Some(error)));
+                }
+            }
+        }
+        if attempt >= policy.attempts {
+            return Err(incomplete_get(pending, None));
+        }
+        tokio::time::sleep(policy.delay(attempt)).await;
+    }
+}
+
+fn incomplete_get(pending: Vec<(String, Item)>, cause: Option<Error>) -> Error {
+    Error::BatchIncomplete {
+        done: 0,
+        unprocessed: pending.into_iter().map(|(table, key)| Unprocessed::Get { table, key }).collect(),
+        cause: cause.map(Box::new),
+    }
+}
+
+impl Engine {
+    /// A batch of puts and deletes, of any models.
+    pub fn batch_write(&self) -> BatchWrite<'_> {
+        BatchWrite {
+            engine: self,
+            ops: Vec::new(),
+            error: None,
+            overwrite_versions: false,
+        }
+    }
+
+    /// A batch read of keys of any models.
+    pub fn batch_get(&self) -> BatchGet<'_> {
+        BatchGet {
+            engine: self,
+            keys: Vec::new(),
+            consistent: false,
+            error: None,
+        }
+    }
+
+    /// Reads the items with `keys`, in the order of the keys: `None` where there is no item.
+    pub async fn get_many<K: ModelKey>(&self, keys: impl IntoIterator<Item = K>) -> Result<Vec<Option<K::Model>>> {
+        let mut batch = self.batch_get();
+        let slots: Vec<Slot<K::Model>> = keys.into_iter().map(|k| batch.add(k)).collect();
+        let got = batch.send().await?;
+        slots.into_iter().map(|s| got.get(s)).collect()
+    }
+
+    /// Puts every item (flywheel's bulk `save`), in batches; see [`BatchWrite::put`].
+    pub async fn save_many<M: Model>(&self, items: &[M]) -> Result<BatchWritten> {
+        self.batch_write().put_all(items).send().await
+    }
+
+    /// Deletes every item by its key, in batches.
+    pub async fn delete_many<M: Model>(&self, items: &[M]) -> Result<BatchWritten> {
+        self.batch_write().delete_all(items.iter().map(Model::key)).send().await
+    }
+
+    /// Deletes the items with every key (flywheel's `delete_key`), in batches.
+    pub async fn delete_keys<K: ModelKey>(&self, keys: impl IntoIterator<Item = K>) -> Result<BatchWritten> {
+        self.batch_write().delete_all(keys).send().await
+    }
+
+    /// Reads every item again by its key (flywheel's `refresh`), in batches. Items that no
+    /// longer exist are left as they are and their keys returned.
+    pub async fn refresh_many<M: Model>(&self, items: &mut [M]) -> Result<Vec<M::Key>> {
+        let fresh = self.get_many(items.iter().map(Model::key)).await?;
+        let mut missing = Vec::new();
+        for (item, fresh) in items.iter_mut().zip(fresh) {
+            match fresh {
+                Some(fresh) => *item = fresh,
+                None => missing.push(item.key()),
+            }
+        }
+        Ok(missing)
+    }
+}
+
+/// Deletes raw keys of one table (query and scan `delete`); returns how many were deleted.
+pub(crate) async fn delete_keys(engine: &Engine, table: &str, keys: Vec<Item>) -> Result<u64> {
+    let mut batch = engine.batch_write();
+    for key in keys {
+        let request = WriteRequest::builder()
+            .delete_request(DeleteRequest::builder().set_key(Some(key.clone())).build().expect("key is set"))
+            .build();
+        batch.ops.push((table.to_owned(), key, request));
+    }
+    Ok(batch.send().await?.written as u64)
+}
+
+/// Reads raw keys of one table (`fetch_full`), in the order of `keys`; absent items are skipped.
 pub(crate) async fn get_keys(engine: &Engine, table: &str, keys: Vec<Item>, consistent: bool) -> Result<Vec<Item>> {
-    let keys = dedup(keys);
-    let mut found: Vec<Item> = Vec::with_capacity(keys.len());
-    for chunk in keys.chunks(GET_CHUNK) {
-        let mut pending = chunk.to_vec();
-        let mut attempt = 0;
-        while !pending.is_empty() {
-            let request = KeysAndAttributes::builder()
-                .set_keys(Some(std::mem::take(&mut pending)))
-                .consistent_read(consistent)
-                .build()
-                .map_err(|e| Error::Validation(e.to_string()))?;
-            let out = engine
-                .client()
-                .batch_get_item()
-                .request_items(table, request)
-                .send()
-                .await
-                .map_err(|e| Error::sdk("BatchGetItem", e))?;
-            if let Some(mut responses) = out.responses {
-                found.extend(responses.remove(table).unwrap_or_default());
-            }
-            pending = out
-                .unprocessed_keys
-                .and_then(|mut m| m.remove(table))
-                .map(|k| k.keys)
-                .unwrap_or_default();
-            if pending.is_empty() {
-                break;
-            }
-            attempt += 1;
-            if attempt >= ATTEMPTS {
-                return Err(Error::Unprocessed {
-                    table: table.to_owned(),
-                    keys: pending,
-                });
-            }
-            tokio::time::sleep(backoff(attempt)).await;
-        }
-    }
-    // Back into the order asked for.
-    let mut ordered = Vec::with_capacity(found.len());
-    for key in &keys {
-        if let Some(pos) = found
-            .iter()
-            .position(|item| key.iter().all(|(k, v)| item.get(k) == Some(v)))
-        {
-            ordered.push(found.swap_remove(pos));
-        }
-    }
-    Ok(ordered)
+    let keys: Vec<(String, Item)> = keys.into_iter().map(|k| (table.to_owned(), k)).collect();
+    let found = get_items(engine, &keys, consistent).await?;
+    Ok(keys.iter().filter_map(|(t, k)| found.get(&key_id(t, k)).cloned()).collect())
 }

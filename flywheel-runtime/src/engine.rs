@@ -24,7 +24,12 @@ const TABLE_WAIT: Duration = Duration::from_secs(600);
 pub struct Engine {
     client: Client,
     namespace: String,
+    retry: crate::retry::RetryPolicy,
+    concurrency: usize,
 }
+
+/// Concurrent requests of a batch operation, by default.
+pub const DEFAULT_CONCURRENCY: usize = 8;
 
 impl Engine {
     /// An engine configured by the standard AWS chain: environment (`AWS_REGION`,
@@ -34,7 +39,7 @@ impl Engine {
         let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
             .load()
             .await;
-        Engine::from_client(Client::new(&config))
+        Engine::from_client(Client::new(&config)).with_retry(crate::retry::RetryPolicy::default())
     }
 
     /// An engine for an SDK configuration that was built elsewhere.
@@ -47,7 +52,38 @@ impl Engine {
         Engine {
             client,
             namespace: String::new(),
+            retry: crate::retry::RetryPolicy::default(),
+            concurrency: DEFAULT_CONCURRENCY,
         }
+    }
+
+    /// Uses `policy` for batch retries and for the SDK's own retries of single requests.
+    pub fn with_retry(mut self, policy: crate::retry::RetryPolicy) -> Engine {
+        let config = self
+            .client
+            .config()
+            .to_builder()
+            .retry_config(policy.sdk_config())
+            .build();
+        self.client = Client::from_conf(config);
+        self.retry = policy;
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &crate::retry::RetryPolicy {
+        &self.retry
+    }
+
+    /// How many requests a batch operation sends at once (default 8).
+    pub fn with_concurrency(mut self, requests: usize) -> Engine {
+        self.concurrency = requests.max(1);
+        self
+    }
+
+    /// How many requests a batch operation sends at once.
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
     }
 
     /// Prefixes every table name with `namespace` (flywheel's `namespace`), for example

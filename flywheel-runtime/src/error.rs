@@ -136,13 +136,36 @@ pub enum Error {
         /// The table (and index) queried.
         table: String,
     },
-    /// DynamoDB left items unprocessed after every retry; they were not written or read.
-    #[error("DynamoDB left {} item(s) of table {table} unprocessed after every retry; they are returned so nothing is lost", keys.len())]
-    Unprocessed {
-        /// The table.
-        table: String,
-        /// The keys that were not processed.
-        keys: Vec<Item>,
+    /// A transaction was cancelled: nothing of it was applied. One reason per operation, in
+    /// the order they were added.
+    #[error(
+        "the transaction was cancelled and nothing was applied: {}",
+        reasons
+            .iter()
+            .filter(|r| r.kind != crate::transact::CancelKind::None)
+            .map(|r| format!("operation {} ({:?} of {} in {}): {:?}", r.index, r.operation, r.key, r.table, r.kind))
+            .collect::<Vec<_>>()
+            .join("; ")
+    )]
+    TransactionCanceled {
+        /// Why each operation did or did not go through.
+        reasons: Vec<crate::transact::CancelReason>,
+    },
+    /// A batch could not carry out every operation after every retry; the ones not done are
+    /// all here, so nothing is lost.
+    #[error(
+        "a batch left {} operation(s) undone after every retry ({done} done){}; they are returned \
+         in `unprocessed`: retry them later or with a gentler retry policy",
+        unprocessed.len(),
+        cause.as_ref().map(|c| format!(", last error: {c}")).unwrap_or_default()
+    )]
+    BatchIncomplete {
+        /// How many operations were carried out.
+        done: usize,
+        /// Every operation that was not.
+        unprocessed: Vec<crate::batch::Unprocessed>,
+        /// The error that stopped the retries, if one did (rather than running out of attempts).
+        cause: Option<Box<Error>>,
     },
     /// The local emulator could not start.
     #[error("the local DynamoDB emulator could not start: {0}")]

@@ -13,7 +13,7 @@
 //! # Ok(()) }
 //! ```
 
-mod batch;
+pub mod batch;
 pub mod codec;
 pub mod cursor;
 pub mod engine;
@@ -28,9 +28,11 @@ pub mod ops;
 pub mod partial;
 pub mod query;
 mod read;
+pub mod retry;
 pub mod scan;
 pub mod schema;
 pub mod sync;
+pub mod transact;
 pub mod update;
 
 pub use cursor::Cursor;
@@ -38,6 +40,7 @@ pub use engine::Engine;
 pub use filter::{Attr, Cond, Field};
 pub use query::Query;
 pub use read::Page;
+pub use retry::RetryPolicy;
 pub use scan::Scan;
 pub use sync::Tracked;
 pub use update::Update;

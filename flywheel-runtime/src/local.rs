@@ -88,7 +88,8 @@ impl LocalDynamo {
             ))
             .build();
         Ok(LocalDynamo {
-            engine: Engine::from_client(aws_sdk_dynamodb::Client::from_conf(config)),
+            engine: Engine::from_client(aws_sdk_dynamodb::Client::from_conf(config))
+                .with_retry(crate::retry::RetryPolicy::default()),
             endpoint,
             stop: Some(stop),
             thread: Some(thread),

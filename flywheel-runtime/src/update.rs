@@ -372,7 +372,8 @@ impl<M: Model> Update<M> {
         Ok(Partial::new(item))
     }
 
-    async fn run(self, engine: &Engine, returns: ReturnValue) -> Result<Option<Item>> {
+    /// Everything the request needs, checked; shared with transactions.
+    pub(crate) fn prepare(self, engine: &Engine) -> Result<Prepared> {
         if let Some(error) = self.error {
             return Err(error.in_table(&engine.table_name(&M::SCHEMA)));
         }
@@ -393,25 +394,53 @@ impl<M: Model> Update<M> {
         let update = actions.expression(&mut exprs);
         let condition = condition.map(|c| exprs.condition(&c));
         let (names, values) = exprs.finish();
+        Ok(Prepared {
+            key,
+            update,
+            condition,
+            names,
+            values,
+            expected_version: self.expected_version,
+        })
+    }
+
+    async fn run(self, engine: &Engine, returns: ReturnValue) -> Result<Option<Item>> {
+        let prepared = self.prepare(engine)?;
         let table = engine.table_name(&M::SCHEMA);
         let result = engine
             .client()
             .update_item()
             .table_name(&table)
-            .set_key(Some(key.clone()))
-            .update_expression(update)
-            .set_condition_expression(condition)
-            .set_expression_attribute_names(names)
-            .set_expression_attribute_values(values)
+            .set_key(Some(prepared.key.clone()))
+            .update_expression(prepared.update)
+            .set_condition_expression(prepared.condition)
+            .set_expression_attribute_names(prepared.names)
+            .set_expression_attribute_values(prepared.values)
             .return_values(returns)
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
         match result {
             Ok(out) => Ok(out.attributes),
-            Err(err) => Err(crate::ops::condition_error::<M, _, _>(engine, &key, self.expected_version, err, "UpdateItem")),
+            Err(err) => Err(crate::ops::condition_error::<M, _, _>(
+                engine,
+                &prepared.key,
+                prepared.expected_version,
+                err,
+                "UpdateItem",
+            )),
         }
     }
+}
+
+/// An update ready to send.
+pub(crate) struct Prepared {
+    pub key: Item,
+    pub update: String,
+    pub condition: Option<String>,
+    pub names: Option<crate::expr::Names>,
+    pub values: Option<crate::expr::Values>,
+    pub expected_version: Option<i64>,
 }
 
 /// `version = expected`, or "no version yet" for 0.

@@ -1,0 +1,473 @@
+//! Transactions: all-or-nothing writes of up to 100 operations on any models, and consistent
+//! reads of up to 100 items.
+//!
+//! A cancelled transaction comes back as [`Error::TransactionCanceled`] with one
+//! [`CancelReason`] per operation, taken from DynamoDB's `CancellationReasons` structure: which
+//! operation, on which table and key, and why (its condition failed, with the stored item; the
+//! version did not match; another transaction conflicted; throttling; validation).
+
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    ConditionCheck, Delete, Get, Put, ReturnValuesOnConditionCheckFailure, TransactGetItem, TransactWriteItem,
+    Update as UpdateOp,
+};
+
+use crate::batch::{Got, Slot};
+use crate::engine::Engine;
+use crate::error::{Error, Result, render_key};
+use crate::expr::{Condition, ExpressionBuilder, Path};
+use crate::filter::Cond;
+use crate::model::{Model, ModelKey};
+use crate::update::{Update, version_condition, version_of};
+use crate::{AttributeValue, Item};
+
+/// DynamoDB's limit of operations in one transaction.
+pub const MAX_OPERATIONS: usize = 100;
+
+/// The kind of one operation of a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// A put.
+    Put,
+    /// An update.
+    Update,
+    /// A delete.
+    Delete,
+    /// A condition check.
+    ConditionCheck,
+}
+
+/// Why one operation of a cancelled transaction did not go through.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelKind {
+    /// This operation was fine; another one cancelled the transaction.
+    None,
+    /// Its condition did not hold; `item` is the item as stored, when DynamoDB returned it.
+    ConditionFailed {
+        /// The stored item.
+        item: Option<Item>,
+    },
+    /// Its item's version was not the one expected.
+    VersionConflict {
+        /// The version expected (0: the item should not exist).
+        expected: i64,
+        /// The version stored, `None` when there is no item.
+        found: Option<i64>,
+    },
+    /// Another transaction was changing the same item.
+    TransactionConflict,
+    /// DynamoDB throttled it.
+    Throttled,
+    /// DynamoDB found it invalid.
+    Validation(String),
+    /// Any other reason, with DynamoDB's code and message.
+    Other {
+        /// The code.
+        code: String,
+        /// The message.
+        message: String,
+    },
+}
+
+/// One operation's part in a cancelled transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CancelReason {
+    /// Its position in the transaction, from 0.
+    pub index: usize,
+    /// What it was.
+    pub operation: Operation,
+    /// Its table, with the engine's namespace.
+    pub table: String,
+    /// Its key, rendered.
+    pub key: String,
+    /// Why it did not go through.
+    pub kind: CancelKind,
+}
+
+struct Op {
+    operation: Operation,
+    table: String,
+    key: Item,
+    key_text: String,
+    version: Option<(&'static str, i64)>,
+    item: TransactWriteItem,
+}
+
+/// A write transaction, from [`Engine::transact_write`].
+#[must_use = "a transaction does nothing until `send` is awaited"]
+pub struct TransactWrite<'e> {
+    engine: &'e Engine,
+    ops: Vec<Op>,
+    token: Option<String>,
+    error: Option<Error>,
+}
+
+fn expression(condition: Option<Condition>) -> (Option<String>, Option<crate::expr::Names>, Option<crate::expr::Values>) {
+    let mut exprs = ExpressionBuilder::new();
+    let text = condition.map(|c| exprs.condition(&c));
+    let (names, values) = exprs.finish();
+    (text, names, values)
+}
+
+fn typed_condition<M: Model, S>(condition: Cond<M, S>) -> Result<Condition> {
+    condition
+        .into_condition()
+        .map_err(|issue| Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)))
+}
+
+impl<'e> TransactWrite<'e> {
+    fn push(mut self, op: Result<Op>) -> Self {
+        match op {
+            Ok(op) => self.ops.push(op),
+            Err(e) => {
+                self.error.get_or_insert(e);
+            }
+        }
+        self
+    }
+
+    fn put_op<M: Model>(&self, model: &M, condition: Option<Condition>, create_only: bool) -> Result<Op> {
+        let engine = self.engine;
+        let table = engine.table_name(&M::SCHEMA);
+        let mut item = model.to_item().map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
+        let mut condition = condition;
+        let mut version = None;
+        if let Some(attribute) = M::SCHEMA.version {
+            let read = version_of(&item, attribute).unwrap_or(0);
+            item.insert(attribute.to_owned(), AttributeValue::N((read + 1).to_string()));
+            condition = Some(crate::ops::and(condition, version_condition(attribute, read)));
+            version = Some((attribute, read));
+        }
+        if create_only {
+            condition = Some(crate::ops::and(condition, Condition::NotExists(Path::attr(M::SCHEMA.hash_key.name))));
+        }
+        let key: Item = M::SCHEMA
+            .key_attributes()
+            .filter_map(|k| item.get(k).map(|v| (k.to_owned(), v.clone())))
+            .collect();
+        let (text, names, values) = expression(condition);
+        let put = Put::builder()
+            .table_name(&table)
+            .set_item(Some(item))
+            .set_condition_expression(text)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(|e| Error::Validation(e.to_string()))?;
+        Ok(Op {
+            operation: Operation::Put,
+            key_text: render_key(&M::SCHEMA, &key),
+            table,
+            key,
+            version,
+            item: TransactWriteItem::builder().put(put).build(),
+        })
+    }
+
+    /// Puts a whole item; for a model with a version attribute, checks and increments it.
+    pub fn put<M: Model>(self, model: &M) -> Self {
+        let op = self.put_op(model, None, false);
+        self.push(op)
+    }
+
+    /// Puts a whole item if `condition` holds for the stored one.
+    pub fn put_if<M: Model, S>(self, model: &M, condition: Cond<M, S>) -> Self {
+        let op = typed_condition(condition).and_then(|c| self.put_op(model, Some(c), false));
+        self.push(op)
+    }
+
+    /// Puts a new item; cancels the transaction if one with the key exists.
+    pub fn create<M: Model>(self, model: &M) -> Self {
+        let op = self.put_op(model, None, true);
+        self.push(op)
+    }
+
+    /// Applies a typed update (its condition and version check included).
+    pub fn update<M: Model>(self, update: Update<M>) -> Self {
+        let engine = self.engine;
+        let op = update.prepare(engine).and_then(|p| {
+            let table = engine.table_name(&M::SCHEMA);
+            let op = UpdateOp::builder()
+                .table_name(&table)
+                .set_key(Some(p.key.clone()))
+                .update_expression(p.update)
+                .set_condition_expression(p.condition)
+                .set_expression_attribute_names(p.names)
+                .set_expression_attribute_values(p.values)
+                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                .build()
+                .map_err(|e| Error::Validation(e.to_string()))?;
+            Ok(Op {
+                operation: Operation::Update,
+                key_text: render_key(&M::SCHEMA, &p.key),
+                table,
+                key: p.key,
+                version: M::SCHEMA.version.zip(p.expected_version),
+                item: TransactWriteItem::builder().update(op).build(),
+            })
+        });
+        self.push(op)
+    }
+
+    fn delete_op<M: Model>(&self, key: &M::Key, condition: Option<Condition>, version: Option<i64>) -> Result<Op> {
+        let engine = self.engine;
+        let table = engine.table_name(&M::SCHEMA);
+        let key = engine.key_item::<M>(key)?;
+        let mut condition = condition;
+        let version = M::SCHEMA.version.zip(version);
+        if let Some((attribute, expected)) = version {
+            let check = if expected == 0 {
+                Condition::NotExists(Path::attr(M::SCHEMA.hash_key.name))
+            } else {
+                version_condition(attribute, expected)
+            };
+            condition = Some(crate::ops::and(condition, check));
+        }
+        let (text, names, values) = expression(condition);
+        let delete = Delete::builder()
+            .table_name(&table)
+            .set_key(Some(key.clone()))
+            .set_condition_expression(text)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(|e| Error::Validation(e.to_string()))?;
+        Ok(Op {
+            operation: Operation::Delete,
+            key_text: render_key(&M::SCHEMA, &key),
+            table,
+            key,
+            version,
+            item: TransactWriteItem::builder().delete(delete).build(),
+        })
+    }
+
+    /// Deletes the item with `key`.
+    pub fn delete<K: ModelKey>(self, key: K) -> Self {
+        let op = self.delete_op::<K::Model>(&key, None, None);
+        self.push(op)
+    }
+
+    /// Deletes the item with `key` if `condition` holds.
+    pub fn delete_if<K: ModelKey, S>(self, key: K, condition: Cond<K::Model, S>) -> Self {
+        let op = typed_condition(condition).and_then(|c| self.delete_op::<K::Model>(&key, Some(c), None));
+        self.push(op)
+    }
+
+    /// Deletes a model that was read, checking its version when it has one.
+    pub fn delete_item<M: Model>(self, model: &M) -> Self {
+        let version = M::SCHEMA.version.map(|attribute| {
+            model
+                .to_item()
+                .ok()
+                .and_then(|i| version_of(&i, attribute))
+                .unwrap_or(0)
+        });
+        let op = self.delete_op::<M>(&model.key(), None, version);
+        self.push(op)
+    }
+
+    /// Requires `condition` to hold for the item with `key`, without writing it.
+    pub fn check<K: ModelKey, S>(self, key: K, condition: Cond<K::Model, S>) -> Self {
+        let engine = self.engine;
+        let op = typed_condition(condition).and_then(|c| {
+            let table = engine.table_name(&K::Model::SCHEMA);
+            let key = engine.key_item::<K::Model>(&key)?;
+            let (text, names, values) = expression(Some(c));
+            let check = ConditionCheck::builder()
+                .table_name(&table)
+                .set_key(Some(key.clone()))
+                .set_condition_expression(text)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                .build()
+                .map_err(|e| Error::Validation(e.to_string()))?;
+            Ok(Op {
+                operation: Operation::ConditionCheck,
+                key_text: render_key(&K::Model::SCHEMA, &key),
+                table,
+                key,
+                version: None,
+                item: TransactWriteItem::builder().condition_check(check).build(),
+            })
+        });
+        self.push(op)
+    }
+
+    /// Makes the transaction idempotent: sent again with the same token within ten minutes, it
+    /// is not applied twice (DynamoDB's `ClientRequestToken`, at most 36 characters).
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Sends the transaction: every operation is applied, or none.
+    pub async fn send(self) -> Result<()> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        if self.ops.is_empty() {
+            return Err(Error::Validation("a transaction needs at least one operation".into()));
+        }
+        if self.ops.len() > MAX_OPERATIONS {
+            return Err(Error::Validation(format!(
+                "a transaction holds at most {MAX_OPERATIONS} operations, not {}; split it or use a batch",
+                self.ops.len()
+            )));
+        }
+        for (i, a) in self.ops.iter().enumerate() {
+            if let Some(b) = self.ops[i + 1..].iter().find(|b| b.table == a.table && b.key == a.key) {
+                return Err(Error::Validation(format!(
+                    "a transaction touches item {} of table {} twice ({:?} and {:?}); DynamoDB allows one operation per item",
+                    a.key_text, a.table, a.operation, b.operation
+                )));
+            }
+        }
+        if self.token.as_ref().is_some_and(|t| t.is_empty() || t.len() > 36) {
+            return Err(Error::Validation("an idempotency token has 1 to 36 characters".into()));
+        }
+        let items = self.ops.iter().map(|op| op.item.clone()).collect();
+        let result = self
+            .engine
+            .client()
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .set_client_request_token(self.token)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) => {
+                if let Some(TransactWriteItemsError::TransactionCanceledException(e)) = err.as_service_error() {
+                    let reasons = e
+                        .cancellation_reasons()
+                        .iter()
+                        .zip(&self.ops)
+                        .enumerate()
+                        .map(|(index, (reason, op))| CancelReason {
+                            index,
+                            operation: op.operation,
+                            table: op.table.clone(),
+                            key: op.key_text.clone(),
+                            kind: cancel_kind(reason.code(), reason.message(), reason.item().cloned(), op.version),
+                        })
+                        .collect();
+                    return Err(Error::TransactionCanceled { reasons });
+                }
+                Err(Error::sdk("TransactWriteItems", err))
+            }
+        }
+    }
+}
+
+fn cancel_kind(code: Option<&str>, message: Option<&str>, item: Option<Item>, version: Option<(&'static str, i64)>) -> CancelKind {
+    let message = message.unwrap_or_default().to_owned();
+    match code.unwrap_or("None") {
+        "None" => CancelKind::None,
+        "ConditionalCheckFailed" => {
+            if let Some((attribute, expected)) = version {
+                let found = item.as_ref().map(|i| version_of(i, attribute).unwrap_or(0));
+                if found != Some(expected) && !(expected == 0 && found.is_none()) {
+                    return CancelKind::VersionConflict { expected, found };
+                }
+            }
+            CancelKind::ConditionFailed { item }
+        }
+        "TransactionConflict" => CancelKind::TransactionConflict,
+        "ThrottlingError" | "ProvisionedThroughputExceeded" | "RequestLimitExceeded" => CancelKind::Throttled,
+        "ValidationError" => CancelKind::Validation(message),
+        other => CancelKind::Other {
+            code: other.to_owned(),
+            message,
+        },
+    }
+}
+
+/// A read transaction, from [`Engine::transact_get`]: a consistent snapshot of up to 100 items.
+#[must_use = "a transaction does nothing until `send` is awaited"]
+pub struct TransactGet<'e> {
+    engine: &'e Engine,
+    gets: Vec<(String, Item)>,
+    error: Option<Error>,
+}
+
+impl<'e> TransactGet<'e> {
+    /// Asks for the item with `key`; its result is taken from the [`Got`] with the slot.
+    pub fn add<K: ModelKey>(&mut self, key: K) -> Slot<K::Model> {
+        let table = self.engine.table_name(&K::Model::SCHEMA);
+        match key.to_item() {
+            Ok(key) => self.gets.push((table, key)),
+            Err(e) => {
+                self.error.get_or_insert(Error::Encode(e.in_table(&table)));
+                self.gets.push((table, Item::new()));
+            }
+        }
+        Slot::new(self.gets.len() - 1)
+    }
+
+    /// Reads every item at once.
+    pub async fn send(self) -> Result<Got> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        if self.gets.is_empty() || self.gets.len() > MAX_OPERATIONS {
+            return Err(Error::Validation(format!(
+                "a read transaction holds 1 to {MAX_OPERATIONS} items, not {}",
+                self.gets.len()
+            )));
+        }
+        let items = self
+            .gets
+            .iter()
+            .map(|(table, key)| {
+                Get::builder()
+                    .table_name(table)
+                    .set_key(Some(key.clone()))
+                    .build()
+                    .map(|get| TransactGetItem::builder().get(get).build())
+                    .map_err(|e| Error::Validation(e.to_string()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let out = self
+            .engine
+            .client()
+            .transact_get_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+            .map_err(|e| Error::sdk("TransactGetItems", e))?;
+        let responses: Vec<Option<Item>> = out
+            .responses
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| r.item.filter(|i| !i.is_empty()))
+            .collect();
+        let tables = self.gets.into_iter().map(|(t, _)| t).collect();
+        Ok(Got::new(tables, responses))
+    }
+}
+
+impl Engine {
+    /// A write transaction: up to 100 puts, updates, deletes and condition checks, of any
+    /// models, applied all or none.
+    pub fn transact_write(&self) -> TransactWrite<'_> {
+        TransactWrite {
+            engine: self,
+            ops: Vec::new(),
+            token: None,
+            error: None,
+        }
+    }
+
+    /// A read transaction of up to 100 items of any models.
+    pub fn transact_get(&self) -> TransactGet<'_> {
+        TransactGet {
+            engine: self,
+            gets: Vec::new(),
+            error: None,
+        }
+    }
+}
