@@ -1,12 +1,13 @@
 //! Typed queries: one entry point per index, generated on the model
 //! (`GameScore::query(userid)`, `GameScore::query_game_title_index(title)`).
 //!
-//! ```no_run
-//! # use flywheel_runtime::{Engine, Result};
-//! # async fn demo<I: flywheel_runtime::index::HasRangeKey>(engine: &Engine, q: flywheel_runtime::query::Query<I>) -> Result<()>
-//! # where <I as flywheel_runtime::index::Index>::Range: flywheel_runtime::codec::Codec<Value = i64> {
-//! let top = q.range_gt(9000).reverse().first(engine).await?;
-//! # Ok(()) }
+//! ```ignore
+//! // With the models generated from the GameScore schema:
+//! let top = GameScore::query_game_title_index("Galaxy Invaders")
+//!     .range_gt(9000)
+//!     .reverse()
+//!     .first(&engine)
+//!     .await?;
 //! ```
 //!
 //! What DynamoDB would reject does not compile: a range-key condition on an index without a

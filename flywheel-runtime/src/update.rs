@@ -1,10 +1,11 @@
 //! Typed update expressions: `GameScore::update(key)` builds one UpdateItem.
 //!
-//! ```no_run
-//! # use generated::*; mod generated { pub use flywheel_runtime::*; }
-//! # async fn demo<M: flywheel_runtime::Model>(engine: &flywheel_runtime::Engine, u: flywheel_runtime::update::Update<M>) -> flywheel_runtime::Result<()> {
-//! u.send(engine).await?;
-//! # Ok(()) }
+//! ```ignore
+//! // With the models generated from the GameScore schema:
+//! GameScore::update(GameScoreKey::new("abc", "Alien Adventure"))
+//!     .incr(GameScore::WINS, 1)
+//!     .send(&engine)
+//!     .await?;
 //! ```
 //!
 //! Each operation states what it needs of the attribute as a trait bound, so misuse does not
