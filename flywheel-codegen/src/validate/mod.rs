@@ -527,7 +527,9 @@ impl FileValidator<'_> {
         if let Some(version) = &table.version {
             for (f, ir) in fields.iter().zip(field_irs.iter_mut()) {
                 if f.attr.value == version.value {
+                    // flywheel writes the version itself; an update may neither set nor remove it.
                     ir.updatable = false;
+                    ir.removable = false;
                 }
             }
         }
@@ -1469,7 +1471,7 @@ fn field_ir(f: &Field, is_key: bool, role: &str) -> FieldIr {
             f.attr.value.replace('`', "'")
         )),
         updatable: !is_key,
-        removable: matches!(f.presence, Presence::Optional) || matches!(f.ty, Ty::Set(_)),
+        removable: !is_key && (matches!(f.presence, Presence::Optional) || matches!(f.ty, Ty::Set(_))),
         presence: format!(
             "{RT}::filter::{}",
             if matches!(f.presence, Presence::Optional) || matches!(f.ty, Ty::Set(_)) { "Optional" } else { "Required" }
