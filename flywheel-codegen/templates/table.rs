@@ -203,7 +203,7 @@ impl ::flywheel_runtime::index::ConsistentIndex for index::{{ i.marker }} {}
 {%- endif %}
 {%- for m in i.not_keys %}
 
-impl ::flywheel_runtime::filter::NotKeyOf<index::{{ i.marker }}> for attr::{{ m }} {}
+impl ::flywheel_runtime::filter::Filterable<index::{{ i.marker }}> for attr::{{ m }} {}
 {%- endfor %}
 {%- match i.projection %}
 {%- when Some with (p) %}

@@ -84,6 +84,8 @@ pub struct BatchWrite<'e> {
     ops: Vec<(String, Item, WriteRequest)>,
     error: Option<Error>,
     overwrite_versions: bool,
+    /// The first model with a version attribute put in the batch.
+    versioned: Option<&'static str>,
 }
 
 fn key_of(schema: &TableSchema, item: &Item) -> Item {
@@ -109,13 +111,7 @@ impl<'e> BatchWrite<'e> {
         match item.to_item() {
             Ok(mut encoded) => {
                 if let Some(attribute) = M::SCHEMA.version {
-                    if !self.overwrite_versions {
-                        self.error.get_or_insert(Error::Validation(format!(
-                            "{} has a version attribute and batch writes cannot check it; use a transaction, \
-                             or `overwrite_versions()` to write these items unconditionally",
-                            M::SCHEMA.model
-                        )));
-                    }
+                    self.versioned.get_or_insert(M::SCHEMA.model);
                     let next = crate::update::version_of(&encoded, attribute).unwrap_or(0) + 1;
                     encoded.insert(attribute.to_owned(), AttributeValue::N(next.to_string()));
                 }
@@ -163,9 +159,6 @@ impl<'e> BatchWrite<'e> {
     /// version plus one (a bulk load, not a concurrent edit).
     pub fn overwrite_versions(mut self) -> Self {
         self.overwrite_versions = true;
-        if matches!(&self.error, Some(Error::Validation(m)) if m.contains("overwrite_versions")) {
-            self.error = None;
-        }
         self
     }
 
@@ -183,6 +176,12 @@ impl<'e> BatchWrite<'e> {
     pub async fn send(self) -> Result<BatchWritten> {
         if let Some(error) = self.error {
             return Err(error);
+        }
+        if let (Some(model), false) = (self.versioned, self.overwrite_versions) {
+            return Err(Error::Validation(format!(
+                "{model} has a version attribute and batch writes cannot check it; use a transaction, \
+                 or `overwrite_versions()` to write these items unconditionally"
+            )));
         }
         let engine = self.engine;
         // The last operation on each key wins, at the position of that last operation.
@@ -408,7 +407,8 @@ async fn get_items(engine: &Engine, keys: &[(String, Item)], consistent: bool) -
     if unprocessed.is_empty() {
         Ok(found)
     } else {
-        Err(Error::BatchIncomplete { done: found.len(), unprocessed, cause })
+        // Keys read count as done whether or not they had an item.
+        Err(Error::BatchIncomplete { done: unique.len() - unprocessed.len(), unprocessed, cause })
     }
 }
 
@@ -492,6 +492,7 @@ impl Engine {
             ops: Vec::new(),
             error: None,
             overwrite_versions: false,
+            versioned: None,
         }
     }
 

@@ -211,6 +211,10 @@ fn base64url_decode(text: &str) -> Option<Vec<u8>> {
             return None;
         }
         let n = chunk.iter().enumerate().fold(0u32, |acc, (i, d)| acc | (d << (18 - 6 * i)));
+        // The bits after the last byte must be zero, so that a cursor has exactly one token.
+        if n & ((1 << (24 - 8 * (chunk.len() - 1))) - 1) != 0 {
+            return None;
+        }
         for i in 0..chunk.len() - 1 {
             out.push((n >> (16 - 8 * i)) as u8);
         }
@@ -232,5 +236,7 @@ mod tests {
         }
         assert!(base64url_decode("a").is_none());
         assert!(base64url_decode("ab+c").is_none());
+        assert_eq!(base64url_decode("QQ").unwrap(), b"A");
+        assert!(base64url_decode("QR").is_none(), "unused bits must be zero");
     }
 }

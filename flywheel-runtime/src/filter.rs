@@ -191,20 +191,21 @@ impl<H, T: Concat<O>, O> Concat<O> for Cons<H, T> {
     type Output = Cons<H, T::Output>;
 }
 
-/// Implemented (by generated code) for every attribute that is not a key of index `I`.
+/// Implemented (by generated code) for every attribute a query of index `I` may filter on:
+/// every attribute the index holds except its own keys.
 #[diagnostic::on_unimplemented(
-    message = "cannot filter on `{Self}`: it is a key attribute of the queried index `{I}`",
-    label = "this filter reads a key attribute of the index",
-    note = "DynamoDB rejects filters on the key attributes of the index being queried; put the condition in the key condition instead (the hash key argument, or `range_eq`, `range_gt`, `range_between`, ...)"
+    message = "a query of index `{I}` cannot filter on `{Self}`",
+    label = "this filter reads a key of the index, or an attribute the index does not hold",
+    note = "DynamoDB rejects filters on the key attributes of the queried index (put those in the key condition: the hash key argument, or `range_eq`, `range_gt`, `range_between`, ...), and a global index that does not project an attribute has nothing to filter on (query the table or an index that holds it)"
 )]
-pub trait NotKeyOf<I> {}
+pub trait Filterable<I> {}
 
-/// Every attribute of the list is not a key of index `I`.
-pub trait NoKeysOf<I> {}
+/// Every attribute of the list may be filtered on in a query of index `I`.
+pub trait AllFilterable<I> {}
 
-impl<I> NoKeysOf<I> for Nil {}
+impl<I> AllFilterable<I> for Nil {}
 
-impl<I, H: NotKeyOf<I>, T: NoKeysOf<I>> NoKeysOf<I> for Cons<H, T> {}
+impl<I, H: Filterable<I>, T: AllFilterable<I>> AllFilterable<I> for Cons<H, T> {}
 
 /// A typed condition on items of model `M` that reads the attributes listed in `S`.
 #[must_use = "a condition does nothing until it is given to a query, scan or write"]
@@ -310,7 +311,7 @@ pub struct Required;
 #[derive(Debug, Clone, Copy)]
 pub struct Part<A, O>(PhantomData<(A, O)>);
 
-impl<I, A: NotKeyOf<I>, O> NotKeyOf<I> for Part<A, O> {}
+impl<I, A: Filterable<I>, O> Filterable<I> for Part<A, O> {}
 
 impl<T, C, O> Field<T, C, O> {
     /// The handle on the field stored as `name`.

@@ -42,7 +42,8 @@ impl<M> Partial<M> {
 }
 
 impl<M: Model> Partial<M> {
-    /// The value at `attr`; `None` when the item has no such attribute (or it was not selected).
+    /// The value at `attr`; `None` when the item has no such attribute, or it was not read
+    /// (selecting a list element reads the whole list, since DynamoDB renumbers selected elements).
     pub fn get<A, C: Codec>(&self, attr: &Attr<M, A, C>) -> Result<Option<C::Value>> {
         let path = attr.path();
         let mut current: Option<&AttributeValue> = None;

@@ -22,7 +22,7 @@ use crate::cursor::Cursor;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::{Comparison, Path};
-use crate::filter::{Cond, IntoValue, NoKeysOf, encode};
+use crate::filter::{Cond, IntoValue, AllFilterable, encode};
 use crate::index::{ConsistentIndex, FromItem, HasRangeKey, Index, PrefixRangeKey};
 use crate::read::{self, KeyCondition, Page, RangeCondition, Spec};
 
@@ -158,7 +158,7 @@ impl<I: Index, T: FromItem> Query<I, T> {
     /// the queried index do not compile.
     pub fn filter<S>(mut self, condition: Cond<I::Model, S>) -> Self
     where
-        S: NoKeysOf<I>,
+        S: AllFilterable<I>,
     {
         match condition.into_condition() {
             Ok(c) => self.spec.filters.push(c),
@@ -282,7 +282,7 @@ impl<I: Index> Query<I, I::Item> {
         spec.select = None;
         let keys = crate::read::table_keys(&spec, engine).await?;
         let table = engine.table_name(spec.schema);
-        let items = crate::batch::get_keys(engine, &table, keys, false).await?;
+        let items = crate::batch::get_keys(engine, &table, keys, spec.consistent).await?;
         items.into_iter().map(|item| engine.decode::<I::Model>(item)).collect()
     }
 }

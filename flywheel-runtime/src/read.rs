@@ -8,7 +8,7 @@ use futures::Stream;
 use crate::cursor::{Cursor, key_attributes};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::expr::{Comparison, Condition, ExpressionBuilder, Names, Operand, Path, Values};
+use crate::expr::{Comparison, Condition, ExpressionBuilder, Names, Operand, Path, PathElement, Values};
 use crate::index::FromItem;
 use crate::schema::TableSchema;
 use crate::{AttributeValue, Item};
@@ -157,8 +157,11 @@ impl Spec {
                 // The key attributes are always read, so that cursors can be made.
                 let mut all: Vec<Path> = key_attributes(self.schema, self.index).iter().map(|k| Path::attr(k.name)).collect();
                 for p in paths {
-                    if !all.contains(p) {
-                        all.push(p.clone());
+                    let p = before_list_index(p);
+                    // Each part is read once: DynamoDB rejects overlapping paths.
+                    if !all.iter().any(|q| p.elements().starts_with(q.elements())) {
+                        all.retain(|q| !q.elements().starts_with(p.elements()));
+                        all.push(p);
                     }
                 }
                 all.iter().map(|p| exprs.path(p)).collect::<Vec<_>>().join(", ")
@@ -187,6 +190,20 @@ impl Spec {
             segment: self.segment,
             count: matches!(select, Shape::Count),
         })
+    }
+}
+
+/// The part of `path` before its first list index. DynamoDB packs the selected elements of a
+/// list together (`list[3]` alone comes back as `list[0]`), so lists are read whole for each
+/// element to be found at the index it was selected by.
+fn before_list_index(path: &Path) -> Path {
+    let mut names = path.elements().iter().map_while(|e| match e {
+        PathElement::Name(name) => Some(name.clone()),
+        PathElement::Index(_) => None,
+    });
+    match names.next() {
+        Some(first) => names.fold(Path::attr(first), Path::field),
+        None => path.clone(),
     }
 }
 
@@ -319,6 +336,10 @@ pub(crate) async fn page<T: FromItem>(spec: &Spec, engine: &Engine, cursor: Opti
         None => None,
     };
     let request = spec.compile(engine, Shape::Items)?;
+    if spec.limit == Some(0) {
+        // The loop below returns at least the item that reaches the limit.
+        return Ok(Page { items: Vec::new(), next: None });
+    }
     let keys = key_attributes(spec.schema, spec.index);
     let mut items = Vec::new();
     loop {

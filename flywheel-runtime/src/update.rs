@@ -258,7 +258,9 @@ impl<M: Model> Update<M> {
     /// Sets the attribute only if it is absent (`if_not_exists`).
     pub fn set_if_not_exists<A: Updatable, C: Codec>(self, attr: Attr<M, A, C>, value: impl IntoValue<C>) -> Self {
         let path = attr.path();
-        self.push(path, encode::<C>(value).map(Action::SetIfNotExists))
+        // The empty set is stored as absent, so making an absent set empty changes nothing
+        // (a NULL written in its place would make later `add`s and `delete`s fail).
+        self.push_unless_nothing(path, C::encode(&value.into_value()).map(|v| v.map(Action::SetIfNotExists)))
     }
 
     /// Removes the attribute (optional fields and sets), list element or map entry.
@@ -282,16 +284,16 @@ impl<M: Model> Update<M> {
     /// Adds `elements` to the set atomically (an absent set counts as empty).
     pub fn add<A: Updatable, C: SetCodec>(self, attr: Attr<M, A, C>, elements: impl IntoValue<C>) -> Self {
         let path = attr.path();
-        self.push_set_change(path, C::encode(&elements.into_value()).map(|v| v.map(Action::Add)))
+        self.push_unless_nothing(path, C::encode(&elements.into_value()).map(|v| v.map(Action::Add)))
     }
 
     /// Removes `elements` from the set atomically.
     pub fn delete<A: Updatable, C: SetCodec>(self, attr: Attr<M, A, C>, elements: impl IntoValue<C>) -> Self {
         let path = attr.path();
-        self.push_set_change(path, C::encode(&elements.into_value()).map(|v| v.map(Action::Delete)))
+        self.push_unless_nothing(path, C::encode(&elements.into_value()).map(|v| v.map(Action::Delete)))
     }
 
-    fn push_set_change(self, path: Path, action: std::result::Result<Option<Action>, EncodeIssue>) -> Self {
+    fn push_unless_nothing(self, path: Path, action: std::result::Result<Option<Action>, EncodeIssue>) -> Self {
         match action {
             // Adding or deleting no elements changes nothing; DynamoDB rejects an empty set.
             Ok(None) => self,

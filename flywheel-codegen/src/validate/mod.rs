@@ -1578,10 +1578,19 @@ fn index_irs(model: &str, fields: &[Field], hash: usize, range: Option<usize>, i
             prefix_range: range_field.is_some_and(|r| matches!(r.ty, Ty::Str | Ty::Bytes)),
             consistent: !global,
             item: projection_ir.as_ref().map_or_else(|| model.to_owned(), |p| p.name.clone()),
+            // Filters may read what the index holds, except its own keys. A local index reads
+            // unprojected attributes from the table; a global one cannot.
             not_keys: fields
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| !key_positions.contains(&Some(*i)))
+                .filter(|(i, f)| {
+                    !global
+                        || matches!(projection, Projection::All)
+                        || *i == hash
+                        || Some(*i) == range
+                        || matches!(projection, Projection::Include(names) if names.contains(&f.attr.value))
+                })
                 .map(|(_, f)| marker_name(f.rust.trim_start_matches("r#")))
                 .collect(),
             projection: projection_ir,

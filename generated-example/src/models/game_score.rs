@@ -337,10 +337,10 @@ impl ::flywheel_runtime::index::Index for index::Table {
 impl ::flywheel_runtime::index::HasRangeKey for index::Table {}
 impl ::flywheel_runtime::index::PrefixRangeKey for index::Table {}
 impl ::flywheel_runtime::index::ConsistentIndex for index::Table {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::TopScore {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::TopScoreTime {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Wins {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Losses {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::TopScore {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::TopScoreTime {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Wins {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Losses {}
 impl ::flywheel_runtime::index::Index for index::GameTitleIndex {
     type Model = GameScore;
     type Item = GameScore;
@@ -355,7 +355,8 @@ impl ::flywheel_runtime::index::Index for index::GameTitleIndex {
     );
 }
 impl ::flywheel_runtime::index::HasRangeKey for index::GameTitleIndex {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::GameTitleIndex> for attr::Userid {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::GameTitleIndex> for attr::TopScoreTime {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::GameTitleIndex> for attr::Wins {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::GameTitleIndex> for attr::Losses {}
+impl ::flywheel_runtime::filter::Filterable<index::GameTitleIndex> for attr::Userid {}
+impl ::flywheel_runtime::filter::Filterable<index::GameTitleIndex>
+for attr::TopScoreTime {}
+impl ::flywheel_runtime::filter::Filterable<index::GameTitleIndex> for attr::Wins {}
+impl ::flywheel_runtime::filter::Filterable<index::GameTitleIndex> for attr::Losses {}

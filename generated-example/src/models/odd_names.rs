@@ -421,14 +421,14 @@ impl ::flywheel_runtime::index::Index for index::Table {
 }
 impl ::flywheel_runtime::index::HasRangeKey for index::Table {}
 impl ::flywheel_runtime::index::ConsistentIndex for index::Table {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Status {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::AB {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::XY {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::HashTag {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Namae {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Values {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Items {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Path {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Status {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::AB {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::XY {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::HashTag {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Namae {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Values {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Items {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Path {}
 impl ::flywheel_runtime::index::Index for index::ByStatusIdx {
     type Model = OddNames;
     type Item = OddNamesByStatusIdxItem;
@@ -444,14 +444,10 @@ impl ::flywheel_runtime::index::Index for index::ByStatusIdx {
 }
 impl ::flywheel_runtime::index::HasRangeKey for index::ByStatusIdx {}
 impl ::flywheel_runtime::index::PrefixRangeKey for index::ByStatusIdx {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByStatusIdx> for attr::Order {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByStatusIdx> for attr::Size {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByStatusIdx> for attr::XY {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByStatusIdx> for attr::HashTag {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByStatusIdx> for attr::Namae {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByStatusIdx> for attr::Values {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByStatusIdx> for attr::Items {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByStatusIdx> for attr::Path {}
+impl ::flywheel_runtime::filter::Filterable<index::ByStatusIdx> for attr::Order {}
+impl ::flywheel_runtime::filter::Filterable<index::ByStatusIdx> for attr::Size {}
+impl ::flywheel_runtime::filter::Filterable<index::ByStatusIdx> for attr::HashTag {}
+impl ::flywheel_runtime::filter::Filterable<index::ByStatusIdx> for attr::Namae {}
 /// An item of the global index `by-status.idx` of [`OddNames`]: only the attributes the index holds (`order`, `size`, `status`, `a.b`, `#hash`, `名前`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OddNamesByStatusIdxItem {

@@ -577,18 +577,18 @@ impl ::flywheel_runtime::index::Index for index::Table {
 impl ::flywheel_runtime::index::HasRangeKey for index::Table {}
 impl ::flywheel_runtime::index::PrefixRangeKey for index::Table {}
 impl ::flywheel_runtime::index::ConsistentIndex for index::Table {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::CreatedAt {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::State {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Total {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Currency {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Sku {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Lines {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Labels {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::CouponCodes {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Receipt {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::LineCounts {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::PurgeAt {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Revision {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::CreatedAt {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::State {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Total {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Currency {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Sku {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Lines {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Labels {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::CouponCodes {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Receipt {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::LineCounts {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::PurgeAt {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Revision {}
 impl ::flywheel_runtime::index::Index for index::ByCreated {
     type Model = Order;
     type Item = OrderByCreatedItem;
@@ -604,18 +604,18 @@ impl ::flywheel_runtime::index::Index for index::ByCreated {
 }
 impl ::flywheel_runtime::index::HasRangeKey for index::ByCreated {}
 impl ::flywheel_runtime::index::ConsistentIndex for index::ByCreated {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::OrderId {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::State {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::Total {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::Currency {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::Sku {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::Lines {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::Labels {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::CouponCodes {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::Receipt {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::LineCounts {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::PurgeAt {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByCreated> for attr::Revision {}
+impl ::flywheel_runtime::filter::Filterable<index::ByCreated> for attr::OrderId {}
+impl ::flywheel_runtime::filter::Filterable<index::ByCreated> for attr::State {}
+impl ::flywheel_runtime::filter::Filterable<index::ByCreated> for attr::Total {}
+impl ::flywheel_runtime::filter::Filterable<index::ByCreated> for attr::Currency {}
+impl ::flywheel_runtime::filter::Filterable<index::ByCreated> for attr::Sku {}
+impl ::flywheel_runtime::filter::Filterable<index::ByCreated> for attr::Lines {}
+impl ::flywheel_runtime::filter::Filterable<index::ByCreated> for attr::Labels {}
+impl ::flywheel_runtime::filter::Filterable<index::ByCreated> for attr::CouponCodes {}
+impl ::flywheel_runtime::filter::Filterable<index::ByCreated> for attr::Receipt {}
+impl ::flywheel_runtime::filter::Filterable<index::ByCreated> for attr::LineCounts {}
+impl ::flywheel_runtime::filter::Filterable<index::ByCreated> for attr::PurgeAt {}
+impl ::flywheel_runtime::filter::Filterable<index::ByCreated> for attr::Revision {}
 /// An item of the local index `ByCreated` of [`Order`]: only the attributes the index holds (`customer_id`, `order_id`, `created_at`, `state`, `total`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderByCreatedItem {
@@ -691,18 +691,18 @@ impl ::flywheel_runtime::index::Index for index::ByState {
     );
 }
 impl ::flywheel_runtime::index::HasRangeKey for index::ByState {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::CustomerId {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::OrderId {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::Total {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::Currency {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::Sku {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::Lines {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::Labels {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::CouponCodes {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::Receipt {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::LineCounts {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::PurgeAt {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByState> for attr::Revision {}
+impl ::flywheel_runtime::filter::Filterable<index::ByState> for attr::CustomerId {}
+impl ::flywheel_runtime::filter::Filterable<index::ByState> for attr::OrderId {}
+impl ::flywheel_runtime::filter::Filterable<index::ByState> for attr::Total {}
+impl ::flywheel_runtime::filter::Filterable<index::ByState> for attr::Currency {}
+impl ::flywheel_runtime::filter::Filterable<index::ByState> for attr::Sku {}
+impl ::flywheel_runtime::filter::Filterable<index::ByState> for attr::Lines {}
+impl ::flywheel_runtime::filter::Filterable<index::ByState> for attr::Labels {}
+impl ::flywheel_runtime::filter::Filterable<index::ByState> for attr::CouponCodes {}
+impl ::flywheel_runtime::filter::Filterable<index::ByState> for attr::Receipt {}
+impl ::flywheel_runtime::filter::Filterable<index::ByState> for attr::LineCounts {}
+impl ::flywheel_runtime::filter::Filterable<index::ByState> for attr::PurgeAt {}
+impl ::flywheel_runtime::filter::Filterable<index::ByState> for attr::Revision {}
 impl ::flywheel_runtime::index::Index for index::BySku {
     type Model = Order;
     type Item = OrderBySkuItem;
@@ -714,19 +714,8 @@ impl ::flywheel_runtime::index::Index for index::BySku {
     const HASH_KEY: &'static str = "sku";
     const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::None;
 }
-impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::CustomerId {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::OrderId {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::CreatedAt {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::State {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::Total {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::Currency {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::Lines {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::Labels {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::CouponCodes {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::Receipt {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::LineCounts {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::PurgeAt {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::BySku> for attr::Revision {}
+impl ::flywheel_runtime::filter::Filterable<index::BySku> for attr::CustomerId {}
+impl ::flywheel_runtime::filter::Filterable<index::BySku> for attr::OrderId {}
 /// An item of the global index `BySku` of [`Order`]: only the attributes the index holds (`customer_id`, `order_id`, `sku`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderBySkuItem {

@@ -723,29 +723,29 @@ impl ::flywheel_runtime::index::Index for index::Table {
     const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::None;
 }
 impl ::flywheel_runtime::index::ConsistentIndex for index::Table {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Email {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::DisplayName {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Status {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Type {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Home {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Addresses {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Tags {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::LuckyNumbers {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Avatar {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Settings {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Nicknames {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Birthday {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::SignupDay {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Balance {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Rating {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::LoginCount {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Age {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::TimezoneOffset {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Verified {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::LastSeen {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::CreatedAt {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::ExpiresAt {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::Table> for attr::Version {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Email {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::DisplayName {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Status {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Type {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Home {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Addresses {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Tags {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::LuckyNumbers {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Avatar {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Settings {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Nicknames {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Birthday {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::SignupDay {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Balance {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Rating {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::LoginCount {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Age {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::TimezoneOffset {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Verified {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::LastSeen {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::CreatedAt {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::ExpiresAt {}
+impl ::flywheel_runtime::filter::Filterable<index::Table> for attr::Version {}
 impl ::flywheel_runtime::index::Index for index::ByEmail {
     type Model = UserProfile;
     type Item = UserProfileByEmailItem;
@@ -757,29 +757,7 @@ impl ::flywheel_runtime::index::Index for index::ByEmail {
     const HASH_KEY: &'static str = "email";
     const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::None;
 }
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::UserId {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::DisplayName {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Status {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Type {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Home {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Addresses {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Tags {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::LuckyNumbers {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Avatar {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Settings {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Nicknames {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Birthday {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::SignupDay {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Balance {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Rating {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::LoginCount {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Age {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::TimezoneOffset {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Verified {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::LastSeen {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::CreatedAt {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::ExpiresAt {}
-impl ::flywheel_runtime::filter::NotKeyOf<index::ByEmail> for attr::Version {}
+impl ::flywheel_runtime::filter::Filterable<index::ByEmail> for attr::UserId {}
 /// An item of the global index `ByEmail` of [`UserProfile`]: only the attributes the index holds (`user_id`, `email`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserProfileByEmailItem {
