@@ -137,6 +137,19 @@ impl Spec {
                     self.schema.model
                 )));
             };
+            if let Some(index) = self.index.and_then(|i| self.schema.index(i)) {
+                let holds = match index.projection {
+                    crate::schema::Projection::All => true,
+                    crate::schema::Projection::KeysOnly => false,
+                    crate::schema::Projection::Include(names) => names.contains(&ttl),
+                };
+                if index.kind == crate::schema::IndexKind::Global && !holds {
+                    return Err(Error::Validation(format!(
+                        "index {} does not hold the time-to-live attribute `{ttl}`, so expired items cannot be told apart there; query the table or an index that projects it",
+                        index.name
+                    )));
+                }
+            }
             // DynamoDB deletes expired items up to days late; until then they are still read.
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)

@@ -98,21 +98,21 @@ impl<M: Model> Tracked<M> {
     /// shows the new value once the sync has reloaded it.
     pub fn incr<A: Updatable, C: Numeric>(&mut self, attr: Attr<M, A, C>, by: impl IntoValue<C>) -> Result<&mut Self> {
         let value = crate::filter::encode::<C>(by).map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?;
-        self.deltas.push((attr.path(), Action::Add(value)));
+        self.push_delta(attr.path(), Action::Add(value));
         Ok(self)
     }
 
     /// Subtracts `by` from the number at the next sync, atomically.
     pub fn decr<A: Updatable, C: Numeric>(&mut self, attr: Attr<M, A, C>, by: impl IntoValue<C>) -> Result<&mut Self> {
         let value = crate::filter::encode::<C>(by).map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?;
-        self.deltas.push((attr.path(), Action::Add(C::negate(value))));
+        self.push_delta(attr.path(), Action::Add(C::negate(value)));
         Ok(self)
     }
 
     /// Adds elements to the set at the next sync, atomically (flywheel's `add_`).
     pub fn add<A: Updatable, C: SetCodec>(&mut self, attr: Attr<M, A, C>, elements: impl IntoValue<C>) -> Result<&mut Self> {
         if let Some(value) = C::encode(&elements.into_value()).map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))? {
-            self.deltas.push((attr.path(), Action::Add(value)));
+            self.push_delta(attr.path(), Action::Add(value));
         }
         Ok(self)
     }
@@ -120,9 +120,21 @@ impl<M: Model> Tracked<M> {
     /// Removes elements from the set at the next sync, atomically (flywheel's `remove_`).
     pub fn delete<A: Updatable, C: SetCodec>(&mut self, attr: Attr<M, A, C>, elements: impl IntoValue<C>) -> Result<&mut Self> {
         if let Some(value) = C::encode(&elements.into_value()).map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))? {
-            self.deltas.push((attr.path(), Action::Delete(value)));
+            self.push_delta(attr.path(), Action::Delete(value));
         }
         Ok(self)
+    }
+
+    /// Adds a delta, folded into a pending one of the same kind on the same path (two
+    /// increments are one ADD of their sum), since DynamoDB takes one action per path.
+    fn push_delta(&mut self, path: Path, action: Action) {
+        if let Some((_, pending)) = self.deltas.iter_mut().find(|(p, _)| *p == path)
+            && let Some(merged) = merge(pending, &action)
+        {
+            *pending = merged;
+            return;
+        }
+        self.deltas.push((path, action));
     }
 
     /// The attributes whose value differs from what was read, and the pending deltas.
@@ -133,6 +145,33 @@ impl<M: Model> Tracked<M> {
             out.push(crate::update::render(path));
         }
         Ok(out)
+    }
+}
+
+/// One action doing what `first` and then `second` do, where there is one: the sum of two
+/// increments, the union of two additions to a set or of two deletions from it.
+fn merge(first: &Action, second: &Action) -> Option<Action> {
+    use AttributeValue::{Bs, N, Ns, Ss};
+    fn union<T: Clone + PartialEq>(a: &[T], b: &[T]) -> Vec<T> {
+        let mut out = a.to_vec();
+        out.extend(b.iter().filter(|e| !a.contains(e)).cloned());
+        out
+    }
+    let sets = |a: &AttributeValue, b: &AttributeValue| match (a, b) {
+        (Ss(a), Ss(b)) => Some(Ss(union(a, b))),
+        (Ns(a), Ns(b)) => Some(Ns(union(a, b))),
+        (Bs(a), Bs(b)) => Some(Bs(union(a, b))),
+        _ => None,
+    };
+    match (first, second) {
+        (Action::Add(N(a)), Action::Add(N(b))) => {
+            // Exact decimal arithmetic, as DynamoDB adds.
+            let sum = a.parse::<crate::Decimal>().ok()? + b.parse::<crate::Decimal>().ok()?;
+            Some(Action::Add(N(sum.to_string())))
+        }
+        (Action::Add(a), Action::Add(b)) => sets(a, b).map(Action::Add),
+        (Action::Delete(a), Action::Delete(b)) => sets(a, b).map(Action::Delete),
+        _ => None,
     }
 }
 
@@ -211,7 +250,8 @@ impl<'a, M: Model> Sync<'a, M> {
     }
 
     /// Writes the changes even if someone else changed the same attributes since they were
-    /// read (last writer wins). The version attribute, if any, is still checked.
+    /// read (last writer wins). The version attribute, if any, is still checked, and an item
+    /// that was read must still exist.
     pub fn overwrite(mut self) -> Self {
         self.check_unchanged = false;
         self
@@ -255,6 +295,11 @@ impl<'a, M: Model> Sync<'a, M> {
         }
         let mut actions = Actions::default();
         let mut conditions: Vec<Condition> = constraints;
+        if tracked.stored.is_some() {
+            // The item was read: if it was deleted since, an UpdateItem would bring back a
+            // fragment of it holding only the changed attributes.
+            conditions.push(Condition::Exists(Path::attr(schema.hash_key.name)));
+        }
         for attr in &changed {
             let path = Path::attr(attr.clone());
             match current.get(attr) {

@@ -1,0 +1,363 @@
+//! Concurrent writers of one item: atomic increments never lose a count, syncs of different
+//! fields merge, and of concurrent syncs of the same field exactly one wins while the others
+//! are told which attribute changed under them.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use common::start_with_tables;
+use flywheel_runtime::chrono::DateTime;
+use flywheel_runtime::uuid::Uuid;
+use flywheel_runtime::{Engine, Error, Model, Tracked};
+use generated_example::models::odd_names::OddPath;
+use generated_example::models::user_profile::Status;
+use generated_example::models::{
+    GameScore, GameScoreKey, OddNames, OddNamesKey, UserProfile, UserProfileKey,
+};
+use tokio::sync::Barrier;
+
+fn key() -> GameScoreKey {
+    GameScoreKey::new("abc", "Alien Adventure")
+}
+
+fn path() -> OddPath {
+    let mut path = OddPath::new();
+    path.select = Some("*".into());
+    path.x_y = Some(-1);
+    path
+}
+
+async fn tracked<M: Model>(engine: &Engine, key: M::Key) -> Tracked<M> {
+    engine
+        .get(key)
+        .consistent()
+        .tracked()
+        .await
+        .expect("the read succeeds")
+        .expect("the item exists")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixteen_tasks_of_a_hundred_increments_count_exactly_1600() {
+    let (_local, engine) = start_with_tables().await;
+    engine
+        .save(&GameScore::new("abc", "Alien Adventure"))
+        .await
+        .unwrap();
+    // All tasks start together, so their increments interleave.
+    let start = Arc::new(Barrier::new(16));
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let engine = engine.clone();
+            let start = start.clone();
+            tokio::spawn(async move {
+                start.wait().await;
+                for _ in 0..100 {
+                    GameScore::update(key())
+                        .incr(GameScore::WINS, 1)
+                        .send(&engine)
+                        .await
+                        .expect("an increment succeeds");
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("the task does not panic");
+    }
+    let score: GameScore = engine.get(key()).consistent().await.unwrap().unwrap();
+    assert_eq!(score.wins, 1600);
+    assert_eq!(score.losses, 0, "nothing else changed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn increments_of_an_absent_item_create_it_and_still_count_exactly() {
+    let (_local, engine) = start_with_tables().await;
+    let start = Arc::new(Barrier::new(8));
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let engine = engine.clone();
+            let start = start.clone();
+            tokio::spawn(async move {
+                start.wait().await;
+                for _ in 0..25 {
+                    GameScore::update(key())
+                        .incr(GameScore::WINS, 2)
+                        .decr(GameScore::LOSSES, 1)
+                        .send(&engine)
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let score: GameScore = engine.get(key()).consistent().await.unwrap().unwrap();
+    assert_eq!((score.wins, score.losses), (400, -200));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_syncs_of_different_fields_all_land() {
+    let (_local, engine) = start_with_tables().await;
+    let mut item = OddNames::new("o-1", 7);
+    item.status = Some("new".into());
+    engine.save(&item).await.unwrap();
+    let key = OddNamesKey::new("o-1", 7);
+
+    // Eight copies, all read before any of them is written back.
+    let mut copies = Vec::new();
+    for _ in 0..8 {
+        copies.push(tracked::<OddNames>(&engine, key.clone()).await);
+    }
+    let start = Arc::new(Barrier::new(8));
+    let tasks: Vec<_> = copies
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut copy)| {
+            let engine = engine.clone();
+            let start = start.clone();
+            tokio::spawn(async move {
+                match i {
+                    0 => copy.status = Some("shipped".into()),
+                    1 => copy.a_b = Some("b".into()),
+                    2 => copy.x_y = 42,
+                    3 => copy.hash_tag = Some("#1".into()),
+                    4 => copy.namae = Some("名".into()),
+                    5 => copy.values = BTreeMap::from([("k".to_owned(), "v".to_owned())]),
+                    6 => copy.items = vec!["a".into(), "b".into()],
+                    _ => copy.path = Some(path()),
+                }
+                start.wait().await;
+                engine.sync(&mut copy).await
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert!(
+            task.await
+                .unwrap()
+                .expect("a sync of its own field succeeds")
+        );
+    }
+    let stored: OddNames = engine.get(key).consistent().await.unwrap().unwrap();
+    let mut expected = item.clone();
+    expected.status = Some("shipped".into());
+    expected.a_b = Some("b".into());
+    expected.x_y = 42;
+    expected.hash_tag = Some("#1".into());
+    expected.namae = Some("名".into());
+    expected.values = BTreeMap::from([("k".to_owned(), "v".to_owned())]);
+    expected.items = vec!["a".into(), "b".into()];
+    expected.path = Some(path());
+    assert_eq!(stored, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_syncs_of_the_four_fields_of_a_score_all_land() {
+    let (_local, engine) = start_with_tables().await;
+    engine
+        .save(&GameScore::new("abc", "Alien Adventure"))
+        .await
+        .unwrap();
+    let mut copies = Vec::new();
+    for _ in 0..4 {
+        copies.push(tracked::<GameScore>(&engine, key()).await);
+    }
+    let when = DateTime::from_timestamp(1_700_000_000, 500_000_000).unwrap();
+    let start = Arc::new(Barrier::new(4));
+    let tasks: Vec<_> = copies
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut copy)| {
+            let engine = engine.clone();
+            let start = start.clone();
+            tokio::spawn(async move {
+                match i {
+                    0 => copy.top_score = Some(9001),
+                    1 => copy.top_score_time = Some(when),
+                    2 => copy.wins = 3,
+                    _ => copy.losses = 4,
+                }
+                start.wait().await;
+                engine.sync(&mut copy).await.map(|_| copy.into_inner())
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await
+            .unwrap()
+            .expect("a sync of its own field succeeds");
+    }
+    let stored: GameScore = engine.get(key()).consistent().await.unwrap().unwrap();
+    assert_eq!(stored.top_score, Some(9001));
+    assert_eq!(stored.top_score_time, Some(when));
+    assert_eq!((stored.wins, stored.losses), (3, 4));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_concurrent_syncs_of_one_field_exactly_one_wins() {
+    let (_local, engine) = start_with_tables().await;
+    let mut score = GameScore::new("abc", "Alien Adventure");
+    score.top_score = Some(100);
+    engine.save(&score).await.unwrap();
+    let mut copies = Vec::new();
+    for _ in 0..8 {
+        copies.push(tracked::<GameScore>(&engine, key()).await);
+    }
+    let start = Arc::new(Barrier::new(8));
+    let tasks: Vec<_> = copies
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut copy)| {
+            let engine = engine.clone();
+            let start = start.clone();
+            tokio::spawn(async move {
+                let value = 1000 + i as i64;
+                copy.top_score = Some(value);
+                start.wait().await;
+                (value, engine.sync(&mut copy).await)
+            })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    let mut conflicts = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            (value, Ok(true)) => winners.push(value),
+            (
+                _,
+                Err(Error::Conflict {
+                    attributes,
+                    item,
+                    key,
+                    table,
+                }),
+            ) => {
+                assert_eq!(table, "GameScores");
+                assert_eq!(key, "{userid = S \"abc\", title = S \"Alien Adventure\"}");
+                assert_eq!(attributes, ["top_score"], "only top_score changed under it");
+                let item = item.expect("the conflict carries the stored item");
+                assert!(item.contains_key("top_score"));
+                conflicts += 1;
+            }
+            (_, other) => panic!("expected a success or a conflict, got {other:?}"),
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one sync wins");
+    assert_eq!(conflicts, 7);
+    let stored: GameScore = engine.get(key()).consistent().await.unwrap().unwrap();
+    assert_eq!(
+        stored.top_score,
+        Some(winners[0]),
+        "the winner's value is stored"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_concurrent_syncs_of_a_versioned_item_exactly_one_wins() {
+    // With a version attribute the whole item is checked: even syncs of different fields
+    // conflict, and the losers are told the version moved on.
+    let (_local, engine) = start_with_tables().await;
+    let id = Uuid::from_u128(7);
+    let profile = UserProfile::new(
+        id,
+        "ada@example.com",
+        DateTime::from_timestamp(0, 0).unwrap(),
+    );
+    engine.save(&profile).await.unwrap();
+    let mut copies = Vec::new();
+    for _ in 0..8 {
+        copies.push(tracked::<UserProfile>(&engine, UserProfileKey::new(id)).await);
+    }
+    let start = Arc::new(Barrier::new(8));
+    let tasks: Vec<_> = copies
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut copy)| {
+            let engine = engine.clone();
+            let start = start.clone();
+            tokio::spawn(async move {
+                match i % 2 {
+                    0 => copy.display_name = Some(format!("name {i}")),
+                    _ => copy.age = Some(i as u32),
+                }
+                copy.status = Status::Suspended;
+                start.wait().await;
+                (i, engine.sync(&mut copy).await.map(|_| copy.into_inner()))
+            })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for task in tasks {
+        match task.await.unwrap() {
+            (_, Ok(written)) => winners.push(written),
+            (
+                _,
+                Err(Error::VersionConflict {
+                    expected, found, ..
+                }),
+            ) => {
+                assert_eq!((expected, found), (1, Some(2)));
+            }
+            (_, other) => panic!("expected a success or a version conflict, got {other:?}"),
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one sync wins");
+    let stored: UserProfile = engine
+        .get(UserProfileKey::new(id))
+        .consistent()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored, winners[0],
+        "the winner's copy, reloaded, is what is stored"
+    );
+    assert_eq!(stored.version, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_conditional_updates_never_overshoot() {
+    // A stock counter: many tasks take one while the condition says some are left.
+    let (_local, engine) = start_with_tables().await;
+    let mut score = GameScore::new("abc", "Alien Adventure");
+    score.wins = 50;
+    engine.save(&score).await.unwrap();
+    let start = Arc::new(Barrier::new(8));
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let engine = engine.clone();
+            let start = start.clone();
+            tokio::spawn(async move {
+                start.wait().await;
+                let mut taken = 0;
+                loop {
+                    match GameScore::update(key())
+                        .decr(GameScore::WINS, 1)
+                        .condition(GameScore::WINS.gt(0))
+                        .send(&engine)
+                        .await
+                    {
+                        Ok(()) => taken += 1,
+                        Err(Error::ConditionFailed { item, .. }) => {
+                            assert_eq!(item.unwrap()["wins"], common::n("0"));
+                            return taken;
+                        }
+                        Err(other) => panic!("unexpected error {other:?}"),
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.unwrap();
+    }
+    assert_eq!(total, 50);
+    let stored: GameScore = engine.get(key()).consistent().await.unwrap().unwrap();
+    assert_eq!(stored.wins, 0);
+}

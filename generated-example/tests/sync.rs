@@ -1,0 +1,642 @@
+//! flywheel's `sync`: only what changed is written, a field someone else changed since it was
+//! read is never overwritten unless asked, deltas are atomic, and the model is reloaded.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{n, observed, raw_get, s, start_with_tables};
+use flywheel_runtime::chrono::DateTime;
+use flywheel_runtime::uuid::Uuid;
+use flywheel_runtime::{AttributeValue, Engine, Error, Item, Model, Tracked};
+use generated_example::models::user_profile::{Address, Status};
+use generated_example::models::{GameScore, GameScoreKey, UserProfile, UserProfileKey};
+
+fn key() -> GameScoreKey {
+    GameScoreKey::new("abc", "Comet Quest")
+}
+
+fn score() -> GameScore {
+    let mut score = GameScore::new("abc", "Comet Quest");
+    score.top_score = Some(100);
+    score.wins = 1;
+    score
+}
+
+const ID: Uuid = Uuid::from_u128(5);
+
+fn profile() -> UserProfile {
+    let mut p = UserProfile::new(
+        ID,
+        "ada@example.com",
+        DateTime::from_timestamp(0, 0).unwrap(),
+    );
+    p.tags = BTreeSet::from(["a".to_owned(), "b".to_owned()]);
+    p.lucky_numbers = BTreeSet::from([1, 2]);
+    p.home = Some(Address::new("London"));
+    p
+}
+
+async fn tracked<M: Model>(engine: &Engine, key: M::Key) -> Tracked<M> {
+    engine
+        .get(key)
+        .consistent()
+        .tracked()
+        .await
+        .unwrap()
+        .expect("the item exists")
+}
+
+async fn raw_score(engine: &Engine) -> Item {
+    raw_get(
+        engine,
+        "GameScores",
+        &[("userid", s("abc")), ("title", s("Comet Quest"))],
+    )
+    .await
+    .unwrap()
+}
+
+async fn raw_profile(engine: &Engine) -> Item {
+    raw_get(engine, "UserProfiles", &[("user_id", s(&ID.to_string()))])
+        .await
+        .unwrap()
+}
+
+/// Changes attributes of the score behind flywheel's back, with the raw client.
+async fn raw_update(engine: &Engine, expression: &str, values: Vec<(&str, AttributeValue)>) {
+    let mut request = engine
+        .client()
+        .update_item()
+        .table_name("GameScores")
+        .key("userid", s("abc"))
+        .key("title", s("Comet Quest"))
+        .update_expression(expression);
+    for (placeholder, value) in values {
+        request = request.expression_attribute_values(placeholder, value);
+    }
+    request.send().await.unwrap();
+}
+
+fn updates(requests: &common::Requests) -> Vec<String> {
+    requests
+        .take()
+        .into_iter()
+        .filter_map(|r| r.update)
+        .collect()
+}
+
+#[tokio::test]
+async fn only_changed_attributes_are_sent_so_other_changes_survive() {
+    let (_local, engine) = start_with_tables().await;
+    let (watched, requests) = observed(&engine);
+    engine.save(&score()).await.unwrap();
+    let mut copy = tracked::<GameScore>(&engine, key()).await;
+    // Someone else changes `losses` after the read.
+    raw_update(&engine, "SET losses = :l", vec![(":l", n("7"))]).await;
+
+    copy.wins = 5;
+    assert_eq!(copy.changes().unwrap(), ["wins"]);
+    assert!(watched.sync(&mut copy).await.unwrap());
+    let sent = updates(&requests);
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].starts_with("SET wins = :v"), "{}", sent[0]);
+    assert!(
+        !sent[0].contains("losses") && !sent[0].contains("top_score"),
+        "{}",
+        sent[0]
+    );
+
+    let stored = raw_score(&engine).await;
+    assert_eq!((&stored["wins"], &stored["losses"]), (&n("5"), &n("7")));
+    // The model is reloaded from what is stored, the other change included.
+    assert_eq!((copy.wins, copy.losses), (5, 7));
+    assert!(copy.changes().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn clearing_an_optional_field_sends_remove() {
+    let (_local, engine) = start_with_tables().await;
+    let (watched, requests) = observed(&engine);
+    engine.save(&score()).await.unwrap();
+    let mut copy = tracked::<GameScore>(&engine, key()).await;
+    copy.top_score = None;
+    assert!(watched.sync(&mut copy).await.unwrap());
+    let sent = updates(&requests);
+    assert!(sent[0].starts_with("REMOVE top_score"), "{}", sent[0]);
+    assert!(!raw_score(&engine).await.contains_key("top_score"));
+    assert_eq!(copy.top_score, None);
+}
+
+#[tokio::test]
+async fn emptying_a_set_removes_it_and_changing_one_sets_it() {
+    let (_local, engine) = start_with_tables().await;
+    let (watched, requests) = observed(&engine);
+    engine.save(&profile()).await.unwrap();
+    let mut copy = tracked::<UserProfile>(&engine, UserProfileKey::new(ID)).await;
+    copy.tags.clear();
+    copy.lucky_numbers.remove(&1);
+    assert!(watched.sync(&mut copy).await.unwrap());
+    let sent = updates(&requests);
+    assert!(sent[0].contains("REMOVE tags"), "{}", sent[0]);
+    assert!(sent[0].contains("lucky_numbers = :v"), "{}", sent[0]);
+    let stored = raw_profile(&engine).await;
+    assert!(!stored.contains_key("tags"), "{stored:?}");
+    assert_eq!(
+        stored["lucky_numbers"],
+        AttributeValue::Ns(vec!["2".into()])
+    );
+    assert_eq!(stored["version"], n("2"));
+    assert!(copy.tags.is_empty());
+    assert_eq!(copy.version, 2);
+}
+
+#[tokio::test]
+async fn a_nested_change_writes_the_top_level_attribute() {
+    let (_local, engine) = start_with_tables().await;
+    engine.save(&profile()).await.unwrap();
+    let mut copy = tracked::<UserProfile>(&engine, UserProfileKey::new(ID)).await;
+    copy.home.as_mut().unwrap().street = Some("1 Main St".into());
+    assert_eq!(copy.changes().unwrap(), ["home"]);
+    assert!(engine.sync(&mut copy).await.unwrap());
+    let read: UserProfile = engine
+        .get(UserProfileKey::new(ID))
+        .consistent()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.home.unwrap().street.as_deref(), Some("1 Main St"));
+}
+
+#[tokio::test]
+async fn deltas_are_atomic_and_the_model_is_reloaded() {
+    let (_local, engine) = start_with_tables().await;
+    let (watched, requests) = observed(&engine);
+    engine.save(&score()).await.unwrap();
+    let mut copy = tracked::<GameScore>(&engine, key()).await;
+    copy.incr(GameScore::WINS, 5)
+        .unwrap()
+        .decr(GameScore::LOSSES, 2)
+        .unwrap();
+    assert_eq!(copy.changes().unwrap(), ["wins", "losses"]);
+    assert_eq!(
+        copy.wins, 1,
+        "the model shows the new value only after the sync"
+    );
+    // Someone else increments meanwhile: both increments count.
+    raw_update(&engine, "ADD wins :w", vec![(":w", n("10"))]).await;
+    copy.top_score = Some(500);
+    assert!(watched.sync(&mut copy).await.unwrap());
+    let sent = updates(&requests);
+    assert!(
+        sent[0].contains("ADD wins :v") && sent[0].contains("losses :v"),
+        "{}",
+        sent[0]
+    );
+    assert_eq!(
+        (copy.wins, copy.losses, copy.top_score),
+        (16, -2, Some(500))
+    );
+    assert_eq!(raw_score(&engine).await["wins"], n("16"));
+    // The deltas were used up: syncing again sends nothing.
+    assert!(!watched.sync(&mut copy).await.unwrap());
+    assert_eq!(requests.count(), 0);
+
+    // Set deltas, on a versioned model.
+    engine.save(&profile()).await.unwrap();
+    let mut p = tracked::<UserProfile>(&engine, UserProfileKey::new(ID)).await;
+    p.add(UserProfile::TAGS, BTreeSet::from(["c"])).unwrap();
+    p.delete(UserProfile::LUCKY_NUMBERS, BTreeSet::from([1]))
+        .unwrap();
+    p.incr(UserProfile::LOGIN_COUNT, 3u64).unwrap();
+    // Empty deltas add no action.
+    p.add(UserProfile::TAGS, BTreeSet::<String>::new()).unwrap();
+    assert!(engine.sync(&mut p).await.unwrap());
+    assert_eq!(
+        p.tags,
+        BTreeSet::from(["a".to_owned(), "b".to_owned(), "c".to_owned()])
+    );
+    assert_eq!(p.lucky_numbers, BTreeSet::from([2]));
+    assert_eq!((p.login_count, p.version), (3, 2));
+}
+
+#[tokio::test]
+async fn a_delta_and_a_changed_value_of_one_field_are_refused_before_sending() {
+    let (_local, engine) = start_with_tables().await;
+    let (watched, requests) = observed(&engine);
+    engine.save(&score()).await.unwrap();
+    let mut copy = tracked::<GameScore>(&engine, key()).await;
+    copy.incr(GameScore::WINS, 1).unwrap();
+    copy.wins = 50;
+    let err = watched.sync(&mut copy).await.unwrap_err();
+    match &err {
+        Error::Validation(text) => assert!(
+            text.starts_with("an update touches `wins` and `wins`"),
+            "{text}"
+        ),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert_eq!(requests.count(), 0);
+    assert_eq!(raw_score(&engine).await["wins"], n("1"));
+}
+
+#[tokio::test]
+async fn a_conflicting_sync_writes_none_of_its_changes() {
+    let (_local, engine) = start_with_tables().await;
+    engine.save(&score()).await.unwrap();
+    let mut first = tracked::<GameScore>(&engine, key()).await;
+    let mut second = tracked::<GameScore>(&engine, key()).await;
+    first.top_score = Some(200);
+    assert!(engine.sync(&mut first).await.unwrap());
+
+    second.top_score = Some(300);
+    second.losses = 9;
+    let before = raw_score(&engine).await;
+    match engine.sync(&mut second).await {
+        Err(Error::Conflict {
+            attributes, item, ..
+        }) => {
+            assert_eq!(
+                attributes,
+                ["top_score"],
+                "losses was not changed by anyone else"
+            );
+            assert_eq!(item, Some(before.clone()));
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(
+        raw_score(&engine).await,
+        before,
+        "nothing was written, losses included"
+    );
+    assert_eq!(
+        (second.top_score, second.losses),
+        (Some(300), 9),
+        "the model keeps its changes"
+    );
+
+    // An attribute that was absent when read and set since is a conflict too.
+    let mut third = tracked::<GameScore>(&engine, key()).await;
+    let mut fourth = tracked::<GameScore>(&engine, key()).await;
+    third.top_score_time = Some(DateTime::from_timestamp(1, 0).unwrap());
+    engine.sync(&mut third).await.unwrap();
+    fourth.top_score_time = Some(DateTime::from_timestamp(2, 0).unwrap());
+    match engine.sync(&mut fourth).await {
+        Err(Error::Conflict { attributes, .. }) => assert_eq!(attributes, ["top_score_time"]),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // And so is one removed since.
+    let mut fifth = tracked::<GameScore>(&engine, key()).await;
+    raw_update(&engine, "REMOVE top_score", vec![]).await;
+    fifth.top_score = Some(1);
+    match engine.sync(&mut fifth).await {
+        Err(Error::Conflict {
+            attributes, item, ..
+        }) => {
+            assert_eq!(attributes, ["top_score"]);
+            assert!(!item.unwrap().contains_key("top_score"));
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_constraint_adds_a_condition_and_exempts_what_it_reads() {
+    let (_local, engine) = start_with_tables().await;
+    engine.save(&score()).await.unwrap();
+    let mut first = tracked::<GameScore>(&engine, key()).await;
+    let mut second = tracked::<GameScore>(&engine, key()).await;
+    first.top_score = Some(200);
+    engine.sync(&mut first).await.unwrap();
+
+    // `second` read 100, the item holds 200 now: the constraint decides for top_score.
+    second.top_score = Some(300);
+    assert!(
+        engine
+            .sync(&mut second)
+            .constraint(GameScore::TOP_SCORE.lt(250))
+            .await
+            .unwrap()
+    );
+    assert_eq!(raw_score(&engine).await["top_score"], n("300"));
+    assert_eq!(second.top_score, Some(300));
+
+    // A constraint that does not hold: the stored item comes back, nothing is written.
+    let mut third = tracked::<GameScore>(&engine, key()).await;
+    third.top_score = Some(50);
+    let before = raw_score(&engine).await;
+    match engine
+        .sync(&mut third)
+        .constraint(GameScore::TOP_SCORE.lt(250))
+        .await
+    {
+        Err(Error::ConditionFailed { item, .. }) => assert_eq!(item, Some(before.clone())),
+        other => panic!("expected a failed condition, got {other:?}"),
+    }
+    assert_eq!(raw_score(&engine).await, before);
+
+    // A constraint on another attribute does not exempt the changed one.
+    let mut fourth = tracked::<GameScore>(&engine, key()).await;
+    let mut fifth = tracked::<GameScore>(&engine, key()).await;
+    fourth.top_score = Some(400);
+    engine.sync(&mut fourth).await.unwrap();
+    fifth.top_score = Some(500);
+    match engine
+        .sync(&mut fifth)
+        .constraint(GameScore::WINS.eq(1))
+        .await
+    {
+        Err(Error::Conflict { attributes, .. }) => assert_eq!(attributes, ["top_score"]),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // A constraint on a versioned model: the version is still checked as well.
+    engine.save(&profile()).await.unwrap();
+    let mut a = tracked::<UserProfile>(&engine, UserProfileKey::new(ID)).await;
+    a.status = Status::Suspended;
+    assert!(
+        engine
+            .sync(&mut a)
+            .constraint(UserProfile::HOME.field(Address::CITY).eq("London"))
+            .await
+            .unwrap()
+    );
+    assert_eq!((a.status, a.version), (Status::Suspended, 2));
+}
+
+#[tokio::test]
+async fn overwrite_skips_the_unchanged_check_but_still_writes_only_changes() {
+    let (_local, engine) = start_with_tables().await;
+    engine.save(&score()).await.unwrap();
+    let mut first = tracked::<GameScore>(&engine, key()).await;
+    let mut second = tracked::<GameScore>(&engine, key()).await;
+    first.top_score = Some(200);
+    first.losses = 3;
+    engine.sync(&mut first).await.unwrap();
+    second.top_score = Some(300);
+    assert!(engine.sync(&mut second).overwrite().await.unwrap());
+    let stored = raw_score(&engine).await;
+    assert_eq!(stored["top_score"], n("300"), "last writer wins");
+    assert_eq!(stored["losses"], n("3"), "the other change survives");
+    assert_eq!((second.top_score, second.losses), (Some(300), 3));
+}
+
+#[tokio::test]
+async fn a_sync_with_nothing_changed_sends_nothing() {
+    let (_local, engine) = start_with_tables().await;
+    let (watched, requests) = observed(&engine);
+    engine.save(&score()).await.unwrap();
+    engine.save(&profile()).await.unwrap();
+    let mut copy = tracked::<GameScore>(&engine, key()).await;
+    let mut p = tracked::<UserProfile>(&engine, UserProfileKey::new(ID)).await;
+    assert!(!watched.sync(&mut copy).await.unwrap());
+    assert!(!watched.sync(&mut copy).overwrite().await.unwrap());
+    assert!(!watched.sync(&mut p).await.unwrap());
+    // A change undone is no change.
+    copy.wins = 7;
+    copy.wins = 1;
+    assert!(!watched.sync(&mut copy).await.unwrap());
+    // Changing the version field does not count as a change.
+    p.version = 99;
+    assert!(!watched.sync(&mut p).await.unwrap());
+    assert_eq!(requests.count(), 0, "{:?}", requests.all());
+    assert_eq!(raw_profile(&engine).await["version"], n("1"));
+}
+
+#[tokio::test]
+async fn changing_the_key_of_a_loaded_model_is_refused() {
+    let (_local, engine) = start_with_tables().await;
+    let (watched, requests) = observed(&engine);
+    engine.save(&score()).await.unwrap();
+    let mut copy = tracked::<GameScore>(&engine, key()).await;
+    copy.title = "Other Game".into();
+    copy.wins = 2;
+    match watched.sync(&mut copy).await {
+        Err(Error::KeyChanged { model, read, now }) => {
+            assert_eq!(model, "GameScore");
+            assert_eq!(read, "{userid = S \"abc\", title = S \"Comet Quest\"}");
+            assert_eq!(now, "{userid = S \"abc\", title = S \"Other Game\"}");
+        }
+        other => panic!("expected KeyChanged, got {other:?}"),
+    }
+    assert_eq!(requests.count(), 0);
+    assert!(
+        !engine
+            .exists(GameScoreKey::new("abc", "Other Game"))
+            .consistent()
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn a_new_tracked_model_creates_the_item_and_a_second_create_conflicts() {
+    let (_local, engine) = start_with_tables().await;
+    let mut first = Tracked::new(score());
+    assert!(!first.is_stored());
+    assert!(engine.sync(&mut first).await.unwrap());
+    assert!(first.is_stored());
+    assert_eq!(engine.get(key()).consistent().await.unwrap(), Some(score()));
+
+    let before = raw_score(&engine).await;
+    let mut other = score();
+    other.top_score = Some(999);
+    let mut second = Tracked::new(other);
+    match engine.sync(&mut second).await {
+        Err(Error::Conflict {
+            attributes, item, ..
+        }) => {
+            assert_eq!(attributes, ["top_score", "wins", "losses"]);
+            assert_eq!(item, Some(before.clone()));
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(raw_score(&engine).await, before);
+}
+
+#[tokio::test]
+async fn a_new_tracked_model_merges_into_an_item_holding_other_attributes() {
+    let (_local, engine) = start_with_tables().await;
+    // An item with only attributes the new model does not write.
+    common::raw_put(
+        &engine,
+        "GameScores",
+        vec![
+            ("userid", s("abc")),
+            ("title", s("Comet Quest")),
+            ("top_score_time", n("1.5")),
+        ],
+    )
+    .await;
+    let mut copy = Tracked::new(score());
+    assert!(engine.sync(&mut copy).await.unwrap());
+    let mut expected = score();
+    expected.top_score_time = Some(DateTime::from_timestamp(1, 500_000_000).unwrap());
+    assert_eq!(*copy, expected, "reloaded with what was stored already");
+    assert_eq!(
+        engine.get(key()).consistent().await.unwrap(),
+        Some(expected)
+    );
+}
+
+#[tokio::test]
+async fn a_new_versioned_model_creates_at_version_one_once() {
+    let (_local, engine) = start_with_tables().await;
+    let mut first = Tracked::new(profile());
+    assert!(engine.sync(&mut first).await.unwrap());
+    assert_eq!(first.version, 1);
+    let mut second = Tracked::new(profile());
+    second.display_name = Some("other".into());
+    match engine.sync(&mut second).await {
+        Err(Error::VersionConflict {
+            expected, found, ..
+        }) => assert_eq!((expected, found), (0, Some(1))),
+        other => panic!("expected a version conflict, got {other:?}"),
+    }
+    let stored: UserProfile = engine
+        .get(UserProfileKey::new(ID))
+        .consistent()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored, *first);
+    assert_eq!(stored.display_name, None);
+}
+
+#[tokio::test]
+async fn a_model_known_to_be_stored_syncs_like_a_read_one() {
+    let (_local, engine) = start_with_tables().await;
+    engine.save(&score()).await.unwrap();
+    let from_query = GameScore::query("abc")
+        .all(&engine)
+        .await
+        .unwrap()
+        .remove(0);
+    let mut copy = Tracked::stored(from_query).unwrap();
+    copy.losses = 4;
+    assert!(engine.sync(&mut copy).await.unwrap());
+    assert_eq!(raw_score(&engine).await["losses"], n("4"));
+    assert_eq!(copy.into_inner().losses, 4);
+}
+
+#[tokio::test]
+async fn a_sync_never_brings_back_an_item_deleted_since_it_was_read() {
+    let (_local, engine) = start_with_tables().await;
+    engine
+        .save(&GameScore::new("abc", "Comet Quest"))
+        .await
+        .unwrap();
+    let mut copy = tracked::<GameScore>(&engine, key()).await;
+    engine.delete(key()).await.unwrap();
+    // `top_score` was absent when read, as it is now: only the item being gone tells.
+    copy.top_score = Some(5);
+    match engine.sync(&mut copy).await {
+        Err(Error::ConditionFailed { item: None, .. }) => {}
+        other => panic!("expected a failed condition without an item, got {other:?}"),
+    }
+    assert!(
+        !engine.exists(key()).consistent().await.unwrap(),
+        "no fragment of the item was written"
+    );
+    match engine.sync(&mut copy).overwrite().await {
+        Err(Error::ConditionFailed { item: None, .. }) => {}
+        other => panic!("expected a failed condition without an item, got {other:?}"),
+    }
+    // A field that was present when read: it changed (it is gone with the item).
+    copy.wins = 3;
+    match engine.sync(&mut copy).await {
+        Err(Error::Conflict {
+            attributes,
+            item: None,
+            ..
+        }) => assert_eq!(attributes, ["wins"]),
+        other => panic!("expected a conflict without an item, got {other:?}"),
+    }
+    assert!(!engine.exists(key()).consistent().await.unwrap());
+    // A new model, though, is created.
+    let mut fresh = Tracked::new(GameScore::new("abc", "Comet Quest"));
+    assert!(engine.sync(&mut fresh).await.unwrap());
+    assert!(engine.exists(key()).consistent().await.unwrap());
+
+    // With a version, the version read is not found.
+    engine.save(&profile()).await.unwrap();
+    let mut p = tracked::<UserProfile>(&engine, UserProfileKey::new(ID)).await;
+    engine.delete(UserProfileKey::new(ID)).await.unwrap();
+    p.display_name = Some("Ada".into());
+    match engine.sync(&mut p).await {
+        Err(Error::VersionConflict {
+            expected, found, ..
+        }) => assert_eq!((expected, found), (1, None)),
+        other => panic!("expected a version conflict, got {other:?}"),
+    }
+    assert!(
+        !engine
+            .exists(UserProfileKey::new(ID))
+            .consistent()
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn repeated_deltas_on_one_attribute_are_sent_as_one() {
+    let (_local, engine) = start_with_tables().await;
+    let (watched, requests) = observed(&engine);
+    engine.save(&score()).await.unwrap();
+    let mut copy = tracked::<GameScore>(&engine, key()).await;
+    for _ in 0..5 {
+        copy.incr(GameScore::WINS, 2).unwrap();
+    }
+    copy.decr(GameScore::WINS, 3).unwrap();
+    assert_eq!(copy.changes().unwrap(), ["wins"]);
+    assert!(watched.sync(&mut copy).await.unwrap());
+    assert_eq!(copy.wins, 1 + 10 - 3);
+    let sent = updates(&requests);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].matches("wins").count(), 1, "{}", sent[0]);
+
+    // Sets, floats and decimals, on a versioned model.
+    let mut p = profile();
+    p.rating = Some(1.0);
+    engine.save(&p).await.unwrap();
+    let mut p = tracked::<UserProfile>(&engine, UserProfileKey::new(ID)).await;
+    p.add(UserProfile::TAGS, BTreeSet::from(["c"])).unwrap();
+    p.add(UserProfile::TAGS, BTreeSet::from(["c", "d"]))
+        .unwrap();
+    p.delete(UserProfile::LUCKY_NUMBERS, BTreeSet::from([1]))
+        .unwrap();
+    p.delete(UserProfile::LUCKY_NUMBERS, BTreeSet::from([2, 3]))
+        .unwrap();
+    p.incr(UserProfile::RATING, 0.1).unwrap();
+    p.incr(UserProfile::RATING, 0.2).unwrap();
+    p.incr(
+        UserProfile::BALANCE,
+        "0.10".parse::<flywheel_runtime::Decimal>().unwrap(),
+    )
+    .unwrap();
+    p.decr(
+        UserProfile::BALANCE,
+        "0.35".parse::<flywheel_runtime::Decimal>().unwrap(),
+    )
+    .unwrap();
+    assert!(engine.sync(&mut p).await.unwrap());
+    assert_eq!(
+        p.tags,
+        BTreeSet::from(["a", "b", "c", "d"].map(str::to_owned))
+    );
+    assert!(p.lucky_numbers.is_empty());
+    // Added as decimals, as DynamoDB adds: 1 + 0.1 + 0.2 is exactly 1.3.
+    assert_eq!(p.rating, Some(1.3));
+    assert_eq!(
+        p.balance,
+        "-0.25".parse::<flywheel_runtime::Decimal>().unwrap()
+    );
+
+    // Adding to and deleting from one set in one sync cannot be one action.
+    p.add(UserProfile::TAGS, BTreeSet::from(["e"])).unwrap();
+    p.delete(UserProfile::TAGS, BTreeSet::from(["a"])).unwrap();
+    assert!(matches!(
+        engine.sync(&mut p).await,
+        Err(Error::Validation(_))
+    ));
+}

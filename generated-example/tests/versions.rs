@@ -1,0 +1,454 @@
+//! The version attribute (`UserProfile.version`, `Order.revision`): every write checks or
+//! counts it, and a write based on a stale version fails with `VersionConflict` writing nothing.
+
+mod common;
+
+use common::{n, raw_get, s, start_with_tables};
+use flywheel_runtime::chrono::DateTime;
+use flywheel_runtime::ops::Saved;
+use flywheel_runtime::uuid::Uuid;
+use flywheel_runtime::{Decimal, Engine, Error, Item};
+use generated_example::models::order::OrderState;
+use generated_example::models::user_profile::Status;
+use generated_example::models::{
+    GameScore, GameScoreKey, Order, OrderKey, UserProfile, UserProfileKey,
+};
+
+const ID: Uuid = Uuid::from_u128(42);
+
+fn profile() -> UserProfile {
+    UserProfile::new(
+        ID,
+        "ada@example.com",
+        DateTime::from_timestamp(0, 0).unwrap(),
+    )
+}
+
+fn key() -> UserProfileKey {
+    UserProfileKey::new(ID)
+}
+
+fn order() -> Order {
+    Order::new(
+        "c-1",
+        "o-1",
+        DateTime::from_timestamp(0, 0).unwrap(),
+        Decimal::from(10),
+    )
+}
+
+fn order_key() -> OrderKey {
+    OrderKey::new("c-1", "o-1")
+}
+
+async fn raw_profile(engine: &Engine) -> Option<Item> {
+    raw_get(engine, "UserProfiles", &[("user_id", s(&ID.to_string()))]).await
+}
+
+async fn raw_order(engine: &Engine) -> Option<Item> {
+    raw_get(
+        engine,
+        "Orders",
+        &[("customer_id", s("c-1")), ("order_id", s("o-1"))],
+    )
+    .await
+}
+
+async fn read(engine: &Engine) -> UserProfile {
+    engine
+        .get(key())
+        .consistent()
+        .await
+        .unwrap()
+        .expect("the profile exists")
+}
+
+fn assert_version_conflict<T: std::fmt::Debug>(
+    result: flywheel_runtime::Result<T>,
+    expected_version: i64,
+    found_version: Option<i64>,
+) {
+    match result {
+        Err(Error::VersionConflict {
+            expected, found, ..
+        }) => {
+            assert_eq!((expected, found), (expected_version, found_version));
+        }
+        other => panic!("expected a version conflict, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn saves_start_at_one_count_up_and_refuse_a_stale_version() {
+    let (_local, engine) = start_with_tables().await;
+    let mut p = profile();
+    assert_eq!(engine.save(&p).await.unwrap(), Saved { version: Some(1) });
+    assert_eq!(raw_profile(&engine).await.unwrap()["version"], n("1"));
+    let mut first = read(&engine).await;
+    assert_eq!(first.version, 1);
+
+    // A save with the version read succeeds and writes the next one.
+    first.display_name = Some("Ada".into());
+    let saved = engine.save(&first).await.unwrap();
+    assert_eq!(saved, Saved { version: Some(2) });
+    first.version = saved.version.unwrap();
+    first.age = Some(36);
+    assert_eq!(
+        engine.save(&first).await.unwrap(),
+        Saved { version: Some(3) }
+    );
+
+    // The model still at version 0 (and one at 1) are stale now.
+    let before = raw_profile(&engine).await.unwrap();
+    p.display_name = Some("stale".into());
+    assert_version_conflict(engine.save(&p).await, 0, Some(3));
+    p.version = 1;
+    let err = engine.save(&p).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "item {{user_id = S \"{ID}\"}} of table UserProfiles is at version 3, not 1 as read; \
+             it changed since, so nothing was written: read it again and reapply the change"
+        )
+    );
+    assert_eq!(
+        raw_profile(&engine).await.unwrap(),
+        before,
+        "nothing was written"
+    );
+    assert_eq!(read(&engine).await.display_name.as_deref(), Some("Ada"));
+}
+
+#[tokio::test]
+async fn an_order_counts_its_revision_the_same_way() {
+    let (_local, engine) = start_with_tables().await;
+    assert_eq!(
+        engine.save(&order()).await.unwrap(),
+        Saved { version: Some(1) }
+    );
+    let mut read: Order = engine.get(order_key()).consistent().await.unwrap().unwrap();
+    assert_eq!(read.revision, 1);
+    read.state = OrderState::Paid;
+    assert_eq!(
+        engine.save(&read).await.unwrap(),
+        Saved { version: Some(2) }
+    );
+    assert_eq!(raw_order(&engine).await.unwrap()["revision"], n("2"));
+    // `read` still says revision 1.
+    read.state = OrderState::Cancelled;
+    assert_version_conflict(engine.save(&read).await, 1, Some(2));
+    let stored: Order = engine.get(order_key()).consistent().await.unwrap().unwrap();
+    assert_eq!((stored.state, stored.revision), (OrderState::Paid, 2));
+
+    // Updates count the revision too, and `if_version` checks it.
+    Order::update(order_key())
+        .set(Order::STATE, OrderState::Shipped)
+        .if_version(2)
+        .send(&engine)
+        .await
+        .unwrap();
+    assert_version_conflict(
+        Order::update(order_key())
+            .set(Order::STATE, OrderState::Open)
+            .if_version(2)
+            .send(&engine)
+            .await,
+        2,
+        Some(3),
+    );
+    let stored: Order = engine.get(order_key()).consistent().await.unwrap().unwrap();
+    assert_eq!((stored.state, stored.revision), (OrderState::Shipped, 3));
+}
+
+#[tokio::test]
+async fn a_model_without_a_version_attribute_reports_none() {
+    let (_local, engine) = start_with_tables().await;
+    let saved = engine.save(&GameScore::new("abc", "t")).await.unwrap();
+    assert_eq!(saved, Saved { version: None });
+    // `if_version` makes no sense there.
+    let err = GameScore::update(GameScoreKey::new("abc", "t"))
+        .incr(GameScore::WINS, 1)
+        .if_version(1)
+        .send(&engine)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("GameScore has no version attribute"),
+        "{err}"
+    );
+    let err = engine
+        .delete(GameScoreKey::new("abc", "t"))
+        .if_version(1)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    assert!(
+        engine
+            .exists(GameScoreKey::new("abc", "t"))
+            .consistent()
+            .await
+            .unwrap()
+    );
+    let stored: GameScore = engine
+        .get(GameScoreKey::new("abc", "t"))
+        .consistent()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.wins, 0, "the refused update wrote nothing");
+}
+
+#[tokio::test]
+async fn create_only_of_an_existing_versioned_item_is_already_exists() {
+    let (_local, engine) = start_with_tables().await;
+    engine.save(&profile()).create_only().await.unwrap();
+    let before = raw_profile(&engine).await.unwrap();
+    let mut again = profile();
+    again.email = "other@example.com".into();
+    match engine.save(&again).create_only().await {
+        Err(Error::AlreadyExists { table, key }) => {
+            assert_eq!(table, "UserProfiles");
+            assert_eq!(key, format!("{{user_id = S \"{ID}\"}}"));
+        }
+        other => panic!("expected AlreadyExists, got {other:?}"),
+    }
+    // Even with the stored version, create-only means the item must not exist.
+    let mut current = read(&engine).await;
+    current.email = "other@example.com".into();
+    assert!(matches!(
+        engine.save(&current).create_only().await,
+        Err(Error::AlreadyExists { .. })
+    ));
+    // Without create_only, a model never read (version 0) does not overwrite it either.
+    assert_version_conflict(engine.save(&again).await, 0, Some(1));
+    assert_eq!(raw_profile(&engine).await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn updates_check_if_version_and_always_increment() {
+    let (_local, engine) = start_with_tables().await;
+    // An update of an absent item creates it at version 1 ...
+    UserProfile::update(key())
+        .set(UserProfile::EMAIL, "ada@example.com")
+        .set(
+            UserProfile::CREATED_AT,
+            DateTime::from_timestamp(0, 0).unwrap(),
+        )
+        .send(&engine)
+        .await
+        .unwrap();
+    assert_eq!(read(&engine).await.version, 1);
+    // ... and each update without `if_version` still counts it.
+    UserProfile::update(key())
+        .incr(UserProfile::LOGIN_COUNT, 1)
+        .send(&engine)
+        .await
+        .unwrap();
+    let after = UserProfile::update(key())
+        .set(UserProfile::VERIFIED, true)
+        .all_new(&engine)
+        .await
+        .unwrap();
+    assert_eq!(
+        (after.version, after.login_count, after.verified),
+        (3, 1, true)
+    );
+
+    // `if_version` with the stored version succeeds and counts.
+    let after = UserProfile::update(key())
+        .set(UserProfile::STATUS, Status::Suspended)
+        .if_version(3)
+        .all_new(&engine)
+        .await
+        .unwrap();
+    assert_eq!((after.version, after.status), (4, Status::Suspended));
+
+    // A stale one fails and writes nothing.
+    let before = raw_profile(&engine).await.unwrap();
+    assert_version_conflict(
+        UserProfile::update(key())
+            .set(UserProfile::STATUS, Status::Banned)
+            .if_version(3)
+            .send(&engine)
+            .await,
+        3,
+        Some(4),
+    );
+    // Version 0 means "does not exist yet".
+    assert_version_conflict(
+        UserProfile::update(key())
+            .set(UserProfile::STATUS, Status::Banned)
+            .if_version(0)
+            .send(&engine)
+            .await,
+        0,
+        Some(4),
+    );
+    assert_eq!(raw_profile(&engine).await.unwrap(), before);
+
+    // On an absent item: version 0 creates it, any other is a conflict with nothing found.
+    let other = UserProfileKey::new(Uuid::from_u128(43));
+    assert_version_conflict(
+        UserProfile::update(other.clone())
+            .set(UserProfile::EMAIL, "x@example.com")
+            .if_version(5)
+            .send(&engine)
+            .await,
+        5,
+        None,
+    );
+    assert!(!engine.exists(other.clone()).consistent().await.unwrap());
+    UserProfile::update(other.clone())
+        .set(UserProfile::EMAIL, "x@example.com")
+        .set(
+            UserProfile::CREATED_AT,
+            DateTime::from_timestamp(0, 0).unwrap(),
+        )
+        .if_version(0)
+        .send(&engine)
+        .await
+        .unwrap();
+    let created: UserProfile = engine.get(other).consistent().await.unwrap().unwrap();
+    assert_eq!(created.version, 1);
+}
+
+#[tokio::test]
+async fn a_condition_failing_at_the_right_version_is_a_condition_failure() {
+    let (_local, engine) = start_with_tables().await;
+    engine.save(&profile()).await.unwrap();
+    match UserProfile::update(key())
+        .set(UserProfile::AGE, 30)
+        .condition(UserProfile::VERIFIED.eq(true))
+        .if_version(1)
+        .send(&engine)
+        .await
+    {
+        Err(Error::ConditionFailed {
+            item: Some(item), ..
+        }) => assert_eq!(item["version"], n("1")),
+        other => panic!("expected a failed condition, got {other:?}"),
+    }
+    let mut current = read(&engine).await;
+    current.age = Some(30);
+    assert!(matches!(
+        engine
+            .save(&current)
+            .condition(UserProfile::VERIFIED.eq(true))
+            .await,
+        Err(Error::ConditionFailed { item: Some(_), .. })
+    ));
+    assert!(matches!(
+        engine
+            .delete(key())
+            .condition(UserProfile::VERIFIED.eq(true))
+            .if_version(1)
+            .await,
+        Err(Error::ConditionFailed { item: Some(_), .. })
+    ));
+    assert_eq!(read(&engine).await, {
+        let mut p = profile();
+        p.version = 1;
+        p
+    });
+}
+
+#[tokio::test]
+async fn the_second_of_two_syncs_based_on_one_version_conflicts() {
+    let (_local, engine) = start_with_tables().await;
+    engine.save(&profile()).await.unwrap();
+    let mut first = engine
+        .get(key())
+        .consistent()
+        .tracked()
+        .await
+        .unwrap()
+        .unwrap();
+    let mut second = engine
+        .get(key())
+        .consistent()
+        .tracked()
+        .await
+        .unwrap()
+        .unwrap();
+    first.display_name = Some("Ada".into());
+    assert!(engine.sync(&mut first).await.unwrap());
+    assert_eq!(
+        first.version, 2,
+        "the sync reloads the model with the new version"
+    );
+
+    // A different field, but the version moved on: refused, nothing written.
+    second.age = Some(36);
+    let before = raw_profile(&engine).await.unwrap();
+    assert_version_conflict(engine.sync(&mut second).await, 1, Some(2));
+    assert_eq!(raw_profile(&engine).await.unwrap(), before);
+    assert_eq!(
+        second.age,
+        Some(36),
+        "the refused change stays in the model"
+    );
+
+    // Even `overwrite` checks the version.
+    assert_version_conflict(engine.sync(&mut second).overwrite().await, 1, Some(2));
+
+    // The first copy is current, so it can go on.
+    first.age = Some(37);
+    assert!(engine.sync(&mut first).await.unwrap());
+    let stored = read(&engine).await;
+    assert_eq!(
+        (stored.display_name.as_deref(), stored.age, stored.version),
+        (Some("Ada"), Some(37), 3)
+    );
+
+    // An update in between (no `if_version`) also makes a tracked copy stale.
+    UserProfile::update(key())
+        .incr(UserProfile::LOGIN_COUNT, 1)
+        .send(&engine)
+        .await
+        .unwrap();
+    first.verified = true;
+    assert_version_conflict(engine.sync(&mut first).await, 3, Some(4));
+}
+
+#[tokio::test]
+async fn deletes_check_the_version() {
+    let (_local, engine) = start_with_tables().await;
+    engine.save(&profile()).await.unwrap();
+    let stale = read(&engine).await;
+    let mut current = stale.clone();
+    current.age = Some(1);
+    engine.save(&current).await.unwrap();
+    current.version = 2;
+
+    assert_version_conflict(engine.delete_item(&stale).await, 1, Some(2));
+    assert_version_conflict(engine.delete(key()).if_version(1).await, 1, Some(2));
+    assert_version_conflict(engine.delete(key()).if_version(0).await, 0, Some(2));
+    assert!(
+        engine.exists(key()).consistent().await.unwrap(),
+        "nothing was deleted"
+    );
+
+    engine.delete_item(&current).await.unwrap();
+    assert!(!engine.exists(key()).consistent().await.unwrap());
+    // Gone: a delete that expects a version finds none.
+    assert_version_conflict(engine.delete_item(&current).await, 2, None);
+    // A plain delete of the absent item is fine, as is `if_version(0)`.
+    engine.delete(key()).await.unwrap();
+    engine.delete(key()).if_version(0).await.unwrap();
+
+    // `delete(key).if_version(n)` with the stored version deletes.
+    engine.save(&profile()).await.unwrap();
+    engine.delete(key()).if_version(1).await.unwrap();
+    assert!(!engine.exists(key()).consistent().await.unwrap());
+
+    // An order through `delete_item` with its revision.
+    engine.save(&order()).await.unwrap();
+    let read_order: Order = engine.get(order_key()).consistent().await.unwrap().unwrap();
+    let mut stale_order = read_order.clone();
+    stale_order.revision = 7;
+    assert_version_conflict(engine.delete_item(&stale_order).await, 7, Some(1));
+    engine.delete_item(&read_order).await.unwrap();
+    assert_eq!(raw_order(&engine).await, None);
+}
