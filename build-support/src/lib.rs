@@ -78,7 +78,9 @@ impl Builder {
         let builder = self
             .inputs
             .iter()
-            .fold(flywheel_codegen::Builder::new(), |b, input| b.schema_dir(input))
+            .fold(flywheel_codegen::Builder::new(), |b, input| {
+                b.schema_dir(input)
+            })
             .out_dir(&out_dir)
             .include_mode(true);
         // Watch the inputs themselves first, so that even a missing directory or an

@@ -23,7 +23,10 @@ fn prints_rerun_if_changed_for_every_schema_file_and_directory() {
     let dir = tempfile::tempdir().unwrap();
     let schemas = dir.path().join("schemas");
     write(&schemas.join("thing.toml"), SCHEMA);
-    write(&schemas.join("nested/other_thing.toml"), &SCHEMA.replace("Things", "OtherThings"));
+    write(
+        &schemas.join("nested/other_thing.toml"),
+        &SCHEMA.replace("Things", "OtherThings"),
+    );
     write(&schemas.join("README.md"), "not a schema");
     let out = dir.path().join("out");
     let mut printed = Vec::new();
@@ -49,7 +52,10 @@ fn prints_rerun_if_changed_for_every_schema_file_and_directory() {
             expected.display()
         );
     }
-    assert!(!printed.contains("README.md"), "non-schema files are not watched:\n{printed}");
+    assert!(
+        !printed.contains("README.md"),
+        "non-schema files are not watched:\n{printed}"
+    );
     assert!(out.join("mod.rs").is_file() && out.join("thing.rs").is_file());
 }
 
@@ -57,7 +63,10 @@ fn prints_rerun_if_changed_for_every_schema_file_and_directory() {
 fn schema_errors_become_readable_warnings_and_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let schemas = dir.path().join("schemas");
-    write(&schemas.join("thing.toml"), &SCHEMA.replace("\"int\"", "\"integer\""));
+    write(
+        &schemas.join("thing.toml"),
+        &SCHEMA.replace("\"int\"", "\"integer\""),
+    );
     let mut printed = Vec::new();
     let err = flywheel_build::Builder::new()
         .schema_dir(&schemas)
@@ -66,7 +75,10 @@ fn schema_errors_become_readable_warnings_and_an_error() {
         .unwrap_err();
     let printed = String::from_utf8(printed).unwrap();
     assert!(printed.contains("cargo:rerun-if-changed="), "{printed}");
-    assert!(printed.contains("cargo:warning=error: unknown type `integer`"), "{printed}");
+    assert!(
+        printed.contains("cargo:warning=error: unknown type `integer`"),
+        "{printed}"
+    );
     assert!(printed.contains("thing.toml:8:9"), "{printed}");
     // `main() -> Result<(), Error>` prints `{:?}`: it must be the same readable text.
     let debug = format!("{err:?}");
@@ -93,7 +105,11 @@ fn build_mode_and_cli_mode_write_the_same_per_table_code() {
         .out_dir(&build_out)
         .generate_to(&mut Vec::new())
         .unwrap();
-    let args = vec![schemas.clone().into_os_string(), "-o".into(), cli_out.clone().into_os_string()];
+    let args = vec![
+        schemas.clone().into_os_string(),
+        "-o".into(),
+        cli_out.clone().into_os_string(),
+    ];
     let code = flywheel_codegen::cli::run_with(args, &mut Vec::new(), &mut Vec::new());
     assert_eq!(code, 0);
     let mut compared = 0;
@@ -105,11 +121,22 @@ fn build_mode_and_cli_mode_write_the_same_per_table_code() {
         }
         let cli = std::fs::read_to_string(&path).unwrap();
         let build = std::fs::read_to_string(build_out.join(name)).unwrap();
-        assert_eq!(cli, build, "{} differs between modes", name.to_string_lossy());
+        assert_eq!(
+            cli,
+            build,
+            "{} differs between modes",
+            name.to_string_lossy()
+        );
         compared += 1;
     }
     assert_eq!(compared, std::fs::read_dir(&schemas).unwrap().count());
     let build_mod = std::fs::read_to_string(build_out.join("mod.rs")).unwrap();
-    assert!(build_mod.contains("include!(\"game_score.rs\")"), "{build_mod}");
-    assert!(!build_mod.contains("#!["), "include! files carry no inner attributes");
+    assert!(
+        build_mod.contains("include!(\"game_score.rs\")"),
+        "{build_mod}"
+    );
+    assert!(
+        !build_mod.contains("#!["),
+        "include! files carry no inner attributes"
+    );
 }

@@ -9,7 +9,10 @@ fn schemas() -> &'static Path {
 #[test]
 fn generated_code_of_every_example_schema() {
     insta::glob!("../../schemas", "*.toml", |path| {
-        let files = flywheel_codegen::Builder::new().schema_dir(path).render().unwrap();
+        let files = flywheel_codegen::Builder::new()
+            .schema_dir(path)
+            .render()
+            .unwrap();
         let table = files.iter().find(|f| f.name != "mod.rs").unwrap();
         insta::assert_snapshot!(table.contents);
     });
@@ -17,16 +20,25 @@ fn generated_code_of_every_example_schema() {
 
 #[test]
 fn module_tree_over_all_example_schemas() {
-    let files = flywheel_codegen::Builder::new().schema_dir(schemas()).render().unwrap();
+    let files = flywheel_codegen::Builder::new()
+        .schema_dir(schemas())
+        .render()
+        .unwrap();
     let module = files.iter().find(|f| f.name == "mod.rs").unwrap();
     insta::assert_snapshot!(module.contents);
 }
 
 #[test]
 fn output_is_deterministic_and_machine_independent() {
-    let first = flywheel_codegen::Builder::new().schema_dir(schemas()).render().unwrap();
+    let first = flywheel_codegen::Builder::new()
+        .schema_dir(schemas())
+        .render()
+        .unwrap();
     for _ in 0..3 {
-        let again = flywheel_codegen::Builder::new().schema_dir(schemas()).render().unwrap();
+        let again = flywheel_codegen::Builder::new()
+            .schema_dir(schemas())
+            .render()
+            .unwrap();
         assert_eq!(first, again);
     }
     // The same schemas under another path give the same bytes: no absolute paths leak in.
@@ -37,10 +49,17 @@ fn output_is_deterministic_and_machine_independent() {
         let path = entry.unwrap().path();
         std::fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
     }
-    let elsewhere = flywheel_codegen::Builder::new().schema_dir(&copy).render().unwrap();
+    let elsewhere = flywheel_codegen::Builder::new()
+        .schema_dir(&copy)
+        .render()
+        .unwrap();
     assert_eq!(first, elsewhere);
     for file in &first {
-        assert!(!file.contents.contains(env!("CARGO_MANIFEST_DIR")), "{} names a local path", file.name);
+        assert!(
+            !file.contents.contains(env!("CARGO_MANIFEST_DIR")),
+            "{} names a local path",
+            file.name
+        );
         assert!(file.contents.starts_with(flywheel_codegen::HEADER_PREFIX));
     }
 }

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::primitives::Blob;
-use chrono::format::{Item, Numeric, Pad, Parsed};
+use chrono::format::{Item as FormatItem, Numeric, Pad, Parsed};
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 
 use crate::error::render_value;
@@ -146,23 +146,30 @@ pub trait Codec {
 
     /// Reads a value back.
     fn decode(value: AttributeValue) -> Result<Self::Value, DecodeIssue>;
-}
 
-/// Stores `value` under `name` (nothing when the codec stores nothing).
-#[inline]
-pub fn put<C: Codec>(item: &mut Item, name: &str, value: &C::Value) -> Result<(), EncodeIssue> {
-    match C::encode(value) {
-        Ok(Some(av)) => {
-            item.insert(name.to_owned(), av);
-            Ok(())
+    /// Stores `value` under `name` (nothing when the codec stores nothing), for [`put()`].
+    /// Codecs that store every value override it to build the attribute value in place.
+    #[inline(always)]
+    fn put(item: &mut Item, name: &str, value: &Self::Value) -> Result<(), EncodeIssue> {
+        match Self::encode(value) {
+            Ok(Some(av)) => {
+                item.insert(name.to_owned(), av);
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(issue) => Err(issue.at(name)),
         }
-        Ok(None) => Ok(()),
-        Err(issue) => Err(issue.at(name)),
     }
 }
 
+/// Stores `value` under `name` (nothing when the codec stores nothing).
+#[inline(always)]
+pub fn put<C: Codec>(item: &mut Item, name: &str, value: &C::Value) -> Result<(), EncodeIssue> {
+    C::put(item, name, value)
+}
+
 /// Stores an optional value; `None` stores nothing.
-#[inline]
+#[inline(always)]
 pub fn put_opt<C: Codec>(
     item: &mut Item,
     name: &str,
@@ -175,7 +182,7 @@ pub fn put_opt<C: Codec>(
 }
 
 /// Takes a required attribute out of `item`.
-#[inline]
+#[inline(always)]
 pub fn take<C: Codec>(item: &mut Item, name: &str) -> Result<C::Value, DecodeIssue> {
     match item.remove(name) {
         Some(av) => C::decode(av).map_err(|issue| issue.at(name)),
@@ -184,7 +191,7 @@ pub fn take<C: Codec>(item: &mut Item, name: &str) -> Result<C::Value, DecodeIss
 }
 
 /// Reads a key attribute, leaving it in `item` so that later errors can name the item.
-#[inline]
+#[inline(always)]
 pub fn take_key<C: Codec>(item: &Item, name: &str) -> Result<C::Value, DecodeIssue> {
     match item.get(name) {
         Some(av) => C::decode(av.clone()).map_err(|issue| issue.at(name)),
@@ -193,7 +200,7 @@ pub fn take_key<C: Codec>(item: &Item, name: &str) -> Result<C::Value, DecodeIss
 }
 
 /// Takes an optional attribute: absent or `NULL` is `None` (unless `NULL` is a value of the type).
-#[inline]
+#[inline(always)]
 pub fn take_opt<C: Codec>(item: &mut Item, name: &str) -> Result<Option<C::Value>, DecodeIssue> {
     match item.remove(name) {
         None => Ok(None),
@@ -204,7 +211,7 @@ pub fn take_opt<C: Codec>(item: &mut Item, name: &str) -> Result<Option<C::Value
 
 /// Takes an attribute with a default: absent or `NULL` gives `default()` (unless `NULL` is a
 /// value of the type).
-#[inline]
+#[inline(always)]
 pub fn take_or<C: Codec>(
     item: &mut Item,
     name: &str,
@@ -222,6 +229,26 @@ pub fn encode_present<C: Codec>(value: &C::Value) -> Result<AttributeValue, Enco
     Ok(C::encode(value)?.unwrap_or(AttributeValue::Null(true)))
 }
 
+/// `encode` and `put` of a codec that stores every value, as the attribute value `$av` made
+/// from `$value`. `put` builds the attribute value right where the map takes it: the default
+/// `put`, which unwraps `encode`'s `Result<Option<_>>`, has the compiler copy the attribute value
+/// through the stack byte-wise, which measurably slows down models of small fields (see
+/// `generated-example/benches/codec.rs`).
+macro_rules! always_stored {
+    ($ty:ty, |$value:ident| $av:expr) => {
+        #[inline]
+        fn encode($value: &$ty) -> Result<Option<AttributeValue>, EncodeIssue> {
+            Ok(Some($av))
+        }
+
+        #[inline(always)]
+        fn put(item: &mut Item, name: &str, $value: &$ty) -> Result<(), EncodeIssue> {
+            item.insert(name.to_owned(), $av);
+            Ok(())
+        }
+    };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Strings, numbers, booleans, bytes
 // ---------------------------------------------------------------------------------------------
@@ -232,10 +259,9 @@ pub struct Str;
 impl Codec for Str {
     type Value = String;
 
-    #[inline]
-    fn encode(value: &String) -> Result<Option<AttributeValue>, EncodeIssue> {
-        Ok(Some(AttributeValue::S(value.clone())))
-    }
+    // `str::to_owned` is inlined where `String::clone` is a call that returns the copy through
+    // memory; the result is the same.
+    always_stored!(String, |value| AttributeValue::S(value.as_str().to_owned()));
 
     #[inline]
     fn decode(value: AttributeValue) -> Result<String, DecodeIssue> {
@@ -254,10 +280,7 @@ macro_rules! integer_codec {
         impl Codec for $name {
             type Value = $ty;
 
-            #[inline]
-            fn encode(value: &$ty) -> Result<Option<AttributeValue>, EncodeIssue> {
-                Ok(Some(AttributeValue::N(value.to_string())))
-            }
+            always_stored!($ty, |value| AttributeValue::N(value.to_string()));
 
             #[inline]
             fn decode(value: AttributeValue) -> Result<$ty, DecodeIssue> {
@@ -398,10 +421,7 @@ pub struct Bool;
 impl Codec for Bool {
     type Value = bool;
 
-    #[inline]
-    fn encode(value: &bool) -> Result<Option<AttributeValue>, EncodeIssue> {
-        Ok(Some(AttributeValue::Bool(*value)))
-    }
+    always_stored!(bool, |value| AttributeValue::Bool(*value));
 
     #[inline]
     fn decode(value: AttributeValue) -> Result<bool, DecodeIssue> {
@@ -418,10 +438,7 @@ pub struct Bytes;
 impl Codec for Bytes {
     type Value = Vec<u8>;
 
-    #[inline]
-    fn encode(value: &Vec<u8>) -> Result<Option<AttributeValue>, EncodeIssue> {
-        Ok(Some(AttributeValue::B(Blob::new(value.clone()))))
-    }
+    always_stored!(Vec<u8>, |value| AttributeValue::B(Blob::new(value.clone())));
 
     #[inline]
     fn decode(value: AttributeValue) -> Result<Vec<u8>, DecodeIssue> {
@@ -438,10 +455,9 @@ pub struct Uuid;
 impl Codec for Uuid {
     type Value = uuid::Uuid;
 
-    #[inline]
-    fn encode(value: &uuid::Uuid) -> Result<Option<AttributeValue>, EncodeIssue> {
-        Ok(Some(AttributeValue::S(value.hyphenated().to_string())))
-    }
+    always_stored!(uuid::Uuid, |value| AttributeValue::S(
+        value.hyphenated().to_string()
+    ));
 
     fn decode(value: AttributeValue) -> Result<uuid::Uuid, DecodeIssue> {
         match &value {
@@ -500,12 +516,11 @@ fn parse_scaled_nanos(n: &str, unit_nanos: i128) -> Option<i128> {
         && int_part.bytes().all(|b| b.is_ascii_digit())
         && frac_part.bytes().all(|b| b.is_ascii_digit());
     let magnitude = if simple {
-        // Up to 19 digits always fit a u64, which parses faster than an i128.
-        let int: i128 = if int_part.len() <= 19 {
-            i128::from(int_part.parse::<u64>().ok()?)
-        } else {
-            int_part.parse().ok()?
-        };
+        // The digits are checked above and 20 of them fit an i128 many times over, so they
+        // are summed up directly instead of being checked again by `str::parse`.
+        let int = int_part
+            .bytes()
+            .fold(0i128, |int, b| int * 10 + i128::from(b - b'0'));
         // The fraction stays below `unit_nanos` (1e9 or 1e6), so u64 arithmetic holds it and
         // spares the 128-bit divisions.
         let mut frac: u64 = 0;
@@ -550,25 +565,32 @@ fn nanos_of(value: &DateTime<Utc>) -> i128 {
 /// (flywheel 0.5's format), exact to the nanosecond.
 pub struct DateTimeEpoch;
 
-impl Codec for DateTimeEpoch {
-    type Value = DateTime<Utc>;
-
-    fn encode(value: &DateTime<Utc>) -> Result<Option<AttributeValue>, EncodeIssue> {
+impl DateTimeEpoch {
+    fn text(value: &DateTime<Utc>) -> String {
         let total = nanos_of(value);
         let sign = if total < 0 { "-" } else { "" };
         let abs = total.unsigned_abs();
         let (secs, frac) = (abs / NANOS as u128, abs % NANOS as u128);
-        // One allocation: the fraction's trailing zeros are cut off in place (it has a
-        // non-zero digit, so the cut never reaches the point).
-        let mut text = String::with_capacity(32);
+        // One allocation, of the longest text: a sign, 13 digits of seconds (chrono's years end
+        // at 262143), the point and 9 digits. The fraction's trailing zeros are cut off in
+        // place (it has a non-zero digit, so the cut never reaches the point).
+        let mut text = String::with_capacity(24);
         let _ = write!(text, "{sign}{secs}"); // writing to a String cannot fail
         if frac != 0 {
             let _ = write!(text, ".{frac:09}");
             let end = text.trim_end_matches('0').len();
             text.truncate(end);
         }
-        Ok(Some(AttributeValue::N(text)))
+        text
     }
+}
+
+impl Codec for DateTimeEpoch {
+    type Value = DateTime<Utc>;
+
+    always_stored!(DateTime<Utc>, |value| AttributeValue::N(
+        DateTimeEpoch::text(value)
+    ));
 
     fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
         const EXPECTED: &str = "a number of seconds since 1970 (N)";
@@ -588,11 +610,9 @@ pub struct DateTimeEpochMillis;
 impl Codec for DateTimeEpochMillis {
     type Value = DateTime<Utc>;
 
-    fn encode(value: &DateTime<Utc>) -> Result<Option<AttributeValue>, EncodeIssue> {
-        Ok(Some(AttributeValue::N(
-            value.timestamp_millis().to_string(),
-        )))
-    }
+    always_stored!(DateTime<Utc>, |value| AttributeValue::N(
+        value.timestamp_millis().to_string()
+    ));
 
     fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
         const EXPECTED: &str = "a number of milliseconds since 1970 (N)";
@@ -612,9 +632,9 @@ pub struct DateTimeEpochSeconds;
 impl Codec for DateTimeEpochSeconds {
     type Value = DateTime<Utc>;
 
-    fn encode(value: &DateTime<Utc>) -> Result<Option<AttributeValue>, EncodeIssue> {
-        Ok(Some(AttributeValue::N(value.timestamp().to_string())))
-    }
+    always_stored!(DateTime<Utc>, |value| AttributeValue::N(
+        value.timestamp().to_string()
+    ));
 
     fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
         DateTimeEpoch::decode(value)
@@ -652,12 +672,12 @@ impl Codec for DateIso {
 
 /// `%Y-%m-%d` as the items `StrftimeItems` makes of it, so that reading a date does not parse
 /// the format string again each time.
-const ISO_DATE: &[Item<'static>] = &[
-    Item::Numeric(Numeric::Year, Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(Numeric::Month, Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(Numeric::Day, Pad::Zero),
+const ISO_DATE: &[FormatItem<'static>] = &[
+    FormatItem::Numeric(Numeric::Year, Pad::Zero),
+    FormatItem::Literal("-"),
+    FormatItem::Numeric(Numeric::Month, Pad::Zero),
+    FormatItem::Literal("-"),
+    FormatItem::Numeric(Numeric::Day, Pad::Zero),
 ];
 
 /// What `NaiveDate::parse_from_str(s, "%Y-%m-%d")` does, with the items prepared.
@@ -674,13 +694,13 @@ pub struct DateEpoch;
 impl Codec for DateEpoch {
     type Value = NaiveDate;
 
-    fn encode(value: &NaiveDate) -> Result<Option<AttributeValue>, EncodeIssue> {
+    always_stored!(NaiveDate, |value| {
         let midnight = value
             .and_hms_opt(0, 0, 0)
             .expect("midnight exists")
             .and_utc();
-        Ok(Some(AttributeValue::N(midnight.timestamp().to_string())))
-    }
+        AttributeValue::N(midnight.timestamp().to_string())
+    });
 
     fn decode(value: AttributeValue) -> Result<NaiveDate, DecodeIssue> {
         const EXPECTED: &str = "a number of seconds since 1970 (N)";
@@ -807,10 +827,7 @@ pub struct Enum<E>(PhantomData<E>);
 impl<E: StringEnum> Codec for Enum<E> {
     type Value = E;
 
-    #[inline]
-    fn encode(value: &E) -> Result<Option<AttributeValue>, EncodeIssue> {
-        Ok(Some(AttributeValue::S(value.as_str().to_owned())))
-    }
+    always_stored!(E, |value| AttributeValue::S(value.as_str().to_owned()));
 
     fn decode(value: AttributeValue) -> Result<E, DecodeIssue> {
         match &value {
@@ -1025,6 +1042,222 @@ pub const fn uuid_literal(value: u128) -> uuid::Uuid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The straightforward forms of the optimised epoch helpers, to compare them with.
+    mod reference {
+        use super::super::*;
+
+        pub fn parse_scaled_nanos(n: &str, unit_nanos: i128) -> Option<i128> {
+            let (negative, body) = match n.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, n),
+            };
+            let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
+            let simple = !int_part.is_empty()
+                && int_part.len() <= 20
+                && int_part.bytes().all(|b| b.is_ascii_digit())
+                && frac_part.bytes().all(|b| b.is_ascii_digit());
+            let magnitude = if simple {
+                let int: i128 = int_part.parse().ok()?;
+                let mut frac: i128 = 0;
+                let mut scale = unit_nanos;
+                for b in frac_part.bytes() {
+                    scale /= 10;
+                    if scale == 0 {
+                        break;
+                    }
+                    frac += i128::from(b - b'0') * scale;
+                }
+                int.checked_mul(unit_nanos)?.checked_add(frac)?
+            } else {
+                let d: Decimal = n.parse().ok()?;
+                let scaled = (d * Decimal::from(unit_nanos as i64)).with_scale(0);
+                let (digits, _) = scaled.into_bigint_and_exponent();
+                return i128::try_from(digits).ok();
+            };
+            Some(if negative { -magnitude } else { magnitude })
+        }
+
+        pub fn datetime_from_nanos(total: i128) -> Option<DateTime<Utc>> {
+            let secs = i64::try_from(total.div_euclid(NANOS)).ok()?;
+            let nanos = total.rem_euclid(NANOS) as u32;
+            DateTime::from_timestamp(secs, nanos)
+        }
+
+        pub fn epoch_text(value: &DateTime<Utc>) -> String {
+            let total = nanos_of(value);
+            let sign = if total < 0 { "-" } else { "" };
+            let abs = total.unsigned_abs();
+            let (secs, frac) = (abs / NANOS as u128, abs % NANOS as u128);
+            if frac == 0 {
+                format!("{sign}{secs}")
+            } else {
+                let digits = format!("{frac:09}");
+                format!("{sign}{secs}.{}", digits.trim_end_matches('0'))
+            }
+        }
+    }
+
+    #[test]
+    fn epoch_helpers_match_their_reference() {
+        for text in [
+            "0",
+            "1",
+            "-1",
+            "-1.5",
+            "1.",
+            ".5",
+            "-.5",
+            "007",
+            "1714566600.25",
+            "1714566600.123456789123",
+            "-1714566600.000000001",
+            "9223372036.854775807",
+            "9223372036.854775808",
+            "-9223372036.854775809",
+            "9999999999999999999",
+            "18446744073709551615",
+            "99999999999999999999",
+            "999999999999999999999",
+            "1E+3",
+            "1.7E+9",
+            "1e-3",
+            "+5",
+            "1_000",
+            "",
+            "-",
+            "abc",
+            "1.2.3",
+        ] {
+            for unit in [NANOS, 1_000_000] {
+                let ours = parse_scaled_nanos(text, unit);
+                assert_eq!(ours, reference::parse_scaled_nanos(text, unit), "{text:?}");
+                if let Some(total) = ours {
+                    assert_eq!(
+                        datetime_from_nanos(total),
+                        reference::datetime_from_nanos(total),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
+        for total in [
+            0,
+            1,
+            -1,
+            -1_500_000_000,
+            i128::from(i64::MAX),
+            i128::from(i64::MIN),
+            i128::from(i64::MAX) + 1,
+            i128::from(i64::MIN) - 1,
+            i128::from(i64::MIN) * 1000,
+            i128::MAX,
+        ] {
+            assert_eq!(
+                datetime_from_nanos(total),
+                reference::datetime_from_nanos(total),
+                "{total}"
+            );
+        }
+        let leap_second = NaiveDate::from_ymd_opt(2016, 12, 31)
+            .unwrap()
+            .and_hms_nano_opt(23, 59, 59, 1_500_000_000)
+            .unwrap()
+            .and_utc();
+        for t in [
+            DateTime::from_timestamp(0, 0).unwrap(),
+            DateTime::from_timestamp(5, 0).unwrap(),
+            DateTime::from_timestamp(-5, 0).unwrap(),
+            DateTime::from_timestamp(-1, 1).unwrap(),
+            DateTime::from_timestamp(-2, 500_000_000).unwrap(),
+            DateTime::from_timestamp(1_714_566_600, 250_000_000).unwrap(),
+            DateTime::from_timestamp(1_714_566_600, 123_456_789).unwrap(),
+            DateTime::<Utc>::MIN_UTC,
+            DateTime::<Utc>::MAX_UTC,
+            leap_second,
+        ] {
+            let Some(AttributeValue::N(text)) = DateTimeEpoch::encode(&t).unwrap() else {
+                panic!("epoch datetimes are numbers");
+            };
+            assert_eq!(text, reference::epoch_text(&t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn iso_dates_match_the_format_string() {
+        let items: Vec<FormatItem<'_>> = chrono::format::StrftimeItems::new("%Y-%m-%d").collect();
+        assert_eq!(items, ISO_DATE);
+        for (y, m, d) in [
+            (0, 1, 1),
+            (1, 2, 3),
+            (999, 12, 31),
+            (2024, 2, 29),
+            (9999, 12, 31),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let av = DateIso::encode(&date).unwrap().unwrap();
+            assert_eq!(av, AttributeValue::S(date.format("%Y-%m-%d").to_string()));
+            assert_eq!(DateIso::decode(av).unwrap(), date);
+        }
+        for text in [
+            "2024-05-01",
+            "0000-01-01",
+            "2024-5-1",
+            "2024-02-30",
+            " 2024-05-01",
+            "2024-05-01 ",
+            "+2024-05-01",
+            "02024-05-01",
+            "2024-05-01T00:00",
+            "2024/05/01",
+            "",
+        ] {
+            assert_eq!(
+                parse_iso_date(text),
+                NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn put_stores_what_encode_makes() {
+        fn check<C: Codec>(value: C::Value) {
+            let mut item = Item::new();
+            put::<C>(&mut item, "a", &value).unwrap();
+            assert_eq!(item.remove("a"), C::encode(&value).unwrap());
+            assert!(item.is_empty());
+        }
+        check::<Str>("text".to_owned());
+        check::<I64>(-42);
+        check::<U32>(7);
+        check::<Bool>(true);
+        check::<Bytes>(vec![0, 1, 2]);
+        check::<Uuid>(uuid::Uuid::from_u128(0x1234));
+        check::<DateTimeEpoch>(DateTime::from_timestamp(-2, 500_000_000).unwrap());
+        check::<DateTimeEpochMillis>(DateTime::from_timestamp(1, 2_000_000).unwrap());
+        check::<DateTimeEpochSeconds>(DateTime::from_timestamp(3, 0).unwrap());
+        check::<DateEpoch>(NaiveDate::from_ymd_opt(2024, 5, 1).unwrap());
+        check::<Dec>("1.50".parse().unwrap());
+        check::<Set<Str>>(BTreeSet::new());
+        check::<Set<Str>>(["x".to_owned()].into());
+    }
+
+    #[test]
+    fn sets_of_each_stored_type() {
+        let strings: BTreeSet<String> = ["b", "a", "c"].map(String::from).into();
+        assert_eq!(
+            Set::<Str>::encode(&strings).unwrap(),
+            Some(AttributeValue::Ss(vec!["a".into(), "b".into(), "c".into()]))
+        );
+        let numbers: BTreeSet<i64> = (1..=10).collect();
+        let Some(AttributeValue::Ns(ns)) = Set::<I64>::encode(&numbers).unwrap() else {
+            panic!("a number set");
+        };
+        assert_eq!(ns.len(), 10);
+        assert_eq!(ns.capacity(), 10);
+        assert_eq!(Set::<Str>::encode(&BTreeSet::new()).unwrap(), None);
+    }
 
     #[test]
     fn epoch_round_trips_to_the_nanosecond() {

@@ -37,7 +37,12 @@ impl fmt::Debug for Cursor {
 }
 
 impl Cursor {
-    pub(crate) fn new(schema: &TableSchema, index: Option<&str>, segment: Option<(u32, u32)>, key: Item) -> Cursor {
+    pub(crate) fn new(
+        schema: &TableSchema,
+        index: Option<&str>,
+        segment: Option<(u32, u32)>,
+        key: Item,
+    ) -> Cursor {
         Cursor {
             table: schema.name.to_owned(),
             index: index.map(str::to_owned),
@@ -58,11 +63,21 @@ impl Cursor {
 
     /// Reads a cursor from its token.
     pub fn parse(token: &str) -> Result<Cursor, Error> {
-        let bad = |why: &str| Error::InvalidCursor(format!("{why}; a cursor is only valid as returned by `page`"));
+        let bad = |why: &str| {
+            Error::InvalidCursor(format!(
+                "{why}; a cursor is only valid as returned by `page`"
+            ))
+        };
         let bytes = base64url_decode(token).ok_or_else(|| bad("not a cursor token"))?;
-        let mut value: Value = serde_json::from_slice(&bytes).map_err(|_| bad("not a cursor token"))?;
-        let object = value.as_object_mut().ok_or_else(|| bad("not a cursor token"))?;
-        let checksum = object.remove("c").and_then(|c| c.as_str().map(str::to_owned)).ok_or_else(|| bad("the cursor has no checksum"))?;
+        let mut value: Value =
+            serde_json::from_slice(&bytes).map_err(|_| bad("not a cursor token"))?;
+        let object = value
+            .as_object_mut()
+            .ok_or_else(|| bad("not a cursor token"))?;
+        let checksum = object
+            .remove("c")
+            .and_then(|c| c.as_str().map(str::to_owned))
+            .ok_or_else(|| bad("the cursor has no checksum"))?;
         if checksum != fnv_hex(&serde_json::to_vec(&value).unwrap_or_default()) {
             return Err(bad("the cursor was altered"));
         }
@@ -70,7 +85,11 @@ impl Cursor {
         if object.get("v").and_then(Value::as_u64) != Some(VERSION) {
             return Err(bad("the cursor comes from another version of flywheel"));
         }
-        let table = object.get("t").and_then(Value::as_str).ok_or_else(|| bad("the cursor names no table"))?.to_owned();
+        let table = object
+            .get("t")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("the cursor names no table"))?
+            .to_owned();
         let index = match object.get("i") {
             Some(Value::String(s)) => Some(s.clone()),
             Some(Value::Null) | None => None,
@@ -79,27 +98,46 @@ impl Cursor {
         let segment = match object.get("s") {
             Some(Value::Array(parts)) if parts.len() == 2 => {
                 let n = |v: &Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
-                Some((n(&parts[0]).ok_or_else(|| bad("the cursor's segment is malformed"))?, n(&parts[1]).ok_or_else(|| bad("the cursor's segment is malformed"))?))
+                Some((
+                    n(&parts[0]).ok_or_else(|| bad("the cursor's segment is malformed"))?,
+                    n(&parts[1]).ok_or_else(|| bad("the cursor's segment is malformed"))?,
+                ))
             }
             Some(Value::Null) | None => None,
             Some(_) => return Err(bad("the cursor's segment is malformed")),
         };
         let mut key = Item::new();
-        for (name, v) in object.get("k").and_then(Value::as_object).ok_or_else(|| bad("the cursor holds no key"))? {
+        for (name, v) in object
+            .get("k")
+            .and_then(Value::as_object)
+            .ok_or_else(|| bad("the cursor holds no key"))?
+        {
             let av = match (v.get("S"), v.get("N"), v.get("B")) {
                 (Some(Value::String(s)), None, None) => AttributeValue::S(s.clone()),
                 (None, Some(Value::String(n)), None) => AttributeValue::N(n.clone()),
-                (None, None, Some(Value::String(b))) => AttributeValue::B(Blob::new(base64url_decode(b).ok_or_else(|| bad("the cursor's key is malformed"))?)),
+                (None, None, Some(Value::String(b))) => AttributeValue::B(Blob::new(
+                    base64url_decode(b).ok_or_else(|| bad("the cursor's key is malformed"))?,
+                )),
                 _ => return Err(bad("the cursor's key is malformed")),
             };
             key.insert(name.clone(), av);
         }
-        Ok(Cursor { table, index, segment, key })
+        Ok(Cursor {
+            table,
+            index,
+            segment,
+            key,
+        })
     }
 
     /// Checks that the cursor belongs to `schema`'s table, `index` and scan `segment`, and that
     /// its key has exactly the key attributes of that index with their types; returns the key.
-    pub(crate) fn start_key(&self, schema: &TableSchema, index: Option<&str>, segment: Option<(u32, u32)>) -> Result<Item, Error> {
+    pub(crate) fn start_key(
+        &self,
+        schema: &TableSchema,
+        index: Option<&str>,
+        segment: Option<(u32, u32)>,
+    ) -> Result<Item, Error> {
         let here = match index {
             Some(i) => format!("index {i} of table {}", schema.name),
             None => format!("table {}", schema.name),
@@ -109,10 +147,14 @@ impl Cursor {
             None => format!("table {}", self.table),
         };
         if self.table != schema.name || self.index.as_deref() != index {
-            return Err(Error::InvalidCursor(format!("the cursor belongs to {theirs}, not to {here}")));
+            return Err(Error::InvalidCursor(format!(
+                "the cursor belongs to {theirs}, not to {here}"
+            )));
         }
         if self.segment != segment {
-            return Err(Error::InvalidCursor(format!("the cursor belongs to another scan segment of {here}")));
+            return Err(Error::InvalidCursor(format!(
+                "the cursor belongs to another scan segment of {here}"
+            )));
         }
         let expected = key_attributes(schema, index);
         let matches = self.key.len() == expected.len()
@@ -125,7 +167,9 @@ impl Cursor {
                 )
             });
         if !matches {
-            return Err(Error::InvalidCursor(format!("the cursor's key does not have the key attributes of {here}")));
+            return Err(Error::InvalidCursor(format!(
+                "the cursor's key does not have the key attributes of {here}"
+            )));
         }
         Ok(self.key.clone())
     }
@@ -133,7 +177,9 @@ impl Cursor {
 
 /// The attributes that make up a position in `index`: the table key plus the index key.
 pub(crate) fn key_attributes(schema: &TableSchema, index: Option<&str>) -> Vec<KeyAttribute> {
-    let mut keys: Vec<KeyAttribute> = std::iter::once(schema.hash_key).chain(schema.range_key).collect();
+    let mut keys: Vec<KeyAttribute> = std::iter::once(schema.hash_key)
+        .chain(schema.range_key)
+        .collect();
     if let Some(index) = index.and_then(|i| schema.index(i)) {
         for k in std::iter::once(index.hash_key).chain(index.range_key) {
             if !keys.iter().any(|e| e.name == k.name) {
@@ -165,7 +211,9 @@ impl fmt::Display for Cursor {
         });
         let checksum = fnv_hex(&serde_json::to_vec(&body).unwrap_or_default());
         body["c"] = Value::String(checksum);
-        f.write_str(&base64url_encode(&serde_json::to_vec(&body).unwrap_or_default()))
+        f.write_str(&base64url_encode(
+            &serde_json::to_vec(&body).unwrap_or_default(),
+        ))
     }
 }
 
@@ -192,7 +240,10 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 fn base64url_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..=chunk.len() {
             out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
         }
@@ -210,7 +261,10 @@ fn base64url_decode(text: &str) -> Option<Vec<u8>> {
         if chunk.len() == 1 {
             return None;
         }
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, d)| acc | (d << (18 - 6 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, d)| acc | (d << (18 - 6 * i)));
         // The bits after the last byte must be zero, so that a cursor has exactly one token.
         if n & ((1 << (24 - 8 * (chunk.len() - 1))) - 1) != 0 {
             return None;
@@ -231,7 +285,10 @@ mod tests {
         for len in 0..20 {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
             let text = base64url_encode(&bytes);
-            assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            assert!(
+                text.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            );
             assert_eq!(base64url_decode(&text).unwrap(), bytes);
         }
         assert!(base64url_decode("a").is_none());

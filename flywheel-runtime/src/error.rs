@@ -131,7 +131,9 @@ pub enum Error {
     #[error("invalid cursor: {0}")]
     InvalidCursor(String),
     /// A query that should match exactly one item matched more.
-    #[error("more than one item in {table} matches a query that expected exactly one; narrow the key condition or use `first`")]
+    #[error(
+        "more than one item in {table} matches a query that expected exactly one; narrow the key condition or use `first`"
+    )]
     MoreThanOne {
         /// The table (and index) queried.
         table: String,

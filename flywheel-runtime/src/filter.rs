@@ -412,7 +412,10 @@ impl<M, A, C: Codec> Attr<M, A, C> {
 
     fn compare(self, op: Comparison, value: impl IntoValue<C>) -> One<M, A> {
         let path = self.path();
-        Cond::new(encode::<C>(value).map(|v| Condition::Compare(Operand::Path(path), op, Operand::Value(v))))
+        Cond::new(
+            encode::<C>(value)
+                .map(|v| Condition::Compare(Operand::Path(path), op, Operand::Value(v))),
+        )
     }
 
     /// The attribute equals `value`.

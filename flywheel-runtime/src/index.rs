@@ -80,7 +80,10 @@ impl Codec for NoRangeKey {
     }
 
     fn decode(value: AttributeValue) -> Result<std::convert::Infallible, DecodeIssue> {
-        Err(DecodeIssue::wrong("nothing (the index has no range key)", &value))
+        Err(DecodeIssue::wrong(
+            "nothing (the index has no range key)",
+            &value,
+        ))
     }
 }
 
@@ -88,6 +91,8 @@ impl Codec for NoRangeKey {
 // own message; accepting any value here keeps that the only error reported.
 impl<V> crate::filter::IntoValue<NoRangeKey> for V {
     fn into_value(self) -> std::convert::Infallible {
-        unreachable!("range-key methods require `HasRangeKey`, which no index without a range key implements")
+        unreachable!(
+            "range-key methods require `HasRangeKey`, which no index without a range key implements"
+        )
     }
 }

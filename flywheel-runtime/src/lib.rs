@@ -37,15 +37,15 @@ pub mod update;
 
 pub use cursor::Cursor;
 pub use engine::Engine;
+pub use error::{DecodeError, EncodeError, Error, Result};
 pub use filter::{Attr, Cond, Field};
+pub use model::{Document, Model, ModelKey, StringEnum};
 pub use query::Query;
 pub use read::Page;
 pub use retry::RetryPolicy;
 pub use scan::Scan;
 pub use sync::Tracked;
 pub use update::Update;
-pub use error::{DecodeError, EncodeError, Error, Result};
-pub use model::{Document, Model, ModelKey, StringEnum};
 
 /// The SDK this runtime is built on, re-exported so users need no version-matched dependency.
 pub use aws_sdk_dynamodb;

@@ -21,9 +21,9 @@ use crate::error::{Error, Result, render_key};
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 
+use crate::AttributeValue;
 use crate::expr::{Condition, ExpressionBuilder, Path};
 use crate::filter::Cond;
-use crate::AttributeValue;
 use crate::model::{Model, ModelKey};
 
 /// A boxed future, as returned by the builders' `into_future`.
@@ -138,7 +138,8 @@ impl<'a, M: Model> Save<'a, M> {
         match condition.into_condition() {
             Ok(c) => self.condition = Some(and(self.condition.take(), c)),
             Err(issue) => {
-                self.error.get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
+                self.error
+                    .get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
             }
         }
         self
@@ -151,17 +152,29 @@ impl<'a, M: Model> Save<'a, M> {
         if let Some(error) = self.error {
             return Err(error.in_table(&table));
         }
-        let mut item = self.item.to_item().map_err(|e| engine.encode_error(schema, e))?;
+        let mut item = self
+            .item
+            .to_item()
+            .map_err(|e| engine.encode_error(schema, e))?;
         let mut condition = self.condition;
         let mut expected_version = None;
         if let Some(attribute) = schema.version {
             let read = crate::update::version_of(&item, attribute).unwrap_or(0);
-            item.insert(attribute.to_owned(), AttributeValue::N((read + 1).to_string()));
-            condition = Some(and(condition, crate::update::version_condition(attribute, read)));
+            item.insert(
+                attribute.to_owned(),
+                AttributeValue::N((read + 1).to_string()),
+            );
+            condition = Some(and(
+                condition,
+                crate::update::version_condition(attribute, read),
+            ));
             expected_version = Some(read);
         }
         if self.create_only {
-            condition = Some(and(condition, Condition::NotExists(Path::attr(schema.hash_key.name))));
+            condition = Some(and(
+                condition,
+                Condition::NotExists(Path::attr(schema.hash_key.name)),
+            ));
         }
         let mut exprs = ExpressionBuilder::new();
         let condition = condition.map(|c| exprs.condition(&c));
@@ -185,15 +198,18 @@ impl<'a, M: Model> Save<'a, M> {
         match result {
             Ok(_) => Ok(Saved { version }),
             Err(err) => {
-                let error = condition_error::<M, _, _>(engine, &key, expected_version, err, "PutItem");
+                let error =
+                    condition_error::<M, _, _>(engine, &key, expected_version, err, "PutItem");
                 match error {
                     // A create-only save of an unversioned model (or a versioned one read as
                     // new) that met an existing item says so plainly.
-                    Error::ConditionFailed { table, key, .. } | Error::VersionConflict { table, key, expected: 0, .. }
-                        if self.create_only =>
-                    {
-                        Err(Error::AlreadyExists { table, key })
-                    }
+                    Error::ConditionFailed { table, key, .. }
+                    | Error::VersionConflict {
+                        table,
+                        key,
+                        expected: 0,
+                        ..
+                    } if self.create_only => Err(Error::AlreadyExists { table, key }),
                     other => Err(other),
                 }
             }
@@ -234,14 +250,23 @@ where
 {
     let table = engine.table_name(&M::SCHEMA);
     let key_text = render_key(&M::SCHEMA, key);
-    let code = err.as_service_error().and_then(|e| e.code()).map(str::to_owned);
+    let code = err
+        .as_service_error()
+        .and_then(|e| e.code())
+        .map(str::to_owned);
     if code.as_deref() != Some("ConditionalCheckFailedException") {
         return Error::sdk(operation, err);
     }
     let item = conditional_item(&err).filter(|i| !i.is_empty());
     if let (Some(expected), Some(attribute)) = (expected_version, M::SCHEMA.version) {
-        let found = item.as_ref().and_then(|i| crate::update::version_of(i, attribute));
-        let stored = if item.is_some() { Some(found.unwrap_or(0)) } else { None };
+        let found = item
+            .as_ref()
+            .and_then(|i| crate::update::version_of(i, attribute));
+        let stored = if item.is_some() {
+            Some(found.unwrap_or(0))
+        } else {
+            None
+        };
         if stored != Some(expected) && !(expected == 0 && stored.is_none()) {
             return Error::VersionConflict {
                 table,
@@ -265,13 +290,19 @@ fn conditional_item<E: 'static, R>(err: &aws_sdk_dynamodb::error::SdkError<E, R>
     use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
     let service = err.as_service_error()?;
     let any = service as &dyn std::any::Any;
-    if let Some(PutItemError::ConditionalCheckFailedException(e)) = any.downcast_ref::<PutItemError>() {
+    if let Some(PutItemError::ConditionalCheckFailedException(e)) =
+        any.downcast_ref::<PutItemError>()
+    {
         return e.item.clone();
     }
-    if let Some(UpdateItemError::ConditionalCheckFailedException(e)) = any.downcast_ref::<UpdateItemError>() {
+    if let Some(UpdateItemError::ConditionalCheckFailedException(e)) =
+        any.downcast_ref::<UpdateItemError>()
+    {
         return e.item.clone();
     }
-    if let Some(DeleteItemError::ConditionalCheckFailedException(e)) = any.downcast_ref::<DeleteItemError>() {
+    if let Some(DeleteItemError::ConditionalCheckFailedException(e)) =
+        any.downcast_ref::<DeleteItemError>()
+    {
         return e.item.clone();
     }
     None
@@ -407,7 +438,8 @@ impl<'a, M: Model> Delete<'a, M> {
         match condition.into_condition() {
             Ok(c) => self.condition = Some(and(self.condition.take(), c)),
             Err(issue) => {
-                self.error.get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
+                self.error
+                    .get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
             }
         }
         self
@@ -457,7 +489,13 @@ impl<'a, M: Model> Delete<'a, M> {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(err) => Err(condition_error::<M, _, _>(engine, &key, self.expected_version, err, "DeleteItem")),
+            Err(err) => Err(condition_error::<M, _, _>(
+                engine,
+                &key,
+                self.expected_version,
+                err,
+                "DeleteItem",
+            )),
         }
     }
 }

@@ -50,7 +50,9 @@ impl<M: Model> Partial<M> {
         for (i, element) in path.elements().iter().enumerate() {
             current = match (i, element, current) {
                 (0, PathElement::Name(name), _) => self.item.get(name.as_ref()),
-                (_, PathElement::Name(name), Some(AttributeValue::M(map))) => map.get(name.as_ref()),
+                (_, PathElement::Name(name), Some(AttributeValue::M(map))) => {
+                    map.get(name.as_ref())
+                }
                 (_, PathElement::Index(index), Some(AttributeValue::L(list))) => list.get(*index),
                 _ => None,
             };

@@ -22,7 +22,7 @@ use crate::cursor::Cursor;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::{Comparison, Path};
-use crate::filter::{Cond, IntoValue, AllFilterable, encode};
+use crate::filter::{AllFilterable, Cond, IntoValue, encode};
 use crate::index::{ConsistentIndex, FromItem, HasRangeKey, Index, PrefixRangeKey};
 use crate::read::{self, KeyCondition, Page, RangeCondition, Spec};
 
@@ -78,14 +78,19 @@ impl<I: Index> Query<I> {
 }
 
 impl<I: Index, T: FromItem> Query<I, T> {
-    fn range(mut self, condition: std::result::Result<RangeCondition, crate::codec::EncodeIssue>) -> Self {
+    fn range(
+        mut self,
+        condition: std::result::Result<RangeCondition, crate::codec::EncodeIssue>,
+    ) -> Self {
         match condition {
             Ok(c) => {
                 if let Some(key) = &mut self.spec.key {
                     key.range = Some(c);
                 }
             }
-            Err(issue) => self.spec.encode_failed(issue.at(I::RANGE_KEY.unwrap_or_default())),
+            Err(issue) => self
+                .spec
+                .encode_failed(issue.at(I::RANGE_KEY.unwrap_or_default())),
         }
         self
     }
@@ -136,11 +141,16 @@ impl<I: Index, T: FromItem> Query<I, T> {
     }
 
     /// Only items whose range key lies between `low` and `high`, both included.
-    pub fn range_between(self, low: impl IntoValue<I::Range>, high: impl IntoValue<I::Range>) -> Self
+    pub fn range_between(
+        self,
+        low: impl IntoValue<I::Range>,
+        high: impl IntoValue<I::Range>,
+    ) -> Self
     where
         I: HasRangeKey,
     {
-        let condition = encode::<I::Range>(low).and_then(|low| Ok(RangeCondition::Between(low, encode::<I::Range>(high)?)));
+        let condition = encode::<I::Range>(low)
+            .and_then(|low| Ok(RangeCondition::Between(low, encode::<I::Range>(high)?)));
         self.range(condition)
     }
 
@@ -206,7 +216,10 @@ impl<I: Index, T: FromItem> Query<I, T> {
 
     /// Reads only the chosen attributes (plus the keys); items come back as
     /// [`Partial`](crate::partial::Partial) views read through attribute handles.
-    pub fn select(mut self, paths: impl IntoIterator<Item = Path>) -> Query<I, crate::partial::Partial<I::Model>> {
+    pub fn select(
+        mut self,
+        paths: impl IntoIterator<Item = Path>,
+    ) -> Query<I, crate::partial::Partial<I::Model>> {
         self.spec.select = Some(paths.into_iter().collect());
         Query {
             spec: self.spec,
@@ -267,7 +280,11 @@ impl<I: Index, T: FromItem> Query<I, T> {
 
     fn describe_key(&self) -> String {
         match &self.spec.key {
-            Some(key) => format!("{{{} = {}}}", key.hash_attr, crate::error::render_value(&key.hash)),
+            Some(key) => format!(
+                "{{{} = {}}}",
+                key.hash_attr,
+                crate::error::render_value(&key.hash)
+            ),
             None => String::new(),
         }
     }
@@ -283,6 +300,9 @@ impl<I: Index> Query<I, I::Item> {
         let keys = crate::read::table_keys(&spec, engine).await?;
         let table = engine.table_name(spec.schema);
         let items = crate::batch::get_keys(engine, &table, keys, spec.consistent).await?;
-        items.into_iter().map(|item| engine.decode::<I::Model>(item)).collect()
+        items
+            .into_iter()
+            .map(|item| engine.decode::<I::Model>(item))
+            .collect()
     }
 }

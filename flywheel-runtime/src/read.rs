@@ -8,7 +8,9 @@ use futures::Stream;
 use crate::cursor::{Cursor, key_attributes};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::expr::{Comparison, Condition, ExpressionBuilder, Names, Operand, Path, PathElement, Values};
+use crate::expr::{
+    Comparison, Condition, ExpressionBuilder, Names, Operand, Path, PathElement, Values,
+};
 use crate::index::FromItem;
 use crate::schema::TableSchema;
 use crate::{AttributeValue, Item};
@@ -114,11 +116,19 @@ impl Spec {
                 let range_path = exprs.path(&Path::attr(attr));
                 let part = match range {
                     RangeCondition::Compare(op, v) => {
-                        let cond = Condition::Compare(Operand::Path(Path::attr(attr)), *op, Operand::Value(v.clone()));
+                        let cond = Condition::Compare(
+                            Operand::Path(Path::attr(attr)),
+                            *op,
+                            Operand::Value(v.clone()),
+                        );
                         exprs.condition(&cond)
                     }
                     RangeCondition::Between(low, high) => {
-                        format!("{range_path} BETWEEN {} AND {}", exprs.value(low.clone()), exprs.value(high.clone()))
+                        format!(
+                            "{range_path} BETWEEN {} AND {}",
+                            exprs.value(low.clone()),
+                            exprs.value(high.clone())
+                        )
                     }
                     RangeCondition::BeginsWith(prefix) => {
                         format!("begins_with({range_path}, {})", exprs.value(prefix.clone()))
@@ -157,7 +167,11 @@ impl Spec {
                 .unwrap_or(0);
             filters.push(Condition::Or(vec![
                 Condition::NotExists(Path::attr(ttl)),
-                Condition::Compare(Operand::Path(Path::attr(ttl)), Comparison::Gt, Operand::Value(AttributeValue::N(now.to_string()))),
+                Condition::Compare(
+                    Operand::Path(Path::attr(ttl)),
+                    Comparison::Gt,
+                    Operand::Value(AttributeValue::N(now.to_string())),
+                ),
             ]));
         }
         let filter = match filters.as_slice() {
@@ -168,7 +182,10 @@ impl Spec {
         let projection = match select {
             Shape::Items => self.select.as_ref().map(|paths| {
                 // The key attributes are always read, so that cursors can be made.
-                let mut all: Vec<Path> = key_attributes(self.schema, self.index).iter().map(|k| Path::attr(k.name)).collect();
+                let mut all: Vec<Path> = key_attributes(self.schema, self.index)
+                    .iter()
+                    .map(|k| Path::attr(k.name))
+                    .collect();
                 for p in paths {
                     let p = before_list_index(p);
                     // Each part is read once: DynamoDB rejects overlapping paths.
@@ -177,7 +194,10 @@ impl Spec {
                         all.push(p);
                     }
                 }
-                all.iter().map(|p| exprs.path(p)).collect::<Vec<_>>().join(", ")
+                all.iter()
+                    .map(|p| exprs.path(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }),
             Shape::TableKeys => Some(
                 self.schema
@@ -343,7 +363,11 @@ pub(crate) async fn all<T: FromItem>(spec: &Spec, engine: &Engine) -> Result<Vec
 }
 
 /// At most one page of the caller's size: up to `limit` items, or one DynamoDB response.
-pub(crate) async fn page<T: FromItem>(spec: &Spec, engine: &Engine, cursor: Option<&Cursor>) -> Result<Page<T>> {
+pub(crate) async fn page<T: FromItem>(
+    spec: &Spec,
+    engine: &Engine,
+    cursor: Option<&Cursor>,
+) -> Result<Page<T>> {
     let mut start = match cursor {
         Some(c) => Some(c.start_key(spec.schema, spec.index, spec.segment)?),
         None => None,
@@ -351,7 +375,10 @@ pub(crate) async fn page<T: FromItem>(spec: &Spec, engine: &Engine, cursor: Opti
     let request = spec.compile(engine, Shape::Items)?;
     if spec.limit == Some(0) {
         // The loop below returns at least the item that reaches the limit.
-        return Ok(Page { items: Vec::new(), next: None });
+        return Ok(Page {
+            items: Vec::new(),
+            next: None,
+        });
     }
     let keys = key_attributes(spec.schema, spec.index);
     let mut items = Vec::new();
@@ -385,7 +412,10 @@ pub(crate) async fn page<T: FromItem>(spec: &Spec, engine: &Engine, cursor: Opti
 }
 
 /// Items fetched page by page as they are consumed; never more than one page is held.
-pub(crate) fn stream<'a, T: FromItem>(spec: Spec, engine: &'a Engine) -> impl Stream<Item = Result<T>> + Send + 'a {
+pub(crate) fn stream<'a, T: FromItem>(
+    spec: Spec,
+    engine: &'a Engine,
+) -> impl Stream<Item = Result<T>> + Send + 'a {
     struct State<'a> {
         engine: &'a Engine,
         request: Option<Result<Request>>,
@@ -441,9 +471,10 @@ pub(crate) async fn count(spec: &Spec, engine: &Engine) -> Result<u64> {
         let page = request.send(engine, start).await?;
         total += page.count;
         if let Some(limit) = spec.limit
-            && total >= limit as u64 {
-                return Ok(limit as u64);
-            }
+            && total >= limit as u64
+        {
+            return Ok(limit as u64);
+        }
         match page.last {
             Some(last) => start = Some(last),
             None => return Ok(total),
@@ -485,10 +516,11 @@ pub(crate) async fn table_keys(spec: &Spec, engine: &Engine) -> Result<Vec<Item>
         let page = request.send(engine, start).await?;
         keys.extend(page.items);
         if let Some(l) = spec.limit
-            && keys.len() >= l {
-                keys.truncate(l);
-                return Ok(keys);
-            }
+            && keys.len() >= l
+        {
+            keys.truncate(l);
+            return Ok(keys);
+        }
         match page.last {
             Some(last) => start = Some(last),
             None => return Ok(keys),

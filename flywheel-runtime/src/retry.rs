@@ -37,7 +37,10 @@ impl RetryPolicy {
     /// How long to wait after failed attempt `attempt` (1 for the first).
     pub fn delay(&self, attempt: u32) -> Duration {
         let exponent = attempt.saturating_sub(1).min(20);
-        let ceiling = self.base_delay.saturating_mul(1 << exponent).min(self.max_delay);
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1 << exponent)
+            .min(self.max_delay);
         if !self.jitter {
             return ceiling;
         }
@@ -89,7 +92,10 @@ mod tests {
         let jittered = RetryPolicy::default();
         for attempt in 1..12 {
             let d = jittered.delay(attempt);
-            assert!(d >= policy.delay(attempt) / 2 && d <= policy.delay(attempt), "{d:?}");
+            assert!(
+                d >= policy.delay(attempt) / 2 && d <= policy.delay(attempt),
+                "{d:?}"
+            );
         }
     }
 }

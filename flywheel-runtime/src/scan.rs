@@ -34,7 +34,9 @@ impl<M: Model, T> Clone for Scan<M, T> {
 
 impl<M: Model, T> std::fmt::Debug for Scan<M, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scan").field("table", &self.spec.schema.name).finish_non_exhaustive()
+        f.debug_struct("Scan")
+            .field("table", &self.spec.schema.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -93,7 +95,10 @@ impl<M: Model, T: FromItem> Scan<M, T> {
     }
 
     /// Reads only the chosen attributes (plus the keys).
-    pub fn select(mut self, paths: impl IntoIterator<Item = Path>) -> Scan<M, crate::partial::Partial<M>> {
+    pub fn select(
+        mut self,
+        paths: impl IntoIterator<Item = Path>,
+    ) -> Scan<M, crate::partial::Partial<M>> {
         self.spec.select = Some(paths.into_iter().collect());
         Scan {
             spec: self.spec,
@@ -130,7 +135,11 @@ impl<M: Model, T: FromItem> Scan<M, T> {
     /// A parallel scan over `segments` segments (DynamoDB's `Segment`/`TotalSegments`), read
     /// concurrently and merged into one stream in whatever order pages arrive. A limit applies
     /// to the merged stream.
-    pub fn parallel<'a>(&self, engine: &'a Engine, segments: u32) -> impl Stream<Item = Result<T>> + Send + 'a {
+    pub fn parallel<'a>(
+        &self,
+        engine: &'a Engine,
+        segments: u32,
+    ) -> impl Stream<Item = Result<T>> + Send + 'a {
         let segments = segments.max(1);
         let limit = self.spec.limit;
         let streams = (0..segments).map(|segment| {
@@ -150,7 +159,8 @@ impl<M: Model, T: FromItem> Scan<M, T> {
     /// own segment with [`page`](Scan::page) (its cursors belong to that segment).
     pub fn segment(mut self, segment: u32, total: u32) -> Self {
         if total == 0 || segment >= total {
-            self.spec.invalid(format!("segment {segment} of {total} does not exist"));
+            self.spec
+                .invalid(format!("segment {segment} of {total} does not exist"));
         }
         self.spec.segment = Some((segment, total));
         self

@@ -75,7 +75,9 @@ impl<M: Model> Tracked<M> {
     }
 
     pub(crate) fn from_read(model: M, stored: Item, engine: &Engine) -> Result<Tracked<M>> {
-        let read = model.to_item().map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
+        let read = model
+            .to_item()
+            .map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
         Ok(Tracked {
             model,
             stored: Some(stored),
@@ -96,30 +98,52 @@ impl<M: Model> Tracked<M> {
 
     /// Adds `by` to the number at the next sync, atomically (flywheel's `incr_`); the model
     /// shows the new value once the sync has reloaded it.
-    pub fn incr<A: Updatable, C: Numeric>(&mut self, attr: Attr<M, A, C>, by: impl IntoValue<C>) -> Result<&mut Self> {
-        let value = crate::filter::encode::<C>(by).map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?;
+    pub fn incr<A: Updatable, C: Numeric>(
+        &mut self,
+        attr: Attr<M, A, C>,
+        by: impl IntoValue<C>,
+    ) -> Result<&mut Self> {
+        let value = crate::filter::encode::<C>(by)
+            .map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?;
         self.push_delta(attr.path(), Action::Add(value));
         Ok(self)
     }
 
     /// Subtracts `by` from the number at the next sync, atomically.
-    pub fn decr<A: Updatable, C: Numeric>(&mut self, attr: Attr<M, A, C>, by: impl IntoValue<C>) -> Result<&mut Self> {
-        let value = crate::filter::encode::<C>(by).map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?;
+    pub fn decr<A: Updatable, C: Numeric>(
+        &mut self,
+        attr: Attr<M, A, C>,
+        by: impl IntoValue<C>,
+    ) -> Result<&mut Self> {
+        let value = crate::filter::encode::<C>(by)
+            .map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?;
         self.push_delta(attr.path(), Action::Add(C::negate(value)));
         Ok(self)
     }
 
     /// Adds elements to the set at the next sync, atomically (flywheel's `add_`).
-    pub fn add<A: Updatable, C: SetCodec>(&mut self, attr: Attr<M, A, C>, elements: impl IntoValue<C>) -> Result<&mut Self> {
-        if let Some(value) = C::encode(&elements.into_value()).map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))? {
+    pub fn add<A: Updatable, C: SetCodec>(
+        &mut self,
+        attr: Attr<M, A, C>,
+        elements: impl IntoValue<C>,
+    ) -> Result<&mut Self> {
+        if let Some(value) = C::encode(&elements.into_value())
+            .map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?
+        {
             self.push_delta(attr.path(), Action::Add(value));
         }
         Ok(self)
     }
 
     /// Removes elements from the set at the next sync, atomically (flywheel's `remove_`).
-    pub fn delete<A: Updatable, C: SetCodec>(&mut self, attr: Attr<M, A, C>, elements: impl IntoValue<C>) -> Result<&mut Self> {
-        if let Some(value) = C::encode(&elements.into_value()).map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))? {
+    pub fn delete<A: Updatable, C: SetCodec>(
+        &mut self,
+        attr: Attr<M, A, C>,
+        elements: impl IntoValue<C>,
+    ) -> Result<&mut Self> {
+        if let Some(value) = C::encode(&elements.into_value())
+            .map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?
+        {
             self.push_delta(attr.path(), Action::Delete(value));
         }
         Ok(self)
@@ -206,8 +230,14 @@ fn condition_attributes(condition: &Condition, out: &mut Vec<String>) {
                 path(p);
             }
         }
-        Condition::BeginsWith(p, _) | Condition::Contains(p, _) | Condition::Exists(p) | Condition::NotExists(p) | Condition::AttributeType(p, _) => path(p),
-        Condition::And(parts) | Condition::Or(parts) => parts.iter().for_each(|c| condition_attributes(c, out)),
+        Condition::BeginsWith(p, _)
+        | Condition::Contains(p, _)
+        | Condition::Exists(p)
+        | Condition::NotExists(p)
+        | Condition::AttributeType(p, _) => path(p),
+        Condition::And(parts) | Condition::Or(parts) => {
+            parts.iter().for_each(|c| condition_attributes(c, out))
+        }
         Condition::Not(inner) => condition_attributes(inner, out),
     }
 }
@@ -243,7 +273,8 @@ impl<'a, M: Model> Sync<'a, M> {
         match condition.into_condition() {
             Ok(c) => self.constraints.push(c),
             Err(issue) => {
-                self.error.get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
+                self.error
+                    .get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
             }
         }
         self
@@ -258,13 +289,22 @@ impl<'a, M: Model> Sync<'a, M> {
     }
 
     async fn send(self) -> Result<bool> {
-        let Sync { engine, model: tracked, constraints, check_unchanged, error } = self;
+        let Sync {
+            engine,
+            model: tracked,
+            constraints,
+            check_unchanged,
+            error,
+        } = self;
         let schema = &M::SCHEMA;
         let table = engine.table_name(schema);
         if let Some(error) = error {
             return Err(error.in_table(&table));
         }
-        let current = tracked.model.to_item().map_err(|e| engine.encode_error(schema, e))?;
+        let current = tracked
+            .model
+            .to_item()
+            .map_err(|e| engine.encode_error(schema, e))?;
         let key: Item = schema
             .key_attributes()
             .filter_map(|k| current.get(k).map(|v| (k.to_owned(), v.clone())))
@@ -308,7 +348,11 @@ impl<'a, M: Model> Sync<'a, M> {
             }
             if check_unchanged && !exempt.contains(attr) {
                 conditions.push(match tracked.stored.as_ref().and_then(|s| s.get(attr)) {
-                    Some(before) => Condition::Compare(Operand::Path(path), Comparison::Eq, Operand::Value(before.clone())),
+                    Some(before) => Condition::Compare(
+                        Operand::Path(path),
+                        Comparison::Eq,
+                        Operand::Value(before.clone()),
+                    ),
                     None => Condition::NotExists(path),
                 });
             }
@@ -316,8 +360,15 @@ impl<'a, M: Model> Sync<'a, M> {
         actions.list.extend(tracked.deltas.iter().cloned());
         let mut expected_version = None;
         if let Some(attribute) = schema.version {
-            let read = tracked.stored.as_ref().and_then(|s| version_of(s, attribute)).unwrap_or(0);
-            actions.list.push((Path::attr(attribute), Action::Set(AttributeValue::N((read + 1).to_string()))));
+            let read = tracked
+                .stored
+                .as_ref()
+                .and_then(|s| version_of(s, attribute))
+                .unwrap_or(0);
+            actions.list.push((
+                Path::attr(attribute),
+                Action::Set(AttributeValue::N((read + 1).to_string())),
+            ));
             conditions.push(version_condition(attribute, read));
             expected_version = Some(read);
         }
@@ -347,7 +398,9 @@ impl<'a, M: Model> Sync<'a, M> {
             Ok(out) => {
                 let stored = out.attributes.unwrap_or_default();
                 let model = engine.decode::<M>(stored.clone())?;
-                let read = model.to_item().map_err(|e| engine.encode_error(schema, e))?;
+                let read = model
+                    .to_item()
+                    .map_err(|e| engine.encode_error(schema, e))?;
                 tracked.model = model;
                 tracked.stored = Some(stored);
                 tracked.read = Some(read);
@@ -355,7 +408,13 @@ impl<'a, M: Model> Sync<'a, M> {
                 Ok(true)
             }
             Err(err) => {
-                let error = crate::ops::condition_error::<M, _, _>(engine, &key, expected_version, err, "UpdateItem");
+                let error = crate::ops::condition_error::<M, _, _>(
+                    engine,
+                    &key,
+                    expected_version,
+                    err,
+                    "UpdateItem",
+                );
                 Err(match error {
                     Error::ConditionFailed { table, key, item } if check_unchanged => {
                         let attributes: Vec<String> = changed
@@ -363,7 +422,8 @@ impl<'a, M: Model> Sync<'a, M> {
                             .filter(|a| !exempt.contains(a))
                             .filter(|a| {
                                 let stored_now = item.as_ref().and_then(|i| i.get(a.as_str()));
-                                let stored_then = tracked.stored.as_ref().and_then(|s| s.get(a.as_str()));
+                                let stored_then =
+                                    tracked.stored.as_ref().and_then(|s| s.get(a.as_str()));
                                 stored_now != stored_then
                             })
                             .cloned()
@@ -371,7 +431,12 @@ impl<'a, M: Model> Sync<'a, M> {
                         if attributes.is_empty() {
                             Error::ConditionFailed { table, key, item }
                         } else {
-                            Error::Conflict { table, key, attributes, item }
+                            Error::Conflict {
+                                table,
+                                key,
+                                attributes,
+                                item,
+                            }
                         }
                     }
                     other => other,
@@ -382,7 +447,12 @@ impl<'a, M: Model> Sync<'a, M> {
 }
 
 /// A never-saved model with nothing but its key: create the item if it does not exist.
-async fn create_bare<M: Model>(engine: &Engine, tracked: &mut Tracked<M>, key: Item, mut current: Item) -> Result<bool> {
+async fn create_bare<M: Model>(
+    engine: &Engine,
+    tracked: &mut Tracked<M>,
+    key: Item,
+    mut current: Item,
+) -> Result<bool> {
     let schema = &M::SCHEMA;
     if let Some(attribute) = schema.version {
         current.insert(attribute.to_owned(), AttributeValue::N("1".into()));
@@ -402,7 +472,10 @@ async fn create_bare<M: Model>(engine: &Engine, tracked: &mut Tracked<M>, key: I
     match result {
         Ok(_) => {}
         // It exists already: nothing to merge, as flywheel did.
-        Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
         Err(err) => return Err(Error::sdk("PutItem", err)),
     }
     let stored = engine
@@ -417,7 +490,9 @@ async fn create_bare<M: Model>(engine: &Engine, tracked: &mut Tracked<M>, key: I
         .item
         .unwrap_or_default();
     let model = engine.decode::<M>(stored.clone())?;
-    let read = model.to_item().map_err(|e| engine.encode_error(schema, e))?;
+    let read = model
+        .to_item()
+        .map_err(|e| engine.encode_error(schema, e))?;
     tracked.model = model;
     tracked.stored = Some(stored);
     tracked.read = Some(read);
@@ -432,4 +507,3 @@ impl<'a, M: Model> IntoFuture for Sync<'a, M> {
         Box::pin(self.send())
     }
 }
-

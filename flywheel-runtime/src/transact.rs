@@ -8,8 +8,8 @@
 
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    ConditionCheck, Delete, Get, Put, ReturnValuesOnConditionCheckFailure, TransactGetItem, TransactWriteItem,
-    Update as UpdateOp,
+    ConditionCheck, Delete, Get, Put, ReturnValuesOnConditionCheckFailure, TransactGetItem,
+    TransactWriteItem, Update as UpdateOp,
 };
 
 use crate::batch::{Got, Slot};
@@ -102,7 +102,13 @@ pub struct TransactWrite<'e> {
     error: Option<Error>,
 }
 
-fn expression(condition: Option<Condition>) -> (Option<String>, Option<crate::expr::Names>, Option<crate::expr::Values>) {
+fn expression(
+    condition: Option<Condition>,
+) -> (
+    Option<String>,
+    Option<crate::expr::Names>,
+    Option<crate::expr::Values>,
+) {
     let mut exprs = ExpressionBuilder::new();
     let text = condition.map(|c| exprs.condition(&c));
     let (names, values) = exprs.finish();
@@ -126,20 +132,36 @@ impl<'e> TransactWrite<'e> {
         self
     }
 
-    fn put_op<M: Model>(&self, model: &M, condition: Option<Condition>, create_only: bool) -> Result<Op> {
+    fn put_op<M: Model>(
+        &self,
+        model: &M,
+        condition: Option<Condition>,
+        create_only: bool,
+    ) -> Result<Op> {
         let engine = self.engine;
         let table = engine.table_name(&M::SCHEMA);
-        let mut item = model.to_item().map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
+        let mut item = model
+            .to_item()
+            .map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
         let mut condition = condition;
         let mut version = None;
         if let Some(attribute) = M::SCHEMA.version {
             let read = version_of(&item, attribute).unwrap_or(0);
-            item.insert(attribute.to_owned(), AttributeValue::N((read + 1).to_string()));
-            condition = Some(crate::ops::and(condition, version_condition(attribute, read)));
+            item.insert(
+                attribute.to_owned(),
+                AttributeValue::N((read + 1).to_string()),
+            );
+            condition = Some(crate::ops::and(
+                condition,
+                version_condition(attribute, read),
+            ));
             version = Some((attribute, read));
         }
         if create_only {
-            condition = Some(crate::ops::and(condition, Condition::NotExists(Path::attr(M::SCHEMA.hash_key.name))));
+            condition = Some(crate::ops::and(
+                condition,
+                Condition::NotExists(Path::attr(M::SCHEMA.hash_key.name)),
+            ));
         }
         let key: Item = M::SCHEMA
             .key_attributes()
@@ -195,7 +217,9 @@ impl<'e> TransactWrite<'e> {
                 .set_condition_expression(p.condition)
                 .set_expression_attribute_names(p.names)
                 .set_expression_attribute_values(p.values)
-                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                )
                 .build()
                 .map_err(|e| Error::Validation(e.to_string()))?;
             Ok(Op {
@@ -210,7 +234,12 @@ impl<'e> TransactWrite<'e> {
         self.push(op)
     }
 
-    fn delete_op<M: Model>(&self, key: &M::Key, condition: Option<Condition>, version: Option<i64>) -> Result<Op> {
+    fn delete_op<M: Model>(
+        &self,
+        key: &M::Key,
+        condition: Option<Condition>,
+        version: Option<i64>,
+    ) -> Result<Op> {
         let engine = self.engine;
         let table = engine.table_name(&M::SCHEMA);
         let key = engine.key_item::<M>(key)?;
@@ -252,7 +281,8 @@ impl<'e> TransactWrite<'e> {
 
     /// Deletes the item with `key` if `condition` holds.
     pub fn delete_if<K: ModelKey, S>(self, key: K, condition: Cond<K::Model, S>) -> Self {
-        let op = typed_condition(condition).and_then(|c| self.delete_op::<K::Model>(&key, Some(c), None));
+        let op = typed_condition(condition)
+            .and_then(|c| self.delete_op::<K::Model>(&key, Some(c), None));
         self.push(op)
     }
 
@@ -282,7 +312,9 @@ impl<'e> TransactWrite<'e> {
                 .set_condition_expression(text)
                 .set_expression_attribute_names(names)
                 .set_expression_attribute_values(values)
-                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                )
                 .build()
                 .map_err(|e| Error::Validation(e.to_string()))?;
             Ok(Op {
@@ -310,7 +342,9 @@ impl<'e> TransactWrite<'e> {
             return Err(error);
         }
         if self.ops.is_empty() {
-            return Err(Error::Validation("a transaction needs at least one operation".into()));
+            return Err(Error::Validation(
+                "a transaction needs at least one operation".into(),
+            ));
         }
         if self.ops.len() > MAX_OPERATIONS {
             return Err(Error::Validation(format!(
@@ -319,15 +353,24 @@ impl<'e> TransactWrite<'e> {
             )));
         }
         for (i, a) in self.ops.iter().enumerate() {
-            if let Some(b) = self.ops[i + 1..].iter().find(|b| b.table == a.table && b.key == a.key) {
+            if let Some(b) = self.ops[i + 1..]
+                .iter()
+                .find(|b| b.table == a.table && b.key == a.key)
+            {
                 return Err(Error::Validation(format!(
                     "a transaction touches item {} of table {} twice ({:?} and {:?}); DynamoDB allows one operation per item",
                     a.key_text, a.table, a.operation, b.operation
                 )));
             }
         }
-        if self.token.as_ref().is_some_and(|t| t.is_empty() || t.len() > 36) {
-            return Err(Error::Validation("an idempotency token has 1 to 36 characters".into()));
+        if self
+            .token
+            .as_ref()
+            .is_some_and(|t| t.is_empty() || t.len() > 36)
+        {
+            return Err(Error::Validation(
+                "an idempotency token has 1 to 36 characters".into(),
+            ));
         }
         let items = self.ops.iter().map(|op| op.item.clone()).collect();
         let result = self
@@ -341,7 +384,9 @@ impl<'e> TransactWrite<'e> {
         match result {
             Ok(_) => Ok(()),
             Err(err) => {
-                if let Some(TransactWriteItemsError::TransactionCanceledException(e)) = err.as_service_error() {
+                if let Some(TransactWriteItemsError::TransactionCanceledException(e)) =
+                    err.as_service_error()
+                {
                     let reasons = e
                         .cancellation_reasons()
                         .iter()
@@ -352,7 +397,12 @@ impl<'e> TransactWrite<'e> {
                             operation: op.operation,
                             table: op.table.clone(),
                             key: op.key_text.clone(),
-                            kind: cancel_kind(reason.code(), reason.message(), reason.item().cloned(), op.version),
+                            kind: cancel_kind(
+                                reason.code(),
+                                reason.message(),
+                                reason.item().cloned(),
+                                op.version,
+                            ),
                         })
                         .collect();
                     return Err(Error::TransactionCanceled { reasons });
@@ -363,7 +413,12 @@ impl<'e> TransactWrite<'e> {
     }
 }
 
-fn cancel_kind(code: Option<&str>, message: Option<&str>, item: Option<Item>, version: Option<(&'static str, i64)>) -> CancelKind {
+fn cancel_kind(
+    code: Option<&str>,
+    message: Option<&str>,
+    item: Option<Item>,
+    version: Option<(&'static str, i64)>,
+) -> CancelKind {
     let message = message.unwrap_or_default().to_owned();
     match code.unwrap_or("None") {
         "None" => CancelKind::None,
@@ -377,7 +432,9 @@ fn cancel_kind(code: Option<&str>, message: Option<&str>, item: Option<Item>, ve
             CancelKind::ConditionFailed { item }
         }
         "TransactionConflict" => CancelKind::TransactionConflict,
-        "ThrottlingError" | "ProvisionedThroughputExceeded" | "RequestLimitExceeded" => CancelKind::Throttled,
+        "ThrottlingError" | "ProvisionedThroughputExceeded" | "RequestLimitExceeded" => {
+            CancelKind::Throttled
+        }
         "ValidationError" => CancelKind::Validation(message),
         other => CancelKind::Other {
             code: other.to_owned(),

@@ -130,19 +130,29 @@ impl Actions {
 
     /// The UpdateExpression text.
     pub fn expression(&self, exprs: &mut ExpressionBuilder) -> String {
-        let (mut set, mut remove, mut add, mut delete) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut set, mut remove, mut add, mut delete) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (path, action) in &self.list {
             let p = exprs.path(path);
             match action {
                 Action::Set(v) => set.push(format!("{p} = {}", exprs.value(v.clone()))),
-                Action::SetIfNotExists(v) => set.push(format!("{p} = if_not_exists({p}, {})", exprs.value(v.clone()))),
+                Action::SetIfNotExists(v) => set.push(format!(
+                    "{p} = if_not_exists({p}, {})",
+                    exprs.value(v.clone())
+                )),
                 Action::Append(v) => {
                     let empty = exprs.value(AttributeValue::L(Vec::new()));
-                    set.push(format!("{p} = list_append(if_not_exists({p}, {empty}), {})", exprs.value(v.clone())));
+                    set.push(format!(
+                        "{p} = list_append(if_not_exists({p}, {empty}), {})",
+                        exprs.value(v.clone())
+                    ));
                 }
                 Action::Prepend(v) => {
                     let empty = exprs.value(AttributeValue::L(Vec::new()));
-                    set.push(format!("{p} = list_append({}, if_not_exists({p}, {empty}))", exprs.value(v.clone())));
+                    set.push(format!(
+                        "{p} = list_append({}, if_not_exists({p}, {empty}))",
+                        exprs.value(v.clone())
+                    ));
                 }
                 Action::Remove => remove.push(p),
                 Action::Add(v) => add.push(format!("{p} {}", exprs.value(v.clone()))),
@@ -150,7 +160,12 @@ impl Actions {
             }
         }
         let mut clauses = Vec::new();
-        for (keyword, parts) in [("SET", set), ("REMOVE", remove), ("ADD", add), ("DELETE", delete)] {
+        for (keyword, parts) in [
+            ("SET", set),
+            ("REMOVE", remove),
+            ("ADD", add),
+            ("DELETE", delete),
+        ] {
             if !parts.is_empty() {
                 clauses.push(format!("{keyword} {}", parts.join(", ")));
             }
@@ -238,14 +253,19 @@ impl<M: Model> Update<M> {
             Ok(action) => self.actions.list.push((path, action)),
             Err(issue) => {
                 let issue = issue.at(&render(&path));
-                self.error.get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
+                self.error
+                    .get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
             }
         }
         self
     }
 
     /// Sets the attribute (or part) to `value`.
-    pub fn set<A: Updatable, C: Codec>(self, attr: Attr<M, A, C>, value: impl IntoValue<C>) -> Self {
+    pub fn set<A: Updatable, C: Codec>(
+        self,
+        attr: Attr<M, A, C>,
+        value: impl IntoValue<C>,
+    ) -> Self {
         let path = attr.path();
         // A codec stores nothing only for the empty set, which is stored as absent.
         let action = C::encode(&value.into_value()).map(|v| match v {
@@ -256,11 +276,18 @@ impl<M: Model> Update<M> {
     }
 
     /// Sets the attribute only if it is absent (`if_not_exists`).
-    pub fn set_if_not_exists<A: Updatable, C: Codec>(self, attr: Attr<M, A, C>, value: impl IntoValue<C>) -> Self {
+    pub fn set_if_not_exists<A: Updatable, C: Codec>(
+        self,
+        attr: Attr<M, A, C>,
+        value: impl IntoValue<C>,
+    ) -> Self {
         let path = attr.path();
         // The empty set is stored as absent, so making an absent set empty changes nothing
         // (a NULL written in its place would make later `add`s and `delete`s fail).
-        self.push_unless_nothing(path, C::encode(&value.into_value()).map(|v| v.map(Action::SetIfNotExists)))
+        self.push_unless_nothing(
+            path,
+            C::encode(&value.into_value()).map(|v| v.map(Action::SetIfNotExists)),
+        )
     }
 
     /// Removes the attribute (optional fields and sets), list element or map entry.
@@ -270,30 +297,56 @@ impl<M: Model> Update<M> {
     }
 
     /// Adds `by` to the number atomically (an absent number counts as 0).
-    pub fn incr<A: Updatable, C: Numeric>(self, attr: Attr<M, A, C>, by: impl IntoValue<C>) -> Self {
+    pub fn incr<A: Updatable, C: Numeric>(
+        self,
+        attr: Attr<M, A, C>,
+        by: impl IntoValue<C>,
+    ) -> Self {
         let path = attr.path();
         self.push(path, encode::<C>(by).map(Action::Add))
     }
 
     /// Subtracts `by` from the number atomically.
-    pub fn decr<A: Updatable, C: Numeric>(self, attr: Attr<M, A, C>, by: impl IntoValue<C>) -> Self {
+    pub fn decr<A: Updatable, C: Numeric>(
+        self,
+        attr: Attr<M, A, C>,
+        by: impl IntoValue<C>,
+    ) -> Self {
         let path = attr.path();
         self.push(path, encode::<C>(by).map(|v| Action::Add(C::negate(v))))
     }
 
     /// Adds `elements` to the set atomically (an absent set counts as empty).
-    pub fn add<A: Updatable, C: SetCodec>(self, attr: Attr<M, A, C>, elements: impl IntoValue<C>) -> Self {
+    pub fn add<A: Updatable, C: SetCodec>(
+        self,
+        attr: Attr<M, A, C>,
+        elements: impl IntoValue<C>,
+    ) -> Self {
         let path = attr.path();
-        self.push_unless_nothing(path, C::encode(&elements.into_value()).map(|v| v.map(Action::Add)))
+        self.push_unless_nothing(
+            path,
+            C::encode(&elements.into_value()).map(|v| v.map(Action::Add)),
+        )
     }
 
     /// Removes `elements` from the set atomically.
-    pub fn delete<A: Updatable, C: SetCodec>(self, attr: Attr<M, A, C>, elements: impl IntoValue<C>) -> Self {
+    pub fn delete<A: Updatable, C: SetCodec>(
+        self,
+        attr: Attr<M, A, C>,
+        elements: impl IntoValue<C>,
+    ) -> Self {
         let path = attr.path();
-        self.push_unless_nothing(path, C::encode(&elements.into_value()).map(|v| v.map(Action::Delete)))
+        self.push_unless_nothing(
+            path,
+            C::encode(&elements.into_value()).map(|v| v.map(Action::Delete)),
+        )
     }
 
-    fn push_unless_nothing(self, path: Path, action: std::result::Result<Option<Action>, EncodeIssue>) -> Self {
+    fn push_unless_nothing(
+        self,
+        path: Path,
+        action: std::result::Result<Option<Action>, EncodeIssue>,
+    ) -> Self {
         match action {
             // Adding or deleting no elements changes nothing; DynamoDB rejects an empty set.
             Ok(None) => self,
@@ -303,13 +356,21 @@ impl<M: Model> Update<M> {
     }
 
     /// Appends `items` to the end of the list (an absent list counts as empty).
-    pub fn append<A: Updatable, C: ListCodec>(self, attr: Attr<M, A, C>, items: impl IntoValue<C>) -> Self {
+    pub fn append<A: Updatable, C: ListCodec>(
+        self,
+        attr: Attr<M, A, C>,
+        items: impl IntoValue<C>,
+    ) -> Self {
         let path = attr.path();
         self.push(path, encode::<C>(items).map(Action::Append))
     }
 
     /// Puts `items` before the start of the list.
-    pub fn prepend<A: Updatable, C: ListCodec>(self, attr: Attr<M, A, C>, items: impl IntoValue<C>) -> Self {
+    pub fn prepend<A: Updatable, C: ListCodec>(
+        self,
+        attr: Attr<M, A, C>,
+        items: impl IntoValue<C>,
+    ) -> Self {
         let path = attr.path();
         self.push(path, encode::<C>(items).map(Action::Prepend))
     }
@@ -351,7 +412,10 @@ impl<M: Model> Update<M> {
 
     /// Sends the update; returns the whole item as it is afterwards.
     pub async fn all_new(self, engine: &Engine) -> Result<M> {
-        let item = self.run(engine, ReturnValue::AllNew).await?.unwrap_or_default();
+        let item = self
+            .run(engine, ReturnValue::AllNew)
+            .await?
+            .unwrap_or_default();
         engine.decode(item)
     }
 
@@ -365,13 +429,19 @@ impl<M: Model> Update<M> {
 
     /// Sends the update; returns the updated attributes as they are afterwards.
     pub async fn updated_new(self, engine: &Engine) -> Result<Partial<M>> {
-        let item = self.run(engine, ReturnValue::UpdatedNew).await?.unwrap_or_default();
+        let item = self
+            .run(engine, ReturnValue::UpdatedNew)
+            .await?
+            .unwrap_or_default();
         Ok(Partial::new(item))
     }
 
     /// Sends the update; returns the updated attributes as they were before.
     pub async fn updated_old(self, engine: &Engine) -> Result<Partial<M>> {
-        let item = self.run(engine, ReturnValue::UpdatedOld).await?.unwrap_or_default();
+        let item = self
+            .run(engine, ReturnValue::UpdatedOld)
+            .await?
+            .unwrap_or_default();
         Ok(Partial::new(item))
     }
 
@@ -386,12 +456,17 @@ impl<M: Model> Update<M> {
         if let Some(version) = M::SCHEMA.version {
             actions.list.push((Path::attr(version), Action::Add(one())));
             if let Some(expected) = self.expected_version {
-                condition = Some(crate::ops::and(condition, version_condition(version, expected)));
+                condition = Some(crate::ops::and(
+                    condition,
+                    version_condition(version, expected),
+                ));
             }
         }
         actions.check()?;
         if actions.is_empty() {
-            return Err(Error::Validation("an update needs at least one action".into()));
+            return Err(Error::Validation(
+                "an update needs at least one action".into(),
+            ));
         }
         let mut exprs = ExpressionBuilder::new();
         let update = actions.expression(&mut exprs);

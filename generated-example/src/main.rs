@@ -128,18 +128,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .incr(GameScore::WINS, 1)
         .all_new(&engine)
         .await?;
-    println!("Alien Adventure wins after an atomic increment: {}", after.wins);
+    println!(
+        "Alien Adventure wins after an atomic increment: {}",
+        after.wins
+    );
 
     // sync sends only what changed. Two players' sessions read the same score...
     let comet = GameScoreKey::new("abc", "Comet Quest");
-    let mut first = engine.get(comet.clone()).tracked().await?.ok_or("no Comet Quest score")?;
-    let mut second = engine.get(comet.clone()).tracked().await?.ok_or("no Comet Quest score")?;
+    let mut first = engine
+        .get(comet.clone())
+        .tracked()
+        .await?
+        .ok_or("no Comet Quest score")?;
+    let mut second = engine
+        .get(comet.clone())
+        .tracked()
+        .await?
+        .ok_or("no Comet Quest score")?;
     // ...one records a loss, the other a new top score: different fields merge.
     first.losses += 1;
     engine.sync(&mut first).await?;
     second.top_score = Some(9700);
     engine.sync(&mut second).await?;
-    let merged: GameScore = engine.get(comet.clone()).consistent().await?.ok_or("gone")?;
+    let merged: GameScore = engine
+        .get(comet.clone())
+        .consistent()
+        .await?
+        .ok_or("gone")?;
     println!(
         "Two syncs of different fields merge: losses {}, top score {}",
         merged.losses,
@@ -159,7 +174,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => return Err(format!("expected a conflict, got {other:?}").into()),
     }
     let kept: GameScore = engine.get(comet).consistent().await?.ok_or("gone")?;
-    println!("Nothing was lost: the top score is still {}", kept.top_score.unwrap_or_default());
+    println!(
+        "Nothing was lost: the top score is still {}",
+        kept.top_score.unwrap_or_default()
+    );
 
     if use_aws {
         let deleted = engine.delete_schema(models::TABLES).await?;

@@ -41,7 +41,10 @@ fn a_second_run_rewrites_nothing() {
         .unwrap();
     assert!(report.written.is_empty(), "rewrote {:?}", report.written);
     assert!(report.removed.is_empty(), "removed {:?}", report.removed);
-    assert_eq!(report.unchanged.len(), std::fs::read_dir(models()).unwrap().count());
+    assert_eq!(
+        report.unchanged.len(),
+        std::fs::read_dir(models()).unwrap().count()
+    );
 }
 
 #[test]
@@ -56,7 +59,12 @@ fn build_script_mode_writes_the_same_per_table_code() {
         }
         let cli = std::fs::read_to_string(&path).unwrap();
         let build = std::fs::read_to_string(out.join(name)).unwrap();
-        assert_eq!(cli, build, "{} differs between CLI and build-script mode", name.to_string_lossy());
+        assert_eq!(
+            cli,
+            build,
+            "{} differs between CLI and build-script mode",
+            name.to_string_lossy()
+        );
         compared += 1;
     }
     assert_eq!(compared, std::fs::read_dir(schemas()).unwrap().count());
@@ -66,5 +74,8 @@ fn build_script_mode_writes_the_same_per_table_code() {
         generated_example::models::GameScore::SCHEMA,
         generated_example::build_mode::GameScore::SCHEMA
     );
-    assert_eq!(generated_example::build_mode::TABLES.len(), generated_example::models::TABLES.len());
+    assert_eq!(
+        generated_example::build_mode::TABLES.len(),
+        generated_example::models::TABLES.len()
+    );
 }

@@ -363,14 +363,24 @@ async fn a_namespace_prefixes_every_table() {
     let created = test.create_schema(models::TABLES).await.unwrap();
     assert_eq!(
         created,
-        ["test-GameScores", "test-odd.names-table_1", "test-Orders", "test-UserProfiles"]
+        [
+            "test-GameScores",
+            "test-odd.names-table_1",
+            "test-Orders",
+            "test-UserProfiles"
+        ]
     );
     assert_eq!(
         table_names(&plain).await,
-        ["test-GameScores", "test-Orders", "test-UserProfiles", "test-odd.names-table_1"]
-            .into_iter()
-            .map(String::from)
-            .collect()
+        [
+            "test-GameScores",
+            "test-Orders",
+            "test-UserProfiles",
+            "test-odd.names-table_1"
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect()
     );
     assert_example_tables(&test, "test-").await;
 
@@ -449,7 +459,12 @@ async fn a_namespace_prefixes_every_table() {
     let deleted = test.delete_schema(models::TABLES).await.unwrap();
     assert_eq!(
         deleted,
-        ["test-GameScores", "test-odd.names-table_1", "test-Orders", "test-UserProfiles"]
+        [
+            "test-GameScores",
+            "test-odd.names-table_1",
+            "test-Orders",
+            "test-UserProfiles"
+        ]
     );
     assert_eq!(
         table_names(&plain).await,

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, SourceFile, Span, did_you_mean};
-use crate::ir::{IndexIr, ProjectionIr, 
-    DateFormat, DateTimeFormat, DocTypeIr, EnumIr, FieldIr, Ir, ParamIr, Scalar, TableIr, Ty,
-    VariantIr, doc_lines, lit,
+use crate::ir::{
+    DateFormat, DateTimeFormat, DocTypeIr, EnumIr, FieldIr, IndexIr, Ir, ParamIr, ProjectionIr,
+    Scalar, TableIr, Ty, VariantIr, doc_lines, lit,
 };
 use crate::naming;
 use crate::schema::types::{TypeExpr, parse_type};
@@ -590,8 +590,12 @@ impl FileValidator<'_> {
                 schema,
                 types,
                 indexes: index_irs,
-                attr_module_doc: lit(&format!(" Marker types of the attributes of `{model}`, used in the types of its attribute handles.")),
-                index_module_doc: lit(&format!(" Marker types of the ways to query `{model}`: its table and each index.")),
+                attr_module_doc: lit(&format!(
+                    " Marker types of the attributes of `{model}`, used in the types of its attribute handles."
+                )),
+                index_module_doc: lit(&format!(
+                    " Marker types of the ways to query `{model}`: its table and each index."
+                )),
                 enums,
             },
             model_span,
@@ -601,7 +605,12 @@ impl FileValidator<'_> {
     }
 
     /// Index entry points and projection structs need distinct Rust names.
-    fn check_entry_names(&mut self, indexes: &[RawIndex], model: &str, type_names: &HashMap<String, Span>) {
+    fn check_entry_names(
+        &mut self,
+        indexes: &[RawIndex],
+        model: &str,
+        type_names: &HashMap<String, Span>,
+    ) {
         let mut markers: HashMap<String, Span> = HashMap::new();
         let mut methods: HashMap<String, Span> = HashMap::new();
         for index in indexes {
@@ -609,27 +618,56 @@ impl FileValidator<'_> {
             let marker = marker_name(&name.value);
             let method = format!("query_{}", naming::snake(&name.value));
             if !naming::is_ascii_ident(&marker) || !naming::is_ascii_ident(&method) {
-                self.error(name.span.clone(), format!("the index name `{}` gives no Rust name for its query method", name.value), "no Rust name", "use letters, digits and `_` in index names, such as `ByEmail`");
+                self.error(
+                    name.span.clone(),
+                    format!(
+                        "the index name `{}` gives no Rust name for its query method",
+                        name.value
+                    ),
+                    "no Rust name",
+                    "use letters, digits and `_` in index names, such as `ByEmail`",
+                );
                 continue;
             }
-            for (map, key, what) in [(&mut markers, marker.clone(), "marker type"), (&mut methods, method.clone(), "query method")] {
+            for (map, key, what) in [
+                (&mut markers, marker.clone(), "marker type"),
+                (&mut methods, method.clone(), "query method"),
+            ] {
                 if let Some(first) = map.get(&key) {
-                    let d = Diagnostic::error(self.file, name.span.clone(), format!("two indexes map to the {what} `{key}`"), "maps to the same Rust name")
-                        .also(first.clone(), "this one too")
-                        .help("rename one of the indexes");
+                    let d = Diagnostic::error(
+                        self.file,
+                        name.span.clone(),
+                        format!("two indexes map to the {what} `{key}`"),
+                        "maps to the same Rust name",
+                    )
+                    .also(first.clone(), "this one too")
+                    .help("rename one of the indexes");
                     self.diags.push(d);
                 } else {
                     map.insert(key, name.span.clone());
                 }
             }
             if marker == "Table" {
-                self.error(name.span.clone(), "an index cannot be named `Table`", "reserved for the table's own key", "rename the index");
+                self.error(
+                    name.span.clone(),
+                    "an index cannot be named `Table`",
+                    "reserved for the table's own key",
+                    "rename the index",
+                );
             }
             let projection = format!("{model}{marker}Item");
             if let Some(other) = type_names.get(&projection) {
-                let d = Diagnostic::error(self.file, other.clone(), format!("`{projection}` is the name of the item type generated for index `{}`", name.value), "taken by a generated type")
-                    .also(name.span.clone(), "the index")
-                    .help("rename the type or the index");
+                let d = Diagnostic::error(
+                    self.file,
+                    other.clone(),
+                    format!(
+                        "`{projection}` is the name of the item type generated for index `{}`",
+                        name.value
+                    ),
+                    "taken by a generated type",
+                )
+                .also(name.span.clone(), "the index")
+                .help("rename the type or the index");
                 self.diags.push(d);
             }
         }
@@ -1450,7 +1488,10 @@ fn field_ir(f: &Field, is_key: bool, role: &str) -> FieldIr {
                 "{RT}::codec::put::<{codec}>(&mut item, {attr}, &self.{})?;",
                 f.rust
             ),
-            format!("{RT}::codec::take_or::<{codec}>(&mut item, {attr}, {})?", default_fn(expr)),
+            format!(
+                "{RT}::codec::take_or::<{codec}>(&mut item, {attr}, {})?",
+                default_fn(expr)
+            ),
             expr.clone(),
         ),
     };
@@ -1471,10 +1512,15 @@ fn field_ir(f: &Field, is_key: bool, role: &str) -> FieldIr {
             f.attr.value.replace('`', "'")
         )),
         updatable: !is_key,
-        removable: !is_key && (matches!(f.presence, Presence::Optional) || matches!(f.ty, Ty::Set(_))),
+        removable: !is_key
+            && (matches!(f.presence, Presence::Optional) || matches!(f.ty, Ty::Set(_))),
         presence: format!(
             "{RT}::filter::{}",
-            if matches!(f.presence, Presence::Optional) || matches!(f.ty, Ty::Set(_)) { "Optional" } else { "Required" }
+            if matches!(f.presence, Presence::Optional) || matches!(f.ty, Ty::Set(_)) {
+                "Optional"
+            } else {
+                "Required"
+            }
         ),
         handle_doc: lit(&format!(
             " Handle on attribute `{}`, for conditions, filters and updates.",
@@ -1503,20 +1549,38 @@ fn marker_name(base: &str) -> String {
 }
 
 /// The query entry points: the table, then each index in schema order.
-fn index_irs(model: &str, fields: &[Field], hash: usize, range: Option<usize>, indexes: &[IndexChecked]) -> Vec<IndexIr> {
+fn index_irs(
+    model: &str,
+    fields: &[Field],
+    hash: usize,
+    range: Option<usize>,
+    indexes: &[IndexChecked],
+) -> Vec<IndexIr> {
     let mut out = Vec::new();
     let entries = std::iter::once((None, hash, range, &Projection::All, false)).chain(
-        indexes
-            .iter()
-            .map(|i| (Some(i.name.as_str()), i.hash, i.range, &i.projection, !i.local)),
+        indexes.iter().map(|i| {
+            (
+                Some(i.name.as_str()),
+                i.hash,
+                i.range,
+                &i.projection,
+                !i.local,
+            )
+        }),
     );
     for (name, index_hash, index_range, projection, global) in entries {
         let marker = name.map_or_else(|| "Table".to_owned(), marker_name);
-        let method = name.map_or_else(|| "query".to_owned(), |n| format!("query_{}", naming::snake(n)));
+        let method = name.map_or_else(
+            || "query".to_owned(),
+            |n| format!("query_{}", naming::snake(n)),
+        );
         let hash_field = &fields[index_hash];
         let range_field = index_range.map(|r| &fields[r]);
         let what = match name {
-            Some(n) => format!("the {} index `{n}`", if global { "global" } else { "local" }),
+            Some(n) => format!(
+                "the {} index `{n}`",
+                if global { "global" } else { "local" }
+            ),
             None => "the table's primary key".to_owned(),
         };
         let mut doc = doc_lines(&format!(
@@ -1538,13 +1602,22 @@ fn index_irs(model: &str, fields: &[Field], hash: usize, range: Option<usize>, i
                 let projected: Vec<FieldIr> = fields
                     .iter()
                     .enumerate()
-                    .filter(|(i, f)| keys.contains(&Some(*i)) || included.contains(&f.attr.value.as_str()))
+                    .filter(|(i, f)| {
+                        keys.contains(&Some(*i)) || included.contains(&f.attr.value.as_str())
+                    })
                     .map(|(i, f)| {
                         let is_table_key = i == hash || Some(i) == range;
                         // Index keys are present in every item of the index.
                         let mut f_ir = field_ir(f, is_table_key, "");
                         if keys.contains(&Some(i)) && !is_table_key {
-                            f_ir = field_ir(&Field { presence: Presence::Required, ..f.clone() }, false, "");
+                            f_ir = field_ir(
+                                &Field {
+                                    presence: Presence::Required,
+                                    ..f.clone()
+                                },
+                                false,
+                                "",
+                            );
                         }
                         f_ir
                     })
