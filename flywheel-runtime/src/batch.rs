@@ -55,18 +55,14 @@ impl Unprocessed {
     /// The table of the operation.
     pub fn table(&self) -> &str {
         match self {
-            Unprocessed::Put { table, .. }
-            | Unprocessed::Delete { table, .. }
-            | Unprocessed::Get { table, .. } => table,
+            Unprocessed::Put { table, .. } | Unprocessed::Delete { table, .. } | Unprocessed::Get { table, .. } => table,
         }
     }
 
     /// The model that was not written, when this is a put of model `M`.
     pub fn model<M: Model>(&self, engine: &Engine) -> Option<Result<M>> {
         match self {
-            Unprocessed::Put { table, item } if *table == engine.table_name(&M::SCHEMA) => {
-                Some(engine.decode(item.clone()))
-            }
+            Unprocessed::Put { table, item } if *table == engine.table_name(&M::SCHEMA) => Some(engine.decode(item.clone())),
             _ => None,
         }
     }
@@ -95,12 +91,7 @@ pub struct BatchWrite<'e> {
 
 /// The [`key_id`] of the key of a whole `item` of `schema`'s table, without copying the key out.
 fn item_key_id(table: &str, schema: &TableSchema, item: &Item) -> String {
-    key_id_of(
-        table,
-        schema
-            .key_attributes()
-            .filter_map(|k| item.get(k).map(|v| (k, v))),
-    )
+    key_id_of(table, schema.key_attributes().filter_map(|k| item.get(k).map(|v| (k, v))))
 }
 
 /// A canonical text of a key, to find repeated keys: the same for the same table and the same
@@ -112,10 +103,7 @@ fn key_id(table: &str, key: &Item) -> String {
 /// [`key_id`] of (name, value) pairs: each text is preceded by its length, so no two keys
 /// run together into the same text. Cheap for the scalar values keys hold (it runs once per
 /// operation of a batch); other values, which keys cannot hold, fall back to their `Debug`.
-fn key_id_of<'a>(
-    table: &str,
-    pairs: impl Iterator<Item = (&'a str, &'a AttributeValue)>,
-) -> String {
+fn key_id_of<'a>(table: &str, pairs: impl Iterator<Item = (&'a str, &'a AttributeValue)>) -> String {
     use std::fmt::Write as _;
     let mut pairs: Vec<(&str, &AttributeValue)> = pairs.collect();
     pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
@@ -131,11 +119,7 @@ fn key_id_of<'a>(
             AttributeValue::S(s) => text('S', s),
             AttributeValue::N(n) => text('N', n),
             AttributeValue::B(b) => {
-                let hex: String = b
-                    .as_ref()
-                    .iter()
-                    .map(|byte| format!("{byte:02x}"))
-                    .collect();
+                let hex: String = b.as_ref().iter().map(|byte| format!("{byte:02x}")).collect();
                 text('B', &hex);
             }
             other => text('?', &format!("{other:?}")),
@@ -159,12 +143,7 @@ impl<'e> BatchWrite<'e> {
                 }
                 let id = item_key_id(&table, &M::SCHEMA, &encoded);
                 let request = WriteRequest::builder()
-                    .put_request(
-                        PutRequest::builder()
-                            .set_item(Some(encoded))
-                            .build()
-                            .expect("item is set"),
-                    )
+                    .put_request(PutRequest::builder().set_item(Some(encoded)).build().expect("item is set"))
                     .build();
                 self.ops.push((table, id, request));
             }
@@ -187,12 +166,7 @@ impl<'e> BatchWrite<'e> {
             Ok(key) => {
                 let id = key_id(&table, &key);
                 let request = WriteRequest::builder()
-                    .delete_request(
-                        DeleteRequest::builder()
-                            .set_key(Some(key))
-                            .build()
-                            .expect("key is set"),
-                    )
+                    .delete_request(DeleteRequest::builder().set_key(Some(key)).build().expect("key is set"))
                     .build();
                 self.ops.push((table, id, request));
             }
@@ -237,7 +211,6 @@ impl<'e> BatchWrite<'e> {
             )));
         }
         let engine = self.engine;
-        let t0 = tcpu();
         // The last operation on each key wins, at the position of that last operation.
         let kept: Option<Vec<bool>> = {
             let mut last: HashMap<&str, usize> = HashMap::with_capacity(self.ops.len());
@@ -253,9 +226,7 @@ impl<'e> BatchWrite<'e> {
                 kept
             })
         };
-        let total = kept
-            .as_ref()
-            .map_or(self.ops.len(), |kept| kept.iter().filter(|k| **k).count());
+        let total = kept.as_ref().map_or(self.ops.len(), |kept| kept.iter().filter(|k| **k).count());
         // The requests are moved into the chunks, not copied.
         let mut ops = self
             .ops
@@ -263,8 +234,7 @@ impl<'e> BatchWrite<'e> {
             .enumerate()
             .filter(|(i, _)| kept.as_ref().is_none_or(|kept| kept[*i]))
             .map(|(_, (table, _, request))| (table, request));
-        let mut chunks: Vec<Vec<(String, WriteRequest)>> =
-            Vec::with_capacity(total.div_ceil(WRITE_CHUNK));
+        let mut chunks: Vec<Vec<(String, WriteRequest)>> = Vec::with_capacity(total.div_ceil(WRITE_CHUNK));
         loop {
             let chunk: Vec<(String, WriteRequest)> = ops.by_ref().take(WRITE_CHUNK).collect();
             if chunk.is_empty() {
@@ -272,49 +242,26 @@ impl<'e> BatchWrite<'e> {
             }
             chunks.push(chunk);
         }
-        let t1 = tcpu();
-        let results: Vec<ChunkOutcome> =
-            futures::stream::iter(chunks.into_iter().map(|chunk| write_chunk(engine, chunk)))
-                .buffer_unordered(engine.concurrency())
-                .collect()
-                .await;
-        if total > 10000 {
-            eprintln!(
-                "DBG dedup+chunk {:?} send {:?} clone {:?}",
-                t1 - t0,
-                tcpu() - t1,
-                std::time::Duration::from_nanos(
-                    CLONE_NS.swap(0, std::sync::atomic::Ordering::Relaxed)
-                )
-            );
-        }
+        let results: Vec<ChunkOutcome> = futures::stream::iter(chunks.into_iter().map(|chunk| write_chunk(engine, chunk)))
+            .buffer_unordered(engine.concurrency())
+            .collect()
+            .await;
         let mut unprocessed = Vec::new();
         let mut requests = 0;
         let mut cause = None;
         for outcome in results {
             requests += outcome.requests;
-            unprocessed.extend(outcome.leftovers.into_iter().map(|(table, request)| {
-                match (request.put_request, request.delete_request) {
-                    (Some(put), _) => Unprocessed::Put {
-                        table,
-                        item: put.item,
-                    },
-                    (_, Some(delete)) => Unprocessed::Delete {
-                        table,
-                        key: delete.key,
-                    },
-                    _ => unreachable!("a write request is a put or a delete"),
-                }
+            unprocessed.extend(outcome.leftovers.into_iter().map(|(table, request)| match (request.put_request, request.delete_request) {
+                (Some(put), _) => Unprocessed::Put { table, item: put.item },
+                (_, Some(delete)) => Unprocessed::Delete { table, key: delete.key },
+                _ => unreachable!("a write request is a put or a delete"),
             }));
             if cause.is_none() {
                 cause = outcome.error;
             }
         }
         if unprocessed.is_empty() {
-            Ok(BatchWritten {
-                written: total,
-                requests,
-            })
+            Ok(BatchWritten { written: total, requests })
         } else {
             Err(Error::BatchIncomplete {
                 done: total - unprocessed.len(),
@@ -325,17 +272,6 @@ impl<'e> BatchWrite<'e> {
     }
 }
 
-static CLONE_NS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-fn tcpu() -> std::time::Duration {
-    let mut ts = [0i64; 2];
-    unsafe extern "C" {
-        fn clock_gettime(clk: i32, ts: *mut [i64; 2]) -> i32;
-    }
-    unsafe {
-        clock_gettime(3, &mut ts);
-    }
-    std::time::Duration::new(ts[0] as u64, ts[1] as u32)
-}
 struct ChunkOutcome {
     requests: usize,
     leftovers: Vec<(String, WriteRequest)>,
@@ -366,7 +302,6 @@ async fn write_chunk(engine: &Engine, mut pending: Vec<(String, WriteRequest)>) 
     let mut attempt = 0;
     loop {
         // A copy is sent, so that what a failed request held can be sent again or given back.
-        let tc = tcpu();
         let mut items: HashMap<String, Vec<WriteRequest>> = HashMap::with_capacity(1);
         for (table, request) in &pending {
             match items.get_mut(table.as_str()) {
@@ -378,53 +313,30 @@ async fn write_chunk(engine: &Engine, mut pending: Vec<(String, WriteRequest)>) 
                 }
             }
         }
-        CLONE_NS.fetch_add(
-            (tcpu() - tc).as_nanos() as u64,
-            std::sync::atomic::Ordering::Relaxed,
-        );
         requests += 1;
         attempt += 1;
-        let result = engine
-            .client()
-            .batch_write_item()
-            .set_request_items(Some(items))
-            .send()
-            .await;
+        let result = engine.client().batch_write_item().set_request_items(Some(items)).send().await;
         match result {
             Ok(out) => {
                 pending = out
                     .unprocessed_items
                     .unwrap_or_default()
                     .into_iter()
-                    .flat_map(|(table, requests)| {
-                        requests.into_iter().map(move |r| (table.clone(), r))
-                    })
+                    .flat_map(|(table, requests)| requests.into_iter().map(move |r| (table.clone(), r)))
                     .collect();
                 if pending.is_empty() {
-                    return ChunkOutcome {
-                        requests,
-                        leftovers: Vec::new(),
-                        error: None,
-                    };
+                    return ChunkOutcome { requests, leftovers: Vec::new(), error: None };
                 }
             }
             Err(err) => {
                 let error = Error::sdk("BatchWriteItem", err);
                 if !retryable(&error) || attempt >= policy.attempts {
-                    return ChunkOutcome {
-                        requests,
-                        leftovers: pending,
-                        error: Some(error),
-                    };
+                    return ChunkOutcome { requests, leftovers: pending, error: Some(error) };
                 }
             }
         }
         if attempt >= policy.attempts {
-            return ChunkOutcome {
-                requests,
-                leftovers: pending,
-                error: None,
-            };
+            return ChunkOutcome { requests, leftovers: pending, error: None };
         }
         tokio::time::sleep(policy.delay(attempt)).await;
     }
@@ -447,10 +359,7 @@ impl<M> Copy for Slot<M> {}
 
 impl<M> Slot<M> {
     pub(crate) fn new(index: usize) -> Slot<M> {
-        Slot {
-            index,
-            _model: PhantomData,
-        }
+        Slot { index, _model: PhantomData }
     }
 }
 
@@ -469,9 +378,7 @@ impl Got {
     /// The item asked for in `slot`: `None` when the table has no item with that key.
     pub fn get<M: Model>(&self, slot: Slot<M>) -> Result<Option<M>> {
         match self.items.get(slot.index).cloned().flatten() {
-            Some(item) => M::from_item(item)
-                .map(Some)
-                .map_err(|e| Error::Decode(e.in_table(&self.tables[slot.index]))),
+            Some(item) => M::from_item(item).map(Some).map_err(|e| Error::Decode(e.in_table(&self.tables[slot.index]))),
             None => Ok(None),
         }
     }
@@ -512,25 +419,14 @@ impl<'e> BatchGet<'e> {
             return Err(error);
         }
         let found = get_items(self.engine, &self.keys, self.consistent).await?;
-        let items = self
-            .keys
-            .iter()
-            .map(|(table, key)| found.get(&key_id(table, key)).cloned())
-            .collect();
-        Ok(Got::new(
-            self.keys.into_iter().map(|(t, _)| t).collect(),
-            items,
-        ))
+        let items = self.keys.iter().map(|(table, key)| found.get(&key_id(table, key)).cloned()).collect();
+        Ok(Got::new(self.keys.into_iter().map(|(t, _)| t).collect(), items))
     }
 }
 
 /// Reads `keys` (table, key) in requests of 100, concurrently, retrying unprocessed keys;
 /// returns the items found by key id.
-async fn get_items(
-    engine: &Engine,
-    keys: &[(String, Item)],
-    consistent: bool,
-) -> Result<HashMap<String, Item>> {
+async fn get_items(engine: &Engine, keys: &[(String, Item)], consistent: bool) -> Result<HashMap<String, Item>> {
     let mut unique: Vec<(String, Item)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (table, key) in keys {
@@ -539,14 +435,10 @@ async fn get_items(
         }
     }
     let chunks: Vec<Vec<(String, Item)>> = unique.chunks(GET_CHUNK).map(<[_]>::to_vec).collect();
-    let results: Vec<Result<Vec<(String, Item)>>> = futures::stream::iter(
-        chunks
-            .into_iter()
-            .map(|chunk| get_chunk(engine, chunk, consistent)),
-    )
-    .buffer_unordered(engine.concurrency())
-    .collect()
-    .await;
+    let results: Vec<Result<Vec<(String, Item)>>> = futures::stream::iter(chunks.into_iter().map(|chunk| get_chunk(engine, chunk, consistent)))
+        .buffer_unordered(engine.concurrency())
+        .collect()
+        .await;
     let mut found = HashMap::new();
     let mut unprocessed = Vec::new();
     let mut cause = None;
@@ -554,17 +446,10 @@ async fn get_items(
         match result {
             Ok(items) => {
                 for (table, item) in items {
-                    found.insert(
-                        key_id(&table, &key_from_found(engine, &table, &item, keys)),
-                        item,
-                    );
+                    found.insert(key_id(&table, &key_from_found(engine, &table, &item, keys)), item);
                 }
             }
-            Err(Error::BatchIncomplete {
-                unprocessed: left,
-                cause: c,
-                ..
-            }) => {
+            Err(Error::BatchIncomplete { unprocessed: left, cause: c, .. }) => {
                 unprocessed.extend(left);
                 cause = cause.or(c);
             }
@@ -575,11 +460,7 @@ async fn get_items(
         Ok(found)
     } else {
         // Keys read count as done whether or not they had an item.
-        Err(Error::BatchIncomplete {
-            done: unique.len() - unprocessed.len(),
-            unprocessed,
-            cause,
-        })
+        Err(Error::BatchIncomplete { done: unique.len() - unprocessed.len(), unprocessed, cause })
     }
 }
 
@@ -596,11 +477,7 @@ fn key_from_found(_engine: &Engine, table: &str, item: &Item, keys: &[(String, I
         .collect()
 }
 
-async fn get_chunk(
-    engine: &Engine,
-    chunk: Vec<(String, Item)>,
-    consistent: bool,
-) -> Result<Vec<(String, Item)>> {
+async fn get_chunk(engine: &Engine, chunk: Vec<(String, Item)>, consistent: bool) -> Result<Vec<(String, Item)>> {
     let policy = *engine.retry_policy();
     let mut pending = chunk;
     let mut found = Vec::new();
@@ -654,10 +531,7 @@ async fn get_chunk(
 fn incomplete_get(pending: Vec<(String, Item)>, cause: Option<Error>) -> Error {
     Error::BatchIncomplete {
         done: 0,
-        unprocessed: pending
-            .into_iter()
-            .map(|(table, key)| Unprocessed::Get { table, key })
-            .collect(),
+        unprocessed: pending.into_iter().map(|(table, key)| Unprocessed::Get { table, key }).collect(),
         cause: cause.map(Box::new),
     }
 }
@@ -685,10 +559,7 @@ impl Engine {
     }
 
     /// Reads the items with `keys`, in the order of the keys: `None` where there is no item.
-    pub async fn get_many<K: ModelKey>(
-        &self,
-        keys: impl IntoIterator<Item = K>,
-    ) -> Result<Vec<Option<K::Model>>> {
+    pub async fn get_many<K: ModelKey>(&self, keys: impl IntoIterator<Item = K>) -> Result<Vec<Option<K::Model>>> {
         let mut batch = self.batch_get();
         let slots: Vec<Slot<K::Model>> = keys.into_iter().map(|k| batch.add(k)).collect();
         let got = batch.send().await?;
@@ -702,17 +573,11 @@ impl Engine {
 
     /// Deletes every item by its key, in batches.
     pub async fn delete_many<M: Model>(&self, items: &[M]) -> Result<BatchWritten> {
-        self.batch_write()
-            .delete_all(items.iter().map(Model::key))
-            .send()
-            .await
+        self.batch_write().delete_all(items.iter().map(Model::key)).send().await
     }
 
     /// Deletes the items with every key (flywheel's `delete_key`), in batches.
-    pub async fn delete_keys<K: ModelKey>(
-        &self,
-        keys: impl IntoIterator<Item = K>,
-    ) -> Result<BatchWritten> {
+    pub async fn delete_keys<K: ModelKey>(&self, keys: impl IntoIterator<Item = K>) -> Result<BatchWritten> {
         self.batch_write().delete_all(keys).send().await
     }
 
@@ -737,12 +602,7 @@ pub(crate) async fn delete_keys(engine: &Engine, table: &str, keys: Vec<Item>) -
     for key in keys {
         let id = key_id(table, &key);
         let request = WriteRequest::builder()
-            .delete_request(
-                DeleteRequest::builder()
-                    .set_key(Some(key))
-                    .build()
-                    .expect("key is set"),
-            )
+            .delete_request(DeleteRequest::builder().set_key(Some(key)).build().expect("key is set"))
             .build();
         batch.ops.push((table.to_owned(), id, request));
     }
@@ -750,16 +610,8 @@ pub(crate) async fn delete_keys(engine: &Engine, table: &str, keys: Vec<Item>) -
 }
 
 /// Reads raw keys of one table (`fetch_full`), in the order of `keys`; absent items are skipped.
-pub(crate) async fn get_keys(
-    engine: &Engine,
-    table: &str,
-    keys: Vec<Item>,
-    consistent: bool,
-) -> Result<Vec<Item>> {
+pub(crate) async fn get_keys(engine: &Engine, table: &str, keys: Vec<Item>, consistent: bool) -> Result<Vec<Item>> {
     let keys: Vec<(String, Item)> = keys.into_iter().map(|k| (table.to_owned(), k)).collect();
     let found = get_items(engine, &keys, consistent).await?;
-    Ok(keys
-        .iter()
-        .filter_map(|(t, k)| found.get(&key_id(t, k)).cloned())
-        .collect())
+    Ok(keys.iter().filter_map(|(t, k)| found.get(&key_id(t, k)).cloned()).collect())
 }

@@ -53,6 +53,20 @@ impl Path {
     }
 }
 
+impl std::fmt::Display for Path {
+    /// The path as written in messages: `address.city`, `scores[2]`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, element) in self.0.iter().enumerate() {
+            match element {
+                PathElement::Name(name) if i == 0 => f.write_str(name)?,
+                PathElement::Name(name) => write!(f, ".{name}")?,
+                PathElement::Index(index) => write!(f, "[{index}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Comparison {

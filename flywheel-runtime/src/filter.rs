@@ -242,6 +242,15 @@ impl<M, S> Cond<M, S> {
         self.condition
     }
 
+    /// The untyped condition, or the typed error for the value that could not be encoded.
+    pub(crate) fn checked(self) -> crate::Result<Condition>
+    where
+        M: crate::Model,
+    {
+        self.condition
+            .map_err(|issue| crate::Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)))
+    }
+
     /// Both conditions hold.
     pub fn and<S2>(self, other: Cond<M, S2>) -> Cond<M, <S as Concat<S2>>::Output>
     where

@@ -135,11 +135,10 @@ impl<'a, M: Model> Save<'a, M> {
     /// Writes only if `condition` holds for the stored item; otherwise fails with
     /// [`Error::ConditionFailed`] carrying the stored item.
     pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
-        match condition.into_condition() {
+        match condition.checked() {
             Ok(c) => self.condition = Some(and(self.condition.take(), c)),
-            Err(issue) => {
-                self.error
-                    .get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
+            Err(e) => {
+                self.error.get_or_insert(e);
             }
         }
         self
@@ -435,11 +434,10 @@ impl<'a, M: Model> Delete<'a, M> {
     /// Deletes only if `condition` holds for the stored item; otherwise fails with
     /// [`Error::ConditionFailed`] carrying it.
     pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
-        match condition.into_condition() {
+        match condition.checked() {
             Ok(c) => self.condition = Some(and(self.condition.take(), c)),
-            Err(issue) => {
-                self.error
-                    .get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
+            Err(e) => {
+                self.error.get_or_insert(e);
             }
         }
         self

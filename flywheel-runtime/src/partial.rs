@@ -64,7 +64,7 @@ impl<M: Model> Partial<M> {
             None | Some(AttributeValue::Null(_)) => Ok(None),
             Some(value) => C::decode(value.clone()).map(Some).map_err(|issue| {
                 let issue = DecodeIssue {
-                    steps: vec![crate::codec::PathStep::Name(render(&path))],
+                    steps: vec![crate::codec::PathStep::Name(path.to_string())],
                     ..issue
                 };
                 DecodeError::new(&M::SCHEMA, &self.item, issue).into()
@@ -81,20 +81,4 @@ impl<M: Model> Partial<M> {
     pub fn into_item(self) -> Item {
         self.item
     }
-}
-
-fn render(path: &crate::expr::Path) -> String {
-    let mut out = String::new();
-    for element in path.elements() {
-        match element {
-            PathElement::Name(n) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(n);
-            }
-            PathElement::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
 }

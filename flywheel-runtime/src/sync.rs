@@ -166,7 +166,7 @@ impl<M: Model> Tracked<M> {
         let current = self.model.to_item()?;
         let mut out = changed_attributes::<M>(&current, self.read.as_ref());
         for (path, _) in &self.deltas {
-            out.push(crate::update::render(path));
+            out.push(path.to_string());
         }
         Ok(out)
     }
@@ -270,11 +270,10 @@ impl<'a, M: Model> Sync<'a, M> {
     /// Writes only if `condition` also holds (flywheel's `constraints`). Attributes the
     /// condition reads are not checked for being unchanged: the condition decides for them.
     pub fn constraint<S>(mut self, condition: Cond<M, S>) -> Self {
-        match condition.into_condition() {
+        match condition.checked() {
             Ok(c) => self.constraints.push(c),
-            Err(issue) => {
-                self.error
-                    .get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
+            Err(e) => {
+                self.error.get_or_insert(e);
             }
         }
         self

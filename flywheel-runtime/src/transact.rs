@@ -115,12 +115,6 @@ fn expression(
     (text, names, values)
 }
 
-fn typed_condition<M: Model, S>(condition: Cond<M, S>) -> Result<Condition> {
-    condition
-        .into_condition()
-        .map_err(|issue| Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)))
-}
-
 impl<'e> TransactWrite<'e> {
     fn push(mut self, op: Result<Op>) -> Self {
         match op {
@@ -195,7 +189,9 @@ impl<'e> TransactWrite<'e> {
 
     /// Puts a whole item if `condition` holds for the stored one.
     pub fn put_if<M: Model, S>(self, model: &M, condition: Cond<M, S>) -> Self {
-        let op = typed_condition(condition).and_then(|c| self.put_op(model, Some(c), false));
+        let op = condition
+            .checked()
+            .and_then(|c| self.put_op(model, Some(c), false));
         self.push(op)
     }
 
@@ -281,7 +277,8 @@ impl<'e> TransactWrite<'e> {
 
     /// Deletes the item with `key` if `condition` holds.
     pub fn delete_if<K: ModelKey, S>(self, key: K, condition: Cond<K::Model, S>) -> Self {
-        let op = typed_condition(condition)
+        let op = condition
+            .checked()
             .and_then(|c| self.delete_op::<K::Model>(&key, Some(c), None));
         self.push(op)
     }
@@ -302,7 +299,7 @@ impl<'e> TransactWrite<'e> {
     /// Requires `condition` to hold for the item with `key`, without writing it.
     pub fn check<K: ModelKey, S>(self, key: K, condition: Cond<K::Model, S>) -> Self {
         let engine = self.engine;
-        let op = typed_condition(condition).and_then(|c| {
+        let op = condition.checked().and_then(|c| {
             let table = engine.table_name(&K::Model::SCHEMA);
             let key = engine.key_item::<K::Model>(&key)?;
             let (text, names, values) = expression(Some(c));

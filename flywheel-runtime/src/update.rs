@@ -21,7 +21,7 @@ use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use crate::codec::{self, Codec, EncodeIssue};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::expr::{Condition, ExpressionBuilder, Path, PathElement};
+use crate::expr::{Condition, ExpressionBuilder, Path};
 use crate::filter::{Attr, Cond, IntoValue, Optional, Part, encode};
 use crate::model::Model;
 use crate::partial::Partial;
@@ -119,8 +119,7 @@ impl Actions {
                 if overlaps(a, b) {
                     return Err(Error::Validation(format!(
                         "an update touches `{}` and `{}`, which overlap; DynamoDB allows one action per document path",
-                        render(a),
-                        render(b)
+                        a, b
                     )));
                 }
             }
@@ -184,22 +183,6 @@ fn overlaps(a: &Path, b: &Path) -> bool {
     a[..n] == b[..n]
 }
 
-pub(crate) fn render(path: &Path) -> String {
-    let mut out = String::new();
-    for element in path.elements() {
-        match element {
-            PathElement::Name(n) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(n);
-            }
-            PathElement::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
-}
-
 /// The number 1, for version increments.
 pub(crate) fn one() -> AttributeValue {
     AttributeValue::N("1".into())
@@ -252,7 +235,7 @@ impl<M: Model> Update<M> {
         match action {
             Ok(action) => self.actions.list.push((path, action)),
             Err(issue) => {
-                let issue = issue.at(&render(&path));
+                let issue = issue.at(&path.to_string());
                 self.error
                     .get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
             }
@@ -377,16 +360,10 @@ impl<M: Model> Update<M> {
 
     /// Writes only if `condition` holds; otherwise [`Error::ConditionFailed`] with the item.
     pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
-        match condition.into_condition() {
-            Ok(c) => {
-                self.condition = Some(match self.condition.take() {
-                    Some(existing) => existing.and(c),
-                    None => c,
-                })
-            }
-            Err(issue) => {
-                self.error
-                    .get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
+        match condition.checked() {
+            Ok(c) => self.condition = Some(crate::ops::and(self.condition.take(), c)),
+            Err(e) => {
+                self.error.get_or_insert(e);
             }
         }
         self
