@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::ops::Range;
 
 use aws_sdk_dynamodb::types::{DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest};
 use futures::StreamExt;
@@ -55,14 +56,18 @@ impl Unprocessed {
     /// The table of the operation.
     pub fn table(&self) -> &str {
         match self {
-            Unprocessed::Put { table, .. } | Unprocessed::Delete { table, .. } | Unprocessed::Get { table, .. } => table,
+            Unprocessed::Put { table, .. }
+            | Unprocessed::Delete { table, .. }
+            | Unprocessed::Get { table, .. } => table,
         }
     }
 
     /// The model that was not written, when this is a put of model `M`.
     pub fn model<M: Model>(&self, engine: &Engine) -> Option<Result<M>> {
         match self {
-            Unprocessed::Put { table, item } if *table == engine.table_name(&M::SCHEMA) => Some(engine.decode(item.clone())),
+            Unprocessed::Put { table, item } if *table == engine.table_name(&M::SCHEMA) => {
+                Some(engine.decode(item.clone()))
+            }
             _ => None,
         }
     }
@@ -81,51 +86,82 @@ pub struct BatchWritten {
 #[must_use = "a batch does nothing until `send` is awaited"]
 pub struct BatchWrite<'e> {
     engine: &'e Engine,
-    /// (table, [`key_id`] of the key, request), in the order given.
-    ops: Vec<(String, String, WriteRequest)>,
+    /// (table, where the [`KeyId`] of the key is in `ids`, request), in the order given.
+    ops: Vec<(String, Range<usize>, WriteRequest)>,
+    /// The key ids of `ops`, one after the other (one buffer rather than one each).
+    ids: Vec<u8>,
     error: Option<Error>,
     overwrite_versions: bool,
     /// The first model with a version attribute put in the batch.
     versioned: Option<&'static str>,
 }
 
-/// The [`key_id`] of the key of a whole `item` of `schema`'s table, without copying the key out.
-fn item_key_id(table: &str, schema: &TableSchema, item: &Item) -> String {
-    key_id_of(table, schema.key_attributes().filter_map(|k| item.get(k).map(|v| (k, v))))
+/// A canonical form of a key, to find repeated keys: the same for the same table and the
+/// same attribute names and values, in any order, and different otherwise.
+type KeyId = Vec<u8>;
+
+/// Appends the [`KeyId`] of the key of a whole `item` of `schema`'s table to `id`, without
+/// copying the key out.
+fn item_key_id_into(id: &mut KeyId, table: &str, schema: &TableSchema, item: &Item) {
+    key_id_into(
+        id,
+        table,
+        schema
+            .key_attributes()
+            .filter_map(|k| item.get(k).map(|v| (k, v))),
+    );
 }
 
-/// A canonical text of a key, to find repeated keys: the same for the same table and the same
-/// attribute names and values, in any order, and different otherwise.
-fn key_id(table: &str, key: &Item) -> String {
-    key_id_of(table, key.iter().map(|(k, v)| (k.as_str(), v)))
+/// The [`KeyId`] of `key` in `table`.
+fn key_id(table: &str, key: &Item) -> KeyId {
+    let mut id = KeyId::new();
+    key_id_into(&mut id, table, key.iter().map(|(k, v)| (k.as_str(), v)));
+    id
 }
 
-/// [`key_id`] of (name, value) pairs: each text is preceded by its length, so no two keys
-/// run together into the same text. Cheap for the scalar values keys hold (it runs once per
-/// operation of a batch); other values, which keys cannot hold, fall back to their `Debug`.
-fn key_id_of<'a>(table: &str, pairs: impl Iterator<Item = (&'a str, &'a AttributeValue)>) -> String {
-    use std::fmt::Write as _;
-    let mut pairs: Vec<(&str, &AttributeValue)> = pairs.collect();
-    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut id = String::with_capacity(table.len() + 48);
-    let mut text = |tag: char, text: &str| {
-        // Writing to a String cannot fail.
-        let _ = write!(id, "{tag}{}:{text}", text.len());
-    };
-    text('t', table);
-    for (name, value) in pairs {
-        text('a', name);
+/// Appends the [`KeyId`] of (name, value) pairs to `id`: the table, then the pairs in order of
+/// name, each part a tag byte and its length before its bytes, so that no two keys run
+/// together into the same bytes. Cheap for the keys of one or two scalar attributes that
+/// tables have (it runs once per operation of a batch); other values, which keys cannot hold,
+/// fall back to their `Debug` text.
+fn key_id_into<'a>(
+    id: &mut KeyId,
+    table: &str,
+    pairs: impl Iterator<Item = (&'a str, &'a AttributeValue)>,
+) {
+    fn part(id: &mut KeyId, tag: u8, bytes: &[u8]) {
+        id.push(tag);
+        id.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        id.extend_from_slice(bytes);
+    }
+    fn pair(id: &mut KeyId, (name, value): (&str, &AttributeValue)) {
+        part(id, b'a', name.as_bytes());
         match value {
-            AttributeValue::S(s) => text('S', s),
-            AttributeValue::N(n) => text('N', n),
-            AttributeValue::B(b) => {
-                let hex: String = b.as_ref().iter().map(|byte| format!("{byte:02x}")).collect();
-                text('B', &hex);
-            }
-            other => text('?', &format!("{other:?}")),
+            AttributeValue::S(s) => part(id, b'S', s.as_bytes()),
+            AttributeValue::N(n) => part(id, b'N', n.as_bytes()),
+            AttributeValue::B(b) => part(id, b'B', b.as_ref()),
+            other => part(id, b'?', format!("{other:?}").as_bytes()),
         }
     }
-    id
+    part(id, b't', table.as_bytes());
+    let mut pairs = pairs.fuse();
+    match (pairs.next(), pairs.next(), pairs.next()) {
+        (None, _, _) => {}
+        (Some(a), None, _) => pair(id, a),
+        (Some(a), Some(b), None) => {
+            let (first, second) = if a.0 <= b.0 { (a, b) } else { (b, a) };
+            pair(id, first);
+            pair(id, second);
+        }
+        (Some(a), Some(b), Some(c)) => {
+            let mut all: Vec<(&str, &AttributeValue)> =
+                [a, b, c].into_iter().chain(pairs).collect();
+            all.sort_unstable_by(|x, y| x.0.cmp(y.0));
+            for p in all {
+                pair(id, p);
+            }
+        }
+    }
 }
 
 impl<'e> BatchWrite<'e> {
@@ -141,11 +177,17 @@ impl<'e> BatchWrite<'e> {
                     let next = crate::update::version_of(&encoded, attribute).unwrap_or(0) + 1;
                     encoded.insert(attribute.to_owned(), AttributeValue::N(next.to_string()));
                 }
-                let id = item_key_id(&table, &M::SCHEMA, &encoded);
+                let start = self.ids.len();
+                item_key_id_into(&mut self.ids, &table, &M::SCHEMA, &encoded);
                 let request = WriteRequest::builder()
-                    .put_request(PutRequest::builder().set_item(Some(encoded)).build().expect("item is set"))
+                    .put_request(
+                        PutRequest::builder()
+                            .set_item(Some(encoded))
+                            .build()
+                            .expect("item is set"),
+                    )
                     .build();
-                self.ops.push((table, id, request));
+                self.ops.push((table, start..self.ids.len(), request));
             }
             Err(e) => {
                 self.error.get_or_insert(Error::Encode(e.in_table(&table)));
@@ -155,21 +197,17 @@ impl<'e> BatchWrite<'e> {
     }
 
     /// Puts every item of `items`.
-    pub fn put_all<'a, M: Model>(self, items: impl IntoIterator<Item = &'a M>) -> Self {
-        items.into_iter().fold(self, |batch, item| batch.put(item))
+    pub fn put_all<'a, M: Model>(mut self, items: impl IntoIterator<Item = &'a M>) -> Self {
+        let items = items.into_iter();
+        self.ops.reserve(items.size_hint().0);
+        items.fold(self, |batch, item| batch.put(item))
     }
 
     /// Deletes the item with `key` (an absent item is not an error).
     pub fn delete<K: ModelKey>(mut self, key: K) -> Self {
         let table = self.engine.table_name(&K::Model::SCHEMA);
         match key.to_item() {
-            Ok(key) => {
-                let id = key_id(&table, &key);
-                let request = WriteRequest::builder()
-                    .delete_request(DeleteRequest::builder().set_key(Some(key)).build().expect("key is set"))
-                    .build();
-                self.ops.push((table, id, request));
-            }
+            Ok(key) => self.push_delete(table, key),
             Err(e) => {
                 self.error.get_or_insert(Error::Encode(e.in_table(&table)));
             }
@@ -177,9 +215,30 @@ impl<'e> BatchWrite<'e> {
         self
     }
 
+    /// Adds a delete of `key` from `table`.
+    fn push_delete(&mut self, table: String, key: Item) {
+        let start = self.ids.len();
+        key_id_into(
+            &mut self.ids,
+            &table,
+            key.iter().map(|(k, v)| (k.as_str(), v)),
+        );
+        let request = WriteRequest::builder()
+            .delete_request(
+                DeleteRequest::builder()
+                    .set_key(Some(key))
+                    .build()
+                    .expect("key is set"),
+            )
+            .build();
+        self.ops.push((table, start..self.ids.len(), request));
+    }
+
     /// Deletes the items with every key of `keys`.
-    pub fn delete_all<K: ModelKey>(self, keys: impl IntoIterator<Item = K>) -> Self {
-        keys.into_iter().fold(self, |batch, key| batch.delete(key))
+    pub fn delete_all<K: ModelKey>(mut self, keys: impl IntoIterator<Item = K>) -> Self {
+        let keys = keys.into_iter();
+        self.ops.reserve(keys.size_hint().0);
+        keys.fold(self, |batch, key| batch.delete(key))
     }
 
     /// Allows puts of models with a version attribute, written unconditionally with their
@@ -213,9 +272,9 @@ impl<'e> BatchWrite<'e> {
         let engine = self.engine;
         // The last operation on each key wins, at the position of that last operation.
         let kept: Option<Vec<bool>> = {
-            let mut last: HashMap<&str, usize> = HashMap::with_capacity(self.ops.len());
+            let mut last: HashMap<&[u8], usize> = HashMap::with_capacity(self.ops.len());
             for (i, (_, id, _)) in self.ops.iter().enumerate() {
-                last.insert(id, i);
+                last.insert(&self.ids[id.clone()], i);
             }
             // Without repeated keys (the usual bulk load) every operation is kept as it is.
             (last.len() < self.ops.len()).then(|| {
@@ -226,7 +285,9 @@ impl<'e> BatchWrite<'e> {
                 kept
             })
         };
-        let total = kept.as_ref().map_or(self.ops.len(), |kept| kept.iter().filter(|k| **k).count());
+        let total = kept
+            .as_ref()
+            .map_or(self.ops.len(), |kept| kept.iter().filter(|k| **k).count());
         // The requests are moved into the chunks, not copied.
         let mut ops = self
             .ops
@@ -234,7 +295,8 @@ impl<'e> BatchWrite<'e> {
             .enumerate()
             .filter(|(i, _)| kept.as_ref().is_none_or(|kept| kept[*i]))
             .map(|(_, (table, _, request))| (table, request));
-        let mut chunks: Vec<Vec<(String, WriteRequest)>> = Vec::with_capacity(total.div_ceil(WRITE_CHUNK));
+        let mut chunks: Vec<Vec<(String, WriteRequest)>> =
+            Vec::with_capacity(total.div_ceil(WRITE_CHUNK));
         loop {
             let chunk: Vec<(String, WriteRequest)> = ops.by_ref().take(WRITE_CHUNK).collect();
             if chunk.is_empty() {
@@ -242,26 +304,38 @@ impl<'e> BatchWrite<'e> {
             }
             chunks.push(chunk);
         }
-        let results: Vec<ChunkOutcome> = futures::stream::iter(chunks.into_iter().map(|chunk| write_chunk(engine, chunk)))
-            .buffer_unordered(engine.concurrency())
-            .collect()
-            .await;
+        let results: Vec<ChunkOutcome> =
+            futures::stream::iter(chunks.into_iter().map(|chunk| write_chunk(engine, chunk)))
+                .buffer_unordered(engine.concurrency())
+                .collect()
+                .await;
         let mut unprocessed = Vec::new();
         let mut requests = 0;
         let mut cause = None;
         for outcome in results {
             requests += outcome.requests;
-            unprocessed.extend(outcome.leftovers.into_iter().map(|(table, request)| match (request.put_request, request.delete_request) {
-                (Some(put), _) => Unprocessed::Put { table, item: put.item },
-                (_, Some(delete)) => Unprocessed::Delete { table, key: delete.key },
-                _ => unreachable!("a write request is a put or a delete"),
+            unprocessed.extend(outcome.leftovers.into_iter().map(|(table, request)| {
+                match (request.put_request, request.delete_request) {
+                    (Some(put), _) => Unprocessed::Put {
+                        table,
+                        item: put.item,
+                    },
+                    (_, Some(delete)) => Unprocessed::Delete {
+                        table,
+                        key: delete.key,
+                    },
+                    _ => unreachable!("a write request is a put or a delete"),
+                }
             }));
             if cause.is_none() {
                 cause = outcome.error;
             }
         }
         if unprocessed.is_empty() {
-            Ok(BatchWritten { written: total, requests })
+            Ok(BatchWritten {
+                written: total,
+                requests,
+            })
         } else {
             Err(Error::BatchIncomplete {
                 done: total - unprocessed.len(),
@@ -315,28 +389,47 @@ async fn write_chunk(engine: &Engine, mut pending: Vec<(String, WriteRequest)>) 
         }
         requests += 1;
         attempt += 1;
-        let result = engine.client().batch_write_item().set_request_items(Some(items)).send().await;
+        let result = engine
+            .client()
+            .batch_write_item()
+            .set_request_items(Some(items))
+            .send()
+            .await;
         match result {
             Ok(out) => {
                 pending = out
                     .unprocessed_items
                     .unwrap_or_default()
                     .into_iter()
-                    .flat_map(|(table, requests)| requests.into_iter().map(move |r| (table.clone(), r)))
+                    .flat_map(|(table, requests)| {
+                        requests.into_iter().map(move |r| (table.clone(), r))
+                    })
                     .collect();
                 if pending.is_empty() {
-                    return ChunkOutcome { requests, leftovers: Vec::new(), error: None };
+                    return ChunkOutcome {
+                        requests,
+                        leftovers: Vec::new(),
+                        error: None,
+                    };
                 }
             }
             Err(err) => {
                 let error = Error::sdk("BatchWriteItem", err);
                 if !retryable(&error) || attempt >= policy.attempts {
-                    return ChunkOutcome { requests, leftovers: pending, error: Some(error) };
+                    return ChunkOutcome {
+                        requests,
+                        leftovers: pending,
+                        error: Some(error),
+                    };
                 }
             }
         }
         if attempt >= policy.attempts {
-            return ChunkOutcome { requests, leftovers: pending, error: None };
+            return ChunkOutcome {
+                requests,
+                leftovers: pending,
+                error: None,
+            };
         }
         tokio::time::sleep(policy.delay(attempt)).await;
     }
@@ -359,7 +452,10 @@ impl<M> Copy for Slot<M> {}
 
 impl<M> Slot<M> {
     pub(crate) fn new(index: usize) -> Slot<M> {
-        Slot { index, _model: PhantomData }
+        Slot {
+            index,
+            _model: PhantomData,
+        }
     }
 }
 
@@ -378,7 +474,9 @@ impl Got {
     /// The item asked for in `slot`: `None` when the table has no item with that key.
     pub fn get<M: Model>(&self, slot: Slot<M>) -> Result<Option<M>> {
         match self.items.get(slot.index).cloned().flatten() {
-            Some(item) => M::from_item(item).map(Some).map_err(|e| Error::Decode(e.in_table(&self.tables[slot.index]))),
+            Some(item) => M::from_item(item)
+                .map(Some)
+                .map_err(|e| Error::Decode(e.in_table(&self.tables[slot.index]))),
             None => Ok(None),
         }
     }
@@ -419,14 +517,25 @@ impl<'e> BatchGet<'e> {
             return Err(error);
         }
         let found = get_items(self.engine, &self.keys, self.consistent).await?;
-        let items = self.keys.iter().map(|(table, key)| found.get(&key_id(table, key)).cloned()).collect();
-        Ok(Got::new(self.keys.into_iter().map(|(t, _)| t).collect(), items))
+        let items = self
+            .keys
+            .iter()
+            .map(|(table, key)| found.get(&key_id(table, key)).cloned())
+            .collect();
+        Ok(Got::new(
+            self.keys.into_iter().map(|(t, _)| t).collect(),
+            items,
+        ))
     }
 }
 
 /// Reads `keys` (table, key) in requests of 100, concurrently, retrying unprocessed keys;
 /// returns the items found by key id.
-async fn get_items(engine: &Engine, keys: &[(String, Item)], consistent: bool) -> Result<HashMap<String, Item>> {
+async fn get_items(
+    engine: &Engine,
+    keys: &[(String, Item)],
+    consistent: bool,
+) -> Result<HashMap<KeyId, Item>> {
     let mut unique: Vec<(String, Item)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (table, key) in keys {
@@ -435,10 +544,14 @@ async fn get_items(engine: &Engine, keys: &[(String, Item)], consistent: bool) -
         }
     }
     let chunks: Vec<Vec<(String, Item)>> = unique.chunks(GET_CHUNK).map(<[_]>::to_vec).collect();
-    let results: Vec<Result<Vec<(String, Item)>>> = futures::stream::iter(chunks.into_iter().map(|chunk| get_chunk(engine, chunk, consistent)))
-        .buffer_unordered(engine.concurrency())
-        .collect()
-        .await;
+    let results: Vec<Result<Vec<(String, Item)>>> = futures::stream::iter(
+        chunks
+            .into_iter()
+            .map(|chunk| get_chunk(engine, chunk, consistent)),
+    )
+    .buffer_unordered(engine.concurrency())
+    .collect()
+    .await;
     let mut found = HashMap::new();
     let mut unprocessed = Vec::new();
     let mut cause = None;
@@ -446,10 +559,17 @@ async fn get_items(engine: &Engine, keys: &[(String, Item)], consistent: bool) -
         match result {
             Ok(items) => {
                 for (table, item) in items {
-                    found.insert(key_id(&table, &key_from_found(engine, &table, &item, keys)), item);
+                    found.insert(
+                        key_id(&table, &key_from_found(engine, &table, &item, keys)),
+                        item,
+                    );
                 }
             }
-            Err(Error::BatchIncomplete { unprocessed: left, cause: c, .. }) => {
+            Err(Error::BatchIncomplete {
+                unprocessed: left,
+                cause: c,
+                ..
+            }) => {
                 unprocessed.extend(left);
                 cause = cause.or(c);
             }
@@ -460,7 +580,11 @@ async fn get_items(engine: &Engine, keys: &[(String, Item)], consistent: bool) -
         Ok(found)
     } else {
         // Keys read count as done whether or not they had an item.
-        Err(Error::BatchIncomplete { done: unique.len() - unprocessed.len(), unprocessed, cause })
+        Err(Error::BatchIncomplete {
+            done: unique.len() - unprocessed.len(),
+            unprocessed,
+            cause,
+        })
     }
 }
 
@@ -477,7 +601,11 @@ fn key_from_found(_engine: &Engine, table: &str, item: &Item, keys: &[(String, I
         .collect()
 }
 
-async fn get_chunk(engine: &Engine, chunk: Vec<(String, Item)>, consistent: bool) -> Result<Vec<(String, Item)>> {
+async fn get_chunk(
+    engine: &Engine,
+    chunk: Vec<(String, Item)>,
+    consistent: bool,
+) -> Result<Vec<(String, Item)>> {
     let policy = *engine.retry_policy();
     let mut pending = chunk;
     let mut found = Vec::new();
@@ -531,7 +659,10 @@ async fn get_chunk(engine: &Engine, chunk: Vec<(String, Item)>, consistent: bool
 fn incomplete_get(pending: Vec<(String, Item)>, cause: Option<Error>) -> Error {
     Error::BatchIncomplete {
         done: 0,
-        unprocessed: pending.into_iter().map(|(table, key)| Unprocessed::Get { table, key }).collect(),
+        unprocessed: pending
+            .into_iter()
+            .map(|(table, key)| Unprocessed::Get { table, key })
+            .collect(),
         cause: cause.map(Box::new),
     }
 }
@@ -542,6 +673,7 @@ impl Engine {
         BatchWrite {
             engine: self,
             ops: Vec::new(),
+            ids: Vec::new(),
             error: None,
             overwrite_versions: false,
             versioned: None,
@@ -559,7 +691,10 @@ impl Engine {
     }
 
     /// Reads the items with `keys`, in the order of the keys: `None` where there is no item.
-    pub async fn get_many<K: ModelKey>(&self, keys: impl IntoIterator<Item = K>) -> Result<Vec<Option<K::Model>>> {
+    pub async fn get_many<K: ModelKey>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<Vec<Option<K::Model>>> {
         let mut batch = self.batch_get();
         let slots: Vec<Slot<K::Model>> = keys.into_iter().map(|k| batch.add(k)).collect();
         let got = batch.send().await?;
@@ -573,11 +708,17 @@ impl Engine {
 
     /// Deletes every item by its key, in batches.
     pub async fn delete_many<M: Model>(&self, items: &[M]) -> Result<BatchWritten> {
-        self.batch_write().delete_all(items.iter().map(Model::key)).send().await
+        self.batch_write()
+            .delete_all(items.iter().map(Model::key))
+            .send()
+            .await
     }
 
     /// Deletes the items with every key (flywheel's `delete_key`), in batches.
-    pub async fn delete_keys<K: ModelKey>(&self, keys: impl IntoIterator<Item = K>) -> Result<BatchWritten> {
+    pub async fn delete_keys<K: ModelKey>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<BatchWritten> {
         self.batch_write().delete_all(keys).send().await
     }
 
@@ -600,18 +741,88 @@ impl Engine {
 pub(crate) async fn delete_keys(engine: &Engine, table: &str, keys: Vec<Item>) -> Result<u64> {
     let mut batch = engine.batch_write();
     for key in keys {
-        let id = key_id(table, &key);
-        let request = WriteRequest::builder()
-            .delete_request(DeleteRequest::builder().set_key(Some(key)).build().expect("key is set"))
-            .build();
-        batch.ops.push((table.to_owned(), id, request));
+        batch.push_delete(table.to_owned(), key);
     }
     Ok(batch.send().await?.written as u64)
 }
 
 /// Reads raw keys of one table (`fetch_full`), in the order of `keys`; absent items are skipped.
-pub(crate) async fn get_keys(engine: &Engine, table: &str, keys: Vec<Item>, consistent: bool) -> Result<Vec<Item>> {
+pub(crate) async fn get_keys(
+    engine: &Engine,
+    table: &str,
+    keys: Vec<Item>,
+    consistent: bool,
+) -> Result<Vec<Item>> {
     let keys: Vec<(String, Item)> = keys.into_iter().map(|k| (table.to_owned(), k)).collect();
     let found = get_items(engine, &keys, consistent).await?;
-    Ok(keys.iter().filter_map(|(t, k)| found.get(&key_id(t, k)).cloned()).collect())
+    Ok(keys
+        .iter()
+        .filter_map(|(t, k)| found.get(&key_id(t, k)).cloned())
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Billing, KeyAttribute, ScalarType};
+
+    fn key(pairs: &[(&str, AttributeValue)]) -> Item {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect()
+    }
+
+    fn s(text: &str) -> AttributeValue {
+        AttributeValue::S(text.to_owned())
+    }
+
+    #[test]
+    fn key_ids_tell_keys_apart_exactly() {
+        const SCHEMA: TableSchema = TableSchema {
+            name: "T",
+            model: "T",
+            hash_key: KeyAttribute {
+                name: "h",
+                scalar: ScalarType::S,
+            },
+            range_key: Some(KeyAttribute {
+                name: "r",
+                scalar: ScalarType::S,
+            }),
+            indexes: &[],
+            billing: Billing::OnDemand,
+            ttl: None,
+            version: None,
+            attributes: &["h", "r", "x"],
+        };
+        let id = key_id("T", &key(&[("h", s("a")), ("r", s("b"))]));
+        // The same key in another order, and the key of a whole item (a put), are the same.
+        assert_eq!(id, key_id("T", &key(&[("r", s("b")), ("h", s("a"))])));
+        let item = key(&[("x", s("other")), ("r", s("b")), ("h", s("a"))]);
+        let mut from_item = KeyId::new();
+        item_key_id_into(&mut from_item, "T", &SCHEMA, &item);
+        assert_eq!(id, from_item);
+        // Keys of three attributes and more are sorted too.
+        let three = key(&[("c", s("3")), ("a", s("1")), ("b", s("2"))]);
+        assert_eq!(
+            key_id("T", &three),
+            key_id("T", &key(&[("b", s("2")), ("a", s("1")), ("c", s("3"))]))
+        );
+        // Anything else differs: table, names, values, types, where one text ends.
+        for other in [
+            key_id("U", &key(&[("h", s("a")), ("r", s("b"))])),
+            key_id("T", &key(&[("h", s("a")), ("r", s("c"))])),
+            key_id("T", &key(&[("h", s("ab")), ("r", s(""))])),
+            key_id("T", &key(&[("h", s("a")), ("q", s("b"))])),
+            key_id(
+                "T",
+                &key(&[("h", s("a")), ("r", AttributeValue::N("b".into()))]),
+            ),
+            key_id("T", &key(&[("h", s("a"))])),
+            key_id("Th", &key(&[("", s("a")), ("r", s("b"))])),
+        ] {
+            assert_ne!(id, other);
+        }
+    }
 }
