@@ -446,11 +446,8 @@ impl<'a, M: Model> Delete<'a, M> {
     /// For a model with a version attribute: deletes only if the stored version is `version`;
     /// otherwise [`Error::VersionConflict`].
     pub fn if_version(mut self, version: i64) -> Self {
-        if M::SCHEMA.version.is_none() {
-            self.error.get_or_insert(Error::Validation(format!(
-                "{} has no version attribute, so `if_version` cannot apply",
-                M::SCHEMA.model
-            )));
+        if let Err(e) = crate::update::versioned::<M>() {
+            self.error.get_or_insert(e);
         }
         self.expected_version = Some(version);
         self

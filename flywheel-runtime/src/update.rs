@@ -372,11 +372,8 @@ impl<M: Model> Update<M> {
     /// For a model with a version attribute: writes only if the stored version is `version`
     /// (0: the item does not exist yet); otherwise [`Error::VersionConflict`].
     pub fn if_version(mut self, version: i64) -> Self {
-        if M::SCHEMA.version.is_none() {
-            self.error.get_or_insert(Error::Validation(format!(
-                "{} has no version attribute, so `if_version` cannot apply",
-                M::SCHEMA.model
-            )));
+        if let Err(e) = crate::update::versioned::<M>() {
+            self.error.get_or_insert(e);
         }
         self.expected_version = Some(version);
         self
@@ -496,6 +493,17 @@ pub(crate) struct Prepared {
     pub names: Option<crate::expr::Names>,
     pub values: Option<crate::expr::Values>,
     pub expected_version: Option<i64>,
+}
+
+/// `Ok` for a model with a version attribute; `if_version` means nothing for the others.
+pub(crate) fn versioned<M: Model>() -> Result<()> {
+    match M::SCHEMA.version {
+        Some(_) => Ok(()),
+        None => Err(Error::Validation(format!(
+            "{} has no version attribute, so `if_version` cannot apply",
+            M::SCHEMA.model
+        ))),
+    }
 }
 
 /// `version = expected`, or "no version yet" for 0.
