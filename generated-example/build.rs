@@ -2,5 +2,8 @@
 //! in `src/lib.rs`): proof that `flywheel_build` output compiles and matches the CLI's.
 
 fn main() -> Result<(), flywheel_build::Error> {
-    flywheel_build::compile("../schemas")
+    flywheel_build::Builder::new()
+        .schema_dir("../schemas")
+        .serde(true)
+        .generate()
 }

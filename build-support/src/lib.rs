@@ -34,6 +34,7 @@ pub fn compile(dir: impl AsRef<Path>) -> Result<(), Error> {
 pub struct Builder {
     inputs: Vec<PathBuf>,
     out_dir: Option<PathBuf>,
+    serde: bool,
 }
 
 impl Builder {
@@ -51,6 +52,13 @@ impl Builder {
     /// Writes somewhere other than `$OUT_DIR/flywheel/` (then include `mod.rs` yourself).
     pub fn out_dir(mut self, path: impl Into<PathBuf>) -> Builder {
         self.out_dir = Some(path.into());
+        self
+    }
+
+    /// Derives serde's `Serialize` and `Deserialize` on the generated types (enable the
+    /// runtime's `serde` feature).
+    pub fn serde(mut self, yes: bool) -> Builder {
+        self.serde = yes;
         self
     }
 
@@ -82,7 +90,8 @@ impl Builder {
                 b.schema_dir(input)
             })
             .out_dir(&out_dir)
-            .include_mode(true);
+            .include_mode(true)
+            .serde(self.serde);
         // Watch the inputs themselves first, so that even a missing directory or an
         // unreadable file triggers a rebuild once it is fixed.
         for input in &self.inputs {

@@ -18,6 +18,8 @@ Arguments:
 Options:
   -o, --out <DIR>  directory to write the module tree into (mod.rs + one file per schema)
       --check      write nothing; exit 1 if the files in <DIR> differ from a fresh run
+      --serde      derive serde's Serialize and Deserialize on the generated types
+                   (needs flywheel-runtime's `serde` feature)
   -h, --help       print this help
   -V, --version    print the version
 
@@ -37,6 +39,7 @@ struct Args {
     inputs: Vec<PathBuf>,
     out: Option<PathBuf>,
     check: bool,
+    serde: bool,
 }
 
 enum Parsed {
@@ -52,11 +55,13 @@ fn parse(args: Vec<OsString>) -> Result<Parsed, lexopt::Error> {
         inputs: Vec::new(),
         out: None,
         check: false,
+        serde: false,
     };
     while let Some(arg) = parser.next()? {
         match arg {
             Short('o') | Long("out") => parsed.out = Some(parser.value()?.into()),
             Long("check") => parsed.check = true,
+            Long("serde") => parsed.serde = true,
             Short('h') | Long("help") => return Ok(Parsed::Help),
             Short('V') | Long("version") => return Ok(Parsed::Version),
             Value(v) => parsed.inputs.push(v.into()),
@@ -98,7 +103,8 @@ pub fn run_with(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Wr
         .inputs
         .iter()
         .fold(Builder::new(), |b, input| b.schema_dir(input))
-        .out_dir(&out);
+        .out_dir(&out)
+        .serde(args.serde);
     let schemas = args.inputs.len();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if args.check {

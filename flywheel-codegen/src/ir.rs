@@ -206,6 +206,8 @@ pub struct TableIr {
     pub schema: String,
     /// The table and its indexes, as query entry points.
     pub indexes: Vec<IndexIr>,
+    /// Whether serde derives are generated.
+    pub serde: bool,
     /// Doc line of the `attr` module.
     pub attr_module_doc: String,
     /// Doc line of the `index` module.

@@ -37,6 +37,7 @@ pub struct Builder {
     inputs: Vec<PathBuf>,
     out_dir: Option<PathBuf>,
     include_mode: bool,
+    serde: bool,
 }
 
 impl Builder {
@@ -54,6 +55,13 @@ impl Builder {
     /// Where `generate` and `check` look; required by both.
     pub fn out_dir(mut self, path: impl Into<PathBuf>) -> Builder {
         self.out_dir = Some(path.into());
+        self
+    }
+
+    /// Derives serde's `Serialize` and `Deserialize` on every generated type, with the stored
+    /// attribute names and enum values as serde names; needs the runtime's `serde` feature.
+    pub fn serde(mut self, yes: bool) -> Builder {
+        self.serde = yes;
         self
     }
 
@@ -89,7 +97,10 @@ impl Builder {
         if loaded.inputs.is_empty() {
             return Err(Error::NoSchemas(self.inputs.clone()));
         }
-        let ir = validate::validate(&loaded.inputs).map_err(Error::Schema)?;
+        let mut ir = validate::validate(&loaded.inputs).map_err(Error::Schema)?;
+        for table in &mut ir.tables {
+            table.serde = self.serde;
+        }
         let mut files = Vec::new();
         for table in &ir.tables {
             let text = render::table(table)

@@ -4,11 +4,18 @@
 #[doc = {{ line }}]
 {%- endfor %}
 #[derive(Debug, Clone, PartialEq)]
+{%- if t.serde %}
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
+{%- endif %}
 pub struct {{ t.model }} {
 {%- for f in t.fields %}
 {%- for line in f.doc %}
     #[doc = {{ line }}]
 {%- endfor %}
+{%- if t.serde %}
+    #[serde(rename = {{ f.attr_lit }})]
+{%- endif %}
     pub {{ f.rust }}: {{ f.rust_type }},
 {%- endfor %}
 }
@@ -39,11 +46,18 @@ impl {{ t.model }} {
 
 #[doc = {{ t.key_doc }}]
 #[derive({{ t.key_derives }})]
+{%- if t.serde %}
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
+{%- endif %}
 pub struct {{ t.key }} {
 {%- for f in t.key_fields %}
 {%- for line in f.doc %}
     #[doc = {{ line }}]
 {%- endfor %}
+{%- if t.serde %}
+    #[serde(rename = {{ f.attr_lit }})]
+{%- endif %}
     pub {{ f.rust }}: {{ f.rust_type }},
 {%- endfor %}
 }
@@ -212,11 +226,18 @@ impl ::flywheel_runtime::filter::Filterable<index::{{ i.marker }}> for attr::{{ 
 #[doc = {{ line }}]
 {%- endfor %}
 #[derive(Debug, Clone, PartialEq)]
+{%- if t.serde %}
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
+{%- endif %}
 pub struct {{ p.name }} {
 {%- for f in p.fields %}
 {%- for line in f.doc %}
     #[doc = {{ line }}]
 {%- endfor %}
+{%- if t.serde %}
+    #[serde(rename = {{ f.attr_lit }})]
+{%- endif %}
     pub {{ f.rust }}: {{ f.rust_type }},
 {%- endfor %}
 }
@@ -253,11 +274,18 @@ impl ::flywheel_runtime::index::FromItem for {{ p.name }} {
 #[doc = {{ line }}]
 {%- endfor %}
 #[derive({{ d.derives }})]
+{%- if t.serde %}
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
+{%- endif %}
 pub struct {{ d.name }} {
 {%- for f in d.fields %}
 {%- for line in f.doc %}
     #[doc = {{ line }}]
 {%- endfor %}
+{%- if t.serde %}
+    #[serde(rename = {{ f.attr_lit }})]
+{%- endif %}
     pub {{ f.rust }}: {{ f.rust_type }},
 {%- endfor %}
 }
@@ -317,11 +345,18 @@ impl ::flywheel_runtime::Document for {{ d.name }} {
 #[doc = {{ line }}]
 {%- endfor %}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+{%- if t.serde %}
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
+{%- endif %}
 pub enum {{ e.name }} {
 {%- for v in e.variants %}
 {%- for line in v.doc %}
     #[doc = {{ line }}]
 {%- endfor %}
+{%- if t.serde %}
+    #[serde(rename = {{ v.value_lit }})]
+{%- endif %}
     {{ v.rust }},
 {%- endfor %}
 }

@@ -63,3 +63,14 @@ fn output_is_deterministic_and_machine_independent() {
         assert!(file.contents.starts_with(flywheel_codegen::HEADER_PREFIX));
     }
 }
+
+#[test]
+fn serde_derives_when_asked_for() {
+    let files = flywheel_codegen::Builder::new()
+        .schema_dir("../schemas/user_profile.toml")
+        .serde(true)
+        .render()
+        .unwrap();
+    let table = files.iter().find(|f| f.name != "mod.rs").unwrap();
+    insta::assert_snapshot!(table.contents);
+}

@@ -51,6 +51,9 @@ pub use update::Update;
 pub use aws_sdk_dynamodb;
 /// Date and time types used by `datetime` and `date` fields.
 pub use chrono;
+/// serde, for generated models with serde derives (feature `serde`).
+#[cfg(feature = "serde")]
+pub use serde;
 /// JSON values used by `json` fields.
 pub use serde_json;
 /// UUIDs used by `uuid` fields.

@@ -1,7 +1,7 @@
 //! The flywheel seed story: models generated from `schemas/` by `flywheel-codegen` and checked
 //! in under `src/models/`.
 //!
-//! Regenerate them with `cargo run -p flywheel-codegen -- schemas -o generated-example/src/models`;
+//! Regenerate them with `cargo run -p flywheel-codegen -- --serde schemas -o generated-example/src/models`;
 //! a test fails when the checked-in code differs from a fresh run.
 
 #![deny(warnings, missing_docs)]

@@ -19,10 +19,11 @@ fn checked_in_models_match_a_fresh_run() {
     let result = flywheel_codegen::Builder::new()
         .schema_dir(schemas())
         .out_dir(models())
+        .serde(true)
         .check();
     if let Err(e) = result {
         panic!(
-            "src/models is out of date; run `cargo run -p flywheel-codegen -- schemas -o generated-example/src/models`\n{e}"
+            "src/models is out of date; run `cargo run -p flywheel-codegen -- --serde schemas -o generated-example/src/models`\n{e}"
         );
     }
 }
@@ -37,6 +38,7 @@ fn a_second_run_rewrites_nothing() {
     let report = flywheel_codegen::Builder::new()
         .schema_dir(schemas())
         .out_dir(dir.path())
+        .serde(true)
         .generate()
         .unwrap();
     assert!(report.written.is_empty(), "rewrote {:?}", report.written);

@@ -590,6 +590,7 @@ impl FileValidator<'_> {
                 schema,
                 types,
                 indexes: index_irs,
+                serde: false,
                 attr_module_doc: lit(&format!(
                     " Marker types of the attributes of `{model}`, used in the types of its attribute handles."
                 )),

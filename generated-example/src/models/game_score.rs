@@ -3,28 +3,36 @@
 ///
 /// Table `GameScores`: hash key `userid`, range key `title`.
 #[derive(Debug, Clone, PartialEq)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct GameScore {
     /// The player.
     ///
     /// Attribute `userid`: `string`, hash key.
+    #[serde(rename = "userid")]
     pub userid: ::std::string::String,
     /// The game.
     ///
     /// Attribute `title`: `string`, range key.
+    #[serde(rename = "title")]
     pub title: ::std::string::String,
     /// The best score so far.
     ///
     /// Attribute `top_score`: `int`.
+    #[serde(rename = "top_score")]
     pub top_score: ::core::option::Option<i64>,
     /// When the best score was made.
     ///
     /// Attribute `top_score_time`: `datetime`.
+    #[serde(rename = "top_score_time")]
     pub top_score_time: ::core::option::Option<
         ::flywheel_runtime::chrono::DateTime<::flywheel_runtime::chrono::Utc>,
     >,
     /// Attribute `wins`: `int`.
+    #[serde(rename = "wins")]
     pub wins: i64,
     /// Attribute `losses`: `int`.
+    #[serde(rename = "losses")]
     pub losses: i64,
 }
 impl GameScore {
@@ -53,14 +61,18 @@ impl GameScore {
 }
 /// The primary key of [`GameScore`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct GameScoreKey {
     /// The player.
     ///
     /// Attribute `userid`: `string`, hash key.
+    #[serde(rename = "userid")]
     pub userid: ::std::string::String,
     /// The game.
     ///
     /// Attribute `title`: `string`, range key.
+    #[serde(rename = "title")]
     pub title: ::std::string::String,
 }
 impl GameScoreKey {

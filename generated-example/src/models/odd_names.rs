@@ -3,29 +3,41 @@
 ///
 /// Table `odd.names-table_1`: hash key `order`, range key `size`.
 #[derive(Debug, Clone, PartialEq)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct OddNames {
     /// Attribute `order`: `string`, hash key.
+    #[serde(rename = "order")]
     pub order: ::std::string::String,
     /// Attribute `size`: `int`, range key.
+    #[serde(rename = "size")]
     pub size: i64,
     /// Attribute `status`: `string`.
+    #[serde(rename = "status")]
     pub status: ::core::option::Option<::std::string::String>,
     /// Attribute `a.b`: `string`.
+    #[serde(rename = "a.b")]
     pub a_b: ::core::option::Option<::std::string::String>,
     /// Attribute `x-y`: `int`.
+    #[serde(rename = "x-y")]
     pub x_y: i64,
     /// Attribute `#hash`: `string`.
+    #[serde(rename = "#hash")]
     pub hash_tag: ::core::option::Option<::std::string::String>,
     /// Attribute `名前`: `string`.
+    #[serde(rename = "名前")]
     pub namae: ::core::option::Option<::std::string::String>,
     /// Attribute `values`: `map<string>`.
+    #[serde(rename = "values")]
     pub values: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::string::String,
     >,
     /// Attribute `items`: `list<string>`.
+    #[serde(rename = "items")]
     pub items: ::std::vec::Vec<::std::string::String>,
     /// Attribute `path`: `OddPath`.
+    #[serde(rename = "path")]
     pub path: ::core::option::Option<OddPath>,
 }
 impl OddNames {
@@ -58,10 +70,14 @@ impl OddNames {
 }
 /// The primary key of [`OddNames`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct OddNamesKey {
     /// Attribute `order`: `string`, hash key.
+    #[serde(rename = "order")]
     pub order: ::std::string::String,
     /// Attribute `size`: `int`, range key.
+    #[serde(rename = "size")]
     pub size: i64,
 }
 impl OddNamesKey {
@@ -450,18 +466,26 @@ impl ::flywheel_runtime::filter::Filterable<index::ByStatusIdx> for attr::HashTa
 impl ::flywheel_runtime::filter::Filterable<index::ByStatusIdx> for attr::Namae {}
 /// An item of the global index `by-status.idx` of [`OddNames`]: only the attributes the index holds (`order`, `size`, `status`, `a.b`, `#hash`, `名前`).
 #[derive(Debug, Clone, PartialEq)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct OddNamesByStatusIdxItem {
     /// Attribute `order`: `string`.
+    #[serde(rename = "order")]
     pub order: ::std::string::String,
     /// Attribute `size`: `int`.
+    #[serde(rename = "size")]
     pub size: i64,
     /// Attribute `status`: `string`.
+    #[serde(rename = "status")]
     pub status: ::std::string::String,
     /// Attribute `a.b`: `string`.
+    #[serde(rename = "a.b")]
     pub a_b: ::std::string::String,
     /// Attribute `#hash`: `string`.
+    #[serde(rename = "#hash")]
     pub hash_tag: ::core::option::Option<::std::string::String>,
     /// Attribute `名前`: `string`.
+    #[serde(rename = "名前")]
     pub namae: ::core::option::Option<::std::string::String>,
 }
 impl OddNamesByStatusIdxItem {
@@ -512,10 +536,14 @@ impl ::flywheel_runtime::index::FromItem for OddNamesByStatusIdxItem {
 }
 /// The nested document type `OddPath`, stored as a map.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct OddPath {
     /// Attribute `select`: `string`.
+    #[serde(rename = "select")]
     pub select: ::core::option::Option<::std::string::String>,
     /// Attribute `x.y`: `int`.
+    #[serde(rename = "x.y")]
     pub x_y: ::core::option::Option<i64>,
 }
 impl OddPath {

@@ -3,43 +3,59 @@
 ///
 /// Table `Orders`: hash key `customer_id`, range key `order_id`.
 #[derive(Debug, Clone, PartialEq)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct Order {
     /// Attribute `customer_id`: `string`, hash key.
+    #[serde(rename = "customer_id")]
     pub customer_id: ::std::string::String,
     /// Attribute `order_id`: `string`, range key.
+    #[serde(rename = "order_id")]
     pub order_id: ::std::string::String,
     /// Attribute `created_at`: `datetime`.
+    #[serde(rename = "created_at")]
     pub created_at: ::flywheel_runtime::chrono::DateTime<
         ::flywheel_runtime::chrono::Utc,
     >,
     /// Attribute `state`: `OrderState`.
+    #[serde(rename = "state")]
     pub state: OrderState,
     /// Sum of the lines, in the order's currency.
     ///
     /// Attribute `total`: `decimal`.
+    #[serde(rename = "total")]
     pub total: ::flywheel_runtime::Decimal,
     /// Attribute `currency`: `string`.
+    #[serde(rename = "currency")]
     pub currency: ::std::string::String,
     /// Attribute `sku`: `string`.
+    #[serde(rename = "sku")]
     pub sku: ::core::option::Option<::std::string::String>,
     /// Attribute `lines`: `list<OrderLine>`.
+    #[serde(rename = "lines")]
     pub lines: ::std::vec::Vec<OrderLine>,
     /// Attribute `labels`: `map<list<string>>`.
+    #[serde(rename = "labels")]
     pub labels: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Attribute `coupon_codes`: `set<string>`.
+    #[serde(rename = "coupon_codes")]
     pub coupon_codes: ::std::collections::BTreeSet<::std::string::String>,
     /// Attribute `receipt`: `bytes`.
+    #[serde(rename = "receipt")]
     pub receipt: ::core::option::Option<::std::vec::Vec<u8>>,
     /// Attribute `line_counts`: `list<u32>`.
+    #[serde(rename = "line_counts")]
     pub line_counts: ::std::vec::Vec<u32>,
     /// Epoch seconds after which the order is removed.
     ///
     /// Attribute `purge_at`: `int`, time to live.
+    #[serde(rename = "purge_at")]
     pub purge_at: ::core::option::Option<i64>,
     /// Attribute `revision`: `int`, version.
+    #[serde(rename = "revision")]
     pub revision: i64,
 }
 impl Order {
@@ -80,10 +96,14 @@ impl Order {
 }
 /// The primary key of [`Order`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct OrderKey {
     /// Attribute `customer_id`: `string`, hash key.
+    #[serde(rename = "customer_id")]
     pub customer_id: ::std::string::String,
     /// Attribute `order_id`: `string`, range key.
+    #[serde(rename = "order_id")]
     pub order_id: ::std::string::String,
 }
 impl OrderKey {
@@ -618,20 +638,27 @@ impl ::flywheel_runtime::filter::Filterable<index::ByCreated> for attr::PurgeAt 
 impl ::flywheel_runtime::filter::Filterable<index::ByCreated> for attr::Revision {}
 /// An item of the local index `ByCreated` of [`Order`]: only the attributes the index holds (`customer_id`, `order_id`, `created_at`, `state`, `total`).
 #[derive(Debug, Clone, PartialEq)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct OrderByCreatedItem {
     /// Attribute `customer_id`: `string`.
+    #[serde(rename = "customer_id")]
     pub customer_id: ::std::string::String,
     /// Attribute `order_id`: `string`.
+    #[serde(rename = "order_id")]
     pub order_id: ::std::string::String,
     /// Attribute `created_at`: `datetime`.
+    #[serde(rename = "created_at")]
     pub created_at: ::flywheel_runtime::chrono::DateTime<
         ::flywheel_runtime::chrono::Utc,
     >,
     /// Attribute `state`: `OrderState`.
+    #[serde(rename = "state")]
     pub state: OrderState,
     /// Sum of the lines, in the order's currency.
     ///
     /// Attribute `total`: `decimal`.
+    #[serde(rename = "total")]
     pub total: ::flywheel_runtime::Decimal,
 }
 impl OrderByCreatedItem {
@@ -718,12 +745,17 @@ impl ::flywheel_runtime::filter::Filterable<index::BySku> for attr::CustomerId {
 impl ::flywheel_runtime::filter::Filterable<index::BySku> for attr::OrderId {}
 /// An item of the global index `BySku` of [`Order`]: only the attributes the index holds (`customer_id`, `order_id`, `sku`).
 #[derive(Debug, Clone, PartialEq)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct OrderBySkuItem {
     /// Attribute `customer_id`: `string`.
+    #[serde(rename = "customer_id")]
     pub customer_id: ::std::string::String,
     /// Attribute `order_id`: `string`.
+    #[serde(rename = "order_id")]
     pub order_id: ::std::string::String,
     /// Attribute `sku`: `string`.
+    #[serde(rename = "sku")]
     pub sku: ::std::string::String,
 }
 impl OrderBySkuItem {
@@ -765,16 +797,23 @@ impl ::flywheel_runtime::index::FromItem for OrderBySkuItem {
 }
 /// The nested document type `OrderLine`, stored as a map.
 #[derive(Debug, Clone, PartialEq)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct OrderLine {
     /// Attribute `sku`: `string`.
+    #[serde(rename = "sku")]
     pub sku: ::std::string::String,
     /// Attribute `quantity`: `u32`.
+    #[serde(rename = "quantity")]
     pub quantity: u32,
     /// Attribute `unit_price`: `decimal`.
+    #[serde(rename = "unit_price")]
     pub unit_price: ::flywheel_runtime::Decimal,
     /// Attribute `discounts`: `list<Discount>`.
+    #[serde(rename = "discounts")]
     pub discounts: ::core::option::Option<::std::vec::Vec<Discount>>,
     /// Attribute `shipped_on`: `date`.
+    #[serde(rename = "shipped_on")]
     pub shipped_on: ::core::option::Option<::flywheel_runtime::chrono::NaiveDate>,
 }
 impl OrderLine {
@@ -874,10 +913,14 @@ impl ::flywheel_runtime::Document for OrderLine {
 }
 /// The nested document type `Discount`, stored as a map.
 #[derive(Debug, Clone, PartialEq)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct Discount {
     /// Attribute `code`: `string`.
+    #[serde(rename = "code")]
     pub code: ::std::string::String,
     /// Attribute `percent`: `float`.
+    #[serde(rename = "percent")]
     pub percent: ::core::option::Option<f64>,
 }
 impl Discount {
@@ -935,14 +978,20 @@ impl ::flywheel_runtime::Document for Discount {
 }
 /// The values of the enum `OrderState`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub enum OrderState {
     /// Stored as `open`.
+    #[serde(rename = "open")]
     Open,
     /// Stored as `paid`.
+    #[serde(rename = "paid")]
     Paid,
     /// Stored as `shipped`.
+    #[serde(rename = "shipped")]
     Shipped,
     /// Stored as `cancelled`.
+    #[serde(rename = "cancelled")]
     Cancelled,
 }
 impl OrderState {

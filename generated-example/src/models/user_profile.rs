@@ -5,71 +5,97 @@
 ///
 /// Table `UserProfiles`: hash key `user_id`.
 #[derive(Debug, Clone, PartialEq)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct UserProfile {
     /// Attribute `user_id`: `uuid`, hash key.
+    #[serde(rename = "user_id")]
     pub user_id: ::flywheel_runtime::uuid::Uuid,
     /// Unique login address.
     ///
     /// Attribute `email`: `string`.
+    #[serde(rename = "email")]
     pub email: ::std::string::String,
     /// Shown to other users.
     ///
     /// Attribute `displayName`: `string`.
+    #[serde(rename = "displayName")]
     pub display_name: ::core::option::Option<::std::string::String>,
     /// Attribute `status`: `Status`.
+    #[serde(rename = "status")]
     pub status: Status,
     /// A reserved word in Rust and in DynamoDB.
     ///
     /// Attribute `type`: `AccountKind`.
+    #[serde(rename = "type")]
     pub r#type: AccountKind,
     /// Attribute `home`: `Address`.
+    #[serde(rename = "home")]
     pub home: ::core::option::Option<Address>,
     /// Attribute `addresses`: `list<Address>`.
+    #[serde(rename = "addresses")]
     pub addresses: ::core::option::Option<::std::vec::Vec<Address>>,
     /// Attribute `tags`: `set<string>`.
+    #[serde(rename = "tags")]
     pub tags: ::std::collections::BTreeSet<::std::string::String>,
     /// Attribute `lucky_numbers`: `set<i32>`.
+    #[serde(rename = "lucky_numbers")]
     pub lucky_numbers: ::std::collections::BTreeSet<i32>,
     /// Attribute `avatar`: `bytes`.
+    #[serde(rename = "avatar")]
     pub avatar: ::core::option::Option<::std::vec::Vec<u8>>,
     /// Attribute `settings`: `json`.
+    #[serde(rename = "settings")]
     pub settings: ::flywheel_runtime::serde_json::Value,
     /// Attribute `nicknames`: `map<string>`.
+    #[serde(rename = "nicknames")]
     pub nicknames: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::string::String,
     >,
     /// Attribute `birthday`: `date`.
+    #[serde(rename = "birthday")]
     pub birthday: ::core::option::Option<::flywheel_runtime::chrono::NaiveDate>,
     /// Attribute `signup_day`: `date`.
+    #[serde(rename = "signup_day")]
     pub signup_day: ::core::option::Option<::flywheel_runtime::chrono::NaiveDate>,
     /// Attribute `balance`: `decimal`.
+    #[serde(rename = "balance")]
     pub balance: ::flywheel_runtime::Decimal,
     /// Attribute `rating`: `float`.
+    #[serde(rename = "rating")]
     pub rating: ::core::option::Option<f64>,
     /// Attribute `login_count`: `u64`.
+    #[serde(rename = "login_count")]
     pub login_count: u64,
     /// Attribute `age`: `u32`.
+    #[serde(rename = "age")]
     pub age: ::core::option::Option<u32>,
     /// Attribute `timezone_offset`: `i32`.
+    #[serde(rename = "timezone_offset")]
     pub timezone_offset: ::core::option::Option<i32>,
     /// Attribute `verified`: `bool`.
+    #[serde(rename = "verified")]
     pub verified: bool,
     /// Attribute `last_seen`: `datetime`.
+    #[serde(rename = "last_seen")]
     pub last_seen: ::core::option::Option<
         ::flywheel_runtime::chrono::DateTime<::flywheel_runtime::chrono::Utc>,
     >,
     /// Attribute `created_at`: `datetime`.
+    #[serde(rename = "created_at")]
     pub created_at: ::flywheel_runtime::chrono::DateTime<
         ::flywheel_runtime::chrono::Utc,
     >,
     /// When an unverified account is removed.
     ///
     /// Attribute `expires_at`: `datetime`, time to live.
+    #[serde(rename = "expires_at")]
     pub expires_at: ::core::option::Option<
         ::flywheel_runtime::chrono::DateTime<::flywheel_runtime::chrono::Utc>,
     >,
     /// Attribute `version`: `int`, version.
+    #[serde(rename = "version")]
     pub version: i64,
 }
 impl UserProfile {
@@ -120,8 +146,11 @@ impl UserProfile {
 }
 /// The primary key of [`UserProfile`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct UserProfileKey {
     /// Attribute `user_id`: `uuid`, hash key.
+    #[serde(rename = "user_id")]
     pub user_id: ::flywheel_runtime::uuid::Uuid,
 }
 impl UserProfileKey {
@@ -760,12 +789,16 @@ impl ::flywheel_runtime::index::Index for index::ByEmail {
 impl ::flywheel_runtime::filter::Filterable<index::ByEmail> for attr::UserId {}
 /// An item of the global index `ByEmail` of [`UserProfile`]: only the attributes the index holds (`user_id`, `email`).
 #[derive(Debug, Clone, PartialEq)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct UserProfileByEmailItem {
     /// Attribute `user_id`: `uuid`.
+    #[serde(rename = "user_id")]
     pub user_id: ::flywheel_runtime::uuid::Uuid,
     /// Unique login address.
     ///
     /// Attribute `email`: `string`.
+    #[serde(rename = "email")]
     pub email: ::std::string::String,
 }
 impl UserProfileByEmailItem {
@@ -803,14 +836,20 @@ impl ::flywheel_runtime::index::FromItem for UserProfileByEmailItem {
 }
 /// A postal address.
 #[derive(Debug, Clone, PartialEq)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct Address {
     /// Attribute `street`: `string`.
+    #[serde(rename = "street")]
     pub street: ::core::option::Option<::std::string::String>,
     /// Attribute `city`: `string`.
+    #[serde(rename = "city")]
     pub city: ::std::string::String,
     /// Attribute `postcode`: `string`.
+    #[serde(rename = "postcode")]
     pub postcode: ::core::option::Option<::std::string::String>,
     /// Attribute `location`: `GeoPoint`.
+    #[serde(rename = "location")]
     pub location: ::core::option::Option<GeoPoint>,
 }
 impl Address {
@@ -894,10 +933,14 @@ impl ::flywheel_runtime::Document for Address {
 }
 /// A point on Earth.
 #[derive(Debug, Clone, PartialEq)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub struct GeoPoint {
     /// Attribute `lat`: `float`.
+    #[serde(rename = "lat")]
     pub lat: f64,
     /// Attribute `lon`: `float`.
+    #[serde(rename = "lon")]
     pub lon: f64,
 }
 impl GeoPoint {
@@ -958,12 +1001,17 @@ impl ::flywheel_runtime::Document for GeoPoint {
 }
 /// Whether the account may sign in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub enum Status {
     /// Stored as `active`.
+    #[serde(rename = "active")]
     Active,
     /// Stored as `suspended`.
+    #[serde(rename = "suspended")]
     Suspended,
     /// Stored as `banned`.
+    #[serde(rename = "banned")]
     Banned,
 }
 impl Status {
@@ -1006,14 +1054,19 @@ impl ::core::str::FromStr for Status {
 }
 /// The values of the enum `AccountKind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
+#[serde(crate = "::flywheel_runtime::serde")]
 pub enum AccountKind {
     /// Stored as `personal`.
+    #[serde(rename = "personal")]
     Personal,
     /// Stored as `business`.
+    #[serde(rename = "business")]
     Business,
     /// Charities and associations.
     ///
     /// Stored as `non-profit`.
+    #[serde(rename = "non-profit")]
     NonProfit,
 }
 impl AccountKind {
