@@ -1,5 +1,17 @@
 {#- One schema file: the model, its key, nested types and enums. Every value printed here was
     computed in the IR; this template only loops and branches. -#}
+{%- macro struct_fields(fields, serde) %}
+{%- for f in fields.iter() %}
+{%- for line in f.doc %}
+    #[doc = {{ line }}]
+{%- endfor %}
+{%- if serde %}
+    #[serde(rename = {{ f.attr_lit }})]
+{%- endif %}
+    pub {{ f.rust }}: {{ f.rust_type }},
+{%- endfor %}
+{%- endmacro %}
+
 {%- for line in t.doc %}
 #[doc = {{ line }}]
 {%- endfor %}
@@ -9,15 +21,7 @@
 #[serde(crate = "::flywheel_runtime::serde")]
 {%- endif %}
 pub struct {{ t.model }} {
-{%- for f in t.fields %}
-{%- for line in f.doc %}
-    #[doc = {{ line }}]
-{%- endfor %}
-{%- if t.serde %}
-    #[serde(rename = {{ f.attr_lit }})]
-{%- endif %}
-    pub {{ f.rust }}: {{ f.rust_type }},
-{%- endfor %}
+{%- call struct_fields(t.fields, t.serde) %}{%- endcall %}
 }
 
 impl {{ t.model }} {
@@ -51,15 +55,7 @@ impl {{ t.model }} {
 #[serde(crate = "::flywheel_runtime::serde")]
 {%- endif %}
 pub struct {{ t.key }} {
-{%- for f in t.key_fields %}
-{%- for line in f.doc %}
-    #[doc = {{ line }}]
-{%- endfor %}
-{%- if t.serde %}
-    #[serde(rename = {{ f.attr_lit }})]
-{%- endif %}
-    pub {{ f.rust }}: {{ f.rust_type }},
-{%- endfor %}
+{%- call struct_fields(t.key_fields, t.serde) %}{%- endcall %}
 }
 
 impl {{ t.key }} {
@@ -231,15 +227,7 @@ impl ::flywheel_runtime::filter::Filterable<index::{{ i.marker }}> for attr::{{ 
 #[serde(crate = "::flywheel_runtime::serde")]
 {%- endif %}
 pub struct {{ p.name }} {
-{%- for f in p.fields %}
-{%- for line in f.doc %}
-    #[doc = {{ line }}]
-{%- endfor %}
-{%- if t.serde %}
-    #[serde(rename = {{ f.attr_lit }})]
-{%- endif %}
-    pub {{ f.rust }}: {{ f.rust_type }},
-{%- endfor %}
+{%- call struct_fields(p.fields, t.serde) %}{%- endcall %}
 }
 
 impl {{ p.name }} {
@@ -279,15 +267,7 @@ impl ::flywheel_runtime::index::FromItem for {{ p.name }} {
 #[serde(crate = "::flywheel_runtime::serde")]
 {%- endif %}
 pub struct {{ d.name }} {
-{%- for f in d.fields %}
-{%- for line in f.doc %}
-    #[doc = {{ line }}]
-{%- endfor %}
-{%- if t.serde %}
-    #[serde(rename = {{ f.attr_lit }})]
-{%- endif %}
-    pub {{ f.rust }}: {{ f.rust_type }},
-{%- endfor %}
+{%- call struct_fields(d.fields, t.serde) %}{%- endcall %}
 }
 
 impl {{ d.name }} {
