@@ -95,7 +95,7 @@ impl Ty {
             Ty::DateTime(_) => format!("{RT}::chrono::DateTime<{RT}::chrono::Utc>"),
             Ty::Date(_) => format!("{RT}::chrono::NaiveDate"),
             Ty::Uuid => format!("{RT}::uuid::Uuid"),
-            Ty::Json => format!("{RT}::serde_json::Value"),
+            Ty::Json => format!("{RT}::json::Value"),
             Ty::List(t) => format!("::std::vec::Vec<{}>", t.rust_type()),
             Ty::Map(t) => format!(
                 "::std::collections::BTreeMap<::std::string::String, {}>",
@@ -202,6 +202,8 @@ pub struct TableIr {
     pub new_params: Vec<ParamIr>,
     /// Whether `new` needs `#[allow(clippy::too_many_arguments)]`.
     pub new_many_args: bool,
+    /// Whether a field has a schema default, so `write_defaults` is generated.
+    pub writes_defaults: bool,
     /// The `TableSchema` literal.
     pub schema: String,
     /// The table and its indexes, as query entry points.
@@ -233,6 +235,9 @@ pub struct FieldIr {
     pub decode: String,
     /// The expression `new` gives it.
     pub init: String,
+    /// For a field with a schema default: the statement that stores the default into `item`
+    /// (a `&mut Item`), for `write_defaults`.
+    pub default_put: Option<String>,
     /// The name of its attribute-handle constant (`TOP_SCORE`).
     pub handle: String,
     /// The name of its attribute marker type (`TopScore`).
@@ -325,6 +330,8 @@ pub struct DocTypeIr {
     pub new_params: Vec<ParamIr>,
     /// Whether `new` needs `#[allow(clippy::too_many_arguments)]`.
     pub new_many_args: bool,
+    /// Whether a field has a schema default, so `write_defaults` is generated.
+    pub writes_defaults: bool,
     /// Whether `new` takes nothing, so `Default` is implemented too.
     pub has_default: bool,
 }

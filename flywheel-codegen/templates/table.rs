@@ -130,6 +130,17 @@ impl ::flywheel_runtime::Model for {{ t.model }} {
         })();
         result.map_err(|issue| ::flywheel_runtime::DecodeError::new(&<Self as ::flywheel_runtime::Model>::SCHEMA, &item, issue))
     }
+{%- if t.writes_defaults %}
+
+    fn write_defaults(item: &mut ::flywheel_runtime::Item) -> ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> {
+{%- for f in t.fields %}
+{%- if let Some(put) = f.default_put %}
+        {{ put }}
+{%- endif %}
+{%- endfor %}
+        ::core::result::Result::Ok(())
+    }
+{%- endif %}
 }
 
 impl {{ t.model }} {
@@ -317,6 +328,17 @@ impl ::flywheel_runtime::Document for {{ d.name }} {
 {%- endfor %}
         })
     }
+{%- if d.writes_defaults %}
+
+    fn write_defaults(item: &mut ::flywheel_runtime::Item) -> ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> {
+{%- for f in d.fields %}
+{%- if let Some(put) = f.default_put %}
+        {{ put }}
+{%- endif %}
+{%- endfor %}
+        ::core::result::Result::Ok(())
+    }
+{%- endif %}
 }
 {%- endfor %}
 {%- for e in t.enums %}

@@ -113,7 +113,7 @@ fn item_key_id_into(id: &mut KeyId, table: &str, schema: &TableSchema, item: &It
 }
 
 /// The [`KeyId`] of `key` in `table`.
-fn key_id(table: &str, key: &Item) -> KeyId {
+pub(crate) fn key_id(table: &str, key: &Item) -> KeyId {
     let mut id = KeyId::new();
     key_id_into(&mut id, table, key.iter().map(|(k, v)| (k.as_str(), v)));
     id
@@ -170,7 +170,7 @@ impl<'e> BatchWrite<'e> {
     /// allows writing it unconditionally; use a transaction to check versions.
     pub fn put<M: Model>(mut self, item: &M) -> Self {
         let table = self.engine.table_name(&M::SCHEMA);
-        match item.to_item() {
+        match crate::limits::whole_item(item) {
             Ok(mut encoded) => {
                 if let Some(attribute) = M::SCHEMA.version {
                     self.versioned.get_or_insert(M::SCHEMA.model);
@@ -206,7 +206,7 @@ impl<'e> BatchWrite<'e> {
     /// Deletes the item with `key` (an absent item is not an error).
     pub fn delete<K: ModelKey>(mut self, key: K) -> Self {
         let table = self.engine.table_name(&K::Model::SCHEMA);
-        match key.to_item() {
+        match crate::limits::key_item(&key) {
             Ok(key) => self.push_delete(table, key),
             Err(e) => {
                 self.error.get_or_insert(Error::Encode(e.in_table(&table)));
@@ -352,28 +352,9 @@ struct ChunkOutcome {
     error: Option<Error>,
 }
 
-/// Whether an error is worth retrying: throttling, transient server errors, network trouble.
-pub(crate) fn retryable(error: &Error) -> bool {
-    matches!(
-        error.code(),
-        Some(
-            "ProvisionedThroughputExceededException"
-                | "ThrottlingException"
-                | "RequestLimitExceeded"
-                | "InternalServerError"
-                | "InternalFailure"
-                | "ServiceUnavailable"
-                | "DispatchFailure"
-                | "Timeout"
-                | "ResponseError"
-        )
-    )
-}
-
 async fn write_chunk(engine: &Engine, mut pending: Vec<(String, WriteRequest)>) -> ChunkOutcome {
-    let policy = *engine.retry_policy();
+    let mut retries = Retries::new(engine);
     let mut requests = 0;
-    let mut attempt = 0;
     loop {
         // A copy is sent, so that what a failed request held can be sent again or given back.
         let mut items: HashMap<String, Vec<WriteRequest>> = HashMap::with_capacity(1);
@@ -388,15 +369,17 @@ async fn write_chunk(engine: &Engine, mut pending: Vec<(String, WriteRequest)>) 
             }
         }
         requests += 1;
-        attempt += 1;
-        let result = engine
+        let table = pending.first().map(|(t, _)| t.clone()).unwrap_or_default();
+        let request = engine
             .client()
             .batch_write_item()
             .set_request_items(Some(items))
-            .send()
-            .await;
+            .send();
+        let result = retries.attempt("BatchWriteItem", &table, request).await;
         match result {
-            Ok(out) => {
+            // A failure that may be retried: the same requests again.
+            Ok(None) => {}
+            Ok(Some(out)) => {
                 pending = out
                     .unprocessed_items
                     .unwrap_or_default()
@@ -413,25 +396,105 @@ async fn write_chunk(engine: &Engine, mut pending: Vec<(String, WriteRequest)>) 
                     };
                 }
             }
-            Err(err) => {
-                let error = Error::sdk("BatchWriteItem", err);
-                if !retryable(&error) || attempt >= policy.attempts {
-                    return ChunkOutcome {
-                        requests,
-                        leftovers: pending,
-                        error: Some(error),
-                    };
-                }
+            Err(error) => {
+                return ChunkOutcome {
+                    requests,
+                    leftovers: pending,
+                    error: Some(error),
+                };
             }
         }
-        if attempt >= policy.attempts {
+        if let Err(stop) = retries.wait("BatchWriteItem", &table).await {
             return ChunkOutcome {
                 requests,
                 leftovers: pending,
-                error: None,
+                error: stop,
             };
         }
-        tokio::time::sleep(policy.delay(attempt)).await;
+    }
+}
+
+/// The retries of one chunk of a batch: attempts counted against the engine's policy, and
+/// stopped once the chunk has taken the operation's time limit.
+struct Retries<'e> {
+    engine: &'e Engine,
+    attempts: u32,
+    deadline: std::time::Instant,
+    /// The error of the last attempt, when it failed.
+    last: Option<Error>,
+}
+
+impl<'e> Retries<'e> {
+    fn new(engine: &'e Engine) -> Retries<'e> {
+        Retries {
+            engine,
+            attempts: 0,
+            deadline: std::time::Instant::now() + engine.timeouts().operation,
+            last: None,
+        }
+    }
+
+    /// Sends one attempt: its answer; a failure that may be retried is kept for [`wait`]
+    /// (batch writes and reads do the same when carried out twice), and a final one returned.
+    async fn attempt<T, E>(
+        &mut self,
+        operation: &'static str,
+        table: &str,
+        request: impl std::future::Future<
+            Output = std::result::Result<
+                T,
+                aws_sdk_dynamodb::error::SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>,
+            >,
+        >,
+    ) -> std::result::Result<Option<T>, Error>
+    where
+        E: aws_sdk_dynamodb::error::ProvideErrorMetadata
+            + std::error::Error
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.attempts += 1;
+        match crate::retry::once(self.engine.timeouts(), operation, table, request).await {
+            Ok(out) => {
+                self.last = None;
+                Ok(Some(out))
+            }
+            Err((crate::retry::Outcome::Final, error)) => Err(error),
+            Err((_, error)) => {
+                self.last = Some(error);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Waits before the next attempt; `Err` with the reason to stop (the last error, a timeout,
+    /// or nothing when the attempts ran out after partial answers).
+    async fn wait(
+        &mut self,
+        operation: &'static str,
+        table: &str,
+    ) -> std::result::Result<(), Option<Error>> {
+        let policy = self.engine.retry_policy();
+        if self.attempts >= policy.attempts {
+            return Err(self.last.take());
+        }
+        let delay = policy.delay(self.attempts);
+        if std::time::Instant::now() + delay >= self.deadline {
+            let timeout = Error::timeout(
+                operation,
+                table,
+                crate::error::TimeoutKind::Operation,
+                self.engine.timeouts().operation,
+                self.attempts,
+            );
+            return Err(Some(match self.last.take() {
+                Some(last) => timeout.with_cause(last),
+                None => timeout,
+            }));
+        }
+        tokio::time::sleep(delay).await;
+        Ok(())
     }
 }
 
@@ -495,7 +558,7 @@ impl<'e> BatchGet<'e> {
     /// Asks for the item with `key`; its result is taken from the [`Got`] with the slot.
     pub fn add<K: ModelKey>(&mut self, key: K) -> Slot<K::Model> {
         let table = self.engine.table_name(&K::Model::SCHEMA);
-        match key.to_item() {
+        match crate::limits::key_item(&key) {
             Ok(key) => self.keys.push((table, key)),
             Err(e) => {
                 self.error.get_or_insert(Error::Encode(e.in_table(&table)));
@@ -606,10 +669,9 @@ async fn get_chunk(
     chunk: Vec<(String, Item)>,
     consistent: bool,
 ) -> Result<Vec<(String, Item)>> {
-    let policy = *engine.retry_policy();
+    let mut retries = Retries::new(engine);
     let mut pending = chunk;
     let mut found = Vec::new();
-    let mut attempt = 0;
     loop {
         let mut by_table: HashMap<String, Vec<Item>> = HashMap::new();
         for (table, key) in &pending {
@@ -626,9 +688,13 @@ async fn get_chunk(
                     .map_err(|e| Error::Validation(e.to_string()))?,
             );
         }
-        attempt += 1;
-        match request.send().await {
-            Ok(out) => {
+        let table = pending.first().map(|(t, _)| t.clone()).unwrap_or_default();
+        match retries
+            .attempt("BatchGetItem", &table, request.send())
+            .await
+        {
+            Ok(None) => {}
+            Ok(Some(out)) => {
                 for (table, items) in out.responses.unwrap_or_default() {
                     found.extend(items.into_iter().map(|i| (table.clone(), i)));
                 }
@@ -642,17 +708,11 @@ async fn get_chunk(
                     return Ok(found);
                 }
             }
-            Err(err) => {
-                let error = Error::sdk("BatchGetItem", err);
-                if !retryable(&error) || attempt >= policy.attempts {
-                    return Err(incomplete_get(pending, Some(error)));
-                }
-            }
+            Err(error) => return Err(incomplete_get(pending, Some(error))),
         }
-        if attempt >= policy.attempts {
-            return Err(incomplete_get(pending, None));
+        if let Err(stop) = retries.wait("BatchGetItem", &table).await {
+            return Err(incomplete_get(pending, stop));
         }
-        tokio::time::sleep(policy.delay(attempt)).await;
     }
 }
 

@@ -287,14 +287,34 @@ macro_rules! integer_codec {
                 match &value {
                     AttributeValue::N(n) => match n.parse::<$ty>() {
                         Ok(v) => Ok(v),
-                        Err(_) => parse_integral::<$ty>(n)
-                            .ok_or_else(|| DecodeIssue::wrong($expected, &value)),
+                        Err(_) => {
+                            number_text(&value, n)?;
+                            parse_integral::<$ty>(n)
+                                .ok_or_else(|| DecodeIssue::wrong($expected, &value))
+                        }
                     },
                     _ => Err(DecodeIssue::wrong($expected, &value)),
                 }
             }
         }
     };
+}
+
+/// Checks the text of a number attribute against DynamoDB's limits before anything is built
+/// from it (see [`crate::number`]).
+#[inline]
+pub(crate) fn number_text<'a>(
+    value: &AttributeValue,
+    text: &'a str,
+) -> Result<&'a str, DecodeIssue> {
+    match crate::number::check(text) {
+        Ok(_) => Ok(text),
+        Err(issue) => Err(DecodeIssue {
+            steps: Vec::new(),
+            expected: format!("a DynamoDB number (N), but the number {}", issue.describe()).into(),
+            found: render_value(value),
+        }),
+    }
 }
 
 /// Reads integral numbers written in another notation (`1E+3`, `5.0`), never wrapping or rounding.
@@ -356,7 +376,7 @@ impl Codec for F64 {
 
     fn decode(value: AttributeValue) -> Result<f64, DecodeIssue> {
         match &value {
-            AttributeValue::N(n) => n
+            AttributeValue::N(n) => number_text(&value, n)?
                 .parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite())
@@ -407,7 +427,7 @@ impl Codec for Dec {
 
     fn decode(value: AttributeValue) -> Result<Decimal, DecodeIssue> {
         match &value {
-            AttributeValue::N(n) => n
+            AttributeValue::N(n) => number_text(&value, n)?
                 .parse::<Decimal>()
                 .map_err(|_| DecodeIssue::wrong("a number (N)", &value)),
             _ => Err(DecodeIssue::wrong("a number (N)", &value)),
@@ -459,13 +479,27 @@ impl Codec for Uuid {
         value.hyphenated().to_string()
     ));
 
+    /// Only the form flywheel writes: upper case, braces, `urn:uuid:` or missing hyphens would
+    /// be written back in another spelling, and for a key that is another item.
     fn decode(value: AttributeValue) -> Result<uuid::Uuid, DecodeIssue> {
+        const EXPECTED: &str = "a UUID in lower-case hyphenated form (S), as flywheel writes it";
         match &value {
-            AttributeValue::S(s) => uuid::Uuid::parse_str(s)
-                .map_err(|_| DecodeIssue::wrong("a UUID string (S)", &value)),
-            _ => Err(DecodeIssue::wrong("a UUID string (S)", &value)),
+            AttributeValue::S(s) => match uuid::Uuid::try_parse(s) {
+                Ok(id) if is_canonical_uuid(s) => Ok(id),
+                _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
+            },
+            _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
         }
     }
+}
+
+/// `8-4-4-4-12` lower-case hexadecimal digits.
+fn is_canonical_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => matches!(b, b'0'..=b'9' | b'a'..=b'f'),
+        })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -491,12 +525,30 @@ impl Codec for DateTimeRfc3339 {
         )))
     }
 
+    /// Only the fixed-width form flywheel writes: another spelling of the same instant
+    /// (`…T12:30:00Z`, an offset) would be written back differently, which for a key is another
+    /// item and for a range key another sort position.
     fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
+        const EXPECTED: &str =
+            "a UTC timestamp as YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ (S), as flywheel writes it";
         match &value {
-            AttributeValue::S(s) => DateTime::parse_from_rfc3339(s)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|_| DecodeIssue::wrong("an RFC 3339 timestamp (S)", &value)),
-            _ => Err(DecodeIssue::wrong("an RFC 3339 timestamp (S)", &value)),
+            // Every digit in its place: the value then writes back to this very text.
+            AttributeValue::S(s)
+                if s.len() == 30
+                    && s.bytes().enumerate().all(|(i, b)| match i {
+                        4 | 7 => b == b'-',
+                        10 => b == b'T',
+                        13 | 16 => b == b':',
+                        19 => b == b'.',
+                        29 => b == b'Z',
+                        _ => b.is_ascii_digit(),
+                    }) =>
+            {
+                DateTime::parse_from_rfc3339(s)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| DecodeIssue::wrong(EXPECTED, &value))
+            }
+            _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
         }
     }
 }
@@ -595,7 +647,7 @@ impl Codec for DateTimeEpoch {
     fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
         const EXPECTED: &str = "a number of seconds since 1970 (N)";
         match &value {
-            AttributeValue::N(n) => parse_scaled_nanos(n, NANOS)
+            AttributeValue::N(n) => parse_scaled_nanos(number_text(&value, n)?, NANOS)
                 .and_then(datetime_from_nanos)
                 .ok_or_else(|| DecodeIssue::wrong(EXPECTED, &value)),
             _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
@@ -617,7 +669,7 @@ impl Codec for DateTimeEpochMillis {
     fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
         const EXPECTED: &str = "a number of milliseconds since 1970 (N)";
         match &value {
-            AttributeValue::N(n) => parse_scaled_nanos(n, 1_000_000)
+            AttributeValue::N(n) => parse_scaled_nanos(number_text(&value, n)?, 1_000_000)
                 .and_then(datetime_from_nanos)
                 .ok_or_else(|| DecodeIssue::wrong(EXPECTED, &value)),
             _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
@@ -662,7 +714,15 @@ impl Codec for DateIso {
     fn decode(value: AttributeValue) -> Result<NaiveDate, DecodeIssue> {
         const EXPECTED: &str = "a date as YYYY-MM-DD (S)";
         match &value {
-            AttributeValue::S(s) => {
+            // Only the zero-padded form flywheel writes (`2024-5-1` would be written back as
+            // `2024-05-01`: for a key, another item).
+            AttributeValue::S(s)
+                if s.len() == 10
+                    && s.bytes().enumerate().all(|(i, b)| match i {
+                        4 | 7 => b == b'-',
+                        _ => b.is_ascii_digit(),
+                    }) =>
+            {
                 parse_iso_date(s).ok_or_else(|| DecodeIssue::wrong(EXPECTED, &value))
             }
             _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
@@ -705,7 +765,7 @@ impl Codec for DateEpoch {
     fn decode(value: AttributeValue) -> Result<NaiveDate, DecodeIssue> {
         const EXPECTED: &str = "a number of seconds since 1970 (N)";
         match &value {
-            AttributeValue::N(n) => parse_scaled_nanos(n, NANOS)
+            AttributeValue::N(n) => parse_scaled_nanos(number_text(&value, n)?, NANOS)
                 .and_then(datetime_from_nanos)
                 .map(|t| t.date_naive())
                 .ok_or_else(|| DecodeIssue::wrong(EXPECTED, &value)),
@@ -718,106 +778,183 @@ impl Codec for DateEpoch {
 // JSON documents, enums, nested types
 // ---------------------------------------------------------------------------------------------
 
-/// `json`: a [`serde_json::Value`] stored as a native document (`M`, `L`, `S`, `N`, `BOOL`,
-/// `NULL`), not as a JSON string, so its parts can be filtered and updated.
+/// `json`: a [`json::Value`](crate::json::Value) stored as a native document (`M`, `L`, `S`,
+/// `N`, `B`, `BOOL`, `NULL`, `SS`, `NS`, `BS`), not as a JSON string, so its parts can be
+/// filtered and updated. What is read is written back unchanged: numbers keep their digits and
+/// sets stay sets. Documents nest at most 32 levels, DynamoDB's limit.
 pub struct Json;
 
+/// DynamoDB's limit on nested lists and maps.
+pub const MAX_DEPTH: usize = 32;
+
+fn too_deep() -> String {
+    format!("lists and maps nest more than {MAX_DEPTH} levels deep, DynamoDB's limit")
+}
+
 impl Json {
-    fn to_attr(value: &serde_json::Value) -> Result<AttributeValue, EncodeIssue> {
-        use serde_json::Value;
+    /// `value` inside `depth` lists and maps.
+    fn to_attr(value: &crate::json::Value, depth: usize) -> Result<AttributeValue, EncodeIssue> {
+        use crate::json::Value;
+        let container = |depth: usize| {
+            if depth >= MAX_DEPTH {
+                Err(EncodeIssue::new(too_deep()))
+            } else {
+                Ok(depth + 1)
+            }
+        };
+        let number = |n: &crate::json::Number| -> Result<String, EncodeIssue> {
+            let text = n.to_string();
+            crate::number::check(&text).map_err(|issue| {
+                EncodeIssue::new(format!("the number {text} {}", issue.describe()))
+            })?;
+            Ok(text)
+        };
+        fn non_empty<T>(items: Vec<T>) -> Result<Vec<T>, EncodeIssue> {
+            if items.is_empty() {
+                Err(EncodeIssue::new(
+                    "an empty set cannot be stored: DynamoDB has no empty sets; use a list or leave the entry out",
+                ))
+            } else {
+                Ok(items)
+            }
+        }
         Ok(match value {
             Value::Null => AttributeValue::Null(true),
             Value::Bool(b) => AttributeValue::Bool(*b),
-            Value::Number(n) => {
-                if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
-                    // Held to DynamoDB's range like `float` fields (integers always fit).
-                    F64::encode(&f)?;
-                }
-                AttributeValue::N(n.to_string())
-            }
+            Value::Number(n) => AttributeValue::N(number(n)?),
             Value::String(s) => AttributeValue::S(s.clone()),
-            Value::Array(items) => AttributeValue::L(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| Json::to_attr(v).map_err(|e| e.at_index(i)))
-                    .collect::<Result<_, _>>()?,
-            ),
-            Value::Object(map) => AttributeValue::M(
-                map.iter()
-                    .map(|(k, v)| {
-                        check_map_key(k)?;
-                        Ok((k.clone(), Json::to_attr(v).map_err(|e| e.at(k))?))
-                    })
-                    .collect::<Result<_, EncodeIssue>>()?,
-            ),
+            Value::Binary(b) => AttributeValue::B(Blob::new(b.clone())),
+            Value::List(items) => {
+                let depth = container(depth)?;
+                AttributeValue::L(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| Json::to_attr(v, depth).map_err(|e| e.at_index(i)))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+            Value::Map(map) => {
+                let depth = container(depth)?;
+                AttributeValue::M(
+                    map.iter()
+                        .map(|(k, v)| {
+                            check_map_key(k)?;
+                            Ok((k.clone(), Json::to_attr(v, depth).map_err(|e| e.at(k))?))
+                        })
+                        .collect::<Result<_, EncodeIssue>>()?,
+                )
+            }
+            Value::StringSet(items) => {
+                AttributeValue::Ss(non_empty(items.iter().cloned().collect())?)
+            }
+            Value::NumberSet(items) => AttributeValue::Ns(non_empty(
+                items.iter().map(number).collect::<Result<_, _>>()?,
+            )?),
+            Value::BinarySet(items) => AttributeValue::Bs(non_empty(
+                items.iter().map(|b| Blob::new(b.clone())).collect(),
+            )?),
         })
     }
 
-    fn number(n: &str) -> Option<serde_json::Value> {
-        if let Ok(i) = n.parse::<i64>() {
-            return Some(i.into());
+    /// Reads `value`, found inside `depth` lists and maps.
+    fn from_attr(value: AttributeValue, depth: usize) -> Result<crate::json::Value, DecodeIssue> {
+        use crate::json::{Number, Value};
+        let number = |value: &AttributeValue, n: &str| -> Result<Number, DecodeIssue> {
+            number_text(value, n)?
+                .parse::<Number>()
+                .map_err(|_| DecodeIssue::wrong("a number (N)", value))
+        };
+        if matches!(value, AttributeValue::L(_) | AttributeValue::M(_)) && depth >= MAX_DEPTH {
+            let issue = DecodeIssue {
+                steps: Vec::new(),
+                expected: format!("at most {MAX_DEPTH} levels of nested lists and maps").into(),
+                found: "deeper nesting".to_owned(),
+            };
+            drop_flat(value);
+            return Err(issue);
         }
-        if let Ok(u) = n.parse::<u64>() {
-            return Some(u.into());
-        }
-        n.parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(serde_json::Value::Number)
-    }
-}
-
-impl Codec for Json {
-    type Value = serde_json::Value;
-
-    // JSON's `null` is stored as `NULL`, so a stored `NULL` reads back as `null`.
-    const NULL_IS_VALUE: bool = true;
-
-    fn encode(value: &serde_json::Value) -> Result<Option<AttributeValue>, EncodeIssue> {
-        Json::to_attr(value).map(Some)
-    }
-
-    fn decode(value: AttributeValue) -> Result<serde_json::Value, DecodeIssue> {
-        use serde_json::Value;
         Ok(match value {
             AttributeValue::Null(_) => Value::Null,
             AttributeValue::Bool(b) => Value::Bool(b),
             AttributeValue::S(s) => Value::String(s),
-            AttributeValue::N(ref n) => Json::number(n)
-                .ok_or_else(|| DecodeIssue::wrong("a number that fits JSON", &value))?,
-            AttributeValue::L(items) => Value::Array(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| Json::decode(v).map_err(|e| e.at_index(i)))
-                    .collect::<Result<_, _>>()?,
-            ),
-            AttributeValue::M(map) => Value::Object(
-                map.into_iter()
-                    .map(|(k, v)| match Json::decode(v) {
-                        Ok(v) => Ok((k, v)),
-                        Err(e) => Err(e.at(&k)),
-                    })
-                    .collect::<Result<_, _>>()?,
-            ),
-            AttributeValue::Ss(items) => {
-                Value::Array(items.into_iter().map(Value::String).collect())
+            AttributeValue::N(ref n) => Value::Number(number(&value, n)?),
+            AttributeValue::B(b) => Value::Binary(b.into_inner()),
+            AttributeValue::L(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                let mut items = items.into_iter().enumerate();
+                for (i, v) in items.by_ref() {
+                    match Json::from_attr(v, depth + 1) {
+                        Ok(v) => out.push(v),
+                        Err(e) => {
+                            items.for_each(|(_, rest)| drop_flat(rest));
+                            return Err(e.at_index(i));
+                        }
+                    }
+                }
+                Value::List(out)
             }
-            AttributeValue::Ns(ref items) => Value::Array(
+            AttributeValue::M(map) => {
+                let mut out = BTreeMap::new();
+                let mut entries = map.into_iter();
+                for (k, v) in entries.by_ref() {
+                    match Json::from_attr(v, depth + 1) {
+                        Ok(v) => {
+                            out.insert(k, v);
+                        }
+                        Err(e) => {
+                            entries.for_each(|(_, rest)| drop_flat(rest));
+                            return Err(e.at(&k));
+                        }
+                    }
+                }
+                Value::Map(out)
+            }
+            AttributeValue::Ss(items) => Value::StringSet(items.into_iter().collect()),
+            AttributeValue::Ns(ref items) => Value::NumberSet(
                 items
                     .iter()
-                    .map(|n| Json::number(n))
-                    .collect::<Option<_>>()
-                    .ok_or_else(|| DecodeIssue::wrong("numbers that fit JSON", &value))?,
+                    .map(|n| number(&value, n))
+                    .collect::<Result<_, _>>()?,
             ),
+            AttributeValue::Bs(items) => {
+                Value::BinarySet(items.into_iter().map(Blob::into_inner).collect())
+            }
             other => {
                 return Err(DecodeIssue::wrong(
-                    "a JSON document (M, L, S, N, BOOL or NULL)",
+                    "a document (M, L, S, N, B, BOOL, NULL, SS, NS or BS)",
                     &other,
                 ));
             }
         })
+    }
+}
+
+/// Drops a value without recursion, however deep it nests: dropping a value nested thousands of
+/// levels deep the ordinary way would recurse once per level and could overflow the stack.
+pub(crate) fn drop_flat(value: AttributeValue) {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            AttributeValue::L(items) => stack.extend(items),
+            AttributeValue::M(map) => stack.extend(map.into_values()),
+            _ => {}
+        }
+    }
+}
+
+impl Codec for Json {
+    type Value = crate::json::Value;
+
+    // JSON's `null` is stored as `NULL`, so a stored `NULL` reads back as `null`.
+    const NULL_IS_VALUE: bool = true;
+
+    fn encode(value: &crate::json::Value) -> Result<Option<AttributeValue>, EncodeIssue> {
+        Json::to_attr(value, 0).map(Some)
+    }
+
+    fn decode(value: AttributeValue) -> Result<crate::json::Value, DecodeIssue> {
+        Json::from_attr(value, 0)
     }
 }
 
@@ -1324,12 +1461,14 @@ mod tests {
     #[test]
     fn json_null_is_a_value_not_an_absence() {
         let mut item = Item::new();
-        put::<Json>(&mut item, "doc", &serde_json::Value::Null).unwrap();
+        put::<Json>(&mut item, "doc", &crate::json::Value::Null).unwrap();
         assert_eq!(item["doc"], AttributeValue::Null(true));
-        let read = take_or::<Json>(&mut item.clone(), "doc", || serde_json::json!({"x": 1}));
-        assert_eq!(read.unwrap(), serde_json::Value::Null);
+        let read = take_or::<Json>(&mut item.clone(), "doc", || {
+            serde_json::json!({"x": 1}).into()
+        });
+        assert_eq!(read.unwrap(), crate::json::Value::Null);
         let read = take_opt::<Json>(&mut item.clone(), "doc").unwrap();
-        assert_eq!(read, Some(serde_json::Value::Null));
+        assert_eq!(read, Some(crate::json::Value::Null));
         assert_eq!(take_opt::<Json>(&mut Item::new(), "doc").unwrap(), None);
         // Other types still read NULL as "no value".
         let mut item = Item::from([("n".to_owned(), AttributeValue::Null(true))]);

@@ -9,7 +9,9 @@ use aws_sdk_dynamodb::types::{
     TimeToLiveSpecification, TimeToLiveStatus,
 };
 
-use crate::error::{Error, Result};
+use crate::cursor::{CursorConfig, CursorKey};
+use crate::error::{Error, Result, TimeoutKind};
+use crate::retry::{Failure, Replay, RetryPolicy, Timeouts};
 use crate::schema::{
     Billing, IndexKind, KeyAttribute, Projection, ScalarType, TableSchema, Throughput,
 };
@@ -17,65 +19,220 @@ use crate::schema::{
 /// How long table management waits for DynamoDB to finish creating or deleting a table.
 const TABLE_WAIT: Duration = Duration::from_secs(600);
 
-/// The entry point of flywheel: a DynamoDB client plus an optional table-name namespace.
+/// The entry point of flywheel: a DynamoDB client plus an optional table-name namespace, the
+/// retry policy and time limits of every request, and the key of its cursors.
 ///
 /// Cloning is cheap and clones share the connection pool.
 #[derive(Debug, Clone)]
 pub struct Engine {
     client: Client,
     namespace: String,
-    retry: crate::retry::RetryPolicy,
+    retry: RetryPolicy,
+    timeouts: Timeouts,
     concurrency: usize,
+    cursors: CursorConfig,
 }
 
 /// Concurrent requests of a batch operation, by default.
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
+/// The environment variable [`Engine::from_env`] reads the cursor key from.
+pub const CURSOR_KEY_VARIABLE: &str = "FLYWHEEL_CURSOR_KEY";
+
 impl Engine {
     /// An engine configured by the standard AWS chain: environment (`AWS_REGION`,
     /// `AWS_ENDPOINT_URL`, credentials), shared config and credentials files, then instance
-    /// metadata.
+    /// metadata. The cursor key is read from `FLYWHEEL_CURSOR_KEY` when it is set (see
+    /// [`cursor`](crate::cursor)); a value shorter than 32 bytes makes every cursor operation
+    /// fail with an error that says so.
     pub async fn from_env() -> Engine {
         let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
             .load()
             .await;
-        Engine::from_client(Client::new(&config)).with_retry(crate::retry::RetryPolicy::default())
+        let engine = Engine::from_sdk_config(&config);
+        match std::env::var_os(CURSOR_KEY_VARIABLE) {
+            None => engine,
+            Some(secret) => {
+                let secret = secret.as_encoded_bytes();
+                match CursorKey::new(secret) {
+                    Ok(key) => engine.with_cursor_key(key),
+                    Err(_) => Engine {
+                        cursors: engine.cursors.with_problem(format!(
+                            "{CURSOR_KEY_VARIABLE} is set but holds {} bytes; a cursor key needs \
+                             at least {} bytes of secret",
+                            secret.len(),
+                            crate::cursor::MIN_KEY_BYTES
+                        )),
+                        ..engine
+                    },
+                }
+            }
+        }
     }
 
-    /// An engine for an SDK configuration that was built elsewhere.
+    /// An engine for an SDK configuration that was built elsewhere. Its retry and timeout
+    /// settings are replaced by the engine's ([`with_retry`](Engine::with_retry),
+    /// [`with_timeouts`](Engine::with_timeouts)).
     pub fn from_sdk_config(config: &aws_config::SdkConfig) -> Engine {
         Engine::from_client(Client::new(config))
     }
 
-    /// An engine for an existing client.
+    /// An engine for an existing client. The client's retry and timeout settings are replaced
+    /// by the engine's, so that one policy decides for every request.
     pub fn from_client(client: Client) -> Engine {
         Engine {
             client,
             namespace: String::new(),
-            retry: crate::retry::RetryPolicy::default(),
+            retry: RetryPolicy::default(),
+            timeouts: Timeouts::default(),
             concurrency: DEFAULT_CONCURRENCY,
+            cursors: CursorConfig::default(),
         }
+        .configure_client()
     }
 
-    /// Uses `policy` for batch retries and for the SDK's own retries of single requests.
-    pub fn with_retry(mut self, policy: crate::retry::RetryPolicy) -> Engine {
+    /// Rebuilds the client with the SDK's retries off (the engine retries) and its connect
+    /// timeout.
+    fn configure_client(mut self) -> Engine {
         let config = self
             .client
             .config()
             .to_builder()
-            .retry_config(policy.sdk_config())
+            .retry_config(aws_sdk_dynamodb::config::retry::RetryConfig::disabled())
+            .timeout_config(self.timeouts.sdk_config())
             .build();
         self.client = Client::from_conf(config);
+        self
+    }
+
+    /// Changes the client's configuration, keeping everything else of the engine; for example
+    /// `engine.with_client_config(|c| c.interceptor(my_interceptor))`. The engine's retry
+    /// policy and time limits still replace the client's own.
+    pub fn with_client_config(
+        mut self,
+        change: impl FnOnce(aws_sdk_dynamodb::config::Builder) -> aws_sdk_dynamodb::config::Builder,
+    ) -> Engine {
+        let config = change(self.client.config().to_builder()).build();
+        self.client = Client::from_conf(config);
+        self.configure_client()
+    }
+
+    /// Uses `policy` for every request: how often a failed request is sent again and how long
+    /// to wait in between (see [`retry`](crate::retry)). Replaces the earlier policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Engine {
         self.retry = policy;
         self
     }
 
+    /// Uses `timeouts` for every request. Replaces the earlier limits.
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Engine {
+        self.timeouts = timeouts;
+        self.configure_client()
+    }
+
+    /// The time limits.
+    pub fn timeouts(&self) -> &Timeouts {
+        &self.timeouts
+    }
+
+    /// Seals cursors with `key`, so that they can be neither read nor forged (see
+    /// [`cursor`](crate::cursor)). Replaces an earlier key.
+    pub fn with_cursor_key(mut self, key: CursorKey) -> Engine {
+        self.cursors = self.cursors.with_key(key);
+        self
+    }
+
+    /// Also accepts cursors made with `key`, a key being replaced, so that cursors in flight
+    /// keep working; new cursors use the key of [`with_cursor_key`](Engine::with_cursor_key).
+    pub fn with_retired_cursor_key(mut self, key: CursorKey) -> Engine {
+        self.cursors = self.cursors.with_retired(key);
+        self
+    }
+
+    /// Signs cursors instead of sealing them: they still cannot be altered or forged, but the
+    /// key values in them can be read. Needs a cursor key.
+    pub fn with_readable_cursors(mut self) -> Engine {
+        self.cursors = self.cursors.readable();
+        self
+    }
+
+    pub(crate) fn cursors(&self) -> &CursorConfig {
+        &self.cursors
+    }
+
+    /// Sends the request `attempt` makes under the engine's retry policy and time limits.
+    pub(crate) async fn call<T, E, F, Fut>(
+        &self,
+        operation: &'static str,
+        table: &str,
+        replay: Replay,
+        attempt: F,
+    ) -> std::result::Result<T, Failure<E>>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<
+                Output = std::result::Result<
+                    T,
+                    aws_sdk_dynamodb::error::SdkError<
+                        E,
+                        aws_sdk_dynamodb::config::http::HttpResponse,
+                    >,
+                >,
+            >,
+        E: aws_sdk_dynamodb::error::ProvideErrorMetadata
+            + std::error::Error
+            + Send
+            + Sync
+            + 'static,
+    {
+        crate::retry::call(
+            &self.retry,
+            &self.timeouts,
+            operation,
+            table,
+            replay,
+            attempt,
+        )
+        .await
+    }
+
+    /// [`call`](Engine::call) with the failure as a flywheel error.
+    pub(crate) async fn send<T, E, F, Fut>(
+        &self,
+        operation: &'static str,
+        table: &str,
+        replay: Replay,
+        attempt: F,
+    ) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<
+                Output = std::result::Result<
+                    T,
+                    aws_sdk_dynamodb::error::SdkError<
+                        E,
+                        aws_sdk_dynamodb::config::http::HttpResponse,
+                    >,
+                >,
+            >,
+        E: aws_sdk_dynamodb::error::ProvideErrorMetadata
+            + std::error::Error
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.call(operation, table, replay, attempt)
+            .await
+            .map_err(|f| f.into_error(operation, table))
+    }
+
     /// The retry policy.
-    pub fn retry_policy(&self) -> &crate::retry::RetryPolicy {
+    pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
     }
 
-    /// How many requests a batch operation sends at once (default 8).
+    /// How many requests a batch operation sends at once (default 8). Replaces the earlier
+    /// number.
     pub fn with_concurrency(mut self, requests: usize) -> Engine {
         self.concurrency = requests.max(1);
         self
@@ -87,7 +244,8 @@ impl Engine {
     }
 
     /// Prefixes every table name with `namespace` (flywheel's `namespace`), for example
-    /// `"test-"` to keep a test run's tables apart from the real ones.
+    /// `"test-"` to keep a test run's tables apart from the real ones. Replaces the earlier
+    /// namespace.
     pub fn with_namespace(mut self, namespace: impl Into<String>) -> Engine {
         self.namespace = namespace.into();
         self
@@ -134,18 +292,24 @@ impl Engine {
         let mut deleted = Vec::new();
         for schema in tables {
             let name = self.table_name(schema);
-            match self.client.delete_table().table_name(&name).send().await {
+            let request = self.client.delete_table().table_name(&name);
+            match self
+                .call("DeleteTable", &name, Replay::Safe, || {
+                    request.clone().send()
+                })
+                .await
+            {
                 Ok(_) => deleted.push(name.clone()),
-                Err(err)
+                Err(Failure::Sdk(err))
                     if err
                         .as_service_error()
                         .is_some_and(|e| e.is_resource_not_found_exception()) =>
                 {
                     continue;
                 }
-                Err(err) => return Err(Error::sdk("DeleteTable", err)),
+                Err(failure) => return Err(failure.into_error("DeleteTable", &name)),
             }
-            self.wait(&name, "deleted", |status| status.is_none())
+            self.wait(&name, "DeleteTable", "deleted", |status| status.is_none())
                 .await?;
         }
         Ok(deleted)
@@ -207,21 +371,24 @@ impl Engine {
                 }
             };
         }
-        match request.send().await {
+        match self
+            .call("CreateTable", name, Replay::Safe, || request.clone().send())
+            .await
+        {
             Ok(_) => Ok(true),
-            Err(err)
+            Err(Failure::Sdk(err))
                 if err
                     .as_service_error()
                     .is_some_and(|e| e.is_resource_in_use_exception()) =>
             {
                 Ok(false)
             }
-            Err(err) => Err(Error::sdk("CreateTable", err)),
+            Err(failure) => Err(failure.into_error("CreateTable", name)),
         }
     }
 
     async fn wait_until_active(&self, name: &str) -> Result<()> {
-        self.wait(name, "ACTIVE", |status| {
+        self.wait(name, "CreateTable", "ACTIVE", |status| {
             status.is_some_and(|(table, indexes)| table && indexes)
         })
         .await
@@ -232,13 +399,20 @@ impl Engine {
     async fn wait(
         &self,
         name: &str,
+        operation: &'static str,
         state: &'static str,
         done: impl Fn(Option<(bool, bool)>) -> bool,
     ) -> Result<()> {
         let started = std::time::Instant::now();
         let mut delay = Duration::from_millis(20);
         loop {
-            let status = match self.client.describe_table().table_name(name).send().await {
+            let request = self.client.describe_table().table_name(name);
+            let status = match self
+                .call("DescribeTable", name, Replay::Safe, || {
+                    request.clone().send()
+                })
+                .await
+            {
                 Ok(out) => out.table.map(|t| {
                     let table = t.table_status == Some(TableStatus::Active);
                     let indexes = t.global_secondary_indexes().iter().all(|i| {
@@ -246,24 +420,26 @@ impl Engine {
                     });
                     (table, indexes)
                 }),
-                Err(err)
+                Err(Failure::Sdk(err))
                     if err
                         .as_service_error()
                         .is_some_and(|e| e.is_resource_not_found_exception()) =>
                 {
                     None
                 }
-                Err(err) => return Err(Error::sdk("DescribeTable", err)),
+                Err(failure) => return Err(failure.into_error("DescribeTable", name)),
             };
             if done(status) {
                 return Ok(());
             }
             if started.elapsed() > TABLE_WAIT {
-                return Err(Error::Timeout {
-                    table: name.to_owned(),
-                    state,
-                    waited_secs: TABLE_WAIT.as_secs(),
-                });
+                return Err(Error::timeout(
+                    operation,
+                    name,
+                    TimeoutKind::TableState(state),
+                    TABLE_WAIT,
+                    1,
+                ));
             }
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_secs(5));
@@ -271,13 +447,12 @@ impl Engine {
     }
 
     async fn enable_ttl(&self, name: &str, attribute: &str) -> Result<()> {
+        let request = self.client.describe_time_to_live().table_name(name);
         let current = self
-            .client
-            .describe_time_to_live()
-            .table_name(name)
-            .send()
-            .await
-            .map_err(|e| Error::sdk("DescribeTimeToLive", e))?;
+            .send("DescribeTimeToLive", name, Replay::Safe, || {
+                request.clone().send()
+            })
+            .await?;
         if let Some(desc) = current.time_to_live_description() {
             let on = matches!(
                 desc.time_to_live_status(),
@@ -287,7 +462,8 @@ impl Engine {
                 return Ok(());
             }
         }
-        self.client
+        let request = self
+            .client
             .update_time_to_live()
             .table_name(name)
             .time_to_live_specification(
@@ -296,10 +472,11 @@ impl Engine {
                     .enabled(true)
                     .build()
                     .map_err(|e| Error::Validation(e.to_string()))?,
-            )
-            .send()
-            .await
-            .map_err(|e| Error::sdk("UpdateTimeToLive", e))?;
+            );
+        self.send("UpdateTimeToLive", name, Replay::Safe, || {
+            request.clone().send()
+        })
+        .await?;
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 
 use crate::codec::{DecodeIssue, EncodeIssue};
@@ -117,15 +118,37 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// A table did not reach the expected state in time.
-    #[error("table {table} did not become {state} within {waited_secs} seconds")]
+    /// A request, or a wait for a table, took longer than its time limit
+    /// ([`Timeouts`](crate::retry::Timeouts)). A write that timed out may or may not have been
+    /// carried out.
+    #[error(
+        "{operation} on table {table} timed out: {kind} ({after:?}, {attempts} attempt(s)){}",
+        cause.as_ref().map(|c| format!("; last error: {c}")).unwrap_or_default()
+    )]
     Timeout {
+        /// The DynamoDB operation, such as `GetItem`.
+        operation: &'static str,
         /// The table, with the engine's namespace.
         table: String,
-        /// The state waited for.
-        state: &'static str,
-        /// How long flywheel waited.
-        waited_secs: u64,
+        /// Which limit was reached.
+        kind: TimeoutKind,
+        /// The limit.
+        after: std::time::Duration,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The error of the last attempt, when the operation's time ran out between attempts.
+        cause: Option<Box<Error>>,
+    },
+    /// The server's answer cannot be right (for example a read that keeps returning the same
+    /// page): the read stops instead of looping.
+    #[error("the answer to {operation} on table {table} cannot be right: {message}")]
+    BadResponse {
+        /// The DynamoDB operation.
+        operation: &'static str,
+        /// The table, with the engine's namespace.
+        table: String,
+        /// What is wrong with it.
+        message: String,
     },
     /// A cursor does not belong to this query or scan, was altered, or is not a cursor.
     #[error("invalid cursor: {0}")]
@@ -174,7 +197,57 @@ pub enum Error {
     Local(String),
 }
 
+/// Which time limit a request reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// No connection could be made in time.
+    Connect,
+    /// One attempt got no complete answer in time.
+    Attempt,
+    /// The operation, with its retries, took too long.
+    Operation,
+    /// A table did not reach this state in time.
+    TableState(&'static str),
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimeoutKind::Connect => f.write_str("no connection could be made in time"),
+            TimeoutKind::Attempt => f.write_str("no complete answer came in time"),
+            TimeoutKind::Operation => {
+                f.write_str("the operation with its retries took longer than its limit")
+            }
+            TimeoutKind::TableState(state) => write!(f, "the table did not become {state}"),
+        }
+    }
+}
+
 impl Error {
+    pub(crate) fn timeout(
+        operation: &'static str,
+        table: &str,
+        kind: TimeoutKind,
+        after: std::time::Duration,
+        attempts: u32,
+    ) -> Error {
+        Error::Timeout {
+            operation,
+            table: table.to_owned(),
+            kind,
+            after,
+            attempts,
+            cause: None,
+        }
+    }
+
+    pub(crate) fn with_cause(mut self, error: Error) -> Error {
+        if let Error::Timeout { cause, .. } = &mut self {
+            *cause = Some(Box::new(error));
+        }
+        self
+    }
+
     /// The DynamoDB error code when this error came from DynamoDB.
     pub fn code(&self) -> Option<&str> {
         match self {
@@ -192,19 +265,29 @@ impl Error {
         }
     }
 
-    pub(crate) fn sdk<E, R>(operation: &'static str, err: SdkError<E, R>) -> Error
+    pub(crate) fn sdk<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> Error
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: fmt::Debug + Send + Sync + 'static,
     {
         let (code, message, request_id) = match &err {
             SdkError::ServiceError(service) => {
                 let inner = service.err();
-                (
-                    inner.code().unwrap_or("Unknown").to_owned(),
-                    inner.message().unwrap_or_default().to_owned(),
-                    inner.meta().extra("aws_request_id").map(str::to_owned),
-                )
+                match inner.code() {
+                    Some(code) => (
+                        code.to_owned(),
+                        inner.message().unwrap_or_default().to_owned(),
+                        inner.meta().extra("aws_request_id").map(str::to_owned),
+                    ),
+                    // No DynamoDB error code: a proxy, a load balancer or another server answered.
+                    None => (
+                        format!("HTTP {}", service.raw().status().as_u16()),
+                        format!(
+                            "not a DynamoDB error response: {}",
+                            body_start(service.raw())
+                        ),
+                        None,
+                    ),
+                }
             }
             SdkError::TimeoutError(_) => ("Timeout".into(), "the request timed out".into(), None),
             SdkError::DispatchFailure(failure) => {
@@ -215,16 +298,24 @@ impl Error {
                 } else {
                     "the request could not be sent"
                 };
-                ("DispatchFailure".into(), format!("{kind}: {err:?}"), None)
+                (
+                    "DispatchFailure".into(),
+                    format!("{kind}: {}", causes(&err)),
+                    None,
+                )
             }
             SdkError::ConstructionFailure(_) => (
                 "ConstructionFailure".into(),
-                format!("the request could not be built: {err:?}"),
+                format!("the request could not be built: {}", causes(&err)),
                 None,
             ),
-            SdkError::ResponseError(_) => (
+            SdkError::ResponseError(response) => (
                 "ResponseError".into(),
-                "the response could not be read".into(),
+                format!(
+                    "the answer (HTTP {}) is not a DynamoDB response that could be read: {}",
+                    response.raw().status().as_u16(),
+                    body_start(response.raw())
+                ),
                 None,
             ),
             _ => ("Unknown".into(), err.to_string(), None),
@@ -235,6 +326,43 @@ impl Error {
             message,
             request_id,
             source: Box::new(err),
+        }
+    }
+}
+
+/// The messages of an error's sources, innermost last (the SDK's own text says only "dispatch
+/// failure").
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = err.source();
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    if parts.is_empty() {
+        err.to_string()
+    } else {
+        parts.join(": ")
+    }
+}
+
+/// The first bytes of a response body, for messages.
+fn body_start(response: &HttpResponse) -> String {
+    const SHOWN: usize = 120;
+    match response.body().bytes() {
+        None => "its body could not be read".to_owned(),
+        Some([]) => "its body is empty".to_owned(),
+        Some(bytes) => {
+            let text = String::from_utf8_lossy(&bytes[..bytes.len().min(SHOWN)]);
+            let text: String = text
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            let more = if bytes.len() > SHOWN { "…" } else { "" };
+            format!("its body starts with `{}`{more}", text.trim())
         }
     }
 }
@@ -342,6 +470,17 @@ pub fn render_key(schema: &TableSchema, item: &Item) -> String {
     }
     out.push('}');
     out
+}
+
+/// Renders every attribute of `item` (a key) as `name = value` pairs, in name order.
+pub(crate) fn render_item(item: &Item) -> String {
+    let mut pairs: Vec<(&String, &AttributeValue)> = item.iter().collect();
+    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let parts: Vec<String> = pairs
+        .into_iter()
+        .map(|(k, v)| format!("{k} = {}", render_value(v)))
+        .collect();
+    format!("{{{}}}", parts.join(", "))
 }
 
 /// Renders one attribute value briefly: its DynamoDB type and a short form of its content.

@@ -53,7 +53,7 @@ values! {
     codec::Bool: bool;
     codec::Bytes: Vec<u8>, &[u8];
     codec::Uuid: uuid::Uuid;
-    codec::Json: serde_json::Value;
+    codec::Json: crate::json::Value, serde_json::Value;
     codec::DateTimeRfc3339: chrono::DateTime<chrono::Utc>;
     codec::DateTimeEpoch: chrono::DateTime<chrono::Utc>;
     codec::DateTimeEpochMillis: chrono::DateTime<chrono::Utc>;
@@ -358,6 +358,8 @@ type Tag<M, A, C> = PhantomData<fn() -> (M, A, C)>;
 pub struct Attr<M, A, C> {
     name: &'static str,
     rest: Vec<crate::expr::PathElement>,
+    /// The stored schema default of the nested field this handle ends at, if it has one.
+    nested_default: Option<AttributeValue>,
     _types: Tag<M, A, C>,
 }
 
@@ -366,6 +368,7 @@ impl<M, A, C> Clone for Attr<M, A, C> {
         Attr {
             name: self.name,
             rest: self.rest.clone(),
+            nested_default: self.nested_default.clone(),
             _types: PhantomData,
         }
     }
@@ -389,7 +392,23 @@ impl<M, A, C: Codec> Attr<M, A, C> {
         Attr {
             name,
             rest: Vec::new(),
+            nested_default: None,
             _types: PhantomData,
+        }
+    }
+
+    /// The stored schema default of what this handle points at (`None` when there is none):
+    /// what an absent value reads as, so that increments start from it.
+    pub(crate) fn default_value(&self) -> Result<Option<AttributeValue>, EncodeIssue>
+    where
+        M: crate::Model,
+    {
+        if self.rest.is_empty() {
+            let mut defaults = crate::Item::new();
+            M::write_defaults(&mut defaults)?;
+            Ok(defaults.remove(self.name))
+        } else {
+            Ok(self.nested_default.clone())
         }
     }
 
@@ -415,6 +434,7 @@ impl<M, A, C: Codec> Attr<M, A, C> {
         Attr {
             name: self.name,
             rest: self.rest,
+            nested_default: None,
             _types: PhantomData,
         }
     }
@@ -559,7 +579,14 @@ impl<M, A, C: Codec> Attr<M, A, codec::Map<C>> {
 impl<M, A, T: crate::Document> Attr<M, A, codec::Doc<T>> {
     /// The field `field` of the nested document.
     pub fn field<C: Codec, O>(self, field: Field<T, C, O>) -> Attr<M, Part<A, O>, C> {
-        self.step(crate::expr::PathElement::Name(field.name.into()))
+        let mut defaults = crate::Item::new();
+        // A default that cannot be stored is reported when it is used as one.
+        let default = T::write_defaults(&mut defaults)
+            .ok()
+            .and_then(|()| defaults.remove(field.name));
+        let mut attr = self.step(crate::expr::PathElement::Name(field.name.into()));
+        attr.nested_default = default;
+        attr
     }
 }
 

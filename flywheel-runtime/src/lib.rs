@@ -21,9 +21,12 @@ pub mod error;
 pub mod expr;
 pub mod filter;
 pub mod index;
+pub mod json;
+pub mod limits;
 #[cfg(feature = "local")]
 pub mod local;
 pub mod model;
+pub mod number;
 pub mod ops;
 pub mod partial;
 pub mod query;
@@ -54,7 +57,7 @@ pub use chrono;
 /// serde, for generated models with serde derives (feature `serde`).
 #[cfg(feature = "serde")]
 pub use serde;
-/// JSON values used by `json` fields.
+/// serde_json, whose values convert to and from the [`json::Value`] of `json` fields.
 pub use serde_json;
 /// UUIDs used by `uuid` fields.
 pub use uuid;

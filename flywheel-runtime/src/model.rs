@@ -22,6 +22,21 @@ pub trait Model: Sized + Send + Sync + 'static {
 
     /// Reads an item from its DynamoDB attributes; undeclared attributes are ignored.
     fn from_item(item: Item) -> Result<Self, DecodeError>;
+
+    /// Stores the schema default of every top-level field that has one (`default = ...`): what
+    /// the field reads as when the item lacks it. A tracked model that was never saved writes
+    /// these only where the stored item has nothing, and increments start from them.
+    fn write_defaults(item: &mut Item) -> Result<(), EncodeIssue> {
+        let _ = item;
+        Ok(())
+    }
+}
+
+/// The stored schema defaults of model `M`, by attribute name.
+pub(crate) fn defaults_of<M: Model>() -> Result<Item, EncodeError> {
+    let mut item = Item::new();
+    M::write_defaults(&mut item).map_err(|issue| EncodeError::new(&M::SCHEMA, issue))?;
+    Ok(item)
 }
 
 /// The primary key of a model.
@@ -43,6 +58,12 @@ pub trait Document: Sized {
 
     /// Reads the value from a map of attributes.
     fn from_map(map: Item) -> Result<Self, DecodeIssue>;
+
+    /// Stores the schema default of every field that has one, like [`Model::write_defaults`].
+    fn write_defaults(map: &mut Item) -> Result<(), EncodeIssue> {
+        let _ = map;
+        Ok(())
+    }
 }
 
 /// An enum from `[enums.Name]`, stored as one of its value strings.

@@ -25,6 +25,7 @@ use crate::AttributeValue;
 use crate::expr::{Condition, ExpressionBuilder, Path};
 use crate::filter::Cond;
 use crate::model::{Model, ModelKey};
+use crate::retry::{Failure, Replay};
 
 /// A boxed future, as returned by the builders' `into_future`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -98,7 +99,7 @@ impl Engine {
     }
 
     pub(crate) fn key_item<M: Model>(&self, key: &M::Key) -> Result<Item> {
-        key.to_item().map_err(|e| self.encode_error(&M::SCHEMA, e))
+        crate::limits::key_item(key).map_err(|e| self.encode_error(&M::SCHEMA, e))
     }
 }
 
@@ -151,10 +152,8 @@ impl<'a, M: Model> Save<'a, M> {
         if let Some(error) = self.error {
             return Err(error.in_table(&table));
         }
-        let mut item = self
-            .item
-            .to_item()
-            .map_err(|e| engine.encode_error(schema, e))?;
+        let mut item =
+            crate::limits::whole_item(self.item).map_err(|e| engine.encode_error(schema, e))?;
         let mut condition = self.condition;
         let mut expected_version = None;
         if let Some(attribute) = schema.version {
@@ -183,7 +182,7 @@ impl<'a, M: Model> Save<'a, M> {
             .filter_map(|k| item.get(k).map(|v| (k.to_owned(), v.clone())))
             .collect();
         let version = expected_version.map(|v| v + 1);
-        let result = engine
+        let request = engine
             .client()
             .put_item()
             .table_name(&table)
@@ -191,14 +190,14 @@ impl<'a, M: Model> Save<'a, M> {
             .set_condition_expression(condition)
             .set_expression_attribute_names(names)
             .set_expression_attribute_values(values)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        let result = engine
+            .call("PutItem", &table, Replay::Safe, || request.clone().send())
             .await;
         match result {
             Ok(_) => Ok(Saved { version }),
             Err(err) => {
-                let error =
-                    condition_error::<M, _, _>(engine, &key, expected_version, err, "PutItem");
+                let error = condition_error::<M, _>(engine, &key, expected_version, err, "PutItem");
                 match error {
                     // A create-only save of an unversioned model (or a versioned one read as
                     // new) that met an existing item says so plainly.
@@ -236,18 +235,21 @@ pub(crate) fn and(existing: Option<Condition>, condition: Condition) -> Conditio
 /// The typed error of a conditional write: a version conflict when a version was expected and
 /// the stored one differs, the failed condition with the stored item otherwise, or the SDK
 /// error.
-pub(crate) fn condition_error<M: Model, E, R>(
+pub(crate) fn condition_error<M: Model, E>(
     engine: &Engine,
     key: &Item,
     expected_version: Option<i64>,
-    err: aws_sdk_dynamodb::error::SdkError<E, R>,
+    failure: Failure<E>,
     operation: &'static str,
 ) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     let table = engine.table_name(&M::SCHEMA);
+    let err = match failure {
+        Failure::Sdk(err) => err,
+        other => return other.into_error(operation, &table),
+    };
     let key_text = render_key(&M::SCHEMA, key);
     let code = err
         .as_service_error()
@@ -322,20 +324,26 @@ impl<'a, M: Model> Get<'a, M> {
         self
     }
 
-    async fn send(self) -> Result<Option<M>> {
+    /// The item as stored, if there is one.
+    async fn fetch(&self) -> Result<Option<Item>> {
         let engine = self.engine;
         let key = engine.key_item::<M>(&self.key)?;
-        let out = engine
+        let table = engine.table_name(&M::SCHEMA);
+        let request = engine
             .client()
             .get_item()
-            .table_name(engine.table_name(&M::SCHEMA))
+            .table_name(&table)
             .set_key(Some(key))
-            .consistent_read(self.consistent)
-            .send()
-            .await
-            .map_err(|e| Error::sdk("GetItem", e))?;
-        match out.item {
-            Some(item) => engine.decode(item).map(Some),
+            .consistent_read(self.consistent);
+        let out = engine
+            .send("GetItem", &table, Replay::Safe, || request.clone().send())
+            .await?;
+        Ok(out.item)
+    }
+
+    async fn send(self) -> Result<Option<M>> {
+        match self.fetch().await? {
+            Some(item) => self.engine.decode(item).map(Some),
             None => Ok(None),
         }
     }
@@ -346,17 +354,7 @@ impl<'a, M: Model> Get<'a, M> {
     /// read, for [`Engine::sync`].
     pub async fn tracked(self) -> Result<Option<crate::sync::Tracked<M>>> {
         let engine = self.engine;
-        let key = engine.key_item::<M>(&self.key)?;
-        let out = engine
-            .client()
-            .get_item()
-            .table_name(engine.table_name(&M::SCHEMA))
-            .set_key(Some(key))
-            .consistent_read(self.consistent)
-            .send()
-            .await
-            .map_err(|e| Error::sdk("GetItem", e))?;
-        match out.item {
+        match self.fetch().await? {
             Some(item) => {
                 let model = engine.decode::<M>(item.clone())?;
                 crate::sync::Tracked::from_read(model, item, engine).map(Some)
@@ -396,17 +394,18 @@ impl<'a, M: Model> Exists<'a, M> {
         let mut exprs = ExpressionBuilder::new();
         let projection = exprs.path(&Path::attr(M::SCHEMA.hash_key.name));
         let (names, _) = exprs.finish();
-        let out = engine
+        let table = engine.table_name(&M::SCHEMA);
+        let request = engine
             .client()
             .get_item()
-            .table_name(engine.table_name(&M::SCHEMA))
+            .table_name(&table)
             .set_key(Some(key))
             .projection_expression(projection)
             .set_expression_attribute_names(names)
-            .consistent_read(self.consistent)
-            .send()
-            .await
-            .map_err(|e| Error::sdk("GetItem", e))?;
+            .consistent_read(self.consistent);
+        let out = engine
+            .send("GetItem", &table, Replay::Safe, || request.clone().send())
+            .await?;
         Ok(out.item.is_some_and(|item| !item.is_empty()))
     }
 }
@@ -446,7 +445,7 @@ impl<'a, M: Model> Delete<'a, M> {
     /// For a model with a version attribute: deletes only if the stored version is `version`;
     /// otherwise [`Error::VersionConflict`].
     pub fn if_version(mut self, version: i64) -> Self {
-        if let Err(e) = crate::update::versioned::<M>() {
+        if let Err(e) = crate::update::one_version::<M>(self.expected_version, version) {
             self.error.get_or_insert(e);
         }
         self.expected_version = Some(version);
@@ -471,20 +470,24 @@ impl<'a, M: Model> Delete<'a, M> {
         let mut exprs = ExpressionBuilder::new();
         let condition = condition.map(|c| exprs.condition(&c));
         let (names, values) = exprs.finish();
-        let result = engine
+        let table = engine.table_name(&M::SCHEMA);
+        let request = engine
             .client()
             .delete_item()
-            .table_name(engine.table_name(&M::SCHEMA))
+            .table_name(&table)
             .set_key(Some(key.clone()))
             .set_condition_expression(condition)
             .set_expression_attribute_names(names)
             .set_expression_attribute_values(values)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        let result = engine
+            .call("DeleteItem", &table, Replay::Safe, || {
+                request.clone().send()
+            })
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(err) => Err(condition_error::<M, _, _>(
+            Err(err) => Err(condition_error::<M, _>(
                 engine,
                 &key,
                 self.expected_version,

@@ -31,13 +31,38 @@ use crate::read::{self, KeyCondition, Page, RangeCondition, Spec};
 /// terminator: [`all`](Query::all), [`first`](Query::first), [`one`](Query::one),
 /// [`stream`](Query::stream), [`page`](Query::page), [`count`](Query::count),
 /// [`delete`](Query::delete).
+///
+/// `R` records whether the query has its range-key condition yet ([`Unranged`] or
+/// [`Ranged`]): DynamoDB takes one condition on the range key, so a second `range_*` call does
+/// not compile (both bounds go in one [`range_between`](Query::range_between)).
 #[must_use = "a query does nothing until a terminator such as `all(&engine)` runs it"]
-pub struct Query<I: Index, T = <I as Index>::Item> {
+pub struct Query<I: Index, T = <I as Index>::Item, R = Unranged> {
     spec: Spec,
-    _types: PhantomData<fn() -> (I, T)>,
+    _types: Types<I, T, R>,
 }
 
-impl<I: Index, T> Clone for Query<I, T> {
+/// Ties a query to its index, item and range state without owning any of them.
+type Types<I, T, R> = PhantomData<fn() -> (I, T, R)>;
+
+/// A query without a range-key condition yet.
+#[derive(Debug, Clone, Copy)]
+pub struct Unranged;
+
+/// A query with its range-key condition.
+#[derive(Debug, Clone, Copy)]
+pub struct Ranged;
+
+/// Implemented only by [`Unranged`]: a query takes one range-key condition.
+#[diagnostic::on_unimplemented(
+    message = "this query already has a range-key condition, and DynamoDB allows only one",
+    label = "a second range-key condition",
+    note = "for a lower and an upper bound together use `range_between(low, high)` (both included); to narrow further, use `.filter(...)` on other attributes"
+)]
+pub trait RangeFree {}
+
+impl RangeFree for Unranged {}
+
+impl<I: Index, T, R> Clone for Query<I, T, R> {
     fn clone(&self) -> Self {
         Query {
             spec: self.spec.clone(),
@@ -46,7 +71,7 @@ impl<I: Index, T> Clone for Query<I, T> {
     }
 }
 
-impl<I: Index, T> std::fmt::Debug for Query<I, T> {
+impl<I: Index, T, R> std::fmt::Debug for Query<I, T, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Query")
             .field("table", &self.spec.schema.name)
@@ -77,11 +102,18 @@ impl<I: Index> Query<I> {
     }
 }
 
-impl<I: Index, T: FromItem> Query<I, T> {
+impl<I: Index, T: FromItem, R> Query<I, T, R> {
+    fn retype<T2, R2>(self) -> Query<I, T2, R2> {
+        Query {
+            spec: self.spec,
+            _types: PhantomData,
+        }
+    }
+
     fn range(
         mut self,
         condition: std::result::Result<RangeCondition, crate::codec::EncodeIssue>,
-    ) -> Self {
+    ) -> Query<I, T, Ranged> {
         match condition {
             Ok(c) => {
                 if let Some(key) = &mut self.spec.key {
@@ -92,50 +124,55 @@ impl<I: Index, T: FromItem> Query<I, T> {
                 .spec
                 .encode_failed(issue.at(I::RANGE_KEY.unwrap_or_default())),
         }
-        self
+        self.retype()
     }
 
-    fn range_compare(self, op: Comparison, value: impl IntoValue<I::Range>) -> Self {
+    fn range_compare(self, op: Comparison, value: impl IntoValue<I::Range>) -> Query<I, T, Ranged> {
         let condition = encode::<I::Range>(value).map(|v| RangeCondition::Compare(op, v));
         self.range(condition)
     }
 
     /// Only items whose range key equals `value`.
-    pub fn range_eq(self, value: impl IntoValue<I::Range>) -> Self
+    pub fn range_eq(self, value: impl IntoValue<I::Range>) -> Query<I, T, Ranged>
     where
         I: HasRangeKey,
+        R: RangeFree,
     {
         self.range_compare(Comparison::Eq, value)
     }
 
     /// Only items whose range key is less than `value`.
-    pub fn range_lt(self, value: impl IntoValue<I::Range>) -> Self
+    pub fn range_lt(self, value: impl IntoValue<I::Range>) -> Query<I, T, Ranged>
     where
         I: HasRangeKey,
+        R: RangeFree,
     {
         self.range_compare(Comparison::Lt, value)
     }
 
     /// Only items whose range key is at most `value`.
-    pub fn range_le(self, value: impl IntoValue<I::Range>) -> Self
+    pub fn range_le(self, value: impl IntoValue<I::Range>) -> Query<I, T, Ranged>
     where
         I: HasRangeKey,
+        R: RangeFree,
     {
         self.range_compare(Comparison::Le, value)
     }
 
     /// Only items whose range key is greater than `value`.
-    pub fn range_gt(self, value: impl IntoValue<I::Range>) -> Self
+    pub fn range_gt(self, value: impl IntoValue<I::Range>) -> Query<I, T, Ranged>
     where
         I: HasRangeKey,
+        R: RangeFree,
     {
         self.range_compare(Comparison::Gt, value)
     }
 
     /// Only items whose range key is at least `value`.
-    pub fn range_ge(self, value: impl IntoValue<I::Range>) -> Self
+    pub fn range_ge(self, value: impl IntoValue<I::Range>) -> Query<I, T, Ranged>
     where
         I: HasRangeKey,
+        R: RangeFree,
     {
         self.range_compare(Comparison::Ge, value)
     }
@@ -145,9 +182,10 @@ impl<I: Index, T: FromItem> Query<I, T> {
         self,
         low: impl IntoValue<I::Range>,
         high: impl IntoValue<I::Range>,
-    ) -> Self
+    ) -> Query<I, T, Ranged>
     where
         I: HasRangeKey,
+        R: RangeFree,
     {
         let condition = encode::<I::Range>(low)
             .and_then(|low| Ok(RangeCondition::Between(low, encode::<I::Range>(high)?)));
@@ -155,9 +193,10 @@ impl<I: Index, T: FromItem> Query<I, T> {
     }
 
     /// Only items whose range key starts with `prefix` (string and binary range keys).
-    pub fn range_begins_with(self, prefix: impl IntoValue<I::Range>) -> Self
+    pub fn range_begins_with(self, prefix: impl IntoValue<I::Range>) -> Query<I, T, Ranged>
     where
         I: PrefixRangeKey,
+        R: RangeFree,
     {
         let condition = encode::<I::Range>(prefix).map(RangeCondition::BeginsWith);
         self.range(condition)
@@ -199,32 +238,29 @@ impl<I: Index, T: FromItem> Query<I, T> {
         self
     }
 
-    /// Returns at most `n` items, reading as many pages as needed to find them.
+    /// Returns at most `n` items, reading as many pages as needed to find them. Given several
+    /// times, the smallest limit applies (each one holds).
     pub fn limit(mut self, n: usize) -> Self {
-        self.spec.limit = Some(n);
+        self.spec.limit(n);
         self
     }
 
     /// How many items DynamoDB evaluates per request (its `Limit`); filters apply after it.
+    /// Two different page sizes are refused when the query runs.
     pub fn page_size(mut self, n: u32) -> Self {
-        self.spec.page_size = Some(i32::try_from(n.max(1)).unwrap_or(i32::MAX));
-        if n == 0 {
-            self.spec.invalid("page_size must be at least 1");
-        }
+        self.spec.page_size(n);
         self
     }
 
     /// Reads only the chosen attributes (plus the keys); items come back as
-    /// [`Partial`](crate::partial::Partial) views read through attribute handles.
+    /// [`Partial`](crate::partial::Partial) views read through attribute handles. Several
+    /// selections add up.
     pub fn select(
         mut self,
         paths: impl IntoIterator<Item = Path>,
-    ) -> Query<I, crate::partial::Partial<I::Model>> {
-        self.spec.select = Some(paths.into_iter().collect());
-        Query {
-            spec: self.spec,
-            _types: PhantomData,
-        }
+    ) -> Query<I, crate::partial::Partial<I::Model>, R> {
+        self.spec.select(paths);
+        self.retype()
     }
 
     /// Every matching item (up to the limit).
@@ -235,15 +271,16 @@ impl<I: Index, T: FromItem> Query<I, T> {
     /// The first matching item in range-key order (see [`reverse`](Query::reverse)), if any.
     pub async fn first(&self, engine: &Engine) -> Result<Option<T>> {
         let mut spec = self.spec.clone();
-        spec.limit = Some(1);
+        spec.limit(1);
         Ok(read::all(&spec, engine).await?.into_iter().next())
     }
 
     /// The one matching item: [`Error::NotFound`] when there is none,
-    /// [`Error::MoreThanOne`] when there are several.
+    /// [`Error::MoreThanOne`] when there are several (among the first [`limit`](Query::limit)
+    /// items, when there is a limit).
     pub async fn one(&self, engine: &Engine) -> Result<T> {
         let mut spec = self.spec.clone();
-        spec.limit = Some(2);
+        spec.limit(2);
         let mut items = read::all::<T>(&spec, engine).await?;
         match items.len() {
             0 => Err(Error::NotFound {
@@ -290,7 +327,7 @@ impl<I: Index, T: FromItem> Query<I, T> {
     }
 }
 
-impl<I: Index> Query<I, I::Item> {
+impl<I: Index, R> Query<I, I::Item, R> {
     /// Reads the whole items from the table for an index that holds only some attributes:
     /// queries the index, then fetches each page's items by key in batches. Items deleted in
     /// between are skipped.

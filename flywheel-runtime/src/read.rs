@@ -5,13 +5,14 @@ use std::collections::VecDeque;
 use aws_sdk_dynamodb::types::Select;
 use futures::Stream;
 
-use crate::cursor::{Cursor, key_attributes};
+use crate::cursor::{Binder, Binding, Cursor, key_attributes};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::{
     Comparison, Condition, ExpressionBuilder, Names, Operand, Path, PathElement, Values,
 };
 use crate::index::FromItem;
+use crate::retry::Replay;
 use crate::schema::TableSchema;
 use crate::{AttributeValue, Item};
 
@@ -86,6 +87,30 @@ impl Spec {
         }
     }
 
+    /// `limit(n)`: several limits all hold, so the smallest applies.
+    pub fn limit(&mut self, n: usize) {
+        self.limit = Some(self.limit.map_or(n, |l| l.min(n)));
+    }
+
+    /// `page_size(n)`: at least 1, and one size per request.
+    pub fn page_size(&mut self, n: u32) {
+        if n == 0 {
+            self.invalid("page_size must be at least 1");
+        }
+        let size = i32::try_from(n.max(1)).unwrap_or(i32::MAX);
+        match self.page_size {
+            Some(earlier) if earlier != size => self.invalid(format!(
+                "page_size was given twice ({earlier}, then {size}); a request has one page size"
+            )),
+            _ => self.page_size = Some(size),
+        }
+    }
+
+    /// `select(paths)`: selections add up.
+    pub fn select(&mut self, paths: impl IntoIterator<Item = Path>) {
+        self.select.get_or_insert_with(Vec::new).extend(paths);
+    }
+
     pub fn invalid(&mut self, message: impl Into<String>) {
         self.error.get_or_insert(Deferred::Invalid(message.into()));
     }
@@ -93,6 +118,49 @@ impl Spec {
     pub fn encode_failed(&mut self, issue: crate::codec::EncodeIssue) {
         let error = crate::EncodeError::new(self.schema, issue);
         self.error.get_or_insert(Deferred::Encode(error));
+    }
+
+    /// The digest of what makes this query what it is, which its cursors carry: table, index,
+    /// segment, key condition, filters, order, expiry filtering (not the selection, limits or
+    /// consistency, which change what a page holds but not where the query goes).
+    fn binding(&self, engine: &Engine) -> Binding {
+        let mut b = Binder::new(&engine.table_name(self.schema), self.index);
+        match self.segment {
+            Some((segment, total)) => {
+                b.number(b'g', u64::from(segment));
+                b.number(b'G', u64::from(total));
+            }
+            None => b.flag(b'g', false),
+        }
+        match &self.key {
+            Some(key) => {
+                b.value(&key.hash);
+                match &key.range {
+                    None => b.flag(b'r', false),
+                    Some(RangeCondition::Compare(op, v)) => {
+                        b.number(b'r', *op as u64);
+                        b.value(v);
+                    }
+                    Some(RangeCondition::Between(low, high)) => {
+                        b.flag(b'b', true);
+                        b.value(low);
+                        b.value(high);
+                    }
+                    Some(RangeCondition::BeginsWith(prefix)) => {
+                        b.flag(b'^', true);
+                        b.value(prefix);
+                    }
+                }
+            }
+            None => b.flag(b'k', false),
+        }
+        b.number(b'f', self.filters.len() as u64);
+        for filter in &self.filters {
+            b.condition(filter);
+        }
+        b.flag(b'R', self.reverse);
+        b.flag(b'X', self.exclude_expired);
+        b.finish()
     }
 
     fn described(&self, table: &str) -> String {
@@ -264,6 +332,36 @@ struct Request {
     count: bool,
 }
 
+/// The starting keys a read has been sent to, to stop a server that sends it back to where it
+/// already was (which would otherwise make it loop forever).
+#[derive(Default)]
+struct Visited(std::collections::HashSet<u64>);
+
+impl Visited {
+    /// Records `key` as the start of the next page; an error when the read was there before.
+    fn next(&mut self, request: &Request, key: Item) -> Result<Item> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        crate::batch::key_id(&request.table, &key).hash(&mut hasher);
+        if self.0.insert(hasher.finish()) {
+            Ok(key)
+        } else {
+            Err(Error::BadResponse {
+                operation: if request.key_condition.is_some() {
+                    "Query"
+                } else {
+                    "Scan"
+                },
+                table: request.table.clone(),
+                message: format!(
+                    "its LastEvaluatedKey {} was already read from, so paging would never end",
+                    crate::error::render_item(&key)
+                ),
+            })
+        }
+    }
+}
+
 /// One response.
 struct RawPage {
     items: Vec<Item>,
@@ -276,7 +374,7 @@ impl Request {
         let select = self.count.then_some(Select::Count);
         let (items, count, last) = match &self.key_condition {
             Some(key_condition) => {
-                let out = engine
+                let request = engine
                     .client()
                     .query()
                     .table_name(&self.table)
@@ -290,14 +388,16 @@ impl Request {
                     .consistent_read(self.consistent)
                     .set_limit(self.page_size)
                     .set_select(select)
-                    .set_exclusive_start_key(start)
-                    .send()
-                    .await
-                    .map_err(|e| Error::sdk("Query", e))?;
+                    .set_exclusive_start_key(start);
+                let out = engine
+                    .send("Query", &self.table, Replay::Safe, || {
+                        request.clone().send()
+                    })
+                    .await?;
                 (out.items, out.count, out.last_evaluated_key)
             }
             None => {
-                let out = engine
+                let request = engine
                     .client()
                     .scan()
                     .table_name(&self.table)
@@ -311,10 +411,10 @@ impl Request {
                     .set_select(select)
                     .set_segment(self.segment.map(|(s, _)| s as i32))
                     .set_total_segments(self.segment.map(|(_, t)| t as i32))
-                    .set_exclusive_start_key(start)
-                    .send()
-                    .await
-                    .map_err(|e| Error::sdk("Scan", e))?;
+                    .set_exclusive_start_key(start);
+                let out = engine
+                    .send("Scan", &self.table, Replay::Safe, || request.clone().send())
+                    .await?;
                 (out.items, out.count, out.last_evaluated_key)
             }
         };
@@ -344,6 +444,7 @@ pub(crate) async fn all<T: FromItem>(spec: &Spec, engine: &Engine) -> Result<Vec
     let request = spec.compile(engine, Shape::Items)?;
     let mut out = Vec::new();
     let mut start = None;
+    let mut visited = Visited::default();
     loop {
         let page = request.send(engine, start).await?;
         for item in page.items {
@@ -356,7 +457,7 @@ pub(crate) async fn all<T: FromItem>(spec: &Spec, engine: &Engine) -> Result<Vec
             return Ok(out);
         }
         match page.last {
-            Some(last) => start = Some(last),
+            Some(last) => start = Some(visited.next(&request, last)?),
             None => return Ok(out),
         }
     }
@@ -368,11 +469,14 @@ pub(crate) async fn page<T: FromItem>(
     engine: &Engine,
     cursor: Option<&Cursor>,
 ) -> Result<Page<T>> {
+    let request = spec.compile(engine, Shape::Items)?;
+    let binding = spec.binding(engine);
+    let keys = key_attributes(spec.schema, spec.index);
+    let mut visited = Visited::default();
     let mut start = match cursor {
-        Some(c) => Some(c.start_key(spec.schema, spec.index, spec.segment)?),
+        Some(c) => Some(visited.next(&request, engine.cursors().open(c, &binding, &keys)?)?),
         None => None,
     };
-    let request = spec.compile(engine, Shape::Items)?;
     if spec.limit == Some(0) {
         // The loop below returns at least the item that reaches the limit.
         return Ok(Page {
@@ -380,7 +484,6 @@ pub(crate) async fn page<T: FromItem>(
             next: None,
         });
     }
-    let keys = key_attributes(spec.schema, spec.index);
     let mut items = Vec::new();
     loop {
         let page = request.send(engine, start.take()).await?;
@@ -395,16 +498,22 @@ pub(crate) async fn page<T: FromItem>(
                     .collect();
                 items.push(decode(&request.table, item)?);
                 let more = rest.len() > 0 || page.last.is_some();
-                let next = more.then(|| Cursor::new(spec.schema, spec.index, spec.segment, key));
+                let next = match more {
+                    true => Some(engine.cursors().make(&binding, &key)?),
+                    false => None,
+                };
                 return Ok(Page { items, next });
             }
             items.push(decode(&request.table, item)?);
         }
         match (page.last, spec.limit) {
             // With a limit, keep reading until it is reached or the items end.
-            (Some(last), Some(_)) => start = Some(last),
+            (Some(last), Some(_)) => start = Some(visited.next(&request, last)?),
             (last, _) => {
-                let next = last.map(|key| Cursor::new(spec.schema, spec.index, spec.segment, key));
+                let next = match last {
+                    Some(key) => Some(engine.cursors().make(&binding, &key)?),
+                    None => None,
+                };
                 return Ok(Page { items, next });
             }
         }
@@ -421,6 +530,7 @@ pub(crate) fn stream<'a, T: FromItem>(
         request: Option<Result<Request>>,
         buffer: VecDeque<Item>,
         start: Option<Item>,
+        visited: Visited,
         done: bool,
         left: Option<usize>,
     }
@@ -430,6 +540,7 @@ pub(crate) fn stream<'a, T: FromItem>(
         request,
         buffer: VecDeque::new(),
         start: None,
+        visited: Visited::default(),
         done: false,
         left: spec.limit,
     };
@@ -455,7 +566,7 @@ pub(crate) fn stream<'a, T: FromItem>(
             let page = request.send(state.engine, state.start.take()).await?;
             state.buffer = page.items.into();
             match page.last {
-                Some(last) => state.start = Some(last),
+                Some(last) => state.start = Some(state.visited.next(&request, last)?),
                 None => state.done = true,
             }
         }
@@ -467,6 +578,7 @@ pub(crate) async fn count(spec: &Spec, engine: &Engine) -> Result<u64> {
     let request = spec.compile(engine, Shape::Count)?;
     let mut total = 0;
     let mut start = None;
+    let mut visited = Visited::default();
     loop {
         let page = request.send(engine, start).await?;
         total += page.count;
@@ -476,7 +588,7 @@ pub(crate) async fn count(spec: &Spec, engine: &Engine) -> Result<u64> {
             return Ok(limit as u64);
         }
         match page.last {
-            Some(last) => start = Some(last),
+            Some(last) => start = Some(visited.next(&request, last)?),
             None => return Ok(total),
         }
     }
@@ -487,6 +599,7 @@ pub(crate) async fn delete(spec: &Spec, engine: &Engine) -> Result<u64> {
     let request = spec.compile(engine, Shape::TableKeys)?;
     let mut deleted = 0;
     let mut start = None;
+    let mut visited = Visited::default();
     let mut left = spec.limit;
     loop {
         let page = request.send(engine, start).await?;
@@ -497,7 +610,7 @@ pub(crate) async fn delete(spec: &Spec, engine: &Engine) -> Result<u64> {
         }
         deleted += crate::batch::delete_keys(engine, &request.table, keys).await?;
         match page.last {
-            Some(last) if left != Some(0) => start = Some(last),
+            Some(last) if left != Some(0) => start = Some(visited.next(&request, last)?),
             _ => return Ok(deleted),
         }
     }
@@ -512,6 +625,7 @@ pub(crate) async fn table_keys(spec: &Spec, engine: &Engine) -> Result<Vec<Item>
     let request = spec.compile(engine, Shape::TableKeys)?;
     let mut keys = Vec::new();
     let mut start = None;
+    let mut visited = Visited::default();
     loop {
         let page = request.send(engine, start).await?;
         keys.extend(page.items);
@@ -522,7 +636,7 @@ pub(crate) async fn table_keys(spec: &Spec, engine: &Engine) -> Result<Vec<Item>
             return Ok(keys);
         }
         match page.last {
-            Some(last) => start = Some(last),
+            Some(last) => start = Some(visited.next(&request, last)?),
             None => return Ok(keys),
         }
     }

@@ -1,9 +1,31 @@
-//! The one retry policy of an [`Engine`](crate::Engine): how often and how patiently batch
-//! operations retry what DynamoDB left unprocessed or throttled, and what the SDK itself uses
-//! for retryable errors of single requests.
+//! The one retry policy and the time limits of an [`Engine`](crate::Engine).
+//!
+//! Every request the engine sends goes through [`Engine::call`](crate::Engine) here: the SDK's
+//! own retries are switched off on every client an engine uses, so the [`RetryPolicy`] alone
+//! decides how often a request is sent, and batch operations (which retry what DynamoDB left
+//! unprocessed) never multiply their attempts with the SDK's.
+//!
+//! A failed attempt is sent again when it is safe to:
+//! - throttling (`ProvisionedThroughputExceededException`, `ThrottlingException`,
+//!   `RequestLimitExceeded`, ...) and a connection that could not be made: the request was
+//!   not carried out, so every request is retried;
+//! - server errors (HTTP 5xx), a dropped connection, an unreadable answer and an attempt that
+//!   ran out of time: the request may or may not have been carried out, so only requests that
+//!   do the same thing when carried out twice are retried (reads, puts, deletes, updates without
+//!   increments or list appends, transactions, which carry an idempotency token); an increment
+//!   fails with the error instead of risking being applied twice.
+//!
+//! [`Timeouts`] bound the connection, each attempt, and each operation with its retries; a
+//! request that hits one fails with [`Error::Timeout`] naming the operation.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+
+use crate::error::{Error, TimeoutKind};
 
 /// Attempts and exponential backoff with jitter.
 ///
@@ -46,13 +68,231 @@ impl RetryPolicy {
         }
         ceiling / 2 + ceiling.mul_f64(random_fraction() / 2.0)
     }
+}
 
-    /// The SDK's own retry configuration for the same policy.
-    pub fn sdk_config(&self) -> aws_sdk_dynamodb::config::retry::RetryConfig {
-        aws_sdk_dynamodb::config::retry::RetryConfig::standard()
-            .with_max_attempts(self.attempts.max(1))
-            .with_initial_backoff(self.base_delay)
-            .with_max_backoff(self.max_delay)
+/// How long the engine waits, at most.
+///
+/// Defaults: 3 s to connect, 10 s for one attempt (sending the request and reading the whole
+/// answer), 60 s for an operation with all its retries. A paged read is one operation per page;
+/// a batch stops retrying once a chunk has taken the operation limit, and returns what it could
+/// not do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Making a connection.
+    pub connect: Duration,
+    /// One attempt of a request, its whole answer read.
+    pub attempt: Duration,
+    /// One operation, every attempt and the waits between them included.
+    pub operation: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(3),
+            attempt: Duration::from_secs(10),
+            operation: Duration::from_secs(60),
+        }
+    }
+}
+
+impl Timeouts {
+    /// What the SDK client itself enforces: the connect timeout (the engine times attempts and
+    /// operations itself, so that it knows which limit was hit).
+    pub(crate) fn sdk_config(&self) -> aws_sdk_dynamodb::config::timeout::TimeoutConfig {
+        aws_sdk_dynamodb::config::timeout::TimeoutConfig::builder()
+            .connect_timeout(self.connect)
+            .build()
+    }
+}
+
+/// Whether a request may be carried out twice without harm, which decides what is retried
+/// when an attempt fails in a way that leaves open whether it was carried out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Replay {
+    /// Reads, puts, deletes, updates that set values, transactions with a token.
+    Safe,
+    /// Increments and list appends: retried only when they were certainly not carried out.
+    Unsafe,
+}
+
+/// What a failed attempt says about the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Certainly not carried out (throttled, no connection): send it again.
+    NotDone,
+    /// Perhaps carried out (server error, lost answer, timeout).
+    Unknown,
+    /// Failed for good (validation, a condition, access denied, ...).
+    Final,
+}
+
+/// DynamoDB's error codes for a request refused for its rate, before it was carried out.
+const THROTTLED: &[&str] = &[
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "LimitExceededException",
+    "TransactionInProgressException",
+];
+
+/// What `err` says about its request.
+pub(crate) fn outcome<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> Outcome {
+    match err {
+        SdkError::ServiceError(service) => {
+            let status = service.raw().status().as_u16();
+            match service.err().code() {
+                Some(code) if THROTTLED.contains(&code) => Outcome::NotDone,
+                _ if status == 429 => Outcome::NotDone,
+                _ if status >= 500 => Outcome::Unknown,
+                _ => Outcome::Final,
+            }
+        }
+        SdkError::TimeoutError(_) | SdkError::ResponseError(_) => Outcome::Unknown,
+        // Without an SDK read timeout, a timeout here is one of connecting.
+        SdkError::DispatchFailure(f) if f.is_timeout() => Outcome::NotDone,
+        SdkError::DispatchFailure(f) if f.is_io() || f.is_other() => Outcome::Unknown,
+        _ => Outcome::Final,
+    }
+}
+
+/// A failed call: the SDK's error of the last attempt, or a time limit reached.
+pub(crate) enum Failure<E> {
+    /// The last attempt's error.
+    Sdk(SdkError<E, HttpResponse>),
+    /// [`Error::Timeout`].
+    Timeout(Error),
+}
+
+impl<E> Failure<E>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    /// The flywheel error.
+    pub(crate) fn into_error(self, operation: &'static str, table: &str) -> Error {
+        match self {
+            Failure::Sdk(err) => {
+                let _ = table;
+                Error::sdk(operation, err)
+            }
+            Failure::Timeout(error) => error,
+        }
+    }
+}
+
+/// Sends one attempt of a request, for loops that retry by themselves (batches, which also
+/// resend what DynamoDB left unprocessed): the answer, or the error with what it says about
+/// the request.
+pub(crate) async fn once<T, E, Fut>(
+    timeouts: &Timeouts,
+    operation: &'static str,
+    table: &str,
+    attempt: Fut,
+) -> Result<T, (Outcome, Error)>
+where
+    Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match tokio::time::timeout(timeouts.attempt, attempt).await {
+        Ok(Ok(out)) => Ok(out),
+        Ok(Err(err)) => {
+            let outcome = outcome(&err);
+            let error = match &err {
+                SdkError::DispatchFailure(f) if f.is_timeout() => {
+                    Error::timeout(operation, table, TimeoutKind::Connect, timeouts.connect, 1)
+                }
+                _ => Error::sdk(operation, err),
+            };
+            Err((outcome, error))
+        }
+        Err(_) => Err((
+            Outcome::Unknown,
+            Error::timeout(operation, table, TimeoutKind::Attempt, timeouts.attempt, 1),
+        )),
+    }
+}
+
+/// Sends a request made by `attempt` until it succeeds, fails for good, or the policy or a time
+/// limit says stop; see the [module docs](self).
+pub(crate) async fn call<T, E, F, Fut>(
+    policy: &RetryPolicy,
+    timeouts: &Timeouts,
+    operation: &'static str,
+    table: &str,
+    replay: Replay,
+    mut attempt: F,
+) -> Result<T, Failure<E>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let started = Instant::now();
+    let deadline = started + timeouts.operation;
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let left = deadline.saturating_duration_since(Instant::now());
+        let limit = timeouts.attempt.min(left);
+        let (outcome, failure) = match tokio::time::timeout(limit, attempt()).await {
+            Ok(Ok(out)) => return Ok(out),
+            Ok(Err(err)) => {
+                let outcome = outcome(&err);
+                let failure = match &err {
+                    SdkError::DispatchFailure(f) if f.is_timeout() => {
+                        Failure::Timeout(Error::timeout(
+                            operation,
+                            table,
+                            TimeoutKind::Connect,
+                            timeouts.connect,
+                            tries,
+                        ))
+                    }
+                    _ => Failure::Sdk(err),
+                };
+                (outcome, failure)
+            }
+            Err(_) => {
+                let kind = if limit < timeouts.attempt {
+                    TimeoutKind::Operation
+                } else {
+                    TimeoutKind::Attempt
+                };
+                let after = if kind == TimeoutKind::Operation {
+                    timeouts.operation
+                } else {
+                    timeouts.attempt
+                };
+                (
+                    Outcome::Unknown,
+                    Failure::Timeout(Error::timeout(operation, table, kind, after, tries)),
+                )
+            }
+        };
+        let retry = match outcome {
+            Outcome::NotDone => true,
+            Outcome::Unknown => replay == Replay::Safe,
+            Outcome::Final => false,
+        };
+        if !retry || tries >= policy.attempts {
+            return Err(failure);
+        }
+        let delay = policy.delay(tries);
+        if Instant::now() + delay >= deadline {
+            // The next attempt would start after the operation's limit.
+            let last = failure.into_error(operation, table);
+            return Err(Failure::Timeout(
+                Error::timeout(
+                    operation,
+                    table,
+                    TimeoutKind::Operation,
+                    timeouts.operation,
+                    tries,
+                )
+                .with_cause(last),
+            ));
+        }
+        tokio::time::sleep(delay).await;
     }
 }
 

@@ -79,27 +79,26 @@ impl<M: Model, T: FromItem> Scan<M, T> {
         self
     }
 
-    /// Returns at most `n` items, reading as many pages as needed to find them.
+    /// Returns at most `n` items, reading as many pages as needed to find them. Given several
+    /// times, the smallest limit applies (each one holds).
     pub fn limit(mut self, n: usize) -> Self {
-        self.spec.limit = Some(n);
+        self.spec.limit(n);
         self
     }
 
-    /// How many items DynamoDB evaluates per request (its `Limit`).
+    /// How many items DynamoDB evaluates per request (its `Limit`). Two different page sizes
+    /// are refused when the scan runs.
     pub fn page_size(mut self, n: u32) -> Self {
-        if n == 0 {
-            self.spec.invalid("page_size must be at least 1");
-        }
-        self.spec.page_size = Some(i32::try_from(n.max(1)).unwrap_or(i32::MAX));
+        self.spec.page_size(n);
         self
     }
 
-    /// Reads only the chosen attributes (plus the keys).
+    /// Reads only the chosen attributes (plus the keys). Several selections add up.
     pub fn select(
         mut self,
         paths: impl IntoIterator<Item = Path>,
     ) -> Scan<M, crate::partial::Partial<M>> {
-        self.spec.select = Some(paths.into_iter().collect());
+        self.spec.select(paths);
         Scan {
             spec: self.spec,
             _types: PhantomData,
@@ -135,11 +134,21 @@ impl<M: Model, T: FromItem> Scan<M, T> {
     /// A parallel scan over `segments` segments (DynamoDB's `Segment`/`TotalSegments`), read
     /// concurrently and merged into one stream in whatever order pages arrive. A limit applies
     /// to the merged stream.
+    ///
+    /// A scan already narrowed to one [`segment`](Scan::segment) cannot be split again: its
+    /// stream yields that error.
     pub fn parallel<'a>(
         &self,
         engine: &'a Engine,
         segments: u32,
     ) -> impl Stream<Item = Result<T>> + Send + 'a {
+        if let Some((segment, total)) = self.spec.segment {
+            let error = crate::Error::Validation(format!(
+                "this scan is segment {segment} of {total}; a parallel scan makes its own segments, \
+                 so use one or the other"
+            ));
+            return futures::stream::once(async move { Err(error) }).boxed();
+        }
         let segments = segments.max(1);
         let limit = self.spec.limit;
         let streams = (0..segments).map(|segment| {
@@ -150,19 +159,27 @@ impl<M: Model, T: FromItem> Scan<M, T> {
         });
         let merged = futures::stream::select_all(streams);
         match limit {
-            Some(n) => merged.take(n).left_stream(),
-            None => merged.right_stream(),
+            Some(n) => merged.take(n).boxed(),
+            None => merged.boxed(),
         }
     }
 
     /// One segment of a parallel scan, to spread across workers: each worker pages through its
-    /// own segment with [`page`](Scan::page) (its cursors belong to that segment).
+    /// own segment with [`page`](Scan::page) (its cursors belong to that segment). A second,
+    /// different segment is refused when the scan runs.
     pub fn segment(mut self, segment: u32, total: u32) -> Self {
         if total == 0 || segment >= total {
             self.spec
                 .invalid(format!("segment {segment} of {total} does not exist"));
         }
-        self.spec.segment = Some((segment, total));
+        match self.spec.segment {
+            Some(earlier) if earlier != (segment, total) => self.spec.invalid(format!(
+                "the scan was given segment {} of {} and then segment {segment} of {total}; it \
+                 reads one segment",
+                earlier.0, earlier.1
+            )),
+            _ => self.spec.segment = Some((segment, total)),
+        }
         self
     }
 }

@@ -10,6 +10,25 @@
 //! a version attribute the whole item must still be at the version read
 //! ([`Error::VersionConflict`]) and the version is incremented. The item as stored afterwards
 //! (`ALL_NEW`) is loaded back into the model.
+//!
+//! # A model that was never saved
+//!
+//! [`Tracked::new`] wraps a model built in memory (flywheel's "new object"). Its first sync
+//! writes only what the caller set, and merges into an item with the same key if one exists:
+//!
+//! - a field whose value differs from its schema default (an optional field that is `Some`, a
+//!   non-empty set, a defaulted field set to another value) is written, on the condition that
+//!   the stored item does not have it yet (a conflict otherwise; [`Sync::overwrite`] writes it
+//!   anyway);
+//! - a field left at its schema default is written as `if_not_exists(field, default)`: it
+//!   fills an absent attribute and never replaces a stored value, so `overwrite()` onto an
+//!   existing item keeps what the item holds (a field set to a value equal to its default
+//!   counts as left alone: set such a value with [`Update::set`](crate::Update::set));
+//! - a delta ([`Tracked::incr`]) on a defaulted field adds to the stored value, or to the
+//!   default when there is none (`SET f = if_not_exists(f, default) + delta`); setting a field
+//!   and adding to it in one sync is refused, as flywheel refused it;
+//! - a model with nothing set, no defaults and no version creates the item only if it does not
+//!   exist (flywheel's conditional save), then reads it.
 
 use std::future::IntoFuture;
 use std::ops::{Deref, DerefMut};
@@ -22,6 +41,7 @@ use crate::expr::{Comparison, Condition, ExpressionBuilder, Operand, Path, PathE
 use crate::filter::{Attr, Cond, IntoValue};
 use crate::model::Model;
 use crate::ops::BoxFuture;
+use crate::retry::{Failure, Replay};
 use crate::update::{Action, Actions, Numeric, SetCodec, Updatable, version_condition, version_of};
 use crate::{AttributeValue, Item};
 
@@ -53,7 +73,8 @@ impl<M: Model> DerefMut for Tracked<M> {
 
 impl<M: Model> Tracked<M> {
     /// A model that was never saved: its first sync creates the item, merging into an item
-    /// with the same key if one exists and none of the written attributes is set there.
+    /// with the same key if one exists; it writes only what differs from the schema defaults
+    /// (see [A model that was never saved](crate::sync#a-model-that-was-never-saved)).
     pub fn new(model: M) -> Tracked<M> {
         Tracked {
             model,
@@ -103,9 +124,10 @@ impl<M: Model> Tracked<M> {
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
     ) -> Result<&mut Self> {
-        let value = crate::filter::encode::<C>(by)
+        let action = crate::filter::encode::<C>(by)
+            .and_then(|by| crate::update::increment(&attr, by))
             .map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?;
-        self.push_delta(attr.path(), Action::Add(value));
+        self.push_delta(attr.path(), action);
         Ok(self)
     }
 
@@ -115,9 +137,10 @@ impl<M: Model> Tracked<M> {
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
     ) -> Result<&mut Self> {
-        let value = crate::filter::encode::<C>(by)
+        let action = crate::filter::encode::<C>(by)
+            .and_then(|by| crate::update::increment(&attr, C::negate(by)))
             .map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?;
-        self.push_delta(attr.path(), Action::Add(C::negate(value)));
+        self.push_delta(attr.path(), action);
         Ok(self)
     }
 
@@ -161,14 +184,24 @@ impl<M: Model> Tracked<M> {
         self.deltas.push((path, action));
     }
 
-    /// The attributes whose value differs from what was read, and the pending deltas.
+    /// The attributes whose value differs from what was read (for a model never saved: from
+    /// the schema defaults), and the pending deltas: what the next sync writes.
     pub fn changes(&self) -> Result<Vec<String>> {
         let current = self.model.to_item()?;
-        let mut out = changed_attributes::<M>(&current, self.read.as_ref());
+        let mut out = changed_attributes::<M>(&current, &*self.baseline()?);
         for (path, _) in &self.deltas {
             out.push(path.to_string());
         }
         Ok(out)
+    }
+
+    /// What the model is compared with to find what changed: the model as read, or for a model
+    /// never saved, the schema defaults (so that only what the caller set counts as a change).
+    fn baseline(&self) -> Result<std::borrow::Cow<'_, Item>, crate::EncodeError> {
+        match &self.read {
+            Some(read) => Ok(std::borrow::Cow::Borrowed(read)),
+            None => crate::model::defaults_of::<M>().map(std::borrow::Cow::Owned),
+        }
     }
 }
 
@@ -187,27 +220,45 @@ fn merge(first: &Action, second: &Action) -> Option<Action> {
         (Bs(a), Bs(b)) => Some(Bs(union(a, b))),
         _ => None,
     };
+    // Exact decimal arithmetic, as DynamoDB adds.
+    let sum = |a: &str, b: &str| {
+        let sum = a.parse::<crate::Decimal>().ok()? + b.parse::<crate::Decimal>().ok()?;
+        Some(N(sum.to_string()))
+    };
     match (first, second) {
-        (Action::Add(N(a)), Action::Add(N(b))) => {
-            // Exact decimal arithmetic, as DynamoDB adds.
-            let sum = a.parse::<crate::Decimal>().ok()? + b.parse::<crate::Decimal>().ok()?;
-            Some(Action::Add(N(sum.to_string())))
-        }
+        (Action::Add(N(a)), Action::Add(N(b))) => sum(a, b).map(Action::Add),
+        (
+            Action::AddTo { from, by: N(a) },
+            Action::AddTo {
+                from: from2,
+                by: N(b),
+            },
+        ) if from == from2 => Some(Action::AddTo {
+            from: from.clone(),
+            by: sum(a, b)?,
+        }),
         (Action::Add(a), Action::Add(b)) => sets(a, b).map(Action::Add),
         (Action::Delete(a), Action::Delete(b)) => sets(a, b).map(Action::Delete),
         _ => None,
     }
 }
 
-fn changed_attributes<M: Model>(current: &Item, read: Option<&Item>) -> Vec<String> {
-    let keys: Vec<&str> = M::SCHEMA.key_attributes().collect();
+/// The attributes a sync may write (all but the keys and the version) whose value in `current`
+/// differs from `baseline`.
+fn changed_attributes<M: Model>(current: &Item, baseline: &Item) -> Vec<String> {
+    writable::<M>()
+        .filter(|a| current.get(*a) != baseline.get(*a))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The attributes a sync may write: all but the table keys and the version attribute.
+fn writable<M: Model>() -> impl Iterator<Item = &'static str> {
     M::SCHEMA
         .attributes
         .iter()
-        .filter(|a| !keys.contains(a) && M::SCHEMA.version != Some(**a))
-        .filter(|a| current.get(**a) != read.and_then(|r| r.get(**a)))
-        .map(|a| (*a).to_owned())
-        .collect()
+        .copied()
+        .filter(|a| !M::SCHEMA.key_attributes().any(|k| k == *a) && M::SCHEMA.version != Some(*a))
 }
 
 /// Top-level attributes a condition reads.
@@ -300,9 +351,7 @@ impl<'a, M: Model> Sync<'a, M> {
         if let Some(error) = error {
             return Err(error.in_table(&table));
         }
-        let current = tracked
-            .model
-            .to_item()
+        let current = crate::limits::whole_item(&tracked.model)
             .map_err(|e| engine.encode_error(schema, e))?;
         let key: Item = schema
             .key_attributes()
@@ -321,12 +370,29 @@ impl<'a, M: Model> Sync<'a, M> {
                 });
             }
         }
-        let changed = changed_attributes::<M>(&current, tracked.read.as_ref());
-        if changed.is_empty() && tracked.deltas.is_empty() {
-            if tracked.stored.is_none() {
+        let baseline = tracked
+            .baseline()
+            .map_err(|e| engine.encode_error(schema, e))?;
+        let changed = changed_attributes::<M>(&current, &baseline);
+        // A model never saved writes its schema defaults only where the stored item has
+        // nothing (an increment starts from the default by itself).
+        let defaults: Vec<(String, AttributeValue)> = if tracked.read.is_none() {
+            writable::<M>()
+                .filter(|a| !changed.iter().any(|c| c == a))
+                .filter(|a| !tracked.deltas.iter().any(|(p, _)| *p == Path::attr(*a)))
+                .filter_map(|a| baseline.get(a).map(|v| (a.to_owned(), v.clone())))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        drop(baseline);
+        if changed.is_empty() && tracked.deltas.is_empty() && defaults.is_empty() {
+            if tracked.stored.is_none() && schema.version.is_none() {
                 return create_bare::<M>(engine, tracked, key, current).await;
             }
-            return Ok(false);
+            if tracked.stored.is_some() {
+                return Ok(false);
+            }
         }
         let mut exempt = Vec::new();
         for c in &constraints {
@@ -356,6 +422,11 @@ impl<'a, M: Model> Sync<'a, M> {
                 });
             }
         }
+        for (attr, value) in defaults {
+            actions
+                .list
+                .push((Path::attr(attr), Action::SetIfNotExists(value)));
+        }
         actions.list.extend(tracked.deltas.iter().cloned());
         let mut expected_version = None;
         if let Some(attribute) = schema.version {
@@ -380,7 +451,7 @@ impl<'a, M: Model> Sync<'a, M> {
             _ => Some(exprs.condition(&Condition::And(conditions))),
         };
         let (names, values) = exprs.finish();
-        let result = engine
+        let request = engine
             .client()
             .update_item()
             .table_name(&table)
@@ -390,8 +461,11 @@ impl<'a, M: Model> Sync<'a, M> {
             .set_expression_attribute_names(names)
             .set_expression_attribute_values(values)
             .return_values(ReturnValue::AllNew)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        let result = engine
+            .call("UpdateItem", &table, actions.replay(), || {
+                request.clone().send()
+            })
             .await;
         match result {
             Ok(out) => {
@@ -407,7 +481,7 @@ impl<'a, M: Model> Sync<'a, M> {
                 Ok(true)
             }
             Err(err) => {
-                let error = crate::ops::condition_error::<M, _, _>(
+                let error = crate::ops::condition_error::<M, _>(
                     engine,
                     &key,
                     expected_version,
@@ -445,47 +519,47 @@ impl<'a, M: Model> Sync<'a, M> {
     }
 }
 
-/// A never-saved model with nothing but its key: create the item if it does not exist.
+/// A never-saved model without a version attribute, defaults or anything set but its key:
+/// create the item if it does not exist (flywheel's conditional save), then read it.
 async fn create_bare<M: Model>(
     engine: &Engine,
     tracked: &mut Tracked<M>,
     key: Item,
-    mut current: Item,
+    current: Item,
 ) -> Result<bool> {
     let schema = &M::SCHEMA;
-    if let Some(attribute) = schema.version {
-        current.insert(attribute.to_owned(), AttributeValue::N("1".into()));
-    }
     let mut exprs = ExpressionBuilder::new();
     let condition = exprs.condition(&Condition::NotExists(Path::attr(schema.hash_key.name)));
     let (names, _) = exprs.finish();
-    let result = engine
+    let table = engine.table_name(schema);
+    let request = engine
         .client()
         .put_item()
-        .table_name(engine.table_name(schema))
+        .table_name(&table)
         .set_item(Some(current))
         .condition_expression(condition)
-        .set_expression_attribute_names(names)
-        .send()
-        .await;
-    match result {
+        .set_expression_attribute_names(names);
+    match engine
+        .call("PutItem", &table, Replay::Safe, || request.clone().send())
+        .await
+    {
         Ok(_) => {}
         // It exists already: nothing to merge, as flywheel did.
-        Err(err)
+        Err(Failure::Sdk(err))
             if err
                 .as_service_error()
                 .is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
-        Err(err) => return Err(Error::sdk("PutItem", err)),
+        Err(failure) => return Err(failure.into_error("PutItem", &table)),
     }
-    let stored = engine
+    let request = engine
         .client()
         .get_item()
-        .table_name(engine.table_name(schema))
+        .table_name(&table)
         .set_key(Some(key))
-        .consistent_read(true)
-        .send()
-        .await
-        .map_err(|e| Error::sdk("GetItem", e))?
+        .consistent_read(true);
+    let stored = engine
+        .send("GetItem", &table, Replay::Safe, || request.clone().send())
+        .await?
         .item
         .unwrap_or_default();
     let model = engine.decode::<M>(stored.clone())?;

@@ -18,6 +18,7 @@ use crate::error::{Error, Result, render_key};
 use crate::expr::{Condition, ExpressionBuilder, Path};
 use crate::filter::Cond;
 use crate::model::{Model, ModelKey};
+use crate::retry::{Failure, Replay};
 use crate::update::{Update, version_condition, version_of};
 use crate::{AttributeValue, Item};
 
@@ -134,9 +135,8 @@ impl<'e> TransactWrite<'e> {
     ) -> Result<Op> {
         let engine = self.engine;
         let table = engine.table_name(&M::SCHEMA);
-        let mut item = model
-            .to_item()
-            .map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
+        let mut item =
+            crate::limits::whole_item(model).map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
         let mut condition = condition;
         let mut version = None;
         if let Some(attribute) = M::SCHEMA.version {
@@ -327,9 +327,18 @@ impl<'e> TransactWrite<'e> {
     }
 
     /// Makes the transaction idempotent: sent again with the same token within ten minutes, it
-    /// is not applied twice (DynamoDB's `ClientRequestToken`, at most 36 characters).
+    /// is not applied twice (DynamoDB's `ClientRequestToken`, at most 36 characters). A second,
+    /// different token is refused when the transaction is sent.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
+        let token = token.into();
+        match &self.token {
+            Some(earlier) if *earlier != token => {
+                self.error.get_or_insert(Error::Validation(format!(
+                    "the transaction was given the idempotency token {earlier:?} and then {token:?}; it has one"
+                )));
+            }
+            _ => self.token = Some(token),
+        }
         self
     }
 
@@ -370,17 +379,26 @@ impl<'e> TransactWrite<'e> {
             ));
         }
         let items = self.ops.iter().map(|op| op.item.clone()).collect();
-        let result = self
+        // Every attempt carries the same token, so that an attempt whose answer was lost and
+        // that is sent again is not applied twice.
+        let token = self.token.unwrap_or_else(random_token);
+        let table = self.ops[0].table.clone();
+        let request = self
             .engine
             .client()
             .transact_write_items()
             .set_transact_items(Some(items))
-            .set_client_request_token(self.token)
-            .send()
+            .client_request_token(token);
+        let result = self
+            .engine
+            .call("TransactWriteItems", &table, Replay::Safe, || {
+                request.clone().send()
+            })
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(err) => {
+            Err(Failure::Timeout(error)) => Err(error),
+            Err(Failure::Sdk(err)) => {
                 if let Some(TransactWriteItemsError::TransactionCanceledException(e)) =
                     err.as_service_error()
                 {
@@ -408,6 +426,14 @@ impl<'e> TransactWrite<'e> {
             }
         }
     }
+}
+
+/// 36 random hexadecimal digits, DynamoDB's longest idempotency token.
+fn random_token() -> String {
+    use chacha20poly1305::aead::Generate;
+    // 24 bytes from the operating system's generator.
+    let random = chacha20poly1305::XNonce::generate();
+    random[..18].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn cancel_kind(
@@ -452,7 +478,7 @@ impl<'e> TransactGet<'e> {
     /// Asks for the item with `key`; its result is taken from the [`Got`] with the slot.
     pub fn add<K: ModelKey>(&mut self, key: K) -> Slot<K::Model> {
         let table = self.engine.table_name(&K::Model::SCHEMA);
-        match key.to_item() {
+        match crate::limits::key_item(&key) {
             Ok(key) => self.gets.push((table, key)),
             Err(e) => {
                 self.error.get_or_insert(Error::Encode(e.in_table(&table)));
@@ -485,14 +511,22 @@ impl<'e> TransactGet<'e> {
                     .map_err(|e| Error::Validation(e.to_string()))
             })
             .collect::<Result<Vec<_>>>()?;
-        let out = self
+        let table = self
+            .gets
+            .first()
+            .map(|(t, _)| t.clone())
+            .unwrap_or_default();
+        let request = self
             .engine
             .client()
             .transact_get_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-            .map_err(|e| Error::sdk("TransactGetItems", e))?;
+            .set_transact_items(Some(items));
+        let out = self
+            .engine
+            .send("TransactGetItems", &table, Replay::Safe, || {
+                request.clone().send()
+            })
+            .await?;
         let responses: Vec<Option<Item>> = out
             .responses
             .unwrap_or_default()

@@ -25,6 +25,7 @@ use crate::expr::{Condition, ExpressionBuilder, Path};
 use crate::filter::{Attr, Cond, IntoValue, Optional, Part, encode};
 use crate::model::Model;
 use crate::partial::Partial;
+use crate::retry::Replay;
 use crate::{AttributeValue, Item};
 
 /// Implemented (by generated code) for every attribute an update may write: all but the
@@ -100,6 +101,12 @@ pub(crate) enum Action {
     SetIfNotExists(AttributeValue),
     Remove,
     Add(AttributeValue),
+    /// `SET p = if_not_exists(p, from) + by`: an increment of a number whose absence reads as
+    /// the schema default `from`.
+    AddTo {
+        from: AttributeValue,
+        by: AttributeValue,
+    },
     Delete(AttributeValue),
     Append(AttributeValue),
     Prepend(AttributeValue),
@@ -153,6 +160,11 @@ impl Actions {
                         exprs.value(v.clone())
                     ));
                 }
+                Action::AddTo { from, by } => set.push(format!(
+                    "{p} = if_not_exists({p}, {}) + {}",
+                    exprs.value(from.clone()),
+                    exprs.value(by.clone())
+                )),
                 Action::Remove => remove.push(p),
                 Action::Add(v) => add.push(format!("{p} {}", exprs.value(v.clone()))),
                 Action::Delete(v) => delete.push(format!("{p} {}", exprs.value(v.clone()))),
@@ -175,12 +187,43 @@ impl Actions {
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
+
+    /// Whether carrying the actions out twice does what carrying them out once does: not for
+    /// increments and list appends (adding elements to a set, or setting values, is fine).
+    pub fn replay(&self) -> Replay {
+        let repeats = self.list.iter().any(|(_, action)| {
+            matches!(
+                action,
+                Action::Add(AttributeValue::N(_))
+                    | Action::AddTo { .. }
+                    | Action::Append(_)
+                    | Action::Prepend(_)
+            )
+        });
+        if repeats {
+            Replay::Unsafe
+        } else {
+            Replay::Safe
+        }
+    }
 }
 
 fn overlaps(a: &Path, b: &Path) -> bool {
     let (a, b) = (a.elements(), b.elements());
     let n = a.len().min(b.len());
     a[..n] == b[..n]
+}
+
+/// The action adding `by` to the number at `attr`: `ADD`, or an addition to the schema default
+/// where the attribute has one (an absent value reads as the default, not as 0).
+pub(crate) fn increment<M: Model, A, C: Codec>(
+    attr: &Attr<M, A, C>,
+    by: AttributeValue,
+) -> std::result::Result<Action, EncodeIssue> {
+    Ok(match attr.default_value()? {
+        Some(from) => Action::AddTo { from, by },
+        None => Action::Add(by),
+    })
 }
 
 /// The number 1, for version increments.
@@ -279,24 +322,27 @@ impl<M: Model> Update<M> {
         self.push(path, Ok(Action::Remove))
     }
 
-    /// Adds `by` to the number atomically (an absent number counts as 0).
+    /// Adds `by` to the number atomically. An absent number counts as its schema default, or
+    /// as 0 when it has none.
     pub fn incr<A: Updatable, C: Numeric>(
         self,
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
     ) -> Self {
         let path = attr.path();
-        self.push(path, encode::<C>(by).map(Action::Add))
+        let action = encode::<C>(by).and_then(|by| increment(&attr, by));
+        self.push(path, action)
     }
 
-    /// Subtracts `by` from the number atomically.
+    /// Subtracts `by` from the number atomically (an absent number counts as for `incr`).
     pub fn decr<A: Updatable, C: Numeric>(
         self,
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
     ) -> Self {
         let path = attr.path();
-        self.push(path, encode::<C>(by).map(|v| Action::Add(C::negate(v))))
+        let action = encode::<C>(by).and_then(|by| increment(&attr, C::negate(by)));
+        self.push(path, action)
     }
 
     /// Adds `elements` to the set atomically (an absent set counts as empty).
@@ -372,7 +418,7 @@ impl<M: Model> Update<M> {
     /// For a model with a version attribute: writes only if the stored version is `version`
     /// (0: the item does not exist yet); otherwise [`Error::VersionConflict`].
     pub fn if_version(mut self, version: i64) -> Self {
-        if let Err(e) = crate::update::versioned::<M>() {
+        if let Err(e) = crate::update::one_version::<M>(self.expected_version, version) {
             self.error.get_or_insert(e);
         }
         self.expected_version = Some(version);
@@ -426,6 +472,9 @@ impl<M: Model> Update<M> {
         }
         let key = engine.key_item::<M>(&self.key)?;
         let mut actions = self.actions;
+        // Judged before the version's own increment, which a version condition guards (and
+        // which, unguarded, only counts one write twice).
+        let replay = actions.replay();
         let mut condition = self.condition;
         if let Some(version) = M::SCHEMA.version {
             actions.list.push((Path::attr(version), Action::Add(one())));
@@ -453,13 +502,14 @@ impl<M: Model> Update<M> {
             names,
             values,
             expected_version: self.expected_version,
+            replay,
         })
     }
 
     async fn run(self, engine: &Engine, returns: ReturnValue) -> Result<Option<Item>> {
         let prepared = self.prepare(engine)?;
         let table = engine.table_name(&M::SCHEMA);
-        let result = engine
+        let request = engine
             .client()
             .update_item()
             .table_name(&table)
@@ -469,12 +519,15 @@ impl<M: Model> Update<M> {
             .set_expression_attribute_names(prepared.names)
             .set_expression_attribute_values(prepared.values)
             .return_values(returns)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        let result = engine
+            .call("UpdateItem", &table, prepared.replay, || {
+                request.clone().send()
+            })
             .await;
         match result {
             Ok(out) => Ok(out.attributes),
-            Err(err) => Err(crate::ops::condition_error::<M, _, _>(
+            Err(err) => Err(crate::ops::condition_error::<M, _>(
                 engine,
                 &prepared.key,
                 prepared.expected_version,
@@ -493,6 +546,8 @@ pub(crate) struct Prepared {
     pub names: Option<crate::expr::Names>,
     pub values: Option<crate::expr::Values>,
     pub expected_version: Option<i64>,
+    /// Whether the request may be sent again after an answer was lost.
+    pub replay: Replay,
 }
 
 /// `Ok` for a model with a version attribute; `if_version` means nothing for the others.
@@ -503,6 +558,18 @@ pub(crate) fn versioned<M: Model>() -> Result<()> {
             "{} has no version attribute, so `if_version` cannot apply",
             M::SCHEMA.model
         ))),
+    }
+}
+
+/// `if_version(version)` after `earlier`: the model must have a version attribute, and a write
+/// expects one version.
+pub(crate) fn one_version<M: Model>(earlier: Option<i64>, version: i64) -> Result<()> {
+    versioned::<M>()?;
+    match earlier {
+        Some(earlier) if earlier != version => Err(Error::Validation(format!(
+            "`if_version` was given {earlier} and then {version}; a write expects one version"
+        ))),
+        _ => Ok(()),
     }
 }
 

@@ -9,11 +9,14 @@ mod support;
 use std::collections::BTreeSet;
 use std::fmt::Debug;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::start_with_tables;
-use flywheel_runtime::serde_json::{Value, json};
+use flywheel_runtime::cursor::CursorKey;
 use flywheel_runtime::{Cursor, Error, Page};
 use generated_example::models::order::OrderByCreatedItem;
 use generated_example::models::{GameScore, OddNames, Order, UserProfile};
+use sha2::{Digest, Sha256};
 use support::{put_all, recording, t};
 
 /// A thousand scores of player `p`, then 300 scores on the title `Paged` by players
@@ -324,16 +327,6 @@ async fn cursors_of_other_indexes_tables_and_segments_are_refused_before_any_req
             .await
             .unwrap(),
     );
-    assert_eq!((table.table(), table.index()), ("GameScores", None));
-    assert_eq!(
-        (titles.table(), titles.index()),
-        ("GameScores", Some("GameTitleIndex"))
-    );
-    assert_eq!(
-        (created.table(), created.index()),
-        ("Orders", Some("ByCreated"))
-    );
-
     let (counting, requests) = recording(&engine);
     let e = &counting;
     // The right cursors work, through the recording engine too.
@@ -462,73 +455,146 @@ async fn cursors_of_other_indexes_tables_and_segments_are_refused_before_any_req
     );
 }
 
-/// Decodes the body of a token (to build tokens by hand below).
-fn body(token: &str) -> Value {
-    flywheel_runtime::serde_json::from_slice(&b64_decode(token)).expect("a JSON body")
-}
-
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 fn b64_encode(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 fn b64_decode(text: &str) -> Vec<u8> {
-    let digits: Vec<u32> = text
-        .bytes()
-        .map(|c| ALPHABET.iter().position(|a| *a == c).unwrap() as u32)
-        .collect();
-    let mut out = Vec::new();
-    for chunk in digits.chunks(4) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, d)| acc | (d << (18 - 6 * i)));
-        for i in 0..chunk.len() - 1 {
-            out.push((n >> (16 - 8 * i)) as u8);
-        }
+    URL_SAFE_NO_PAD.decode(text).expect("a token is base64url")
+}
+
+/// A plain (keyless) token for `body`, checksummed the way flywheel does it: the format
+/// version 2, mode 0, the body, then the first 8 bytes of SHA-256 over all of that.
+fn forge_plain(body: &[u8]) -> String {
+    let mut token = vec![2u8, 0];
+    token.extend_from_slice(body);
+    let sum = Sha256::digest(&token);
+    token.extend_from_slice(&sum[..8]);
+    b64_encode(&token)
+}
+
+/// The body of a plain token: the 16-byte query digest, then the key.
+fn plain_body(token: &str) -> Vec<u8> {
+    let bytes = b64_decode(token);
+    assert_eq!(&bytes[..2], &[2, 0], "a plain token");
+    bytes[2..bytes.len() - 8].to_vec()
+}
+
+/// A key as flywheel writes it into a cursor: the count, then name, type tag and value, each
+/// length-prefixed, in name order.
+fn key_bytes(pairs: &[(&str, u8, &[u8])]) -> Vec<u8> {
+    let mut out = vec![pairs.len() as u8];
+    for (name, tag, value) in pairs {
+        out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.push(*tag);
+        out.extend_from_slice(&(value.len() as u32).to_le_bytes());
+        out.extend_from_slice(value);
     }
     out
 }
 
-/// A token with a valid checksum for `body` (the body of a real token, changed), built the
-/// way flywheel builds them: FNV-1a of the JSON without `c`, then base64url.
-fn forge(mut body: Value) -> String {
-    body.as_object_mut().unwrap().remove("c");
-    let bytes = flywheel_runtime::serde_json::to_vec(&body).unwrap();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in &bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    body["c"] = Value::String(format!("{hash:016x}"));
-    b64_encode(&flywheel_runtime::serde_json::to_vec(&body).unwrap())
+fn key() -> CursorKey {
+    CursorKey::new("a cursor key of at least 32 bytes, shared by every instance").unwrap()
 }
 
 #[tokio::test]
-async fn altered_truncated_made_up_and_garbage_tokens_are_refused() {
+async fn altered_truncated_and_garbage_tokens_are_refused_in_every_mode() {
+    let (_local, engine) = start_with_tables().await;
+    put_all(&engine, &data()).await;
+    for (mode, engine) in [
+        ("plain", engine.clone()),
+        ("sealed", engine.clone().with_cursor_key(key())),
+        (
+            "signed",
+            engine
+                .clone()
+                .with_cursor_key(key())
+                .with_readable_cursors(),
+        ),
+    ] {
+        let (counting, requests) = recording(&engine);
+        let e = &counting;
+        let token = GameScore::query("p")
+            .page_size(5)
+            .page(&engine, None)
+            .await
+            .unwrap()
+            .next
+            .unwrap()
+            .to_string();
+        let opens = |text: String| async move {
+            match Cursor::parse(&text) {
+                Ok(c) => GameScore::query("p")
+                    .page_size(5)
+                    .page(e, Some(&c))
+                    .await
+                    .map(|_| ()),
+                Err(err) => Err(err),
+            }
+        };
+        // The token itself works.
+        opens(token.clone()).await.unwrap();
+        assert_eq!(requests.take().len(), 1);
+        // Every single character changed, to a near and a far character of the alphabet.
+        for position in 0..token.len() {
+            for shift in [1, 32] {
+                let mut bytes = token.clone().into_bytes();
+                let digit = ALPHABET.iter().position(|a| *a == bytes[position]).unwrap();
+                bytes[position] = ALPHABET[(digit + shift) % 64];
+                let altered = String::from_utf8(bytes).unwrap();
+                assert_refused(
+                    &format!("{mode}: character {position} changed"),
+                    opens(altered).await,
+                    &requests,
+                );
+            }
+        }
+        // Every truncation.
+        for len in 0..token.len() {
+            assert_refused(
+                &format!("{mode}: cut to {len} characters"),
+                opens(token[..len].to_owned()).await,
+                &requests,
+            );
+        }
+        // Garbage, and valid tokens with something around them.
+        let garbage = [
+            String::new(),
+            "garbage".to_owned(),
+            "not a cursor".to_owned(),
+            "A".to_owned(),
+            "====".to_owned(),
+            "ab+c/d==".to_owned(),
+            "ünïcødé".to_owned(),
+            format!(" {token}"),
+            format!("{token}\n"),
+            format!("{token}A"),
+            format!("{token}AAAA"),
+            format!("{token}{token}"),
+            token.to_uppercase(),
+            b64_encode(b"{}"),
+            b64_encode(&[1, 0, 0]),
+            b64_encode(&[2, 9, 0]),
+        ];
+        for text in garbage {
+            assert_refused(&format!("{mode}: {text:?}"), opens(text).await, &requests);
+        }
+    }
+}
+
+/// Without a key a cursor is checksummed, not signed: anyone can make one that starts the
+/// query at a key of their choosing (within the same query), as documented. Its structure is
+/// still checked: a key without the queried index's key attributes is refused.
+#[tokio::test]
+async fn plain_cursors_can_be_made_by_hand_but_only_for_their_query() {
     let (_local, engine) = start_with_tables().await;
     put_all(&engine, &data()).await;
     let (counting, requests) = recording(&engine);
     let e = &counting;
-    let page = GameScore::query("p")
-        .page_size(5)
-        .page(&engine, None)
-        .await
-        .unwrap();
-    let cursor = page.next.unwrap();
-    let token = cursor.to_string();
-    let index_token = GameScore::query_game_title_index("Paged")
+    let token = GameScore::query("p")
         .page_size(5)
         .page(&engine, None)
         .await
@@ -536,161 +602,300 @@ async fn altered_truncated_made_up_and_garbage_tokens_are_refused() {
         .next
         .unwrap()
         .to_string();
-
-    // Every single character changed, to a near and a far character of the alphabet.
-    for position in 0..token.len() {
-        for shift in [1, 32] {
-            let mut bytes = token.clone().into_bytes();
-            let digit = ALPHABET.iter().position(|a| *a == bytes[position]).unwrap();
-            bytes[position] = ALPHABET[(digit + shift) % 64];
-            let altered = String::from_utf8(bytes).unwrap();
-            assert!(
-                matches!(Cursor::parse(&altered), Err(Error::InvalidCursor(_))),
-                "character {position} of {token} changed to {altered} is accepted"
-            );
-        }
-    }
-    // Every truncation.
-    for len in 0..token.len() {
-        assert!(
-            matches!(Cursor::parse(&token[..len]), Err(Error::InvalidCursor(_))),
-            "{token} cut to {len} characters is accepted"
-        );
-    }
-    // Garbage, and valid tokens with something around them.
-    let garbage = [
-        String::new(),
-        "garbage".to_owned(),
-        "not a cursor".to_owned(),
-        "A".to_owned(),
-        "====".to_owned(),
-        "ab+c/d==".to_owned(),
-        "ünïcødé".to_owned(),
-        format!(" {token}"),
-        format!("{token}\n"),
-        format!("{token}A"),
-        format!("{token}AAAA"),
-        format!("{token}{token}"),
-        token.to_uppercase(),
-        b64_encode(b"{}"),
-        b64_encode(b"[]"),
-        b64_encode(b"null"),
-        b64_encode(b"{\"v\":1}"),
-        b64_encode(&flywheel_runtime::serde_json::to_vec(&body(&token)).unwrap()[1..]),
-    ];
-    for text in &garbage {
-        assert!(
-            matches!(Cursor::parse(text), Err(Error::InvalidCursor(_))),
-            "{text:?} is accepted"
-        );
-        assert!(
-            matches!(text.parse::<Cursor>(), Err(Error::InvalidCursor(_))),
-            "{text:?} is accepted"
-        );
-    }
-    assert_eq!(requests.take(), Vec::new());
-
-    // Made-up tokens with a valid checksum: the format is right (an unchanged body works) ...
-    let original = body(&token);
-    assert_eq!(Cursor::parse(&forge(original.clone())).unwrap(), cursor);
-    let resumed = GameScore::query("p")
+    let body = plain_body(&token);
+    let digest = &body[..16];
+    // The key values are readable in a plain token.
+    assert!(body.windows(5).any(|w| w == b"t0004"));
+    let with_key = |key: Vec<u8>| {
+        let mut b = digest.to_vec();
+        b.extend(key);
+        Cursor::parse(&forge_plain(&b)).unwrap()
+    };
+    // The same body made by hand is the same cursor; another starting key is taken.
+    let same = with_key(key_bytes(&[
+        ("title", b'S', b"t0004"),
+        ("userid", b'S', b"p"),
+    ]));
+    assert_eq!(same.to_string(), token);
+    let later = with_key(key_bytes(&[
+        ("title", b'S', b"t0899"),
+        ("userid", b'S', b"p"),
+    ]));
+    let page = GameScore::query("p")
         .page_size(5)
-        .page(e, Some(&Cursor::parse(&forge(original.clone())).unwrap()))
+        .page(e, Some(&later))
         .await
         .unwrap();
-    assert_eq!(resumed.items[0].title, "t0005");
+    assert_eq!(page.items[0].title, "t0900");
     requests.take();
-    let key = original["k"].clone();
-    assert_eq!(key, json!({"userid": {"S": "p"}, "title": {"S": "t0004"}}));
-    // ... and every wrong key, table, index, segment or version is refused before sending.
-    let with = |field: &str, value: Value| {
-        let mut b = original.clone();
-        b[field] = value;
-        forge(b)
-    };
-    let wrong_keys = [
-        json!({}),
-        json!({"userid": {"S": "p"}}),
-        json!({"title": {"S": "t0004"}}),
-        json!({"userid": {"S": "p"}, "title": {"N": "4"}}),
-        json!({"userid": {"S": "p"}, "title": {"B": "AAAA"}}),
-        json!({"userid": {"S": "p"}, "title": {"S": "t0004"}, "top_score": {"N": "4"}}),
-        json!({"userid": {"S": "p"}, "name": {"S": "t0004"}}),
-        json!({"userid": {"S": "p"}, "title": {"S": 4}}),
-        json!({"userid": {"S": "p"}, "title": {"S": "t0004", "N": "4"}}),
-        json!({"userid": {"S": "p"}, "title": {"SS": ["t0004"]}}),
-        json!({"userid": {"S": "p"}, "title": {"B": "not base64!"}}),
-        json!({"userid": {"S": "p"}, "title": null}),
-        json!(["userid", "title"]),
-        json!("k"),
+    // Keys that are not the table's key are refused before sending.
+    let wrong = [
+        key_bytes(&[]),
+        key_bytes(&[("userid", b'S', b"p")]),
+        key_bytes(&[("title", b'S', b"t0004")]),
+        key_bytes(&[("title", b'N', b"4"), ("userid", b'S', b"p")]),
+        key_bytes(&[("title", b'B', b"t0004"), ("userid", b'S', b"p")]),
+        key_bytes(&[
+            ("title", b'S', b"t0004"),
+            ("top_score", b'N', b"4"),
+            ("userid", b'S', b"p"),
+        ]),
+        key_bytes(&[("name", b'S', b"t0004"), ("userid", b'S', b"p")]),
+        key_bytes(&[("title", b'X', b"t0004"), ("userid", b'S', b"p")]),
+        key_bytes(&[("title", b'N', b"1E+999999"), ("userid", b'S', b"p")]),
+        vec![2, 0, 0, 0],
     ];
-    for k in wrong_keys {
-        let forged = with("k", k.clone());
-        let result = match Cursor::parse(&forged) {
-            Ok(c) => GameScore::query("p").page(e, Some(&c)).await.map(|_| ()),
-            Err(err) => Err(err),
-        };
-        assert_refused(&format!("key {k}"), result, &requests);
+    for (i, k) in wrong.into_iter().enumerate() {
+        let c = with_key(k);
+        assert_refused(
+            &format!("wrong key {i}"),
+            GameScore::query("p").page(e, Some(&c)).await,
+            &requests,
+        );
     }
-    let others = [
-        ("v", json!(2)),
-        ("v", json!("1")),
-        ("v", Value::Null),
-        ("t", json!("Orders")),
-        ("t", json!(7)),
-        ("t", Value::Null),
-        ("i", json!("GameTitleIndex")),
-        ("i", json!(3)),
-        ("s", json!([0, 4])),
-        ("s", json!([0])),
-        ("s", json!([0, -1])),
-        ("s", json!("0/4")),
-    ];
-    for (field, value) in others {
-        let forged = with(field, value.clone());
-        let result = match Cursor::parse(&forged) {
-            Ok(c) => GameScore::query("p").page(e, Some(&c)).await.map(|_| ()),
-            Err(err) => Err(err),
-        };
-        assert_refused(&format!("{field} = {value}"), result, &requests);
-    }
-    // An index cursor whose key lacks the index range key.
-    let mut b = body(&index_token);
-    b["k"].as_object_mut().unwrap().remove("top_score");
-    let c = Cursor::parse(&forge(b)).unwrap();
+    // A made-up digest is another query.
+    let mut b = vec![0u8; 16];
+    b.extend(key_bytes(&[
+        ("title", b'S', b"t0004"),
+        ("userid", b'S', b"p"),
+    ]));
+    let c = Cursor::parse(&forge_plain(&b)).unwrap();
     assert_refused(
-        "index key without its range key",
-        GameScore::query_game_title_index("Paged")
-            .page(e, Some(&c))
-            .await,
+        "made-up digest",
+        GameScore::query("p").page(e, Some(&c)).await,
+        &requests,
+    );
+    // An engine with a key takes no plain cursor, however well made.
+    let keyed = counting.clone().with_cursor_key(key());
+    assert_refused(
+        "plain cursor on a keyed engine",
+        GameScore::query("p").page(&keyed, Some(&same)).await,
         &requests,
     );
 }
 
-/// Not something flywheel checks: a cursor of the same index used with another hash key (the
-/// cursor names no key condition). DynamoDB refuses the starting key, so it is an SDK
-/// validation error rather than `InvalidCursor`, and never a silent read of the wrong items.
+/// A cursor is bound to its query: another hash key, range condition, filter, order or
+/// expiry filtering is refused before anything is sent, in every mode.
 #[tokio::test]
-async fn a_cursor_of_another_hash_key_is_refused_by_dynamodb() {
+async fn a_cursor_of_another_hash_key_condition_filter_or_order_is_refused() {
     let (_local, engine) = start_with_tables().await;
     put_all(&engine, &data()).await;
+    for engine in [engine.clone(), engine.clone().with_cursor_key(key())] {
+        let (counting, requests) = recording(&engine);
+        let e = &counting;
+        let base = || {
+            GameScore::query("p")
+                .range_ge("t0000")
+                .filter(GameScore::WINS.ge(0))
+        };
+        let cursor = base()
+            .page_size(5)
+            .page(e, None)
+            .await
+            .unwrap()
+            .next
+            .unwrap();
+        requests.take();
+        // What does not change where the query goes is fine: page size, limit, selection,
+        // consistency.
+        let page = base()
+            .page_size(7)
+            .limit(3)
+            .consistent()
+            .page(e, Some(&cursor))
+            .await
+            .unwrap();
+        assert_eq!(page.items[0].title, "t0005");
+        base()
+            .select([GameScore::WINS.path()])
+            .page(e, Some(&cursor))
+            .await
+            .unwrap();
+        requests.take();
+        assert_refused(
+            "another hash key",
+            GameScore::query("q001")
+                .range_ge("t0000")
+                .filter(GameScore::WINS.ge(0))
+                .page(e, Some(&cursor))
+                .await,
+            &requests,
+        );
+        assert_refused(
+            "no range condition",
+            GameScore::query("p")
+                .filter(GameScore::WINS.ge(0))
+                .page(e, Some(&cursor))
+                .await,
+            &requests,
+        );
+        assert_refused(
+            "another range condition",
+            GameScore::query("p")
+                .range_ge("t0001")
+                .filter(GameScore::WINS.ge(0))
+                .page(e, Some(&cursor))
+                .await,
+            &requests,
+        );
+        assert_refused(
+            "another filter value",
+            GameScore::query("p")
+                .range_ge("t0000")
+                .filter(GameScore::WINS.ge(1))
+                .page(e, Some(&cursor))
+                .await,
+            &requests,
+        );
+        assert_refused(
+            "no filter",
+            GameScore::query("p")
+                .range_ge("t0000")
+                .page(e, Some(&cursor))
+                .await,
+            &requests,
+        );
+        assert_refused(
+            "reversed",
+            base().reverse().page(e, Some(&cursor)).await,
+            &requests,
+        );
+        assert_refused(
+            "another namespace",
+            base()
+                .page(&counting.clone().with_namespace("other-"), Some(&cursor))
+                .await,
+            &requests,
+        );
+    }
+}
+
+#[tokio::test]
+async fn sealed_cursors_hide_their_keys_and_open_only_with_their_key() {
+    let (_local, engine) = start_with_tables().await;
+    put_all(&engine, &data()).await;
+    let sealed = engine.clone().with_cursor_key(key());
+    // Paging works the same, and no token shows a key value.
+    let (items, sizes) = walk(|cursor| {
+        let sealed = &sealed;
+        async move {
+            let page = GameScore::query("p")
+                .page_size(7)
+                .limit(13)
+                .page(sealed, cursor.as_ref())
+                .await?;
+            if let Some(next) = &page.next {
+                let bytes = b64_decode(next.as_str());
+                let last = page.items.last().unwrap().title.as_bytes();
+                assert!(
+                    !bytes.windows(last.len()).any(|w| w == last),
+                    "a key value shows"
+                );
+                assert!(
+                    !bytes.windows(6).any(|w| w == b"userid"),
+                    "a key name shows"
+                );
+            }
+            Ok(page)
+        }
+    })
+    .await;
+    assert_eq!(items.len(), 1000);
+    assert!(sizes.iter().all(|s| *s == 13 || *s == 1000 % 13));
     let cursor = GameScore::query("p")
         .page_size(5)
-        .page(&engine, None)
+        .page(&sealed, None)
         .await
         .unwrap()
         .next
         .unwrap();
-    match GameScore::query("q001").page(&engine, Some(&cursor)).await {
-        Err(Error::Sdk { code, .. }) => assert_eq!(code, "ValidationException"),
-        other => panic!("expected a ValidationException, got {other:?}"),
-    }
-    match GameScore::query("p")
-        .range_lt("t0002")
-        .page(&engine, Some(&cursor))
+    // Another instance with the same key resumes it.
+    let other_instance = engine.clone().with_cursor_key(key());
+    let page = GameScore::query("p")
+        .page_size(5)
+        .page(&other_instance, Some(&cursor))
         .await
-    {
-        Err(Error::Sdk { code, .. }) => assert_eq!(code, "ValidationException"),
-        other => panic!("expected a ValidationException, got {other:?}"),
-    }
+        .unwrap();
+    assert_eq!(page.items[0].title, "t0005");
+    // Another key, or no key, does not.
+    let (counting, requests) = recording(&engine);
+    let other_key = CursorKey::new([9u8; 32]).unwrap();
+    assert_refused(
+        "another key",
+        GameScore::query("p")
+            .page(
+                &counting.clone().with_cursor_key(other_key.clone()),
+                Some(&cursor),
+            )
+            .await,
+        &requests,
+    );
+    assert_refused(
+        "no key",
+        GameScore::query("p").page(&counting, Some(&cursor)).await,
+        &requests,
+    );
+    // After a key change, the old key is still accepted as a retired one, and new cursors
+    // use the new key.
+    let rotated = counting
+        .clone()
+        .with_cursor_key(other_key)
+        .with_retired_cursor_key(key());
+    let page = GameScore::query("p")
+        .page_size(5)
+        .page(&rotated, Some(&cursor))
+        .await
+        .unwrap();
+    assert_eq!(page.items[0].title, "t0005");
+    requests.take();
+    assert_refused(
+        "new cursor on an engine with only the old key",
+        GameScore::query("p")
+            .page_size(5)
+            .page(&counting.clone().with_cursor_key(key()), page.next.as_ref())
+            .await,
+        &requests,
+    );
+    // Short keys are refused.
+    assert!(matches!(
+        CursorKey::new("too short"),
+        Err(Error::Validation(_))
+    ));
+}
+
+/// With `with_readable_cursors` a token shows its key values but cannot be altered.
+#[tokio::test]
+async fn signed_cursors_are_readable_but_cannot_be_made_up() {
+    let (_local, engine) = start_with_tables().await;
+    put_all(&engine, &data()).await;
+    let signed = engine
+        .clone()
+        .with_cursor_key(key())
+        .with_readable_cursors();
+    let token = GameScore::query("p")
+        .page_size(5)
+        .page(&signed, None)
+        .await
+        .unwrap()
+        .next
+        .unwrap()
+        .to_string();
+    let mut bytes = b64_decode(&token);
+    let at = bytes
+        .windows(5)
+        .position(|w| w == b"t0004")
+        .expect("the key value is readable");
+    // The same key value moved further on, as someone would to skip ahead.
+    bytes[at + 2] = b'8';
+    let (counting, requests) = recording(&signed);
+    assert_refused(
+        "a signed cursor with another key value",
+        GameScore::query("p")
+            .page(
+                &counting,
+                Some(&Cursor::parse(&b64_encode(&bytes)).unwrap()),
+            )
+            .await,
+        &requests,
+    );
 }

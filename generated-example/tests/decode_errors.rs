@@ -275,7 +275,7 @@ async fn a_missing_required_field() {
         "UserProfiles",
         USER_KEY,
         "created_at",
-        "an RFC 3339 timestamp (S)",
+        "a UTC timestamp as YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ (S), as flywheel writes it",
         "NULL",
     );
 }
@@ -417,7 +417,7 @@ async fn a_malformed_uuid() {
         "UserProfiles",
         "{user_id = S \"not-a-uuid\"}",
         "user_id",
-        "a UUID string (S)",
+        "a UUID in lower-case hyphenated form (S), as flywheel writes it",
         "S \"not-a-uuid\"",
     );
 }
@@ -453,7 +453,7 @@ async fn malformed_dates_and_datetimes() {
         (
             "created_at",
             s("yesterday"),
-            "an RFC 3339 timestamp (S)",
+            "a UTC timestamp as YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ (S), as flywheel writes it",
             "S \"yesterday\"",
         ),
         (
@@ -686,7 +686,7 @@ async fn json_numbers_dynamodb_cannot_hold_are_refused_and_nothing_is_written() 
         (json!(-1e126), "settings"),
     ] {
         let mut p = profile();
-        p.settings = document;
+        p.settings = document.into();
         match engine.save(&p).await {
             Err(Error::Encode(e)) => {
                 assert_eq!(e.table, "UserProfiles");
@@ -715,7 +715,7 @@ async fn empty_map_keys_are_refused_and_nothing_is_written() {
     assert!(nothing_stored(&engine).await);
 
     let mut p = profile();
-    p.settings = json!({"ok": {"": 1}});
+    p.settings = json!({"ok": {"": 1}}).into();
     match engine.save(&p).await {
         Err(Error::Encode(e)) => {
             assert_eq!(e.attribute, "settings.ok");

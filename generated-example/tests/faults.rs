@@ -44,12 +44,13 @@ fn key_of<M: Model>(key: &M::Key) -> String {
     key_text(&flywheel_runtime::ModelKey::to_item(key).unwrap())
 }
 
-/// Every flywheel attempt ends with leftovers when the proxy answers in part (30%) or the SDK
-/// gives up on throttling and drops (rare: it retries them itself with the same policy), so a
-/// chunk is still incomplete after 15 attempts with a chance of about 0.3^15 = 1.4e-8.
+/// An attempt leaves something to do when the proxy throttles it (20%), answers in part (30%)
+/// or drops it (5%): about 0.55, so a chunk is still incomplete after 40 attempts with a
+/// chance of about 0.55^40 = 4e-11. (The policy is the only one: the SDK does not retry on
+/// its own.)
 fn patient() -> RetryPolicy {
     RetryPolicy {
-        attempts: 15,
+        attempts: 40,
         base_delay: Duration::from_millis(2),
         max_delay: Duration::from_millis(50),
         jitter: true,

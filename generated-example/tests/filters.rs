@@ -215,15 +215,15 @@ async fn functions_prefixes_contents_presence_sizes_and_types() {
     profiles_where!(e, all, UserProfile::NICKNAMES.size().le(1) => |p| p.nicknames.len() <= 1);
     profiles_where!(e, all,
         UserProfile::SETTINGS.size().eq(3)
-        => |p| p.settings.as_object().unwrap().len() == 3);
+        => |p| p.settings.as_map().unwrap().len() == 3);
 
     // attribute_type.
     profiles_where!(e, all,
         UserProfile::SETTINGS.key("font_size").attribute_type(AttributeType::N)
-        => |p| p.settings["font_size"].is_number());
+        => |p| p.settings["font_size"].as_number().is_some());
     profiles_where!(e, all,
         UserProfile::SETTINGS.key("font_size").attribute_type(AttributeType::S)
-        => |p| p.settings["font_size"].is_string());
+        => |p| p.settings["font_size"].as_str().is_some());
     profiles_where!(e, all,
         UserProfile::SETTINGS.key("extra").attribute_type(AttributeType::Null)
         => |p| p.settings.get("extra").is_some_and(|x| x.is_null()));
@@ -312,7 +312,7 @@ async fn nested_paths_into_documents_lists_maps_and_json() {
         => |p| p.settings["colors"][1] == "red");
     profiles_where!(e, all,
         UserProfile::SETTINGS.key("colors").size().eq(3)
-        => |p| p.settings.get("colors").is_some_and(|c| c.as_array().unwrap().len() == 3));
+        => |p| p.settings.get("colors").is_some_and(|c| c.as_list().unwrap().len() == 3));
     profiles_where!(e, all,
         UserProfile::SETTINGS.eq(json!({"theme": "dark", "font_size": 14}))
         => |p| p.settings == json!({"theme": "dark", "font_size": 14}));

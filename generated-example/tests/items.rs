@@ -2,6 +2,7 @@
 //! exists and delete.
 
 mod common;
+mod support;
 
 use common::{n, raw_get, s, start_with_tables};
 use flywheel_runtime::chrono::DateTime;
@@ -267,27 +268,50 @@ async fn operations_on_a_missing_table_report_the_dynamodb_error() {
 }
 
 #[tokio::test]
-async fn empty_strings_in_key_attributes_are_refused_by_dynamodb() {
+async fn empty_strings_in_key_attributes_are_refused_before_sending() {
     // Empty strings are fine outside keys (see the round-trip tests), but DynamoDB refuses
-    // them in table and index key attributes. flywheel does not check this itself: the
-    // ValidationException of DynamoDB comes back as an SDK error.
+    // them in table and index key attributes: flywheel refuses them first, naming the
+    // attribute, and sends nothing.
     let (_local, engine) = start_with_tables().await;
-    for item in [GameScore::new("", "t"), GameScore::new("u", "")] {
-        let err = engine.save(&item).await.unwrap_err();
-        assert_eq!(err.code(), Some("ValidationException"), "{err}");
+    let (counting, requests) = support::recording(&engine);
+    for (item, attribute) in [
+        (GameScore::new("", "t"), "userid"),
+        (GameScore::new("u", ""), "title"),
+    ] {
+        match counting.save(&item).await {
+            Err(Error::Encode(e)) => {
+                assert_eq!(e.attribute, attribute);
+                assert_eq!(e.table, "GameScores");
+                assert!(e.reason.contains("empty"), "{e}");
+            }
+            other => panic!("expected an encode error, got {other:?}"),
+        }
     }
+    // An index key (the email of the global index ByEmail) too.
     let profile = UserProfile::new(
         Uuid::from_u128(1),
         "",
         DateTime::from_timestamp(0, 0).unwrap(),
     );
-    let err = engine.save(&profile).await.unwrap_err();
-    assert_eq!(err.code(), Some("ValidationException"), "{err}");
+    match counting.save(&profile).await {
+        Err(Error::Encode(e)) => assert_eq!(e.attribute, "email", "{e}"),
+        other => panic!("expected an encode error, got {other:?}"),
+    }
+    // And in keys of reads, deletes and updates.
+    let err = counting.get(GameScoreKey::new("", "t")).await.unwrap_err();
     assert!(
-        err.to_string()
-            .starts_with("PutItem failed: ValidationException"),
+        matches!(&err, Error::Encode(e) if e.attribute == "userid"),
         "{err}"
     );
+    assert!(counting.delete(GameScoreKey::new("u", "")).await.is_err());
+    assert!(
+        GameScore::update(GameScoreKey::new("", "t"))
+            .incr(GameScore::WINS, 1)
+            .send(&counting)
+            .await
+            .is_err()
+    );
+    assert_eq!(requests.take(), Vec::new(), "nothing is sent");
     assert!(
         !engine
             .exists(UserProfileKey::new(Uuid::from_u128(1)))

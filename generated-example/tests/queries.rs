@@ -7,6 +7,7 @@ mod support;
 
 use common::start_with_tables;
 use flywheel_runtime::chrono::{DateTime, Utc};
+use flywheel_runtime::query::Ranged;
 use flywheel_runtime::uuid::Uuid;
 use flywheel_runtime::{Error, Query};
 use generated_example::models::game_score::index::Table as ScoreTable;
@@ -33,11 +34,12 @@ async fn range_conditions_on_the_table_key() {
 
     type Case = (
         &'static str,
-        fn(Query<ScoreTable>) -> Query<ScoreTable>,
+        fn(Query<ScoreTable>) -> Query<ScoreTable, GameScore, Ranged>,
         fn(&str) -> bool,
     );
     let cases: [Case; 9] = [
-        ("everything", |q| q, |_| true),
+        // Everything in the partition, as a condition every title meets.
+        ("everything", |q| q.range_ge("\u{1}"), |_| true),
         ("eq", |q| q.range_eq("Comet Quest"), |t| t == "Comet Quest"),
         ("lt", |q| q.range_lt("Comet Quest"), |t| t < "Comet Quest"),
         ("le", |q| q.range_le("Comet Quest"), |t| t <= "Comet Quest"),
@@ -62,6 +64,15 @@ async fn range_conditions_on_the_table_key() {
     let mut matched = [0usize; 9];
     for user in 0..8 {
         let userid = format!("u{user}");
+        // Without a range condition: the whole partition.
+        assert_eq!(
+            GameScore::query(userid.as_str())
+                .all(&engine)
+                .await
+                .unwrap(),
+            by_title(all.iter().filter(|s| s.userid == userid).cloned().collect()),
+            "everything for {userid}"
+        );
         for (i, (name, build, keep)) in cases.iter().enumerate() {
             let want = by_title(
                 all.iter()
@@ -1098,11 +1109,16 @@ async fn a_limit_of_zero_returns_nothing_everywhere() {
     put_all(&engine, &items).await;
     let q = GameScore::query("bulk").limit(0);
     assert_eq!(q.all(&engine).await.unwrap(), Vec::<GameScore>::new());
-    assert_eq!(
-        q.first(&engine).await.unwrap().map(|s| s.title),
-        Some("t0000".to_owned()),
-        "first asks for one"
-    );
+    // `first` and `one` keep the caller's limit: none of the 30 items is within it.
+    assert_eq!(q.first(&engine).await.unwrap(), None, "first");
+    assert!(matches!(q.one(&engine).await, Err(Error::NotFound { .. })));
+    // A limit of one hides a second match from `one`, as asked.
+    let only = GameScore::query("bulk")
+        .limit(1)
+        .one(&engine)
+        .await
+        .unwrap();
+    assert_eq!(only.title, "t0000");
     let page = q.page(&engine, None).await.unwrap();
     assert_eq!(page.items, Vec::<GameScore>::new(), "page");
     assert!(page.next.is_none());

@@ -145,7 +145,8 @@ fn full_profile() -> UserProfile {
         "empty_object": {},
         "empty_array": [],
         "emoji 😀": "値 e\u{301}",
-    });
+    })
+    .into();
     p.nicknames = [
         ("😀", "smile"),
         ("中文", "zhōngwén"),
@@ -581,7 +582,7 @@ async fn empty_lists_and_maps_are_stored_and_read_back_empty() {
 
     let mut p = UserProfile::new(Uuid::from_u128(5), "e@example.com", at(0, 0));
     p.addresses = Some(Vec::new());
-    p.settings = json!({});
+    p.settings = json!({}).into();
     p.nicknames = BTreeMap::new();
     assert_eq!(save_and_get(&engine, &p).await, p);
     let raw = raw_user(&engine, p.user_id).await;
@@ -607,7 +608,7 @@ async fn json_documents_round_trip() {
     ];
     for (i, doc) in documents.iter().enumerate() {
         let mut p = UserProfile::new(Uuid::from_u128(i as u128 + 1), "j@example.com", at(0, 0));
-        p.settings = doc.clone();
+        p.settings = doc.clone().into();
         let read = save_and_get(&engine, &p).await;
         assert_eq!(read.settings, *doc, "document {doc}");
     }

@@ -188,8 +188,10 @@ async fn deltas_are_atomic_and_the_model_is_reloaded() {
     copy.top_score = Some(500);
     assert!(watched.sync(&mut copy).await.unwrap());
     let sent = updates(&requests);
+    // Defaulted numbers are incremented from their default when absent.
     assert!(
-        sent[0].contains("ADD wins :v") && sent[0].contains("losses :v"),
+        sent[0].contains("wins = if_not_exists(wins, :v")
+            && sent[0].contains("losses = if_not_exists(losses, :v"),
         "{}",
         sent[0]
     );
@@ -446,7 +448,8 @@ async fn a_new_tracked_model_creates_the_item_and_a_second_create_conflicts() {
         Err(Error::Conflict {
             attributes, item, ..
         }) => {
-            assert_eq!(attributes, ["top_score", "wins", "losses"]);
+            // `losses` is left at its default, so it is only filled where absent.
+            assert_eq!(attributes, ["top_score", "wins"]);
             assert_eq!(item, Some(before.clone()));
         }
         other => panic!("expected a conflict, got {other:?}"),
@@ -593,7 +596,7 @@ async fn repeated_deltas_on_one_attribute_are_sent_as_one() {
     assert_eq!(copy.wins, 1 + 10 - 3);
     let sent = updates(&requests);
     assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0].matches("wins").count(), 1, "{}", sent[0]);
+    assert_eq!(sent[0].matches("wins =").count(), 1, "{}", sent[0]);
 
     // Sets, floats and decimals, on a versioned model.
     let mut p = profile();

@@ -11,7 +11,8 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use flywheel_runtime::chrono::{DateTime, NaiveDate, Utc};
-use flywheel_runtime::serde_json::{Value, json};
+use flywheel_runtime::json::Value;
+use flywheel_runtime::serde_json::json;
 use flywheel_runtime::update::Update;
 use flywheel_runtime::uuid::Uuid;
 use flywheel_runtime::{Decimal, Engine, Error, Tracked};
@@ -302,13 +303,13 @@ impl Op {
             Nicknames(v) => m.nicknames = v,
             Theme(Some(v)) => {
                 m.settings
-                    .as_object_mut()
+                    .as_map_mut()
                     .expect("settings is always an object")
                     .insert("theme".into(), Value::String(v));
             }
             Theme(None) => {
                 m.settings
-                    .as_object_mut()
+                    .as_map_mut()
                     .expect("settings is always an object")
                     .remove("theme");
             }
@@ -392,8 +393,8 @@ fn nickname_key() -> impl Strategy<Value = String> {
 
 fn settings() -> impl Strategy<Value = Value> {
     (proptest::option::of(nonempty_text()), -5i64..5).prop_map(|(theme, size)| match theme {
-        Some(theme) => json!({"theme": theme, "font_size": size}),
-        None => json!({"font_size": size}),
+        Some(theme) => json!({"theme": theme, "font_size": size}).into(),
+        None => json!({"font_size": size}).into(),
     })
 }
 

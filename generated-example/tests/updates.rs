@@ -158,7 +158,7 @@ async fn set_writes_every_field_type() {
     expected.tags = BTreeSet::from(["x".to_owned(), "y".to_owned()]);
     expected.lucky_numbers = BTreeSet::from([-1, 0, 42]);
     expected.avatar = Some(vec![0, 255]);
-    expected.settings = settings;
+    expected.settings = settings.into();
     expected.nicknames = nicknames;
     expected.birthday = Some(ymd(1815, 12, 10));
     expected.signup_day = Some(ymd(2024, 2, 29));
@@ -321,7 +321,7 @@ async fn remove_clears_fields_list_elements_map_entries_and_nested_fields() {
     expected.addresses = Some(vec![address("Rome", None)]);
     expected.nicknames.remove("k");
     expected.home.as_mut().unwrap().street = None;
-    expected.settings = json!({"theme": "dark"});
+    expected.settings = json!({"theme": "dark"}).into();
     expected.version = 2;
     assert_eq!(got, expected);
     let item = raw(&engine).await;
@@ -700,7 +700,8 @@ async fn nested_paths_reach_into_documents_lists_maps_and_json() {
         addresses[0].city = "Lyon".into();
         expected.nicknames.insert("en".into(), "Countess".into());
         expected.nicknames.insert("fr".into(), "Comtesse".into());
-        expected.settings = json!({"theme": "light", "font_size": 14, "extra": {"a": [1, 2]}});
+        expected.settings =
+            json!({"theme": "light", "font_size": 14, "extra": {"a": [1, 2]}}).into();
         expected.version = 2;
     }
     assert_eq!(got, expected);

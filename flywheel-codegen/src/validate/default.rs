@@ -199,7 +199,10 @@ pub fn default_expr(
             ty_name,
             "\"67e55044-10b1-426f-9247-bb680e5fe0c8\"",
         )),
-        (Ty::Json, _) => Ok(format!("{RT}::serde_json::json!({})", json_tokens(value)?)),
+        (Ty::Json, _) => Ok(format!(
+            "{RT}::json::Value::from({RT}::serde_json::json!({}))",
+            json_tokens(value)?
+        )),
         (Ty::Enum(name), Literal::String(s)) => {
             let variants = enums.get(name).map(Vec::as_slice).unwrap_or_default();
             match variants.iter().find(|(value, _)| value == s) {

@@ -570,6 +570,7 @@ impl FileValidator<'_> {
             .map(|((name, fields), raw)| doc_type_ir(name, fields, raw))
             .collect();
         let new_many_args = params.len() > 7;
+        let writes_defaults = field_irs.iter().any(|f| f.default_put.is_some());
         Some(Checked {
             ir: TableIr {
                 source: input.source.clone(),
@@ -587,6 +588,7 @@ impl FileValidator<'_> {
                 key_derives,
                 new_params: params,
                 new_many_args,
+                writes_defaults,
                 schema,
                 types,
                 indexes: index_irs,
@@ -872,6 +874,17 @@ impl FileValidator<'_> {
         }
         let required = f.required.as_ref().map(|r| r.value);
         let presence = match (&f.default, &ty) {
+            (Some(d), Ty::Set(_)) if matches!(&d.value, crate::schema::Literal::Array(items) if !items.is_empty()) =>
+            {
+                self.error(
+                    d.span.clone(),
+                    "a set field cannot have a non-empty default",
+                    "a set that is emptied would read back as this default",
+                    "DynamoDB stores no empty set, so an empty set is stored as absent, and an absent \
+                     attribute reads as the default; drop the default (sets start empty) or use a list",
+                );
+                return None;
+            }
             (Some(d), _) => match default_expr(d, &ty, &ty_sp.value, &scope.enums) {
                 Ok(expr) => Presence::Default(expr),
                 Err(bad) => {
@@ -1496,6 +1509,13 @@ fn field_ir(f: &Field, is_key: bool, role: &str) -> FieldIr {
             expr.clone(),
         ),
     };
+    // Sets default to empty, which stores nothing.
+    let default_put = match &f.presence {
+        Presence::Default(expr) if !matches!(f.ty, Ty::Set(_)) => Some(format!(
+            "{RT}::codec::put::<{codec}>(item, {attr}, &{expr})?;"
+        )),
+        _ => None,
+    };
     let base = f.rust.trim_start_matches("r#");
     FieldIr {
         rust: f.rust.clone(),
@@ -1504,6 +1524,7 @@ fn field_ir(f: &Field, is_key: bool, role: &str) -> FieldIr {
         encode,
         decode,
         init,
+        default_put,
         handle: naming::constant_name(base),
         marker: marker_name(base),
         codec,
@@ -1701,9 +1722,11 @@ fn doc_type_ir(name: &Sp<String>, fields: &[Field], raw: &RawType) -> DocTypeIr 
     } else {
         "Debug, Clone, PartialEq"
     };
+    let field_irs: Vec<FieldIr> = fields.iter().map(|f| field_ir(f, false, "")).collect();
     DocTypeIr {
         name: name.value.clone(),
         name_lit: lit(&name.value),
+        writes_defaults: field_irs.iter().any(|f| f.default_put.is_some()),
         doc: match &raw.doc {
             Some(d) => doc_lines(&d.value),
             None => doc_lines(&format!(
@@ -1711,7 +1734,7 @@ fn doc_type_ir(name: &Sp<String>, fields: &[Field], raw: &RawType) -> DocTypeIr 
                 name.value
             )),
         },
-        fields: fields.iter().map(|f| field_ir(f, false, "")).collect(),
+        fields: field_irs,
         derives: derives.to_owned(),
         new_many_args: params.len() > 7,
         has_default: params.is_empty(),

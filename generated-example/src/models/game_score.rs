@@ -237,6 +237,17 @@ impl ::flywheel_runtime::Model for GameScore {
                 issue,
             ))
     }
+    fn write_defaults(
+        item: &mut ::flywheel_runtime::Item,
+    ) -> ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> {
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::I64,
+        >(item, "wins", &0i64)?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::I64,
+        >(item, "losses", &0i64)?;
+        ::core::result::Result::Ok(())
+    }
 }
 impl GameScore {
     /// Handle on attribute `userid`, for conditions, filters and updates.

@@ -279,6 +279,20 @@ impl ::flywheel_runtime::Model for OddNames {
                 issue,
             ))
     }
+    fn write_defaults(
+        item: &mut ::flywheel_runtime::Item,
+    ) -> ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> {
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::I64,
+        >(item, "x-y", &0i64)?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::Map<::flywheel_runtime::codec::Str>,
+        >(item, "values", &::std::collections::BTreeMap::new())?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::List<::flywheel_runtime::codec::Str>,
+        >(item, "items", &::std::vec::Vec::new())?;
+        ::core::result::Result::Ok(())
+    }
 }
 impl OddNames {
     /// Handle on attribute `order`, for conditions, filters and updates.

@@ -372,6 +372,31 @@ impl ::flywheel_runtime::Model for Order {
                 issue,
             ))
     }
+    fn write_defaults(
+        item: &mut ::flywheel_runtime::Item,
+    ) -> ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> {
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::Enum<OrderState>,
+        >(item, "state", &OrderState::Open)?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::Str,
+        >(item, "currency", &::std::string::String::from("EUR"))?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::List<::flywheel_runtime::codec::Doc<OrderLine>>,
+        >(item, "lines", &::std::vec::Vec::new())?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::Map<
+                ::flywheel_runtime::codec::List<::flywheel_runtime::codec::Str>,
+            >,
+        >(item, "labels", &::std::collections::BTreeMap::new())?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::List<::flywheel_runtime::codec::U32>,
+        >(item, "line_counts", &::std::vec::Vec::new())?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::I64,
+        >(item, "revision", &0i64)?;
+        ::core::result::Result::Ok(())
+    }
 }
 impl Order {
     /// Handle on attribute `customer_id`, for conditions, filters and updates.
@@ -909,6 +934,14 @@ impl ::flywheel_runtime::Document for OrderLine {
                 ::flywheel_runtime::codec::DateIso,
             >(&mut item, "shipped_on")?,
         })
+    }
+    fn write_defaults(
+        item: &mut ::flywheel_runtime::Item,
+    ) -> ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> {
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::U32,
+        >(item, "quantity", &1u32)?;
+        ::core::result::Result::Ok(())
     }
 }
 /// The nested document type `Discount`, stored as a map.

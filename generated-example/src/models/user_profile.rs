@@ -46,7 +46,7 @@ pub struct UserProfile {
     pub avatar: ::core::option::Option<::std::vec::Vec<u8>>,
     /// Attribute `settings`: `json`.
     #[serde(rename = "settings")]
-    pub settings: ::flywheel_runtime::serde_json::Value,
+    pub settings: ::flywheel_runtime::json::Value,
     /// Attribute `nicknames`: `map<string>`.
     #[serde(rename = "nicknames")]
     pub nicknames: ::std::collections::BTreeMap<
@@ -119,8 +119,10 @@ impl UserProfile {
             tags: ::std::collections::BTreeSet::new(),
             lucky_numbers: ::std::collections::BTreeSet::new(),
             avatar: ::core::option::Option::None,
-            settings: ::flywheel_runtime::serde_json::json!(
-                { "theme" : "dark", "font_size" : 14 }
+            settings: ::flywheel_runtime::json::Value::from(
+                ::flywheel_runtime::serde_json::json!(
+                    { "theme" : "dark", "font_size" : 14 }
+                ),
             ),
             nicknames: ::std::collections::BTreeMap::new(),
             birthday: ::core::option::Option::None,
@@ -391,11 +393,11 @@ impl ::flywheel_runtime::Model for UserProfile {
                 >(
                     &mut item,
                     "settings",
-                    || {
+                    || ::flywheel_runtime::json::Value::from(
                         ::flywheel_runtime::serde_json::json!(
                             { "theme" : "dark", "font_size" : 14 }
-                        )
-                    },
+                        ),
+                    ),
                 )?,
                 nicknames: ::flywheel_runtime::codec::take_or::<
                     ::flywheel_runtime::codec::Map<::flywheel_runtime::codec::Str>,
@@ -448,6 +450,43 @@ impl ::flywheel_runtime::Model for UserProfile {
                 &item,
                 issue,
             ))
+    }
+    fn write_defaults(
+        item: &mut ::flywheel_runtime::Item,
+    ) -> ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> {
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::Enum<Status>,
+        >(item, "status", &Status::Active)?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::Enum<AccountKind>,
+        >(item, "type", &AccountKind::Personal)?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::Json,
+        >(
+            item,
+            "settings",
+            &::flywheel_runtime::json::Value::from(
+                ::flywheel_runtime::serde_json::json!(
+                    { "theme" : "dark", "font_size" : 14 }
+                ),
+            ),
+        )?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::Map<::flywheel_runtime::codec::Str>,
+        >(item, "nicknames", &::std::collections::BTreeMap::new())?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::Dec,
+        >(item, "balance", &::flywheel_runtime::codec::decimal_literal("0.00"))?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::U64,
+        >(item, "login_count", &0u64)?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::Bool,
+        >(item, "verified", &false)?;
+        ::flywheel_runtime::codec::put::<
+            ::flywheel_runtime::codec::I64,
+        >(item, "version", &0i64)?;
+        ::core::result::Result::Ok(())
     }
 }
 impl UserProfile {

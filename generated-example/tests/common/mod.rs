@@ -150,12 +150,8 @@ impl flywheel_runtime::aws_sdk_dynamodb::config::Intercept for Observer {
 /// An engine on the same emulator that records every request it sends.
 pub fn observed(engine: &Engine) -> (Engine, Requests) {
     let requests = Requests::default();
-    let config = engine
-        .client()
-        .config()
-        .to_builder()
-        .interceptor(Observer(requests.clone()))
-        .build();
-    let client = flywheel_runtime::aws_sdk_dynamodb::Client::from_conf(config);
-    (Engine::from_client(client), requests)
+    let engine = engine
+        .clone()
+        .with_client_config(|c| c.interceptor(Observer(requests.clone())));
+    (engine, requests)
 }

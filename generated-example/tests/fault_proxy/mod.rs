@@ -20,9 +20,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use flywheel_runtime::aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use flywheel_runtime::aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use flywheel_runtime::aws_sdk_dynamodb::{Client, Config};
+use flywheel_runtime::retry::Timeouts;
 use flywheel_runtime::serde_json::{self, Map, Value, json};
 use flywheel_runtime::{Engine, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -165,8 +165,7 @@ impl FaultProxy {
         }
     }
 
-    /// An engine that talks to the emulator through this proxy, with `retry` for flywheel's
-    /// batch retries and the SDK's own.
+    /// An engine that talks to the emulator through this proxy, with `retry` for every request.
     pub fn engine(&self, retry: RetryPolicy) -> Engine {
         let config = Config::builder()
             .behavior_version(BehaviorVersion::latest())
@@ -179,14 +178,14 @@ impl FaultProxy {
                 None,
                 "fault-proxy",
             ))
-            // A dropped connection fails at once (the proxy closes it); this bounds the rest.
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .operation_attempt_timeout(Duration::from_secs(2))
-                    .build(),
-            )
             .build();
-        Engine::from_client(Client::from_conf(config)).with_retry(retry)
+        // A dropped connection fails at once (the proxy closes it); this bounds the rest.
+        Engine::from_client(Client::from_conf(config))
+            .with_retry(retry)
+            .with_timeouts(Timeouts {
+                attempt: Duration::from_secs(2),
+                ..Timeouts::default()
+            })
     }
 }
 

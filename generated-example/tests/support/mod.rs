@@ -100,14 +100,10 @@ impl Intercept for Recorder {
 /// An engine on the same endpoint as `engine` whose client records every request it sends.
 pub fn recording(engine: &Engine) -> (Engine, Requests) {
     let requests = Requests::default();
-    let config = engine
-        .client()
-        .config()
-        .to_builder()
-        .interceptor(Recorder(requests.clone()))
-        .build();
-    let client = flywheel_runtime::aws_sdk_dynamodb::Client::from_conf(config);
-    (Engine::from_client(client), requests)
+    let engine = engine
+        .clone()
+        .with_client_config(|c| c.interceptor(Recorder(requests.clone())));
+    (engine, requests)
 }
 
 /// Writes raw items with BatchWriteItem, 25 a request and four requests at a time, retrying
@@ -301,7 +297,8 @@ fn profile(i: i64) -> UserProfile {
         1 => json!({"theme": "light", "font_size": 12 + i, "colors": ["blue", "red"]}),
         2 => json!({"font_size": "large", "extra": null}),
         _ => json!({"theme": "dark", "font_size": 16, "colors": ["red", "green", "blue"]}),
-    };
+    }
+    .into();
     p.nicknames = match i % 3 {
         0 => BTreeMap::from([("en".to_owned(), "Ada".to_owned())]),
         1 => BTreeMap::from([
