@@ -422,7 +422,7 @@ impl Codec for Dec {
     fn encode(value: &Decimal) -> Result<Option<AttributeValue>, EncodeIssue> {
         let normalized = value.normalized();
         Dec::check(value, &normalized)?;
-        Ok(Some(AttributeValue::N(normalized.to_string())))
+        Ok(Some(AttributeValue::N(crate::number::text(&normalized))))
     }
 
     fn decode(value: AttributeValue) -> Result<Decimal, DecodeIssue> {

@@ -278,15 +278,28 @@ impl Error {
                         inner.message().unwrap_or_default().to_owned(),
                         inner.meta().extra("aws_request_id").map(str::to_owned),
                     ),
-                    // No DynamoDB error code: a proxy, a load balancer or another server answered.
-                    None => (
-                        format!("HTTP {}", service.raw().status().as_u16()),
-                        format!(
-                            "not a DynamoDB error response: {}",
-                            body_start(service.raw())
-                        ),
-                        None,
-                    ),
+                    // No DynamoDB error code: a proxy, a load balancer or another server
+                    // answered, or the answer could not be read.
+                    None => {
+                        let status = service.raw().status().as_u16();
+                        let body = body_start(service.raw());
+                        if status < 300 {
+                            (
+                                "ResponseError".to_owned(),
+                                format!(
+                                    "the answer (HTTP {status}) is not a DynamoDB response that \
+                                     could be read: {body}"
+                                ),
+                                None,
+                            )
+                        } else {
+                            (
+                                format!("HTTP {status}"),
+                                format!("not a DynamoDB error response: {body}"),
+                                None,
+                            )
+                        }
+                    }
                 }
             }
             SdkError::TimeoutError(_) => ("Timeout".into(), "the request timed out".into(), None),

@@ -85,7 +85,7 @@ fn shortest(f: f64) -> Result<Number, NotANumber> {
 impl fmt::Display for Number {
     /// The normalized decimal text, as stored in DynamoDB.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0.normalized(), f)
+        f.write_str(&crate::number::text(&self.0))
     }
 }
 

@@ -50,6 +50,8 @@ pub use scan::Scan;
 pub use sync::Tracked;
 pub use update::Update;
 
+/// The SDK's configuration loader, for [`Engine::from_sdk_config`].
+pub use aws_config;
 /// The SDK this runtime is built on, re-exported so users need no version-matched dependency.
 pub use aws_sdk_dynamodb;
 /// Date and time types used by `datetime` and `date` fields.

@@ -143,6 +143,46 @@ pub fn check(text: &str) -> Result<Shape, NumberIssue> {
     })
 }
 
+/// The text flywheel writes for an exact decimal: plain digits (`123.45`, `0.001`) for
+/// magnitudes from 1E-7 to below 1E+40, exponent notation beyond (`1E-130`,
+/// `9.99E+125`), so that no number is spelled with dozens of zeros. Trailing zeros are dropped.
+pub fn text(value: &crate::Decimal) -> String {
+    let normalized = value.normalized();
+    let (digits, scale) = normalized.into_bigint_and_exponent();
+    let digits = digits.to_string();
+    let (sign, digits) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", digits.as_str()),
+    };
+    if digits == "0" {
+        return "0".to_owned();
+    }
+    // The value is digits × 10^-scale; its leading digit stands for 10^lead.
+    let lead = digits.len() as i64 - 1 - scale;
+    if (-7..40).contains(&lead) {
+        let mut out = String::with_capacity(digits.len() + 10);
+        out.push_str(sign);
+        if scale <= 0 {
+            out.push_str(digits);
+            out.extend(std::iter::repeat_n('0', (-scale) as usize));
+        } else if (scale as usize) < digits.len() {
+            let (int, frac) = digits.split_at(digits.len() - scale as usize);
+            out.push_str(int);
+            out.push('.');
+            out.push_str(frac);
+        } else {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', scale as usize - digits.len()));
+            out.push_str(digits);
+        }
+        return out;
+    }
+    let (first, rest) = digits.split_at(1);
+    let point = if rest.is_empty() { "" } else { "." };
+    let exponent_sign = if lead < 0 { "-" } else { "+" };
+    format!("{sign}{first}{point}{rest}E{exponent_sign}{}", lead.abs())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +234,26 @@ mod tests {
             check("12345678901234567890123456789012345678"),
             shape(38, 37)
         );
+    }
+
+    #[test]
+    fn numbers_are_written_without_runs_of_zeros() {
+        let t = |s: &str| text(&s.parse().unwrap());
+        assert_eq!(t("0.000"), "0");
+        assert_eq!(t("12.50"), "12.5");
+        assert_eq!(t("-0.001"), "-0.001");
+        assert_eq!(t("1000"), "1000");
+        assert_eq!(t("1E+39"), "1000000000000000000000000000000000000000");
+        assert_eq!(t("1E+40"), "1E+40");
+        assert_eq!(t("-1E-130"), "-1E-130");
+        assert_eq!(t("1.5E-8"), "1.5E-8");
+        assert_eq!(
+            t("9.9999999999999999999999999999999999999E+125"),
+            "9.9999999999999999999999999999999999999E+125"
+        );
+        for s in ["1E+40", "-1E-130", "1.5E-8", "123.45", "7"] {
+            assert_eq!(check(&t(s)).unwrap(), check(s).unwrap(), "{s}");
+        }
     }
 
     #[test]

@@ -123,6 +123,12 @@ impl Actions {
     pub fn check(&self) -> Result<()> {
         for (i, (a, _)) in self.list.iter().enumerate() {
             for (b, _) in &self.list[i + 1..] {
+                if a == b {
+                    return Err(Error::Validation(format!(
+                        "an update writes `{a}` twice (for example sets it and adds to it); \
+                         DynamoDB allows one action per attribute: combine them into one"
+                    )));
+                }
                 if overlaps(a, b) {
                     return Err(Error::Validation(format!(
                         "an update touches `{}` and `{}`, which overlap; DynamoDB allows one action per document path",

@@ -502,3 +502,96 @@ async fn keys_left_unread_come_back_as_unprocessed_gets() {
         assert_eq!(item.is_none(), missing, "{u:?}");
     }
 }
+
+/// Under permanent throttling every request is sent exactly as often as the engine's policy
+/// says, whichever way the engine was made and whatever retries its client was configured
+/// with: the SDK does not retry on top, and batches do not multiply attempts.
+#[tokio::test]
+async fn one_retry_policy_counts_every_request_under_throttling() {
+    use flywheel_runtime::aws_sdk_dynamodb::config::retry::RetryConfig;
+    use flywheel_runtime::aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+
+    let (local, _direct) = start_with_tables().await;
+    let always = Faults {
+        throttle: 1.0,
+        ..Faults::default()
+    };
+    let proxy = FaultProxy::start(local.endpoint(), always, fault_proxy::seed()).await;
+    let policy = RetryPolicy {
+        attempts: 4,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(2),
+        jitter: false,
+    };
+    // A client with its own, larger retry settings, as an application may have made it.
+    let config = flywheel_runtime::aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(proxy.url())
+        .credentials_provider(Credentials::new("x", "x", None, None, "test"))
+        .retry_config(RetryConfig::standard().with_max_attempts(7))
+        .build();
+    let sdk_config = flywheel_runtime::aws_config::SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(proxy.url())
+        .credentials_provider(
+            flywheel_runtime::aws_sdk_dynamodb::config::SharedCredentialsProvider::new(
+                Credentials::new("x", "x", None, None, "test"),
+            ),
+        )
+        .retry_config(RetryConfig::standard().with_max_attempts(9))
+        .build();
+    let engines = [
+        ("proxy engine", proxy.engine(policy)),
+        (
+            "from_client",
+            Engine::from_client(flywheel_runtime::aws_sdk_dynamodb::Client::from_conf(
+                config,
+            ))
+            .with_retry(policy),
+        ),
+        (
+            "from_sdk_config",
+            Engine::from_sdk_config(&sdk_config).with_retry(policy),
+        ),
+    ];
+    let count = |before: usize| proxy.counts().requests - before;
+    for (name, engine) in engines {
+        let before = proxy.counts().requests;
+        let err = engine.get(GameScoreKey::new("a", "b")).await.unwrap_err();
+        assert_eq!(
+            err.code(),
+            Some("ProvisionedThroughputExceededException"),
+            "{name}"
+        );
+        assert_eq!(count(before), 4, "{name}: GetItem");
+
+        // An increment is retried too: a throttled request was not carried out.
+        let before = proxy.counts().requests;
+        GameScore::update(GameScoreKey::new("a", "b"))
+            .incr(GameScore::WINS, 1)
+            .send(&engine)
+            .await
+            .unwrap_err();
+        assert_eq!(count(before), 4, "{name}: UpdateItem");
+
+        // A batch of two chunks: four requests each, not sixteen.
+        let before = proxy.counts().requests;
+        let items: Vec<GameScore> = (0..30).map(score).collect();
+        match engine.save_many(&items).await {
+            Err(Error::BatchIncomplete {
+                done, unprocessed, ..
+            }) => {
+                assert_eq!(done, 0);
+                assert_eq!(unprocessed.len(), 30);
+            }
+            other => panic!("{name}: expected BatchIncomplete, got {other:?}"),
+        }
+        assert_eq!(count(before), 8, "{name}: BatchWriteItem");
+
+        let before = proxy.counts().requests;
+        assert!(GameScore::query("a").all(&engine).await.is_err());
+        assert_eq!(count(before), 4, "{name}: Query");
+    }
+}

@@ -13,7 +13,7 @@ use flywheel_runtime::{Error, Query};
 use generated_example::models::game_score::index::Table as ScoreTable;
 use generated_example::models::order::{OrderByCreatedItem, OrderBySkuItem, OrderState};
 use generated_example::models::user_profile::{Address, GeoPoint, UserProfileByEmailItem};
-use generated_example::models::{GameScore, Order, UserProfile};
+use generated_example::models::{GameScore, GameScoreKey, Order, UserProfile};
 use support::{TITLES, order_created, orders, profiles, put_all, recording, scores};
 
 fn by_title(mut v: Vec<GameScore>) -> Vec<GameScore> {
@@ -1138,4 +1138,140 @@ async fn a_limit_of_zero_returns_nothing_everywhere() {
         30,
         "nothing was deleted"
     );
+}
+
+/// No builder call drops an earlier one: each combines with it or is refused before
+/// anything is sent (a second range-key condition does not compile: see tests/ui).
+#[tokio::test]
+async fn repeated_builder_calls_combine_or_are_refused() {
+    let (_local, engine) = start_with_tables().await;
+    put_all(&engine, &bulk(30)).await;
+    let (e, requests) = recording(&engine);
+    let e = &e;
+
+    // Limits: each holds, so the smallest applies, in either order.
+    let q = GameScore::query("bulk");
+    assert_eq!(q.clone().limit(10).limit(3).all(e).await.unwrap().len(), 3);
+    assert_eq!(q.clone().limit(3).limit(10).all(e).await.unwrap().len(), 3);
+    assert_eq!(
+        q.clone().limit(3).first(e).await.unwrap().unwrap().title,
+        "t0000"
+    );
+    assert_eq!(
+        GameScore::scan()
+            .limit(4)
+            .limit(7)
+            .all(e)
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    // Selections add up.
+    let partial = q
+        .clone()
+        .select([GameScore::WINS.path()])
+        .select([GameScore::LOSSES.path()])
+        .first(e)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(partial.get(&GameScore::WINS).unwrap(), Some(0));
+    assert_eq!(partial.get(&GameScore::LOSSES).unwrap(), Some(0));
+    assert_eq!(partial.get(&GameScore::TOP_SCORE).unwrap(), None);
+    // The same page size twice is one page size.
+    assert_eq!(
+        q.clone()
+            .page_size(7)
+            .page_size(7)
+            .all(e)
+            .await
+            .unwrap()
+            .len(),
+        30
+    );
+    requests.take();
+
+    // Two different page sizes, segments, versions or idempotency tokens are refused, and
+    // nothing is sent.
+    let refused = |what: &str, result: flywheel_runtime::Result<()>| match result {
+        Err(Error::Validation(message)) => assert!(!message.is_empty(), "{what}"),
+        other => panic!("{what}: expected a validation error, got {other:?}"),
+    };
+    refused(
+        "page sizes",
+        q.clone().page_size(5).page_size(6).all(e).await.map(drop),
+    );
+    refused(
+        "scan page sizes",
+        GameScore::scan()
+            .page_size(5)
+            .page_size(6)
+            .count(e)
+            .await
+            .map(drop),
+    );
+    refused(
+        "segments",
+        GameScore::scan()
+            .segment(0, 2)
+            .segment(1, 2)
+            .all(e)
+            .await
+            .map(drop),
+    );
+    let parallel: Vec<_> =
+        futures::StreamExt::collect::<Vec<_>>(GameScore::scan().segment(0, 2).parallel(e, 4)).await;
+    assert!(matches!(parallel.as_slice(), [Err(Error::Validation(_))]));
+    let profile_key = UserProfile::new(
+        Uuid::from_u128(1),
+        "a@example.com",
+        DateTime::from_timestamp(0, 0).unwrap(),
+    )
+    .key();
+    refused(
+        "update versions",
+        UserProfile::update(profile_key.clone())
+            .set(UserProfile::VERIFIED, true)
+            .if_version(1)
+            .if_version(2)
+            .send(e)
+            .await,
+    );
+    refused(
+        "delete versions",
+        e.delete(profile_key.clone())
+            .if_version(1)
+            .if_version(2)
+            .await,
+    );
+    refused(
+        "idempotency tokens",
+        e.transact_write()
+            .delete(profile_key.clone())
+            .idempotency_token("a")
+            .idempotency_token("b")
+            .send()
+            .await,
+    );
+    // Two actions on one attribute of an update.
+    refused(
+        "set and incr",
+        GameScore::update(GameScoreKey::new("bulk", "t0001"))
+            .set(GameScore::WINS, 5)
+            .incr(GameScore::WINS, 1)
+            .send(e)
+            .await,
+    );
+    assert_eq!(requests.take(), Vec::new(), "nothing was sent");
+
+    // Conditions combine: both must hold.
+    let err = GameScore::update(GameScoreKey::new("bulk", "t0001"))
+        .set(GameScore::LOSSES, 9)
+        .condition(GameScore::WINS.gt(0))
+        .condition(GameScore::WINS.gt(100))
+        .send(&engine)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::ConditionFailed { .. }), "{err:?}");
 }

@@ -821,3 +821,136 @@ async fn game_scores_round_trip_with_unicode_keys() {
     assert!(!raw.contains_key("top_score") && !raw.contains_key("top_score_time"));
     assert_eq!(raw["wins"], n("0"));
 }
+
+/// A `json` document written by another program keeps every digit of its numbers and every
+/// set as a set through a read and a write-back.
+#[tokio::test]
+async fn json_documents_keep_exact_numbers_and_sets_through_a_write_back() {
+    use flywheel_runtime::aws_sdk_dynamodb::primitives::Blob;
+    use flywheel_runtime::json::{Number, Value};
+
+    let (_local, engine) = start_with_tables().await;
+    let id = Uuid::from_u128(77);
+    let map = |entries: Vec<(&str, AttributeValue)>| {
+        AttributeValue::M(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        )
+    };
+    let document = map(vec![
+        ("precise", n("0.10000000000000000555111512312578270212")),
+        ("huge", n("12345678901234567890123")),
+        ("tiny", n("-1E-130")),
+        ("largest", n("9.9999999999999999999999999999999999999E+125")),
+        (
+            "tags",
+            AttributeValue::Ss(vec!["red".into(), "blue".into()]),
+        ),
+        (
+            "scores",
+            AttributeValue::Ns(vec!["1.5".into(), "12345678901234567890123".into()]),
+        ),
+        (
+            "blobs",
+            AttributeValue::Bs(vec![Blob::new(vec![0, 255]), Blob::new(vec![1])]),
+        ),
+        ("raw", AttributeValue::B(Blob::new(vec![0, 1, 2, 254]))),
+        (
+            "nested",
+            AttributeValue::L(vec![
+                map(vec![("set", AttributeValue::Ss(vec!["x".into()]))]),
+                AttributeValue::Null(true),
+            ]),
+        ),
+    ]);
+    common::raw_put(
+        &engine,
+        "UserProfiles",
+        vec![
+            ("user_id", s(&id.to_string())),
+            ("email", s("json@example.com")),
+            ("created_at", s("2024-05-01T12:30:00.000000000Z")),
+            ("settings", document.clone()),
+        ],
+    )
+    .await;
+    let mut profile = engine
+        .get(generated_example::models::user_profile::UserProfileKey::new(id))
+        .await
+        .unwrap()
+        .unwrap();
+    let settings = &profile.settings;
+    assert_eq!(
+        settings["precise"].as_number().unwrap().to_string(),
+        "0.10000000000000000555111512312578270212"
+    );
+    assert_eq!(
+        settings["huge"],
+        Value::Number("12345678901234567890123".parse::<Number>().unwrap())
+    );
+    assert_eq!(
+        settings["tags"],
+        Value::StringSet(BTreeSet::from(["red".to_owned(), "blue".to_owned()]))
+    );
+    assert!(matches!(&settings["scores"], Value::NumberSet(s) if s.len() == 2));
+    assert!(matches!(&settings["blobs"], Value::BinarySet(s) if s.len() == 2));
+    assert_eq!(settings["raw"], Value::Binary(vec![0, 1, 2, 254]));
+    assert!(matches!(&settings["nested"][0]["set"], Value::StringSet(_)));
+
+    // Written back by a save of the whole model, after a change elsewhere.
+    profile.verified = true;
+    engine.save(&profile).await.unwrap();
+    let stored = raw_user(&engine, id).await;
+    let sorted = |v: &AttributeValue| -> AttributeValue {
+        // Sets have no order; compare them sorted.
+        fn sort(v: &AttributeValue) -> AttributeValue {
+            match v {
+                AttributeValue::Ss(s) => {
+                    let mut s = s.clone();
+                    s.sort();
+                    AttributeValue::Ss(s)
+                }
+                AttributeValue::Ns(s) => {
+                    let mut s = s.clone();
+                    s.sort();
+                    AttributeValue::Ns(s)
+                }
+                AttributeValue::Bs(s) => {
+                    let mut s = s.clone();
+                    s.sort_by(|a, b| a.as_ref().cmp(b.as_ref()));
+                    AttributeValue::Bs(s)
+                }
+                AttributeValue::L(l) => AttributeValue::L(l.iter().map(sort).collect()),
+                AttributeValue::M(m) => {
+                    AttributeValue::M(m.iter().map(|(k, v)| (k.clone(), sort(v))).collect())
+                }
+                other => other.clone(),
+            }
+        }
+        sort(v)
+    };
+    // What flywheel writes is the document as it was read, to the digit.
+    let written = profile.to_item().unwrap();
+    assert_eq!(sorted(&written["settings"]), sorted(&document));
+    // What the emulator stores is the same document; it spells some numbers its own way
+    // (`-1E-130` with all its zeros), so numbers are compared as numbers.
+    fn numbers_as_values(v: &AttributeValue) -> AttributeValue {
+        match v {
+            AttributeValue::N(n) => AttributeValue::N(n.parse::<Number>().unwrap().to_string()),
+            AttributeValue::L(l) => AttributeValue::L(l.iter().map(numbers_as_values).collect()),
+            AttributeValue::M(m) => AttributeValue::M(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), numbers_as_values(v)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    assert_eq!(
+        numbers_as_values(&sorted(&stored["settings"])),
+        sorted(&document)
+    );
+    assert_eq!(stored["verified"], AttributeValue::Bool(true));
+}

@@ -643,3 +643,112 @@ async fn repeated_deltas_on_one_attribute_are_sent_as_one() {
         Err(Error::Validation(_))
     ));
 }
+
+/// flywheel 0.5's "new object, `incr_`, `sync`" written the same way here, and what a new
+/// model does to an item that exists: only what the caller set is written; defaults fill
+/// what the stored item lacks and never replace what it holds.
+#[tokio::test]
+async fn a_new_tracked_model_writes_only_what_the_caller_set() {
+    let (_local, engine) = start_with_tables().await;
+    let (watched, requests) = observed(&engine);
+
+    // No item yet: the increment starts from the default, the other default is filled in.
+    let mut fresh = Tracked::new(GameScore::new("abc", "Comet Quest"));
+    assert_eq!(
+        fresh.changes().unwrap(),
+        Vec::<String>::new(),
+        "nothing set yet"
+    );
+    fresh.incr(GameScore::WINS, 1).unwrap();
+    assert_eq!(fresh.changes().unwrap(), ["wins"]);
+    assert!(watched.sync(&mut fresh).await.unwrap());
+    assert_eq!((fresh.wins, fresh.losses, fresh.top_score), (1, 0, None));
+    let stored = raw_score(&engine).await;
+    assert_eq!(stored["wins"], n("1"));
+    assert_eq!(stored["losses"], n("0"));
+    assert!(!stored.contains_key("top_score"));
+    requests.take();
+
+    // An item holding wins = 7, losses = 5: a new model's increment adds to what is stored.
+    raw_update(
+        &engine,
+        "SET wins = :w, losses = :l",
+        vec![(":w", n("7")), (":l", n("5"))],
+    )
+    .await;
+    let mut again = Tracked::new(GameScore::new("abc", "Comet Quest"));
+    again.incr(GameScore::WINS, 1).unwrap();
+    assert!(engine.sync(&mut again).await.unwrap());
+    assert_eq!((again.wins, again.losses), (8, 5));
+
+    // overwrite() with nothing set changes nothing that is stored.
+    let before = raw_score(&engine).await;
+    let mut blank = Tracked::new(GameScore::new("abc", "Comet Quest"));
+    assert!(engine.sync(&mut blank).overwrite().await.unwrap());
+    assert_eq!(raw_score(&engine).await, before);
+    assert_eq!((blank.wins, blank.losses), (8, 5), "the model is reloaded");
+
+    // A field the caller set conflicts with a stored value, as flywheel's "expected to be
+    // absent" did; overwrite() writes it and still leaves the defaulted fields alone.
+    raw_update(&engine, "SET top_score = :t", vec![(":t", n("100"))]).await;
+    let mut scored = GameScore::new("abc", "Comet Quest");
+    scored.top_score = Some(200);
+    let mut scored = Tracked::new(scored);
+    match engine.sync(&mut scored).await {
+        Err(Error::Conflict { attributes, .. }) => assert_eq!(attributes, ["top_score"]),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert!(engine.sync(&mut scored).overwrite().await.unwrap());
+    let stored = raw_score(&engine).await;
+    assert_eq!(
+        (&stored["top_score"], &stored["wins"], &stored["losses"]),
+        (&n("200"), &n("8"), &n("5"))
+    );
+
+    // Setting a field and incrementing it in one sync is refused, as flywheel refused it.
+    let mut both = GameScore::new("abc", "Comet Quest");
+    both.wins = 3;
+    let mut both = Tracked::new(both);
+    both.incr(GameScore::WINS, 1).unwrap();
+    match engine.sync(&mut both).overwrite().await {
+        Err(Error::Validation(message)) => assert!(message.contains("wins"), "{message}"),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert_eq!(raw_score(&engine).await, stored, "nothing was written");
+}
+
+/// An increment of a field whose schema default is not 0 starts from that default when the
+/// stored item lacks it (OrderLine.quantity defaults to 1), in updates and in syncs.
+#[tokio::test]
+async fn increments_of_absent_defaulted_numbers_start_from_the_default() {
+    use generated_example::models::order::{Order, OrderKey, OrderLine};
+    let (_local, engine) = start_with_tables().await;
+    let created = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+    let order = Order::new("c", "o", created, 3i64);
+    engine.save(&order).await.unwrap();
+    // A line written without its quantity (another program, or an older schema).
+    let line = AttributeValue::M(Item::from([
+        ("sku".to_owned(), s("sku-1")),
+        ("unit_price".to_owned(), n("1.50")),
+    ]));
+    engine
+        .client()
+        .update_item()
+        .table_name("Orders")
+        .key("customer_id", s("c"))
+        .key("order_id", s("o"))
+        .update_expression("SET #l = :l")
+        .expression_attribute_names("#l", "lines")
+        .expression_attribute_values(":l", AttributeValue::L(vec![line]))
+        .send()
+        .await
+        .unwrap();
+    let read = engine.get(OrderKey::new("c", "o")).await.unwrap().unwrap();
+    assert_eq!(read.lines[0].quantity, 1, "an absent quantity reads as 1");
+    let updated = Order::update(OrderKey::new("c", "o"))
+        .incr(Order::LINES.index(0).field(OrderLine::QUANTITY), 2)
+        .all_new(&engine)
+        .await
+        .unwrap();
+    assert_eq!(updated.lines[0].quantity, 3, "1 + 2, not 0 + 2");
+}
