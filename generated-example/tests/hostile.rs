@@ -41,6 +41,9 @@ fn json(body: &str) -> Reply {
     )
 }
 
+/// What the server answers: a reply per operation and request number.
+type Replies = dyn Fn(&str, usize) -> Reply + Send + Sync;
+
 /// A server on 127.0.0.1 that gives every request `reply(operation, request number)`.
 struct Hostile {
     url: String,
@@ -103,7 +106,7 @@ impl Hostile {
 async fn serve(
     mut stream: TcpStream,
     counter: Arc<AtomicUsize>,
-    reply: Arc<dyn Fn(&str, usize) -> Reply + Send + Sync>,
+    reply: Arc<Replies>,
 ) {
     let mut buffer = Vec::new();
     loop {
