@@ -50,13 +50,14 @@ impl Builder {
     }
 
     /// Writes somewhere other than `$OUT_DIR/flywheel/` (then include `mod.rs` yourself).
+    /// Replaces an earlier directory.
     pub fn out_dir(mut self, path: impl Into<PathBuf>) -> Builder {
         self.out_dir = Some(path.into());
         self
     }
 
     /// Derives serde's `Serialize` and `Deserialize` on the generated types (enable the
-    /// runtime's `serde` feature).
+    /// runtime's `serde` feature). The last call decides.
     pub fn serde(mut self, yes: bool) -> Builder {
         self.serde = yes;
         self

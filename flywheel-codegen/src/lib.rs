@@ -52,7 +52,7 @@ impl Builder {
         self
     }
 
-    /// Where `generate` and `check` look; required by both.
+    /// Where `generate` and `check` look; required by both. Replaces an earlier directory.
     pub fn out_dir(mut self, path: impl Into<PathBuf>) -> Builder {
         self.out_dir = Some(path.into());
         self
@@ -60,6 +60,7 @@ impl Builder {
 
     /// Derives serde's `Serialize` and `Deserialize` on every generated type, with the stored
     /// attribute names and enum values as serde names; needs the runtime's `serde` feature.
+    /// The last call decides.
     pub fn serde(mut self, yes: bool) -> Builder {
         self.serde = yes;
         self

@@ -12,6 +12,18 @@
 {%- endfor %}
 {%- endmacro %}
 
+{%- macro write_defaults(fields) %}
+
+    fn write_defaults(item: &mut ::flywheel_runtime::Item) -> ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> {
+{%- for f in fields.iter() %}
+{%- if let Some(put) = f.default_put %}
+        {{ put }}
+{%- endif %}
+{%- endfor %}
+        ::core::result::Result::Ok(())
+    }
+{%- endmacro %}
+
 {%- for line in t.doc %}
 #[doc = {{ line }}]
 {%- endfor %}
@@ -131,15 +143,7 @@ impl ::flywheel_runtime::Model for {{ t.model }} {
         result.map_err(|issue| ::flywheel_runtime::DecodeError::new(&<Self as ::flywheel_runtime::Model>::SCHEMA, &item, issue))
     }
 {%- if t.writes_defaults %}
-
-    fn write_defaults(item: &mut ::flywheel_runtime::Item) -> ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> {
-{%- for f in t.fields %}
-{%- if let Some(put) = f.default_put %}
-        {{ put }}
-{%- endif %}
-{%- endfor %}
-        ::core::result::Result::Ok(())
-    }
+{%- call write_defaults(t.fields) %}{%- endcall %}
 {%- endif %}
 }
 
@@ -329,15 +333,7 @@ impl ::flywheel_runtime::Document for {{ d.name }} {
         })
     }
 {%- if d.writes_defaults %}
-
-    fn write_defaults(item: &mut ::flywheel_runtime::Item) -> ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> {
-{%- for f in d.fields %}
-{%- if let Some(put) = f.default_put %}
-        {{ put }}
-{%- endif %}
-{%- endfor %}
-        ::core::result::Result::Ok(())
-    }
+{%- call write_defaults(d.fields) %}{%- endcall %}
 {%- endif %}
 }
 {%- endfor %}

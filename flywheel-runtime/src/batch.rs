@@ -440,19 +440,10 @@ impl<'e> Retries<'e> {
         &mut self,
         operation: &'static str,
         table: &str,
-        request: impl std::future::Future<
-            Output = std::result::Result<
-                T,
-                aws_sdk_dynamodb::error::SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>,
-            >,
-        >,
+        request: impl std::future::Future<Output = crate::retry::SdkResult<T, E>>,
     ) -> std::result::Result<Option<T>, Error>
     where
-        E: aws_sdk_dynamodb::error::ProvideErrorMetadata
-            + std::error::Error
-            + Send
-            + Sync
-            + 'static,
+        E: crate::retry::OperationError,
     {
         self.attempts += 1;
         match crate::retry::once(self.engine.timeouts(), operation, table, request).await {

@@ -11,7 +11,7 @@ use aws_sdk_dynamodb::types::{
 
 use crate::cursor::{CursorConfig, CursorKey};
 use crate::error::{Error, Result, TimeoutKind};
-use crate::retry::{Failure, Replay, RetryPolicy, Timeouts};
+use crate::retry::{Failure, OperationError, Replay, RetryPolicy, SdkResult, Timeouts};
 use crate::schema::{
     Billing, IndexKind, KeyAttribute, Projection, ScalarType, TableSchema, Throughput,
 };
@@ -170,20 +170,8 @@ impl Engine {
     ) -> std::result::Result<T, Failure<E>>
     where
         F: FnMut() -> Fut,
-        Fut: std::future::Future<
-                Output = std::result::Result<
-                    T,
-                    aws_sdk_dynamodb::error::SdkError<
-                        E,
-                        aws_sdk_dynamodb::config::http::HttpResponse,
-                    >,
-                >,
-            >,
-        E: aws_sdk_dynamodb::error::ProvideErrorMetadata
-            + std::error::Error
-            + Send
-            + Sync
-            + 'static,
+        Fut: std::future::Future<Output = SdkResult<T, E>>,
+        E: OperationError,
     {
         crate::retry::call(
             &self.retry,
@@ -206,20 +194,8 @@ impl Engine {
     ) -> Result<T>
     where
         F: FnMut() -> Fut,
-        Fut: std::future::Future<
-                Output = std::result::Result<
-                    T,
-                    aws_sdk_dynamodb::error::SdkError<
-                        E,
-                        aws_sdk_dynamodb::config::http::HttpResponse,
-                    >,
-                >,
-            >,
-        E: aws_sdk_dynamodb::error::ProvideErrorMetadata
-            + std::error::Error
-            + Send
-            + Sync
-            + 'static,
+        Fut: std::future::Future<Output = SdkResult<T, E>>,
+        E: OperationError,
     {
         self.call(operation, table, replay, attempt)
             .await

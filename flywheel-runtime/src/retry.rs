@@ -106,6 +106,17 @@ impl Timeouts {
     }
 }
 
+/// What a request of the SDK resolves to.
+pub(crate) type SdkResult<T, E> = Result<T, SdkError<E, HttpResponse>>;
+
+/// The error of a DynamoDB operation, as the SDK types it.
+pub(crate) trait OperationError:
+    ProvideErrorMetadata + std::error::Error + Send + Sync + 'static
+{
+}
+
+impl<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static> OperationError for E {}
+
 /// Whether a request may be carried out twice without harm, which decides what is retried
 /// when an attempt fails in a way that leaves open whether it was carried out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,10 +175,7 @@ pub(crate) enum Failure<E> {
     Timeout(Error),
 }
 
-impl<E> Failure<E>
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
+impl<E: OperationError> Failure<E> {
     /// The flywheel error.
     pub(crate) fn into_error(self, operation: &'static str, table: &str) -> Error {
         match self {
@@ -190,8 +198,8 @@ pub(crate) async fn once<T, E, Fut>(
     attempt: Fut,
 ) -> Result<T, (Outcome, Error)>
 where
-    Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    Fut: Future<Output = SdkResult<T, E>>,
+    E: OperationError,
 {
     match tokio::time::timeout(timeouts.attempt, attempt).await {
         Ok(Ok(out)) => Ok(out),
@@ -224,8 +232,8 @@ pub(crate) async fn call<T, E, F, Fut>(
 ) -> Result<T, Failure<E>>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    Fut: Future<Output = SdkResult<T, E>>,
+    E: OperationError,
 {
     let started = Instant::now();
     let deadline = started + timeouts.operation;

@@ -103,11 +103,7 @@ impl Hostile {
     }
 }
 
-async fn serve(
-    mut stream: TcpStream,
-    counter: Arc<AtomicUsize>,
-    reply: Arc<Replies>,
-) {
+async fn serve(mut stream: TcpStream, counter: Arc<AtomicUsize>, reply: Arc<Replies>) {
     let mut buffer = Vec::new();
     loop {
         // Head, then a Content-Length body.

@@ -233,7 +233,7 @@ async fn a_delta_and_a_changed_value_of_one_field_are_refused_before_sending() {
     let err = watched.sync(&mut copy).await.unwrap_err();
     match &err {
         Error::Validation(text) => assert!(
-            text.starts_with("an update touches `wins` and `wins`"),
+            text.starts_with("an update writes `wins` twice"),
             "{text}"
         ),
         other => panic!("expected a validation error, got {other:?}"),
