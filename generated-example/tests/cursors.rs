@@ -13,7 +13,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::start_with_tables;
 use flywheel_runtime::cursor::CursorKey;
-use flywheel_runtime::{Cursor, Error, Page};
+use flywheel_runtime::{Cursor, Engine, Error, Page};
 use generated_example::models::order::OrderByCreatedItem;
 use generated_example::models::{GameScore, OddNames, Order, UserProfile};
 use sha2::{Digest, Sha256};
@@ -898,4 +898,97 @@ async fn signed_cursors_are_readable_but_cannot_be_made_up() {
             .await,
         &requests,
     );
+}
+
+/// `Engine::from_env` reads the cursor key from `FLYWHEEL_CURSOR_KEY`. The environment is the
+/// process's, so the check runs in a child process of this test binary.
+#[test]
+fn the_cursor_key_comes_from_the_environment() {
+    const CHILD: &str = "FLYWHEEL_CURSOR_TEST_CHILD";
+    let secret = "a cursor key of at least 32 bytes, shared by every instance";
+    if let Some(endpoint) = std::env::var_os(CHILD) {
+        let endpoint = endpoint.into_string().unwrap();
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let engine = Engine::from_env().await;
+            let key_is_set = std::env::var(flywheel_runtime::engine::CURSOR_KEY_VARIABLE)
+                .is_ok_and(|k| k == secret);
+            let result = GameScore::query("p").page_size(5).page(&engine, None).await;
+            if !key_is_set {
+                // A key too short: every cursor operation says why.
+                match result {
+                    Err(Error::Validation(m)) => assert!(m.contains("FLYWHEEL_CURSOR_KEY"), "{m}"),
+                    other => panic!("expected the key's error, got {other:?}"),
+                }
+                return;
+            }
+            let cursor = result.unwrap().next.unwrap();
+            let bytes = b64_decode(cursor.as_str());
+            assert!(!bytes.windows(5).any(|w| w == b"t0004"), "sealed");
+            // The same key given in code opens it; no key does not.
+            let local = engine_for(&endpoint);
+            let page = GameScore::query("p")
+                .page_size(5)
+                .page(&local.clone().with_cursor_key(key()), Some(&cursor))
+                .await
+                .unwrap();
+            assert_eq!(page.items[0].title, "t0005");
+            assert!(
+                GameScore::query("p")
+                    .page(&local, Some(&cursor))
+                    .await
+                    .is_err()
+            );
+        });
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (local, _engine) = runtime.block_on(async {
+        let (local, engine) = start_with_tables().await;
+        put_all(&engine, &data()).await;
+        (local, engine)
+    });
+    for key in [secret, "too short"] {
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "the_cursor_key_comes_from_the_environment",
+                "--nocapture",
+            ])
+            .env(CHILD, local.endpoint())
+            .env("FLYWHEEL_CURSOR_KEY", key)
+            .env("AWS_ENDPOINT_URL", local.endpoint())
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ACCESS_KEY_ID", "local")
+            .env("AWS_SECRET_ACCESS_KEY", "local")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "child with key {key:?}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains("1 passed"),
+            "the child ran the test: {stdout}"
+        );
+    }
+    drop(local);
+}
+
+/// An engine without a cursor key for the emulator at `endpoint`.
+fn engine_for(endpoint: &str) -> Engine {
+    use flywheel_runtime::aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+    let config = flywheel_runtime::aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("local", "local", None, None, "test"))
+        .build();
+    Engine::from_client(flywheel_runtime::aws_sdk_dynamodb::Client::from_conf(
+        config,
+    ))
 }

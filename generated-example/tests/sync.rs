@@ -232,10 +232,9 @@ async fn a_delta_and_a_changed_value_of_one_field_are_refused_before_sending() {
     copy.wins = 50;
     let err = watched.sync(&mut copy).await.unwrap_err();
     match &err {
-        Error::Validation(text) => assert!(
-            text.starts_with("an update writes `wins` twice"),
-            "{text}"
-        ),
+        Error::Validation(text) => {
+            assert!(text.starts_with("an update writes `wins` twice"), "{text}")
+        }
         other => panic!("expected a validation error, got {other:?}"),
     }
     assert_eq!(requests.count(), 0);
