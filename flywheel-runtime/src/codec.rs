@@ -317,6 +317,15 @@ pub(crate) fn number_text<'a>(
     }
 }
 
+/// Why the number `text` of `value` could not be read as `expected`: beyond DynamoDB's limits,
+/// or not what the type holds.
+fn not_read(value: &AttributeValue, text: &str, expected: &'static str) -> DecodeIssue {
+    match number_text(value, text) {
+        Err(issue) => issue,
+        Ok(_) => DecodeIssue::wrong(expected, value),
+    }
+}
+
 /// Reads integral numbers written in another notation (`1E+3`, `5.0`), never wrapping or rounding.
 fn parse_integral<T: TryFrom<i128>>(n: &str) -> Option<T> {
     let d: Decimal = n.parse().ok()?;
@@ -586,7 +595,9 @@ fn parse_scaled_nanos(n: &str, unit_nanos: i128) -> Option<i128> {
         }
         int.checked_mul(unit_nanos)?.checked_add(i128::from(frac))?
     } else {
-        // Exponent notation and other spellings: exact decimal arithmetic.
+        // Exponent notation and other spellings: exact decimal arithmetic, on numbers that
+        // DynamoDB can hold (an exponent of a billion would build a billion digits).
+        crate::number::check(n).ok()?;
         let d: Decimal = n.parse().ok()?;
         let scaled = (d * Decimal::from(unit_nanos as i64)).with_scale(0);
         let (digits, _) = scaled.into_bigint_and_exponent();
@@ -647,9 +658,9 @@ impl Codec for DateTimeEpoch {
     fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
         const EXPECTED: &str = "a number of seconds since 1970 (N)";
         match &value {
-            AttributeValue::N(n) => parse_scaled_nanos(number_text(&value, n)?, NANOS)
+            AttributeValue::N(n) => parse_scaled_nanos(n, NANOS)
                 .and_then(datetime_from_nanos)
-                .ok_or_else(|| DecodeIssue::wrong(EXPECTED, &value)),
+                .ok_or_else(|| not_read(&value, n, EXPECTED)),
             _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
         }
     }
@@ -669,9 +680,9 @@ impl Codec for DateTimeEpochMillis {
     fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
         const EXPECTED: &str = "a number of milliseconds since 1970 (N)";
         match &value {
-            AttributeValue::N(n) => parse_scaled_nanos(number_text(&value, n)?, 1_000_000)
+            AttributeValue::N(n) => parse_scaled_nanos(n, 1_000_000)
                 .and_then(datetime_from_nanos)
-                .ok_or_else(|| DecodeIssue::wrong(EXPECTED, &value)),
+                .ok_or_else(|| not_read(&value, n, EXPECTED)),
             _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
         }
     }
@@ -765,10 +776,10 @@ impl Codec for DateEpoch {
     fn decode(value: AttributeValue) -> Result<NaiveDate, DecodeIssue> {
         const EXPECTED: &str = "a number of seconds since 1970 (N)";
         match &value {
-            AttributeValue::N(n) => parse_scaled_nanos(number_text(&value, n)?, NANOS)
+            AttributeValue::N(n) => parse_scaled_nanos(n, NANOS)
                 .and_then(datetime_from_nanos)
                 .map(|t| t.date_naive())
-                .ok_or_else(|| DecodeIssue::wrong(EXPECTED, &value)),
+                .ok_or_else(|| not_read(&value, n, EXPECTED)),
             _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
         }
     }
@@ -1207,6 +1218,7 @@ mod tests {
                 }
                 int.checked_mul(unit_nanos)?.checked_add(frac)?
             } else {
+                crate::number::check(n).ok()?;
                 let d: Decimal = n.parse().ok()?;
                 let scaled = (d * Decimal::from(unit_nanos as i64)).with_scale(0);
                 let (digits, _) = scaled.into_bigint_and_exponent();
