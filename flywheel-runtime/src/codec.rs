@@ -385,11 +385,12 @@ impl Codec for F64 {
 
     fn decode(value: AttributeValue) -> Result<f64, DecodeIssue> {
         match &value {
-            AttributeValue::N(n) => number_text(&value, n)?
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| DecodeIssue::wrong("a number (N) that fits an f64", &value)),
+            // Parsing a float is safe whatever the exponent; the value is then held to
+            // DynamoDB's range, like what `encode` writes.
+            AttributeValue::N(n) => match n.parse::<f64>() {
+                Ok(v) if v == 0.0 || (1e-130..1e126).contains(&v.abs()) => Ok(v),
+                _ => Err(not_read(&value, n, "a number (N) that fits an f64")),
+            },
             _ => Err(DecodeIssue::wrong("a number (N)", &value)),
         }
     }
@@ -431,14 +432,22 @@ impl Codec for Dec {
     fn encode(value: &Decimal) -> Result<Option<AttributeValue>, EncodeIssue> {
         let normalized = value.normalized();
         Dec::check(value, &normalized)?;
-        Ok(Some(AttributeValue::N(crate::number::text(&normalized))))
+        Ok(Some(AttributeValue::N(crate::number::normalized_text(
+            normalized,
+        ))))
     }
 
     fn decode(value: AttributeValue) -> Result<Decimal, DecodeIssue> {
         match &value {
-            AttributeValue::N(n) => number_text(&value, n)?
-                .parse::<Decimal>()
-                .map_err(|_| DecodeIssue::wrong("a number (N)", &value)),
+            // Short plain numbers need no measuring; anything else is held to DynamoDB's
+            // limits before it is parsed.
+            AttributeValue::N(n) => match crate::number::check_fast(n)
+                .ok()
+                .and_then(|()| n.parse::<Decimal>().ok())
+            {
+                Some(d) => Ok(d),
+                None => Err(not_read(&value, n, "a number (N)")),
+            },
             _ => Err(DecodeIssue::wrong("a number (N)", &value)),
         }
     }
@@ -541,17 +550,16 @@ impl Codec for DateTimeRfc3339 {
         const EXPECTED: &str =
             "a UTC timestamp as YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ (S), as flywheel writes it";
         match &value {
-            // Every digit in its place: the value then writes back to this very text.
+            // Every separator in its place and a four-digit year (the parser checks the other
+            // digits): the value then writes back to this very text.
             AttributeValue::S(s)
                 if s.len() == 30
-                    && s.bytes().enumerate().all(|(i, b)| match i {
-                        4 | 7 => b == b'-',
-                        10 => b == b'T',
-                        13 | 16 => b == b':',
-                        19 => b == b'.',
-                        29 => b == b'Z',
-                        _ => b.is_ascii_digit(),
-                    }) =>
+                    && matches!(
+                        s.as_bytes(),
+                        [y0, y1, y2, y3, b'-', _, _, b'-', _, _, b'T', _, _, b':', _, _, b':', _, _,
+                         b'.', .., b'Z']
+                            if [y0, y1, y2, y3].iter().all(|b| b.is_ascii_digit())
+                    ) =>
             {
                 DateTime::parse_from_rfc3339(s)
                     .map(|t| t.with_timezone(&Utc))

@@ -147,7 +147,11 @@ pub fn check(text: &str) -> Result<Shape, NumberIssue> {
 /// magnitudes from 1E-7 to below 1E+40, exponent notation beyond (`1E-130`,
 /// `9.99E+125`), so that no number is spelled with dozens of zeros. Trailing zeros are dropped.
 pub fn text(value: &crate::Decimal) -> String {
-    let normalized = value.normalized();
+    normalized_text(value.normalized())
+}
+
+/// [`text`] of a decimal already normalized (without trailing zeros).
+pub fn normalized_text(normalized: crate::Decimal) -> String {
     let (digits, scale) = normalized.into_bigint_and_exponent();
     let digits = digits.to_string();
     let (sign, digits) = match digits.strip_prefix('-') {
@@ -181,6 +185,17 @@ pub fn text(value: &crate::Decimal) -> String {
     let point = if rest.is_empty() { "" } else { "." };
     let exponent_sign = if lead < 0 { "-" } else { "+" };
     format!("{sign}{first}{point}{rest}E{exponent_sign}{}", lead.abs())
+}
+
+/// [`check`], answered at once for what DynamoDB mostly returns: a number of at most 38
+/// characters without an exponent has at most 38 digits and a magnitude DynamoDB holds (its
+/// syntax is left to the parser that reads it next).
+#[inline]
+pub fn check_fast(text: &str) -> Result<(), NumberIssue> {
+    if text.len() <= MAX_DIGITS && !text.bytes().any(|b| b | 0x20 == b'e') {
+        return Ok(());
+    }
+    check(text).map(drop)
 }
 
 #[cfg(test)]

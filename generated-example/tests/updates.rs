@@ -977,7 +977,7 @@ async fn two_actions_on_one_path_or_overlapping_paths_are_refused_before_sending
                 .incr(UserProfile::AGE, 1u32)
                 .send(&watched)
                 .await,
-            "an update touches `age` and `age`, which overlap",
+            "an update writes `age` twice",
         ),
         (
             UserProfile::update(key())
@@ -1009,7 +1009,7 @@ async fn two_actions_on_one_path_or_overlapping_paths_are_refused_before_sending
                 .decr(GameScore::WINS, 1)
                 .send(&watched)
                 .await,
-            "an update touches `wins` and `wins`, which overlap",
+            "an update writes `wins` twice",
         ),
         (
             UserProfile::update(key())
@@ -1017,7 +1017,7 @@ async fn two_actions_on_one_path_or_overlapping_paths_are_refused_before_sending
                 .delete(UserProfile::TAGS, BTreeSet::from(["b"]))
                 .send(&watched)
                 .await,
-            "an update touches `tags` and `tags`, which overlap",
+            "an update writes `tags` twice",
         ),
     ];
     for (result, message) in refusals {
