@@ -18,6 +18,7 @@ use futures::StreamExt;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{Model, ModelKey};
+use crate::retry::{Attempts, OperationError, Outcome, SdkResult};
 use crate::schema::TableSchema;
 use crate::{AttributeValue, Item};
 
@@ -353,7 +354,9 @@ struct ChunkOutcome {
 }
 
 async fn write_chunk(engine: &Engine, mut pending: Vec<(String, WriteRequest)>) -> ChunkOutcome {
-    let mut retries = Retries::new(engine);
+    // Messages name the table of the chunk's first request.
+    let table = pending.first().map(|(t, _)| t.clone()).unwrap_or_default();
+    let mut retries = Retries::new(engine, "BatchWriteItem", &table);
     let mut requests = 0;
     loop {
         // A copy is sent, so that what a failed request held can be sent again or given back.
@@ -369,13 +372,12 @@ async fn write_chunk(engine: &Engine, mut pending: Vec<(String, WriteRequest)>) 
             }
         }
         requests += 1;
-        let table = pending.first().map(|(t, _)| t.clone()).unwrap_or_default();
         let request = engine
             .client()
             .batch_write_item()
             .set_request_items(Some(items))
             .send();
-        let result = retries.attempt("BatchWriteItem", &table, request).await;
+        let result = retries.attempt(request).await;
         match result {
             // A failure that may be retried: the same requests again.
             Ok(None) => {}
@@ -404,7 +406,7 @@ async fn write_chunk(engine: &Engine, mut pending: Vec<(String, WriteRequest)>) 
                 };
             }
         }
-        if let Err(stop) = retries.wait("BatchWriteItem", &table).await {
+        if let Err(stop) = retries.wait().await {
             return ChunkOutcome {
                 requests,
                 leftovers: pending,
@@ -414,78 +416,53 @@ async fn write_chunk(engine: &Engine, mut pending: Vec<(String, WriteRequest)>) 
     }
 }
 
-/// The retries of one chunk of a batch: attempts counted against the engine's policy, and
-/// stopped once the chunk has taken the operation's time limit.
+/// The retries of one chunk of a batch: its [`Attempts`](crate::retry::Attempts), and the
+/// error of the last one when it failed.
 struct Retries<'e> {
-    engine: &'e Engine,
-    attempts: u32,
-    deadline: std::time::Instant,
-    /// The error of the last attempt, when it failed.
+    attempts: Attempts<'e>,
     last: Option<Error>,
 }
 
 impl<'e> Retries<'e> {
-    fn new(engine: &'e Engine) -> Retries<'e> {
+    fn new(engine: &'e Engine, operation: &'static str, table: &'e str) -> Retries<'e> {
         Retries {
-            engine,
-            attempts: 0,
-            deadline: std::time::Instant::now() + engine.timeouts().operation,
+            attempts: Attempts::new(engine.retry_policy(), engine.timeouts(), operation, table),
             last: None,
         }
     }
 
-    /// Sends one attempt: its answer; a failure that may be retried is kept for [`wait`]
-    /// (batch writes and reads do the same when carried out twice), and a final one returned.
-    async fn attempt<T, E>(
+    /// Sends one attempt: its answer; a failure that may be retried is kept for
+    /// [`wait`](Retries::wait) (batch writes and reads do the same when carried out twice),
+    /// and a final one returned.
+    async fn attempt<T, E: OperationError>(
         &mut self,
-        operation: &'static str,
-        table: &str,
-        request: impl std::future::Future<Output = crate::retry::SdkResult<T, E>>,
-    ) -> std::result::Result<Option<T>, Error>
-    where
-        E: crate::retry::OperationError,
-    {
-        self.attempts += 1;
-        match crate::retry::once(self.engine.timeouts(), operation, table, request).await {
+        request: impl std::future::Future<Output = SdkResult<T, E>>,
+    ) -> std::result::Result<Option<T>, Error> {
+        match self.attempts.send(request, false).await {
             Ok(out) => {
                 self.last = None;
                 Ok(Some(out))
             }
-            Err((crate::retry::Outcome::Final, error)) => Err(error),
-            Err((_, error)) => {
-                self.last = Some(error);
+            Err((Outcome::Final, failure)) => Err(failure.into_error(self.attempts.operation())),
+            Err((_, failure)) => {
+                self.last = Some(failure.into_error(self.attempts.operation()));
                 Ok(None)
             }
         }
     }
 
-    /// Waits before the next attempt; `Err` with the reason to stop (the last error, a timeout,
-    /// or nothing when the attempts ran out after partial answers).
-    async fn wait(
-        &mut self,
-        operation: &'static str,
-        table: &str,
-    ) -> std::result::Result<(), Option<Error>> {
-        let policy = self.engine.retry_policy();
-        if self.attempts >= policy.attempts {
+    /// Waits before the next attempt; `Err` with the reason to stop: the last error when the
+    /// attempts are used up (nothing after partial answers), or a timeout caused by it.
+    async fn wait(&mut self) -> std::result::Result<(), Option<Error>> {
+        if self.attempts.exhausted() {
             return Err(self.last.take());
         }
-        let delay = policy.delay(self.attempts);
-        if std::time::Instant::now() + delay >= self.deadline {
-            let timeout = Error::timeout(
-                operation,
-                table,
-                crate::error::TimeoutKind::Operation,
-                self.engine.timeouts().operation,
-                self.attempts,
-            );
-            return Err(Some(match self.last.take() {
+        self.attempts.pause().await.map_err(|timeout| {
+            Some(match self.last.take() {
                 Some(last) => timeout.with_cause(last),
                 None => timeout,
-            }));
-        }
-        tokio::time::sleep(delay).await;
-        Ok(())
+            })
+        })
     }
 }
 
@@ -660,7 +637,8 @@ async fn get_chunk(
     chunk: Vec<(String, Item)>,
     consistent: bool,
 ) -> Result<Vec<(String, Item)>> {
-    let mut retries = Retries::new(engine);
+    let table = chunk.first().map(|(t, _)| t.clone()).unwrap_or_default();
+    let mut retries = Retries::new(engine, "BatchGetItem", &table);
     let mut pending = chunk;
     let mut found = Vec::new();
     loop {
@@ -679,11 +657,7 @@ async fn get_chunk(
                     .map_err(|e| Error::Validation(e.to_string()))?,
             );
         }
-        let table = pending.first().map(|(t, _)| t.clone()).unwrap_or_default();
-        match retries
-            .attempt("BatchGetItem", &table, request.send())
-            .await
-        {
+        match retries.attempt(request.send()).await {
             Ok(None) => {}
             Ok(Some(out)) => {
                 for (table, items) in out.responses.unwrap_or_default() {
@@ -701,7 +675,7 @@ async fn get_chunk(
             }
             Err(error) => return Err(incomplete_get(pending, Some(error))),
         }
-        if let Err(stop) = retries.wait("BatchGetItem", &table).await {
+        if let Err(stop) = retries.wait().await {
             return Err(incomplete_get(pending, stop));
         }
     }

@@ -369,7 +369,7 @@ impl Codec for F64 {
             )));
         }
         let abs = v.abs();
-        if abs != 0.0 && !(1e-130..1e126).contains(&abs) {
+        if !crate::number::f64_fits(v) {
             return Err(EncodeIssue::new(format!(
                 "{v:e} is outside the range of DynamoDB numbers (1E-130 to 9.99E+125 in magnitude)"
             )));
@@ -388,7 +388,7 @@ impl Codec for F64 {
             // Parsing a float is safe whatever the exponent; the value is then held to
             // DynamoDB's range, like what `encode` writes.
             AttributeValue::N(n) => match n.parse::<f64>() {
-                Ok(v) if v == 0.0 || (1e-130..1e126).contains(&v.abs()) => Ok(v),
+                Ok(v) if crate::number::f64_fits(v) => Ok(v),
                 _ => Err(not_read(&value, n, "a number (N) that fits an f64")),
             },
             _ => Err(DecodeIssue::wrong("a number (N)", &value)),
@@ -397,7 +397,7 @@ impl Codec for F64 {
 }
 
 /// The most significant digits a DynamoDB number may have.
-pub const MAX_DIGITS: u64 = 38;
+pub const MAX_DIGITS: u64 = crate::number::MAX_DIGITS as u64;
 
 /// `decimal`: an exact [`Decimal`] as `N`, up to 38 significant digits, never rounded.
 pub struct Dec;
@@ -416,7 +416,7 @@ impl Dec {
         if *normalized != 0 {
             // Magnitude exponent of the leading digit: digits - scale - 1.
             let exponent = normalized.digits() as i64 - normalized.fractional_digit_count() - 1;
-            if !(-130..=125).contains(&exponent) {
+            if !(crate::number::MIN_EXPONENT..=crate::number::MAX_EXPONENT).contains(&exponent) {
                 return Err(EncodeIssue::new(format!(
                     "{value} is outside the range of DynamoDB numbers (1E-130 to 9.99E+125 in magnitude)"
                 )));
@@ -806,7 +806,7 @@ pub struct Json;
 /// DynamoDB's limit on nested lists and maps.
 pub const MAX_DEPTH: usize = 32;
 
-fn too_deep() -> String {
+pub(crate) fn too_deep() -> String {
     format!("lists and maps nest more than {MAX_DEPTH} levels deep, DynamoDB's limit")
 }
 

@@ -80,29 +80,15 @@ impl Engine {
     /// An engine for an existing client. The client's retry and timeout settings are replaced
     /// by the engine's, so that one policy decides for every request.
     pub fn from_client(client: Client) -> Engine {
+        let timeouts = Timeouts::default();
         Engine {
-            client,
+            client: configured(client.config().to_builder(), &timeouts),
             namespace: String::new(),
             retry: RetryPolicy::default(),
-            timeouts: Timeouts::default(),
+            timeouts,
             concurrency: DEFAULT_CONCURRENCY,
             cursors: CursorConfig::default(),
         }
-        .configure_client()
-    }
-
-    /// Rebuilds the client with the SDK's retries off (the engine retries) and its connect
-    /// timeout.
-    fn configure_client(mut self) -> Engine {
-        let config = self
-            .client
-            .config()
-            .to_builder()
-            .retry_config(aws_sdk_dynamodb::config::retry::RetryConfig::disabled())
-            .timeout_config(self.timeouts.sdk_config())
-            .build();
-        self.client = Client::from_conf(config);
-        self
     }
 
     /// Changes the client's configuration, keeping everything else of the engine; for example
@@ -112,9 +98,8 @@ impl Engine {
         mut self,
         change: impl FnOnce(aws_sdk_dynamodb::config::Builder) -> aws_sdk_dynamodb::config::Builder,
     ) -> Engine {
-        let config = change(self.client.config().to_builder()).build();
-        self.client = Client::from_conf(config);
-        self.configure_client()
+        self.client = configured(change(self.client.config().to_builder()), &self.timeouts);
+        self
     }
 
     /// Uses `policy` for every request: how often a failed request is sent again and how long
@@ -127,7 +112,8 @@ impl Engine {
     /// Uses `timeouts` for every request. Replaces the earlier limits.
     pub fn with_timeouts(mut self, timeouts: Timeouts) -> Engine {
         self.timeouts = timeouts;
-        self.configure_client()
+        self.client = configured(self.client.config().to_builder(), &self.timeouts);
+        self
     }
 
     /// The time limits.
@@ -199,7 +185,7 @@ impl Engine {
     {
         self.call(operation, table, replay, attempt)
             .await
-            .map_err(|f| f.into_error(operation, table))
+            .map_err(|f| f.into_error(operation))
     }
 
     /// The retry policy.
@@ -283,7 +269,7 @@ impl Engine {
                 {
                     continue;
                 }
-                Err(failure) => return Err(failure.into_error("DeleteTable", &name)),
+                Err(failure) => return Err(failure.into_error("DeleteTable")),
             }
             self.wait(&name, "DeleteTable", "deleted", |status| status.is_none())
                 .await?;
@@ -359,7 +345,7 @@ impl Engine {
             {
                 Ok(false)
             }
-            Err(failure) => Err(failure.into_error("CreateTable", name)),
+            Err(failure) => Err(failure.into_error("CreateTable")),
         }
     }
 
@@ -403,7 +389,7 @@ impl Engine {
                 {
                     None
                 }
-                Err(failure) => return Err(failure.into_error("DescribeTable", name)),
+                Err(failure) => return Err(failure.into_error("DescribeTable")),
             };
             if done(status) {
                 return Ok(());
@@ -455,6 +441,17 @@ impl Engine {
         .await?;
         Ok(())
     }
+}
+
+/// A client from `config` with the SDK's retries off (the engine retries) and the engine's
+/// connect timeout.
+fn configured(config: aws_sdk_dynamodb::config::Builder, timeouts: &Timeouts) -> Client {
+    Client::from_conf(
+        config
+            .retry_config(aws_sdk_dynamodb::config::retry::RetryConfig::disabled())
+            .timeout_config(timeouts.sdk_config())
+            .build(),
+    )
 }
 
 fn key_element(name: &str, key_type: KeyType) -> KeySchemaElement {

@@ -11,7 +11,7 @@
 //! certainly refused by DynamoDB, and one a few bytes under the limit by DynamoDB's count may
 //! still be refused by DynamoDB itself.
 
-use crate::codec::{EncodeIssue, MAX_DEPTH};
+use crate::codec::{EncodeIssue, MAX_DEPTH, too_deep};
 use crate::model::{Model, ModelKey};
 use crate::schema::TableSchema;
 use crate::{AttributeValue, EncodeError, Item};
@@ -44,8 +44,7 @@ pub(crate) fn check_item(schema: &TableSchema, item: &Item) -> Result<(), Encode
     let mut total = 0;
     let mut largest: Option<(&str, usize)> = None;
     for (name, value) in item {
-        check_depth(value).map_err(|issue| issue.at(name))?;
-        let size = name.len() + value_size(value);
+        let size = name.len() + measure(value).map_err(|issue| issue.at(name))?;
         total += size;
         if largest.is_none_or(|(_, l)| size > l) {
             largest = Some((name, size));
@@ -114,32 +113,18 @@ pub(crate) fn check_key_value(
     Ok(())
 }
 
-/// Checks that `value` nests lists and maps at most 32 levels deep, without recursion.
-pub(crate) fn check_depth(value: &AttributeValue) -> Result<(), EncodeIssue> {
-    let mut stack = vec![(value, 0usize)];
-    while let Some((value, depth)) = stack.pop() {
-        let children: Box<dyn Iterator<Item = &AttributeValue>> = match value {
-            AttributeValue::L(items) => Box::new(items.iter()),
-            AttributeValue::M(map) => Box::new(map.values()),
-            _ => continue,
-        };
-        if depth >= MAX_DEPTH {
-            return Err(EncodeIssue::new(format!(
-                "lists and maps nest more than {MAX_DEPTH} levels deep, DynamoDB's limit"
-            )));
-        }
-        stack.extend(children.map(|child| (child, depth + 1)));
-    }
-    Ok(())
-}
-
 /// The size DynamoDB counts for a value, or a little less (never more): strings and binary
 /// by their bytes, numbers by one byte per two significant digits plus one, lists and maps by
-/// their contents plus 3 bytes, sets by their elements.
-pub(crate) fn value_size(value: &AttributeValue) -> usize {
+/// their contents plus 3 bytes, sets by their elements. An error when lists and maps nest more
+/// than 32 levels deep. One pass, without recursion.
+pub(crate) fn measure(value: &AttributeValue) -> Result<usize, EncodeIssue> {
     let mut total = 0;
-    let mut stack = vec![value];
-    while let Some(value) = stack.pop() {
+    let mut stack = vec![(value, 0usize)];
+    while let Some((value, depth)) = stack.pop() {
+        let container = matches!(value, AttributeValue::L(_) | AttributeValue::M(_));
+        if container && depth >= MAX_DEPTH {
+            return Err(EncodeIssue::new(too_deep()));
+        }
         total += match value {
             AttributeValue::S(s) => s.len(),
             AttributeValue::N(n) => number_size(n),
@@ -149,17 +134,17 @@ pub(crate) fn value_size(value: &AttributeValue) -> usize {
             AttributeValue::Ns(items) => items.iter().map(|n| number_size(n)).sum(),
             AttributeValue::Bs(items) => items.iter().map(|b| b.as_ref().len()).sum(),
             AttributeValue::L(items) => {
-                stack.extend(items);
+                stack.extend(items.iter().map(|item| (item, depth + 1)));
                 3
             }
             AttributeValue::M(map) => {
-                stack.extend(map.values());
+                stack.extend(map.values().map(|item| (item, depth + 1)));
                 3 + map.keys().map(String::len).sum::<usize>()
             }
             _ => 0,
         };
     }
-    total
+    Ok(total)
 }
 
 fn number_size(n: &str) -> usize {
@@ -175,9 +160,9 @@ mod tests {
 
     #[test]
     fn sizes_follow_dynamodbs_rules() {
-        assert_eq!(value_size(&AttributeValue::S("abc".into())), 3);
-        assert_eq!(value_size(&AttributeValue::N("12345".into())), 3);
-        assert_eq!(value_size(&AttributeValue::Bool(true)), 1);
+        assert_eq!(measure(&AttributeValue::S("abc".into())), Ok(3));
+        assert_eq!(measure(&AttributeValue::N("12345".into())), Ok(3));
+        assert_eq!(measure(&AttributeValue::Bool(true)), Ok(1));
         let map = AttributeValue::M(Item::from([
             ("ab".to_owned(), AttributeValue::S("x".into())),
             (
@@ -186,7 +171,7 @@ mod tests {
             ),
         ]));
         // 3 + "ab" + "x" + "l" + (3 + 1)
-        assert_eq!(value_size(&map), 3 + 2 + 1 + 1 + 4);
+        assert_eq!(measure(&map), Ok(3 + 2 + 1 + 1 + 4));
     }
 
     #[test]
@@ -195,14 +180,14 @@ mod tests {
         for _ in 0..100_000 {
             deep = AttributeValue::L(vec![deep]);
         }
-        assert!(check_depth(&deep).is_err());
+        assert!(measure(&deep).is_err());
         crate::codec::drop_flat(deep);
         let mut ok = AttributeValue::Null(true);
         for _ in 0..MAX_DEPTH {
             ok = AttributeValue::M(Item::from([("k".to_owned(), ok)]));
         }
-        assert!(check_depth(&ok).is_ok());
-        let too_deep = AttributeValue::L(vec![ok]);
-        assert!(check_depth(&too_deep).is_err());
+        assert!(measure(&ok).is_ok());
+        let deeper = AttributeValue::L(vec![ok]);
+        assert!(measure(&deeper).is_err());
     }
 }

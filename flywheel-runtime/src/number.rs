@@ -187,6 +187,12 @@ pub fn normalized_text(normalized: crate::Decimal) -> String {
     format!("{sign}{first}{point}{rest}E{exponent_sign}{}", lead.abs())
 }
 
+/// Whether a float is within DynamoDB's range: zero, or a finite magnitude from 1E-130 to
+/// below 1E+126.
+pub fn f64_fits(value: f64) -> bool {
+    value == 0.0 || (1e-130..1e126).contains(&value.abs())
+}
+
 /// [`check`], answered at once for what DynamoDB mostly returns: a number of at most 38
 /// characters without an exponent has at most 38 digits and a magnitude DynamoDB holds (its
 /// syntax is left to the parser that reads it next).

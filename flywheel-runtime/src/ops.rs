@@ -248,7 +248,7 @@ where
     let table = engine.table_name(&M::SCHEMA);
     let err = match failure {
         Failure::Sdk(err) => err,
-        other => return other.into_error(operation, &table),
+        other => return other.into_error(operation),
     };
     let key_text = render_key(&M::SCHEMA, key);
     let code = err

@@ -332,33 +332,81 @@ struct Request {
     count: bool,
 }
 
-/// The starting keys a read has been sent to, to stop a server that sends it back to where it
-/// already was (which would otherwise make it loop forever).
-#[derive(Default)]
-struct Visited(std::collections::HashSet<u64>);
+/// The pages of one read, in order: each request starts where the previous answer's
+/// `LastEvaluatedKey` says. A start the read was at before ends it with
+/// [`Error::BadResponse`] (a server that sends a read back to where it was would make it loop
+/// forever); that is checked only when the next page is asked for.
+struct Pages<'a> {
+    request: Request,
+    engine: &'a Engine,
+    /// Where the next page starts (`None`: at the beginning).
+    start: Option<Item>,
+    /// The last answer's `LastEvaluatedKey`, to start the next page from.
+    pending: Option<Item>,
+    done: bool,
+    /// Digests of the keys the read has started from.
+    visited: std::collections::HashSet<u64>,
+}
 
-impl Visited {
+impl<'a> Pages<'a> {
+    /// The pages of `request`, from `start` (a cursor's key) or from the beginning.
+    fn new(request: Request, engine: &'a Engine, start: Option<Item>) -> Pages<'a> {
+        let mut pages = Pages {
+            request,
+            engine,
+            start: None,
+            pending: start,
+            done: false,
+            visited: std::collections::HashSet::new(),
+        };
+        if let Some(start) = pages.pending.take() {
+            // The first start is new to an empty set: this cannot fail.
+            pages.start = pages.visit(start).ok();
+        }
+        pages
+    }
+
+    /// The table read, with the engine's namespace.
+    fn table(&self) -> &str {
+        &self.request.table
+    }
+
     /// Records `key` as the start of the next page; an error when the read was there before.
-    fn next(&mut self, request: &Request, key: Item) -> Result<Item> {
+    fn visit(&mut self, key: Item) -> Result<Item> {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        crate::batch::key_id(&request.table, &key).hash(&mut hasher);
-        if self.0.insert(hasher.finish()) {
-            Ok(key)
-        } else {
-            Err(Error::BadResponse {
-                operation: if request.key_condition.is_some() {
-                    "Query"
-                } else {
-                    "Scan"
-                },
-                table: request.table.clone(),
-                message: format!(
-                    "its LastEvaluatedKey {} was already read from, so paging would never end",
-                    crate::error::render_item(&key)
-                ),
-            })
+        crate::batch::key_id(&self.request.table, &key).hash(&mut hasher);
+        if self.visited.insert(hasher.finish()) {
+            return Ok(key);
         }
+        Err(Error::BadResponse {
+            operation: if self.request.key_condition.is_some() {
+                "Query"
+            } else {
+                "Scan"
+            },
+            table: self.request.table.clone(),
+            message: format!(
+                "its LastEvaluatedKey {} was already read from, so paging would never end",
+                crate::error::render_item(&key)
+            ),
+        })
+    }
+
+    /// The next page; `None` after the last one.
+    async fn next(&mut self) -> Result<Option<RawPage>> {
+        if self.done {
+            return Ok(None);
+        }
+        if let Some(last) = self.pending.take() {
+            self.start = Some(self.visit(last)?);
+        }
+        let page = self.request.send(self.engine, self.start.take()).await?;
+        match &page.last {
+            Some(last) => self.pending = Some(last.clone()),
+            None => self.done = true,
+        }
+        Ok(Some(page))
     }
 }
 
@@ -441,26 +489,20 @@ pub struct Page<T> {
 
 /// Every item, paging until the end or the limit.
 pub(crate) async fn all<T: FromItem>(spec: &Spec, engine: &Engine) -> Result<Vec<T>> {
-    let request = spec.compile(engine, Shape::Items)?;
+    let mut pages = Pages::new(spec.compile(engine, Shape::Items)?, engine, None);
     let mut out = Vec::new();
-    let mut start = None;
-    let mut visited = Visited::default();
-    loop {
-        let page = request.send(engine, start).await?;
+    while let Some(page) = pages.next().await? {
         for item in page.items {
             if spec.limit.is_some_and(|l| out.len() >= l) {
                 return Ok(out);
             }
-            out.push(decode(&request.table, item)?);
+            out.push(decode(pages.table(), item)?);
         }
         if spec.limit.is_some_and(|l| out.len() >= l) {
             return Ok(out);
         }
-        match page.last {
-            Some(last) => start = Some(visited.next(&request, last)?),
-            None => return Ok(out),
-        }
     }
+    Ok(out)
 }
 
 /// At most one page of the caller's size: up to `limit` items, or one DynamoDB response.
@@ -472,9 +514,8 @@ pub(crate) async fn page<T: FromItem>(
     let request = spec.compile(engine, Shape::Items)?;
     let binding = spec.binding(engine);
     let keys = key_attributes(spec.schema, spec.index);
-    let mut visited = Visited::default();
-    let mut start = match cursor {
-        Some(c) => Some(visited.next(&request, engine.cursors().open(c, &binding, &keys)?)?),
+    let start = match cursor {
+        Some(c) => Some(engine.cursors().open(c, &binding, &keys)?),
         None => None,
     };
     if spec.limit == Some(0) {
@@ -484,9 +525,9 @@ pub(crate) async fn page<T: FromItem>(
             next: None,
         });
     }
+    let mut pages = Pages::new(request, engine, start);
     let mut items = Vec::new();
-    loop {
-        let page = request.send(engine, start.take()).await?;
+    while let Some(page) = pages.next().await? {
         let mut rest = page.items.into_iter();
         for item in rest.by_ref() {
             let reached = spec.limit.is_some_and(|l| items.len() + 1 >= l);
@@ -496,7 +537,7 @@ pub(crate) async fn page<T: FromItem>(
                     .iter()
                     .filter_map(|k| item.get(k.name).map(|v| (k.name.to_owned(), v.clone())))
                     .collect();
-                items.push(decode(&request.table, item)?);
+                items.push(decode(pages.table(), item)?);
                 let more = rest.len() > 0 || page.last.is_some();
                 let next = match more {
                     true => Some(engine.cursors().make(&binding, &key)?),
@@ -504,11 +545,11 @@ pub(crate) async fn page<T: FromItem>(
                 };
                 return Ok(Page { items, next });
             }
-            items.push(decode(&request.table, item)?);
+            items.push(decode(pages.table(), item)?);
         }
         match (page.last, spec.limit) {
             // With a limit, keep reading until it is reached or the items end.
-            (Some(last), Some(_)) => start = Some(visited.next(&request, last)?),
+            (Some(_), Some(_)) => {}
             (last, _) => {
                 let next = match last {
                     Some(key) => Some(engine.cursors().make(&binding, &key)?),
@@ -518,6 +559,7 @@ pub(crate) async fn page<T: FromItem>(
             }
         }
     }
+    Ok(Page { items, next: None })
 }
 
 /// Items fetched page by page as they are consumed; never more than one page is held.
@@ -526,48 +568,36 @@ pub(crate) fn stream<'a, T: FromItem>(
     engine: &'a Engine,
 ) -> impl Stream<Item = Result<T>> + Send + 'a {
     struct State<'a> {
-        engine: &'a Engine,
-        request: Option<Result<Request>>,
+        /// The pages, or why the read could not start.
+        pages: std::result::Result<Pages<'a>, Option<Error>>,
         buffer: VecDeque<Item>,
-        start: Option<Item>,
-        visited: Visited,
-        done: bool,
         left: Option<usize>,
     }
-    let request = Some(spec.compile(engine, Shape::Items));
     let state = State {
-        engine,
-        request,
+        pages: spec
+            .compile(engine, Shape::Items)
+            .map(|request| Pages::new(request, engine, None))
+            .map_err(Some),
         buffer: VecDeque::new(),
-        start: None,
-        visited: Visited::default(),
-        done: false,
         left: spec.limit,
     };
     futures::stream::try_unfold(state, |mut state| async move {
-        let request = match state.request.take() {
-            Some(Ok(r)) => r,
-            Some(Err(e)) => return Err(e),
-            None => unreachable!("the request is put back after each step"),
+        let pages = match &mut state.pages {
+            Ok(pages) => pages,
+            Err(error) => return error.take().map_or(Ok(None), Err),
         };
         loop {
             if state.left == Some(0) {
                 return Ok(None);
             }
             if let Some(item) = state.buffer.pop_front() {
-                let value: T = decode(&request.table, item)?;
+                let value: T = decode(pages.table(), item)?;
                 state.left = state.left.map(|l| l - 1);
-                state.request = Some(Ok(request));
                 return Ok(Some((value, state)));
             }
-            if state.done {
-                return Ok(None);
-            }
-            let page = request.send(state.engine, state.start.take()).await?;
-            state.buffer = page.items.into();
-            match page.last {
-                Some(last) => state.start = Some(state.visited.next(&request, last)?),
-                None => state.done = true,
+            match pages.next().await? {
+                Some(page) => state.buffer = page.items.into(),
+                None => return Ok(None),
             }
         }
     })
@@ -575,45 +605,36 @@ pub(crate) fn stream<'a, T: FromItem>(
 
 /// Counts the matching items over every page (DynamoDB's `Select=COUNT`).
 pub(crate) async fn count(spec: &Spec, engine: &Engine) -> Result<u64> {
-    let request = spec.compile(engine, Shape::Count)?;
+    let mut pages = Pages::new(spec.compile(engine, Shape::Count)?, engine, None);
     let mut total = 0;
-    let mut start = None;
-    let mut visited = Visited::default();
-    loop {
-        let page = request.send(engine, start).await?;
+    while let Some(page) = pages.next().await? {
         total += page.count;
         if let Some(limit) = spec.limit
             && total >= limit as u64
         {
             return Ok(limit as u64);
         }
-        match page.last {
-            Some(last) => start = Some(visited.next(&request, last)?),
-            None => return Ok(total),
-        }
     }
+    Ok(total)
 }
 
 /// Deletes every matching item, a page at a time, in batches; returns how many were deleted.
 pub(crate) async fn delete(spec: &Spec, engine: &Engine) -> Result<u64> {
-    let request = spec.compile(engine, Shape::TableKeys)?;
+    let mut pages = Pages::new(spec.compile(engine, Shape::TableKeys)?, engine, None);
     let mut deleted = 0;
-    let mut start = None;
-    let mut visited = Visited::default();
     let mut left = spec.limit;
-    loop {
-        let page = request.send(engine, start).await?;
+    while let Some(page) = pages.next().await? {
         let mut keys = page.items;
         if let Some(l) = left {
             keys.truncate(l);
             left = Some(l - keys.len());
         }
-        deleted += crate::batch::delete_keys(engine, &request.table, keys).await?;
-        match page.last {
-            Some(last) if left != Some(0) => start = Some(visited.next(&request, last)?),
-            _ => return Ok(deleted),
+        deleted += crate::batch::delete_keys(engine, pages.table(), keys).await?;
+        if left == Some(0) {
+            break;
         }
     }
+    Ok(deleted)
 }
 
 pub(crate) fn describe(spec: &Spec, engine: &Engine) -> String {
@@ -622,12 +643,9 @@ pub(crate) fn describe(spec: &Spec, engine: &Engine) -> String {
 
 /// The table keys of every matching item (up to the limit).
 pub(crate) async fn table_keys(spec: &Spec, engine: &Engine) -> Result<Vec<Item>> {
-    let request = spec.compile(engine, Shape::TableKeys)?;
+    let mut pages = Pages::new(spec.compile(engine, Shape::TableKeys)?, engine, None);
     let mut keys = Vec::new();
-    let mut start = None;
-    let mut visited = Visited::default();
-    loop {
-        let page = request.send(engine, start).await?;
+    while let Some(page) = pages.next().await? {
         keys.extend(page.items);
         if let Some(l) = spec.limit
             && keys.len() >= l
@@ -635,9 +653,6 @@ pub(crate) async fn table_keys(spec: &Spec, engine: &Engine) -> Result<Vec<Item>
             keys.truncate(l);
             return Ok(keys);
         }
-        match page.last {
-            Some(last) => start = Some(visited.next(&request, last)?),
-            None => return Ok(keys),
-        }
     }
+    Ok(keys)
 }

@@ -177,46 +177,108 @@ pub(crate) enum Failure<E> {
 
 impl<E: OperationError> Failure<E> {
     /// The flywheel error.
-    pub(crate) fn into_error(self, operation: &'static str, table: &str) -> Error {
+    pub(crate) fn into_error(self, operation: &'static str) -> Error {
         match self {
-            Failure::Sdk(err) => {
-                let _ = table;
-                Error::sdk(operation, err)
-            }
+            Failure::Sdk(err) => Error::sdk(operation, err),
             Failure::Timeout(error) => error,
         }
     }
 }
 
-/// Sends one attempt of a request, for loops that retry by themselves (batches, which also
-/// resend what DynamoDB left unprocessed): the answer, or the error with what it says about
-/// the request.
-pub(crate) async fn once<T, E, Fut>(
-    timeouts: &Timeouts,
+/// The attempts of one operation: counted against the policy, each within the attempt limit
+/// (and, for single requests, within what is left of the operation's), with the waits between
+/// them. [`call`] and the batches, which also resend what DynamoDB left unprocessed, both send
+/// through it.
+pub(crate) struct Attempts<'a> {
+    policy: &'a RetryPolicy,
+    timeouts: &'a Timeouts,
     operation: &'static str,
-    table: &str,
-    attempt: Fut,
-) -> Result<T, (Outcome, Error)>
-where
-    Fut: Future<Output = SdkResult<T, E>>,
-    E: OperationError,
-{
-    match tokio::time::timeout(timeouts.attempt, attempt).await {
-        Ok(Ok(out)) => Ok(out),
-        Ok(Err(err)) => {
-            let outcome = outcome(&err);
-            let error = match &err {
-                SdkError::DispatchFailure(f) if f.is_timeout() => {
-                    Error::timeout(operation, table, TimeoutKind::Connect, timeouts.connect, 1)
-                }
-                _ => Error::sdk(operation, err),
-            };
-            Err((outcome, error))
+    table: &'a str,
+    tries: u32,
+    deadline: Instant,
+}
+
+impl<'a> Attempts<'a> {
+    pub(crate) fn new(
+        policy: &'a RetryPolicy,
+        timeouts: &'a Timeouts,
+        operation: &'static str,
+        table: &'a str,
+    ) -> Attempts<'a> {
+        Attempts {
+            policy,
+            timeouts,
+            operation,
+            table,
+            tries: 0,
+            deadline: Instant::now() + timeouts.operation,
         }
-        Err(_) => Err((
-            Outcome::Unknown,
-            Error::timeout(operation, table, TimeoutKind::Attempt, timeouts.attempt, 1),
-        )),
+    }
+
+    /// The operation, for messages.
+    pub(crate) fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    fn timeout(&self, kind: TimeoutKind, after: Duration) -> Error {
+        Error::timeout(self.operation, self.table, kind, after, self.tries)
+    }
+
+    /// Sends one attempt: the answer, or the failure with what it says about the request. With
+    /// `bounded`, the attempt also ends when the operation's time is up.
+    pub(crate) async fn send<T, E, Fut>(
+        &mut self,
+        attempt: Fut,
+        bounded: bool,
+    ) -> Result<T, (Outcome, Failure<E>)>
+    where
+        Fut: Future<Output = SdkResult<T, E>>,
+        E: OperationError,
+    {
+        self.tries += 1;
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        let limit = if bounded {
+            self.timeouts.attempt.min(left)
+        } else {
+            self.timeouts.attempt
+        };
+        match tokio::time::timeout(limit, attempt).await {
+            Ok(Ok(out)) => Ok(out),
+            Ok(Err(err)) => {
+                let outcome = outcome(&err);
+                let failure = match &err {
+                    SdkError::DispatchFailure(f) if f.is_timeout() => {
+                        Failure::Timeout(self.timeout(TimeoutKind::Connect, self.timeouts.connect))
+                    }
+                    _ => Failure::Sdk(err),
+                };
+                Err((outcome, failure))
+            }
+            Err(_) if limit < self.timeouts.attempt => Err((
+                Outcome::Unknown,
+                Failure::Timeout(self.timeout(TimeoutKind::Operation, self.timeouts.operation)),
+            )),
+            Err(_) => Err((
+                Outcome::Unknown,
+                Failure::Timeout(self.timeout(TimeoutKind::Attempt, self.timeouts.attempt)),
+            )),
+        }
+    }
+
+    /// Whether the policy's attempts are used up.
+    pub(crate) fn exhausted(&self) -> bool {
+        self.tries >= self.policy.attempts
+    }
+
+    /// Waits before the next attempt; the timeout error when it would start after the
+    /// operation's time is up.
+    pub(crate) async fn pause(&mut self) -> Result<(), Error> {
+        let delay = self.policy.delay(self.tries);
+        if Instant::now() + delay >= self.deadline {
+            return Err(self.timeout(TimeoutKind::Operation, self.timeouts.operation));
+        }
+        tokio::time::sleep(delay).await;
+        Ok(())
     }
 }
 
@@ -235,72 +297,26 @@ where
     Fut: Future<Output = SdkResult<T, E>>,
     E: OperationError,
 {
-    let started = Instant::now();
-    let deadline = started + timeouts.operation;
-    let mut tries = 0;
+    let mut attempts = Attempts::new(policy, timeouts, operation, table);
     loop {
-        tries += 1;
-        let left = deadline.saturating_duration_since(Instant::now());
-        let limit = timeouts.attempt.min(left);
-        let (outcome, failure) = match tokio::time::timeout(limit, attempt()).await {
-            Ok(Ok(out)) => return Ok(out),
-            Ok(Err(err)) => {
-                let outcome = outcome(&err);
-                let failure = match &err {
-                    SdkError::DispatchFailure(f) if f.is_timeout() => {
-                        Failure::Timeout(Error::timeout(
-                            operation,
-                            table,
-                            TimeoutKind::Connect,
-                            timeouts.connect,
-                            tries,
-                        ))
-                    }
-                    _ => Failure::Sdk(err),
-                };
-                (outcome, failure)
-            }
-            Err(_) => {
-                let kind = if limit < timeouts.attempt {
-                    TimeoutKind::Operation
-                } else {
-                    TimeoutKind::Attempt
-                };
-                let after = if kind == TimeoutKind::Operation {
-                    timeouts.operation
-                } else {
-                    timeouts.attempt
-                };
-                (
-                    Outcome::Unknown,
-                    Failure::Timeout(Error::timeout(operation, table, kind, after, tries)),
-                )
-            }
+        let (outcome, failure) = match attempts.send(attempt(), true).await {
+            Ok(out) => return Ok(out),
+            Err(failed) => failed,
         };
         let retry = match outcome {
             Outcome::NotDone => true,
             Outcome::Unknown => replay == Replay::Safe,
             Outcome::Final => false,
         };
-        if !retry || tries >= policy.attempts {
+        if !retry || attempts.exhausted() {
             return Err(failure);
         }
-        let delay = policy.delay(tries);
-        if Instant::now() + delay >= deadline {
+        if let Err(timeout) = attempts.pause().await {
             // The next attempt would start after the operation's limit.
-            let last = failure.into_error(operation, table);
             return Err(Failure::Timeout(
-                Error::timeout(
-                    operation,
-                    table,
-                    TimeoutKind::Operation,
-                    timeouts.operation,
-                    tries,
-                )
-                .with_cause(last),
+                timeout.with_cause(failure.into_error(operation)),
             ));
         }
-        tokio::time::sleep(delay).await;
     }
 }
 

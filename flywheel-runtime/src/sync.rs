@@ -549,7 +549,7 @@ async fn create_bare<M: Model>(
             if err
                 .as_service_error()
                 .is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
-        Err(failure) => return Err(failure.into_error("PutItem", &table)),
+        Err(failure) => return Err(failure.into_error("PutItem")),
     }
     let request = engine
         .client()

@@ -3,6 +3,7 @@
 //! unbounded allocation. Also the limits DynamoDB puts on items, checked before sending.
 
 mod common;
+mod fault_proxy;
 mod support;
 
 use std::collections::BTreeSet;
@@ -19,7 +20,7 @@ use flywheel_runtime::{AttributeValue, Engine, Error, Item, Model, RetryPolicy};
 use generated_example::models::game_score::{GameScore, GameScoreKey};
 use generated_example::models::order::Order;
 use generated_example::models::user_profile::{UserProfile, UserProfileKey};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 /// What the server does with one request.
@@ -105,51 +106,13 @@ impl Hostile {
 
 async fn serve(mut stream: TcpStream, counter: Arc<AtomicUsize>, reply: Arc<Replies>) {
     let mut buffer = Vec::new();
-    loop {
-        // Head, then a Content-Length body.
-        let head_end = loop {
-            if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i;
-            }
-            let mut chunk = [0; 8192];
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            }
-        };
-        let head = String::from_utf8_lossy(&buffer[..head_end]).to_ascii_lowercase();
-        let length: usize = head
-            .lines()
-            .find_map(|l| l.strip_prefix("content-length:"))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0);
-        let operation = head
-            .lines()
-            .find_map(|l| l.strip_prefix("x-amz-target:"))
-            .and_then(|v| v.trim().rsplit('.').next())
+    while let Ok(Some(request)) = fault_proxy::read_message(&mut stream, &mut buffer).await {
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        let operation = request
+            .header("x-amz-target")
+            .and_then(|target| target.rsplit('.').next())
             .unwrap_or_default()
             .to_owned();
-        buffer.drain(..head_end + 4);
-        while buffer.len() < length {
-            let mut chunk = [0; 8192];
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            }
-        }
-        buffer.drain(..length);
-        let n = counter.fetch_add(1, Ordering::SeqCst);
-        // The operation name comes lower-cased from the head; give it its capitals back.
-        let operation = match operation.as_str() {
-            "getitem" => "GetItem",
-            "query" => "Query",
-            "scan" => "Scan",
-            "putitem" => "PutItem",
-            "updateitem" => "UpdateItem",
-            "batchwriteitem" => "BatchWriteItem",
-            other => other,
-        }
-        .to_owned();
         match reply(&operation, n) {
             Reply::Http(status, content_type, body) => {
                 let head = format!(

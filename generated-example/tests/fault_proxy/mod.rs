@@ -273,7 +273,7 @@ async fn serve(mut client: TcpStream, shared: Arc<Shared>) -> io::Result<()> {
 }
 
 /// An HTTP request or response.
-struct Message {
+pub struct Message {
     /// The request line or status line.
     start: String,
     /// Header names in lower case, without `content-length` and `connection`.
@@ -293,7 +293,8 @@ impl Message {
         }
     }
 
-    fn header(&self, name: &str) -> Option<&str> {
+    /// The value of header `name` (lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n == name)
@@ -330,7 +331,12 @@ impl Message {
 
 /// Reads one message; `None` when the peer closed the connection between messages. `buffer`
 /// keeps what was read beyond the message.
-async fn read_message(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> io::Result<Option<Message>> {
+/// Reads one HTTP/1.1 message with a `Content-Length` body; `None` when the connection closed
+/// between messages.
+pub async fn read_message(
+    stream: &mut TcpStream,
+    buffer: &mut Vec<u8>,
+) -> io::Result<Option<Message>> {
     let head_end = loop {
         if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
             break i;
