@@ -108,14 +108,14 @@ impl Builder {
                 .map_err(|e| Error::Internal(format!("template failed: {e}")))?;
             files.push(GeneratedFile {
                 name: table.file_name.clone(),
-                contents: format::format(&text, Some(&table.source))?,
+                contents: format::format(&text, Some(&table.source), &self.options())?,
             });
         }
         let text = render::module_tree(&ir, self.include_mode)
             .map_err(|e| Error::Internal(format!("template failed: {e}")))?;
         files.push(GeneratedFile {
             name: "mod.rs".into(),
-            contents: format::format(&text, None)?,
+            contents: format::format(&text, None, &self.options())?,
         });
         Ok(files)
     }
@@ -136,21 +136,58 @@ impl Builder {
             Ok(files.len())
         } else {
             let inputs: Vec<String> = self.inputs.iter().map(|p| load::slash_path(p)).collect();
-            Err(Error::Drift {
-                diff,
-                fix: format!(
-                    "flywheel-codegen {} -o {}",
-                    inputs.join(" "),
-                    load::slash_path(dir)
-                ),
-            })
+            let options = self.options();
+            let fix = [
+                "flywheel-codegen",
+                &options,
+                &inputs.join(" "),
+                "-o",
+                &load::slash_path(dir),
+            ]
+            .iter()
+            .filter(|part| !part.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+            // Checking without an option the files were made with shows a diff of every
+            // derive; say so rather than suggest a command that would remove them.
+            let recorded = std::fs::read_to_string(dir.join("mod.rs"))
+                .ok()
+                .and_then(|text| {
+                    let first = text.lines().next()?;
+                    format::recorded_options(first).map(str::to_owned)
+                });
+            let note = match recorded {
+                Some(recorded) if recorded != options => Some(format!(
+                    "the checked-in files were generated {}, this check runs {}; if that is \
+                     not intended, check with the same options",
+                    describe_options(&recorded),
+                    describe_options(&options)
+                )),
+                _ => None,
+            };
+            Err(Error::Drift { diff, fix, note })
         }
+    }
+
+    /// The command-line spelling of the options that change the output, as the header records
+    /// them and the fixing command repeats them.
+    fn options(&self) -> String {
+        if self.serde { "--serde" } else { "" }.to_owned()
     }
 
     fn require_out_dir(&self) -> Result<&Path, Error> {
         self.out_dir
             .as_deref()
             .ok_or_else(|| Error::Usage("no output directory was given".into()))
+    }
+}
+
+fn describe_options(options: &str) -> String {
+    if options.is_empty() {
+        "without options".to_owned()
+    } else {
+        format!("with `{options}`")
     }
 }
 
@@ -166,6 +203,8 @@ pub enum Error {
         diff: String,
         /// The command that brings the code up to date.
         fix: String,
+        /// Set when the checked-in files record other options than this run's.
+        note: Option<String>,
     },
     /// A file could not be read or written.
     Io {
@@ -217,10 +256,16 @@ impl fmt::Display for Error {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Error::Drift { diff, fix } => write!(
-                f,
-                "{diff}error: the generated code is out of date with its schemas\n  = help: run `{fix}` and commit the result"
-            ),
+            Error::Drift { diff, fix, note } => {
+                write!(
+                    f,
+                    "{diff}error: the generated code is out of date with its schemas"
+                )?;
+                if let Some(note) = note {
+                    write!(f, "\n  = note: {note}")?;
+                }
+                write!(f, "\n  = help: run `{fix}` and commit the result")
+            }
             Error::Io { path, source } => write!(f, "error: {}: {source}", load::slash_path(path)),
             Error::Usage(message) => write!(f, "error: {message}"),
             Error::Internal(message) => write!(f, "internal error: {message}"),

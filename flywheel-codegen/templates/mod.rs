@@ -4,6 +4,9 @@
 {%- for line in t.module_doc %}
 #[doc = {{ line }}]
 {%- endfor %}
+{#- A binary crate uses only some of what a schema generates: unused models, handles and
+    query entry points are not the user's dead code, so they are not reported as such. #}
+#[allow(dead_code)]
 {%- if include %}
 pub mod {{ t.module }} {
     include!({{ t.file_name_lit }});
@@ -14,10 +17,12 @@ pub mod {{ t.module }};
 {%- endfor %}
 {%- for t in tables %}
 
+#[allow(unused_imports)]
 pub use {{ t.module }}::{ {{ t.model }}, {{ t.key }} };
 {%- endfor %}
 
 /// Every table of these schemas, in schema file order, for `Engine::create_schema`.
+#[allow(dead_code)]
 pub static TABLES: &[&::flywheel_runtime::schema::TableSchema] = &[
 {%- for t in tables %}
     &<{{ t.module }}::{{ t.model }} as ::flywheel_runtime::Model>::SCHEMA,

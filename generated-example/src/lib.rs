@@ -16,3 +16,10 @@ pub mod models;
 pub mod build_mode {
     flywheel_runtime::include_models!();
 }
+
+/// The Rust examples of the workspace's README, run as doctests: each is a whole program on
+/// these models. (The blocks of its "Your own crate" section are built and run as a crate of
+/// their own by `.ci/downstream`.)
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;

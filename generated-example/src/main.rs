@@ -5,12 +5,39 @@
 //! `AWS_ENDPOINT_URL` for any DynamoDB-compatible endpoint); the tables get the namespace
 //! `flywheel-example-` and are deleted at the end.
 
+use std::error::Error;
+use std::process::ExitCode;
+
 use flywheel_runtime::Engine;
 use flywheel_runtime::chrono::{TimeZone, Utc};
 use generated_example::models::{self, GameScore, GameScoreKey};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match story().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{}", report(&*error));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// An error as a reader wants it: its message, then each underlying cause that adds something.
+fn report(error: &(dyn Error + 'static)) -> String {
+    let mut text = format!("error: {error}");
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let line = cause.to_string();
+        if !text.contains(&line) {
+            text.push_str(&format!("\n  caused by: {line}"));
+        }
+        source = cause.source();
+    }
+    text
+}
+
+async fn story() -> Result<(), Box<dyn Error>> {
     let use_aws = std::env::args().skip(1).any(|a| a == "--aws");
     // Keeps the emulator alive for the whole story; `None` when talking to AWS.
     let (_local, engine) = if use_aws {

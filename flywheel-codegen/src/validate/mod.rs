@@ -430,7 +430,7 @@ impl FileValidator<'_> {
             && let Some(i) = self.attr_ref(version, &fields, "`version`")
         {
             let f = &fields[i];
-            if !f.ty.is_integer() {
+            if !matches!(f.ty, Ty::I64) {
                 self.push(
                     Diagnostic::error(
                         self.file,
@@ -439,11 +439,37 @@ impl FileValidator<'_> {
                             "the version attribute `{}` has type `{}`",
                             version.value, f.ty_text
                         ),
-                        "not an integer",
+                        "not `int`",
                     )
                     .also(f.ty_span.clone(), "declared here")
-                    .help("a version attribute counts writes: declare it as `int`"),
+                    .help("a version attribute counts writes in an `i64`: declare it as `int`"),
                 );
+            }
+            // One shape: `i64`, never optional, 0 for "not created yet" (an item stored without
+            // the attribute reads as 0 too), so `Saved::version` can be assigned to it.
+            match (&f.presence, &f.default_span, &f.required_span) {
+                (Presence::Default(expr), Some(span), _) if expr != "0i64" => self.push(
+                    Diagnostic::error(
+                        self.file,
+                        span.clone(),
+                        format!("the version attribute `{}` has a default other than 0", version.value),
+                        "not 0",
+                    )
+                    .help("a version field starts at 0, which means \"not created yet\": drop the `default`"),
+                ),
+                (Presence::Required, _, Some(span)) => self.push(
+                    Diagnostic::error(
+                        self.file,
+                        span.clone(),
+                        format!("the version attribute `{}` is marked `required`", version.value),
+                        "not needed",
+                    )
+                    .help("a version field is never optional: it starts at 0 and an item stored without it reads as 0; drop `required`"),
+                ),
+                _ => {}
+            }
+            if matches!(f.presence, Presence::Optional) {
+                fields[i].presence = Presence::Default("0i64".into());
             }
             if Some(i) == hash || Some(i) == range {
                 self.error(

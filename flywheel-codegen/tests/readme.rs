@@ -1,0 +1,64 @@
+//! The TOML blocks of the workspace's README: every schema in it validates and generates code,
+//! and every `Cargo.toml` in it parses.
+
+use flywheel_codegen::Builder;
+
+/// The fenced blocks of `README.md` with the given info string, in order.
+fn blocks(info: &str) -> Vec<String> {
+    let readme = std::fs::read_to_string("../README.md").expect("the README is readable");
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in readme.lines() {
+        let trimmed = line.trim_start();
+        match &mut current {
+            None if trimmed.strip_prefix("```") == Some(info) => current = Some(String::new()),
+            Some(_) if trimmed == "```" => out.extend(current.take()),
+            Some(text) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            None => {}
+        }
+    }
+    assert!(current.is_none(), "an unclosed ```{info} block");
+    out
+}
+
+#[test]
+fn every_schema_in_the_readme_is_valid() {
+    let schemas: Vec<String> = blocks("toml")
+        .into_iter()
+        .filter(|b| b.contains("[table]"))
+        .collect();
+    assert!(
+        schemas.len() >= 2,
+        "the README shows the reference schema and the one of \"Your own crate\""
+    );
+    for (i, schema) in schemas.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("game_score.toml");
+        std::fs::write(&path, schema).unwrap();
+        let files = Builder::new()
+            .schema_dir(&path)
+            .render()
+            .unwrap_or_else(|e| panic!("README schema #{} is rejected:\n{e}\n{schema}", i + 1));
+        assert!(files.iter().any(|f| f.name == "game_score.rs"));
+    }
+}
+
+#[test]
+fn every_cargo_manifest_in_the_readme_parses() {
+    let manifests: Vec<String> = blocks("toml")
+        .into_iter()
+        .filter(|b| !b.contains("[table]"))
+        .collect();
+    assert!(!manifests.is_empty());
+    for manifest in manifests {
+        let value: toml::Table = toml::from_str(&manifest)
+            .unwrap_or_else(|e| panic!("a README manifest does not parse: {e}\n{manifest}"));
+        assert!(
+            value.contains_key("dependencies"),
+            "a manifest names its dependencies:\n{manifest}"
+        );
+    }
+}

@@ -1,6 +1,0 @@
-use generated_example::models::{Order, OrderKey};
-
-fn main() {
-    // DynamoDB's ADD works on numbers and sets; a list is extended with `append`.
-    let _ = Order::update(OrderKey::new("c-1", "o-1")).add(Order::LINE_COUNTS, vec![1u32]);
-}

@@ -1,5 +1,0 @@
-use generated_example::models::GameScore;
-
-fn main() {
-    let _ = GameScore::WINS.begins_with(1_i64);
-}

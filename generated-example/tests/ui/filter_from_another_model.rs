@@ -1,5 +1,0 @@
-use generated_example::models::{GameScore, Order};
-
-fn main() {
-    let _ = GameScore::query("abc").filter(Order::CURRENCY.eq("EUR"));
-}

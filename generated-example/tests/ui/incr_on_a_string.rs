@@ -1,7 +1,0 @@
-use flywheel_runtime::uuid::Uuid;
-use generated_example::models::{UserProfile, UserProfileKey};
-
-fn main() {
-    // DynamoDB's ADD increments numbers only.
-    let _ = UserProfile::update(UserProfileKey::new(Uuid::nil())).incr(UserProfile::EMAIL, "1");
-}

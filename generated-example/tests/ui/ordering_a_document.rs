@@ -1,5 +1,0 @@
-use generated_example::models::UserProfile;
-
-fn main() {
-    let _ = UserProfile::SETTINGS.lt(flywheel_runtime::serde_json::json!({}));
-}

@@ -1,6 +1,0 @@
-use generated_example::models::GameScore;
-
-fn main() {
-    // `userid` is a string.
-    let _ = GameScore::query(42_i64);
-}
