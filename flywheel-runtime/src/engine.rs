@@ -232,20 +232,15 @@ impl Engine {
     }
 
     /// Creates the tables that do not exist yet, with their indexes, billing and time to live,
-    /// and waits until each is `ACTIVE`. Returns the names of the tables it created.
-    pub async fn create_schema(&self, tables: &[&TableSchema]) -> Result<Vec<String>> {
-        let mut created = Vec::new();
-        for schema in tables {
-            let name = self.table_name(schema);
-            if self.create_table(schema, &name).await? {
-                created.push(name.clone());
-            }
-            self.wait_until_active(&name).await?;
-            if let Some(ttl) = schema.ttl {
-                self.enable_ttl(&name, ttl).await?;
-            }
+    /// and waits until each is `ACTIVE`; resolves to the names of the tables it created. See
+    /// [`CreateSchema`] for options, such as [`skip_ttl`](CreateSchema::skip_ttl) for servers
+    /// without time to live.
+    pub fn create_schema<'a>(&'a self, tables: &'a [&'a TableSchema]) -> CreateSchema<'a> {
+        CreateSchema {
+            engine: self,
+            tables,
+            ttl: true,
         }
-        Ok(created)
     }
 
     /// Deletes the tables that exist and waits until they are gone. Returns the names of the
@@ -414,7 +409,8 @@ impl Engine {
             .send("DescribeTimeToLive", name, Replay::Safe, || {
                 request.clone().send()
             })
-            .await?;
+            .await
+            .map_err(|e| without_ttl(e, name))?;
         if let Some(desc) = current.time_to_live_description() {
             let on = matches!(
                 desc.time_to_live_status(),
@@ -438,8 +434,78 @@ impl Engine {
         self.send("UpdateTimeToLive", name, Replay::Safe, || {
             request.clone().send()
         })
-        .await?;
+        .await
+        .map_err(|e| without_ttl(e, name))?;
         Ok(())
+    }
+}
+
+/// Table creation, from [`Engine::create_schema`]: `.await` creates the tables that do not
+/// exist yet and resolves to the names of those it created.
+///
+/// For each table the schema gives a time to live attribute, time to live is enabled on it
+/// (DynamoDB deletes expired items only then), also on a table that existed without it. A
+/// server without the time to live API (some emulators) makes that fail with
+/// [`Error::TtlUnsupported`]; [`skip_ttl`](CreateSchema::skip_ttl) creates the tables without
+/// touching time to live.
+#[must_use = "creating tables does nothing until it is awaited"]
+pub struct CreateSchema<'a> {
+    engine: &'a Engine,
+    tables: &'a [&'a TableSchema],
+    ttl: bool,
+}
+
+impl<'a> CreateSchema<'a> {
+    /// Leaves time to live alone: neither reads nor changes it on any table, for servers that
+    /// do not support it. Expired items are then never deleted by the server; reads with
+    /// `.exclude_expired()` still leave them out.
+    pub fn skip_ttl(mut self) -> Self {
+        self.ttl = false;
+        self
+    }
+
+    async fn send(self) -> Result<Vec<String>> {
+        let engine = self.engine;
+        let mut created = Vec::new();
+        for schema in self.tables {
+            let name = engine.table_name(schema);
+            if engine.create_table(schema, &name).await? {
+                created.push(name.clone());
+            }
+            engine.wait_until_active(&name).await?;
+            if let (true, Some(ttl)) = (self.ttl, schema.ttl) {
+                engine.enable_ttl(&name, ttl).await?;
+            }
+        }
+        Ok(created)
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateSchema<'a> {
+    type Output = Result<Vec<String>>;
+    type IntoFuture = crate::ops::BoxFuture<'a, Result<Vec<String>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The error codes of a server that does not know an operation.
+const UNKNOWN_OPERATION: &[&str] = &["UnknownOperationException"];
+
+/// [`Error::TtlUnsupported`] for a time to live request the server does not know; `error`
+/// otherwise.
+fn without_ttl(error: Error, table: &str) -> Error {
+    match &error {
+        Error::Sdk {
+            operation, code, ..
+        } if UNKNOWN_OPERATION.contains(&code.as_str()) => Error::TtlUnsupported {
+            table: table.to_owned(),
+            operation,
+            code: code.clone(),
+            source: Box::new(error),
+        },
+        _ => error,
     }
 }
 

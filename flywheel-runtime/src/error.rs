@@ -44,15 +44,22 @@ pub enum Error {
         table: String,
         /// The key of the item.
         key: String,
-        /// The item as stored when the condition failed, when it was asked for.
-        item: Option<Item>,
+        /// What is known of the stored item (see [`Stored`]).
+        item: Stored<Item>,
     },
     /// The item's version is not the one this write was based on: someone else wrote it since
     /// it was read. Nothing was written.
     #[error(
-        "item {key} of table {table} is at version {}, not {expected} as read; it changed since, \
-         so nothing was written: read it again and reapply the change",
-        found.map_or_else(|| "none (it does not exist)".to_owned(), |v| v.to_string())
+        "item {key} of table {table} {}; it changed since, so nothing was written: read it again \
+         and reapply the change",
+        match found {
+            Stored::Present(version) => format!("is at version {version}, not {expected} as read"),
+            Stored::Missing => format!("is at version none (it does not exist), not {expected} as read"),
+            Stored::Unknown => format!(
+                "is not at version {expected} as read, and the server did not say which version \
+                 is stored"
+            ),
+        }
     )]
     VersionConflict {
         /// The table, with the engine's namespace.
@@ -61,8 +68,8 @@ pub enum Error {
         key: String,
         /// The version the write expected (0: the item should not exist yet).
         expected: i64,
-        /// The version stored, `None` when the item does not exist.
-        found: Option<i64>,
+        /// What is known of the stored version (see [`Stored`]).
+        found: Stored<i64>,
     },
     /// A sync found that attributes it writes were changed by someone else since they were read.
     /// Nothing was written.
@@ -78,7 +85,9 @@ pub enum Error {
         key: String,
         /// The attributes whose stored value differs from the value read.
         attributes: Vec<String>,
-        /// The item as stored when the sync was refused, if it exists.
+        /// The item as stored when the sync was refused, `None` when it does not exist. (A
+        /// conflict is only reported when the stored item is known: otherwise the sync fails
+        /// with [`Error::ConditionFailed`] and [`Stored::Unknown`].)
         item: Option<Item>,
     },
     /// A loaded model's key was changed; DynamoDB cannot change an item's key.
@@ -192,9 +201,85 @@ pub enum Error {
         /// The error that stopped the retries, if one did (rather than running out of attempts).
         cause: Option<Box<Error>>,
     },
+    /// The server does not support time to live (it does not know DescribeTimeToLive or
+    /// UpdateTimeToLive, as some emulators), so [`create_schema`](crate::Engine::create_schema)
+    /// could not enable it on a table whose schema has a `ttl` attribute. The table itself was
+    /// created (or existed already); tables after it in the list were not created yet.
+    #[error(
+        "table {table} exists, but the server does not support time to live ({operation} \
+         answered {code}): call `.skip_ttl()` on create_schema to create the tables without it; \
+         DynamoDB deletes expired items only when TTL is enabled"
+    )]
+    TtlUnsupported {
+        /// The table, with the engine's namespace.
+        table: String,
+        /// The time to live operation the server did not know.
+        operation: &'static str,
+        /// The server's error code, such as `UnknownOperationException`.
+        code: String,
+        /// The server's error.
+        #[source]
+        source: Box<Error>,
+    },
     /// The local emulator could not start.
     #[error("the local DynamoDB emulator could not start: {0}")]
     Local(String),
+}
+
+/// What is known of the stored item (or of its version) when a conditional write was refused.
+///
+/// Writes ask DynamoDB to return the stored item with a failed condition
+/// (`ReturnValuesOnConditionCheckFailure=ALL_OLD`); DynamoDB returns it whenever it exists.
+/// Some servers never return it, so an answer without the item does not show that the item is
+/// missing: flywheel then reads the item once, consistently, right after the refusal, and
+/// reports what that read found. That read sees the item as it is a moment after the write was
+/// refused; a concurrent write in between can have changed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored<T> {
+    /// No item has the key.
+    Missing,
+    /// The item exists; this is it, or its version.
+    Present(T),
+    /// Not known: the server returned no item with the refusal, and reading the item
+    /// afterwards failed.
+    Unknown,
+}
+
+impl<T> Stored<T> {
+    /// The stored item or version, when it exists and is known.
+    pub fn present(&self) -> Option<&T> {
+        match self {
+            Stored::Present(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// [`present`](Stored::present), by value.
+    pub fn into_present(self) -> Option<T> {
+        match self {
+            Stored::Present(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Whether it is known that no item has the key.
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Stored::Missing)
+    }
+
+    /// Whether nothing is known of the stored item.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Stored::Unknown)
+    }
+
+    /// Applies `f` to the stored value.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Stored<U> {
+        match self {
+            Stored::Missing => Stored::Missing,
+            Stored::Present(value) => Stored::Present(f(value)),
+            Stored::Unknown => Stored::Unknown,
+        }
+    }
 }
 
 /// Which time limit a request reached.
@@ -251,7 +336,7 @@ impl Error {
     /// The DynamoDB error code when this error came from DynamoDB.
     pub fn code(&self) -> Option<&str> {
         match self {
-            Error::Sdk { code, .. } => Some(code),
+            Error::Sdk { code, .. } | Error::TtlUnsupported { code, .. } => Some(code),
             _ => None,
         }
     }

@@ -40,7 +40,7 @@ pub mod update;
 
 pub use cursor::Cursor;
 pub use engine::Engine;
-pub use error::{DecodeError, EncodeError, Error, Result};
+pub use error::{DecodeError, EncodeError, Error, Result, Stored};
 pub use filter::{Attr, Cond, Field};
 pub use model::{Document, Model, ModelKey, StringEnum};
 pub use query::Query;

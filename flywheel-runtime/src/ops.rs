@@ -17,7 +17,7 @@ use std::pin::Pin;
 
 use crate::Item;
 use crate::engine::Engine;
-use crate::error::{Error, Result, render_key};
+use crate::error::{Error, Result, Stored, render_key};
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 
@@ -154,6 +154,8 @@ impl<'a, M: Model> Save<'a, M> {
         }
         let mut item =
             crate::limits::whole_item(self.item).map_err(|e| engine.encode_error(schema, e))?;
+        // Whether a version check will be the only condition.
+        let alone = self.condition.is_none() && !self.create_only;
         let mut condition = self.condition;
         let mut expected_version = None;
         if let Some(attribute) = schema.version {
@@ -197,16 +199,22 @@ impl<'a, M: Model> Save<'a, M> {
         match result {
             Ok(_) => Ok(Saved { version }),
             Err(err) => {
-                let error = condition_error::<M, _>(engine, &key, expected_version, err, "PutItem");
+                let error =
+                    condition_error::<M, _>(engine, &key, expected_version, alone, err, "PutItem")
+                        .await;
                 match error {
                     // A create-only save of an unversioned model (or a versioned one read as
-                    // new) that met an existing item says so plainly.
-                    Error::ConditionFailed { table, key, .. }
+                    // new) that met an item known to exist says so plainly.
+                    Error::ConditionFailed {
+                        table,
+                        key,
+                        item: Stored::Present(_),
+                    }
                     | Error::VersionConflict {
                         table,
                         key,
                         expected: 0,
-                        ..
+                        found: Stored::Present(_),
                     } if self.create_only => Err(Error::AlreadyExists { table, key }),
                     other => Err(other),
                 }
@@ -232,13 +240,111 @@ pub(crate) fn and(existing: Option<Condition>, condition: Condition) -> Conditio
     }
 }
 
-/// The typed error of a conditional write: a version conflict when a version was expected and
-/// the stored one differs, the failed condition with the stored item otherwise, or the SDK
-/// error.
-pub(crate) fn condition_error<M: Model, E>(
+/// The version check of a conditional write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct VersionCheck {
+    /// The version attribute.
+    pub attribute: &'static str,
+    /// The version the write expects (0: no item, or one without a version).
+    pub expected: i64,
+    /// Whether the write has no other condition, so that a refusal can only be the version's.
+    pub alone: bool,
+}
+
+impl VersionCheck {
+    /// The check of a write of `M` expecting `expected`, when `M` has a version attribute.
+    pub(crate) fn of<M: Model>(expected: Option<i64>, alone: bool) -> Option<VersionCheck> {
+        M::SCHEMA
+            .version
+            .zip(expected)
+            .map(|(attribute, expected)| VersionCheck {
+                attribute,
+                expected,
+                alone,
+            })
+    }
+}
+
+/// Why a conditional write was refused, judged from what is known of the stored item.
+pub(crate) enum Refusal {
+    /// The stored version is not the one expected.
+    Version { expected: i64, found: Stored<i64> },
+    /// Some condition did not hold (perhaps the version's, when that is not known).
+    Condition(Stored<Item>),
+}
+
+/// Judges a refusal: a version conflict when the stored version is known to differ from the
+/// expected one (or when the version check was the write's only condition), a failed condition
+/// otherwise. Never claims more than `stored` shows.
+pub(crate) fn judge(stored: Stored<Item>, check: Option<VersionCheck>) -> Refusal {
+    let Some(check) = check else {
+        return Refusal::Condition(stored);
+    };
+    let expected = check.expected;
+    match stored {
+        Stored::Present(item) => {
+            let found = crate::update::version_of(&item, check.attribute).unwrap_or(0);
+            if found != expected {
+                Refusal::Version {
+                    expected,
+                    found: Stored::Present(found),
+                }
+            } else {
+                Refusal::Condition(Stored::Present(item))
+            }
+        }
+        // No item: only a version check expecting one fails for that reason.
+        Stored::Missing if expected != 0 => Refusal::Version {
+            expected,
+            found: Stored::Missing,
+        },
+        Stored::Missing => Refusal::Condition(Stored::Missing),
+        Stored::Unknown if check.alone => Refusal::Version {
+            expected,
+            found: Stored::Unknown,
+        },
+        Stored::Unknown => Refusal::Condition(Stored::Unknown),
+    }
+}
+
+/// What is known of the stored item after a refused write: the item the server returned with
+/// the refusal, or else (a server may return none even when the item exists) what one
+/// consistent read of the key finds, or [`Stored::Unknown`] when that read fails.
+pub(crate) async fn stored_item(
+    engine: &Engine,
+    table: &str,
+    key: &Item,
+    returned: Option<Item>,
+) -> Stored<Item> {
+    if let Some(item) = returned.filter(|i| !i.is_empty()) {
+        return Stored::Present(item);
+    }
+    let request = engine
+        .client()
+        .get_item()
+        .table_name(table)
+        .set_key(Some(key.clone()))
+        .consistent_read(true);
+    match engine
+        .send("GetItem", table, Replay::Safe, || request.clone().send())
+        .await
+    {
+        Ok(out) => match out.item.filter(|i| !i.is_empty()) {
+            Some(item) => Stored::Present(item),
+            None => Stored::Missing,
+        },
+        Err(_) => Stored::Unknown,
+    }
+}
+
+/// The typed error of a conditional write: a version conflict when the stored version differs
+/// from `expected_version`, the failed condition with what is known of the stored item
+/// otherwise, or the SDK error. `alone`: the write has no condition but the version check.
+pub(crate) async fn condition_error<M: Model, E>(
     engine: &Engine,
     key: &Item,
     expected_version: Option<i64>,
+    alone: bool,
     failure: Failure<E>,
     operation: &'static str,
 ) -> Error
@@ -250,7 +356,6 @@ where
         Failure::Sdk(err) => err,
         other => return other.into_error(operation),
     };
-    let key_text = render_key(&M::SCHEMA, key);
     let code = err
         .as_service_error()
         .and_then(|e| e.code())
@@ -258,29 +363,18 @@ where
     if code.as_deref() != Some("ConditionalCheckFailedException") {
         return Error::sdk(operation, err);
     }
-    let item = conditional_item(&err).filter(|i| !i.is_empty());
-    if let (Some(expected), Some(attribute)) = (expected_version, M::SCHEMA.version) {
-        let found = item
-            .as_ref()
-            .and_then(|i| crate::update::version_of(i, attribute));
-        let stored = if item.is_some() {
-            Some(found.unwrap_or(0))
-        } else {
-            None
-        };
-        if stored != Some(expected) && !(expected == 0 && stored.is_none()) {
-            return Error::VersionConflict {
-                table,
-                key: key_text,
-                expected,
-                found: stored,
-            };
-        }
-    }
-    Error::ConditionFailed {
-        table,
-        key: key_text,
-        item,
+    let returned = conditional_item(&err);
+    drop(err);
+    let stored = stored_item(engine, &table, key, returned).await;
+    let key = render_key(&M::SCHEMA, key);
+    match judge(stored, VersionCheck::of::<M>(expected_version, alone)) {
+        Refusal::Version { expected, found } => Error::VersionConflict {
+            table,
+            key,
+            expected,
+            found,
+        },
+        Refusal::Condition(item) => Error::ConditionFailed { table, key, item },
     }
 }
 
@@ -458,6 +552,7 @@ impl<'a, M: Model> Delete<'a, M> {
             return Err(error.in_table(&engine.table_name(&M::SCHEMA)));
         }
         let key = engine.key_item::<M>(&self.key)?;
+        let alone = self.condition.is_none();
         let mut condition = self.condition;
         if let (Some(attribute), Some(expected)) = (M::SCHEMA.version, self.expected_version) {
             let check = if expected == 0 {
@@ -491,9 +586,11 @@ impl<'a, M: Model> Delete<'a, M> {
                 engine,
                 &key,
                 self.expected_version,
+                alone,
                 err,
                 "DeleteItem",
-            )),
+            )
+            .await),
         }
     }
 }

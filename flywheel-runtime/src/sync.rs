@@ -429,6 +429,7 @@ impl<'a, M: Model> Sync<'a, M> {
         }
         actions.list.extend(tracked.deltas.iter().cloned());
         let mut expected_version = None;
+        let mut version_alone = false;
         if let Some(attribute) = schema.version {
             let read = tracked
                 .stored
@@ -439,6 +440,7 @@ impl<'a, M: Model> Sync<'a, M> {
                 Path::attr(attribute),
                 Action::Set(AttributeValue::N((read + 1).to_string())),
             ));
+            version_alone = conditions.is_empty();
             conditions.push(version_condition(attribute, read));
             expected_version = Some(read);
         }
@@ -485,16 +487,21 @@ impl<'a, M: Model> Sync<'a, M> {
                     engine,
                     &key,
                     expected_version,
+                    version_alone,
                     err,
                     "UpdateItem",
-                );
+                )
+                .await;
                 Err(match error {
-                    Error::ConditionFailed { table, key, item } if check_unchanged => {
+                    // Which attributes changed can only be told from a known stored item.
+                    Error::ConditionFailed { table, key, item }
+                        if check_unchanged && !item.is_unknown() =>
+                    {
                         let attributes: Vec<String> = changed
                             .iter()
                             .filter(|a| !exempt.contains(a))
                             .filter(|a| {
-                                let stored_now = item.as_ref().and_then(|i| i.get(a.as_str()));
+                                let stored_now = item.present().and_then(|i| i.get(a.as_str()));
                                 let stored_then =
                                     tracked.stored.as_ref().and_then(|s| s.get(a.as_str()));
                                 stored_now != stored_then
@@ -508,7 +515,7 @@ impl<'a, M: Model> Sync<'a, M> {
                                 table,
                                 key,
                                 attributes,
-                                item,
+                                item: item.into_present(),
                             }
                         }
                     }

@@ -4,7 +4,9 @@
 //! A cancelled transaction comes back as [`Error::TransactionCanceled`] with one
 //! [`CancelReason`] per operation, taken from DynamoDB's `CancellationReasons` structure: which
 //! operation, on which table and key, and why (its condition failed, with the stored item; the
-//! version did not match; another transaction conflicted; throttling; validation).
+//! version did not match; another transaction conflicted; throttling; validation). When the
+//! server returns no item with a failed condition, the item is read once after the cancellation
+//! (see [`Stored`]).
 
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
@@ -14,10 +16,11 @@ use aws_sdk_dynamodb::types::{
 
 use crate::batch::{Got, Slot};
 use crate::engine::Engine;
-use crate::error::{Error, Result, render_key};
+use crate::error::{Error, Result, Stored, render_key};
 use crate::expr::{Condition, ExpressionBuilder, Path};
 use crate::filter::Cond;
 use crate::model::{Model, ModelKey};
+use crate::ops::{Refusal, VersionCheck};
 use crate::retry::{Failure, Replay};
 use crate::update::{Update, version_condition, version_of};
 use crate::{AttributeValue, Item};
@@ -43,17 +46,17 @@ pub enum Operation {
 pub enum CancelKind {
     /// This operation was fine; another one cancelled the transaction.
     None,
-    /// Its condition did not hold; `item` is the item as stored, when DynamoDB returned it.
+    /// Its condition did not hold.
     ConditionFailed {
-        /// The stored item.
-        item: Option<Item>,
+        /// What is known of the stored item (see [`Stored`]).
+        item: Stored<Item>,
     },
     /// Its item's version was not the one expected.
     VersionConflict {
         /// The version expected (0: the item should not exist).
         expected: i64,
-        /// The version stored, `None` when there is no item.
-        found: Option<i64>,
+        /// What is known of the stored version (see [`Stored`]).
+        found: Stored<i64>,
     },
     /// Another transaction was changing the same item.
     TransactionConflict,
@@ -90,7 +93,7 @@ struct Op {
     table: String,
     key: Item,
     key_text: String,
-    version: Option<(&'static str, i64)>,
+    version: Option<VersionCheck>,
     item: TransactWriteItem,
 }
 
@@ -137,6 +140,7 @@ impl<'e> TransactWrite<'e> {
         let table = engine.table_name(&M::SCHEMA);
         let mut item =
             crate::limits::whole_item(model).map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
+        let alone = condition.is_none() && !create_only;
         let mut condition = condition;
         let mut version = None;
         if let Some(attribute) = M::SCHEMA.version {
@@ -149,7 +153,11 @@ impl<'e> TransactWrite<'e> {
                 condition,
                 version_condition(attribute, read),
             ));
-            version = Some((attribute, read));
+            version = Some(VersionCheck {
+                attribute,
+                expected: read,
+                alone,
+            });
         }
         if create_only {
             condition = Some(crate::ops::and(
@@ -223,7 +231,7 @@ impl<'e> TransactWrite<'e> {
                 key_text: render_key(&M::SCHEMA, &p.key),
                 table,
                 key: p.key,
-                version: M::SCHEMA.version.zip(p.expected_version),
+                version: VersionCheck::of::<M>(p.expected_version, p.version_alone),
                 item: TransactWriteItem::builder().update(op).build(),
             })
         });
@@ -239,9 +247,14 @@ impl<'e> TransactWrite<'e> {
         let engine = self.engine;
         let table = engine.table_name(&M::SCHEMA);
         let key = engine.key_item::<M>(key)?;
+        let version = VersionCheck::of::<M>(version, condition.is_none());
         let mut condition = condition;
-        let version = M::SCHEMA.version.zip(version);
-        if let Some((attribute, expected)) = version {
+        if let Some(VersionCheck {
+            attribute,
+            expected,
+            ..
+        }) = version
+        {
             let check = if expected == 0 {
                 Condition::NotExists(Path::attr(M::SCHEMA.hash_key.name))
             } else {
@@ -399,30 +412,49 @@ impl<'e> TransactWrite<'e> {
             Ok(_) => Ok(()),
             Err(Failure::Timeout(error)) => Err(error),
             Err(Failure::Sdk(err)) => {
-                if let Some(TransactWriteItemsError::TransactionCanceledException(e)) =
-                    err.as_service_error()
+                let answered: Vec<(Option<String>, Option<String>, Option<Item>)> =
+                    match err.as_service_error() {
+                        Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
+                            .cancellation_reasons()
+                            .iter()
+                            .map(|r| {
+                                (
+                                    r.code().map(str::to_owned),
+                                    r.message().map(str::to_owned),
+                                    r.item().cloned(),
+                                )
+                            })
+                            .collect(),
+                        _ => return Err(Error::sdk("TransactWriteItems", err)),
+                    };
+                drop(err);
+                let mut reasons = Vec::with_capacity(answered.len());
+                for (index, ((code, message, item), op)) in
+                    answered.into_iter().zip(&self.ops).enumerate()
                 {
-                    let reasons = e
-                        .cancellation_reasons()
-                        .iter()
-                        .zip(&self.ops)
-                        .enumerate()
-                        .map(|(index, (reason, op))| CancelReason {
-                            index,
-                            operation: op.operation,
-                            table: op.table.clone(),
-                            key: op.key_text.clone(),
-                            kind: cancel_kind(
-                                reason.code(),
-                                reason.message(),
-                                reason.item().cloned(),
-                                op.version,
-                            ),
-                        })
-                        .collect();
-                    return Err(Error::TransactionCanceled { reasons });
+                    let kind = match code.as_deref() {
+                        Some("ConditionalCheckFailed") => {
+                            let stored =
+                                crate::ops::stored_item(self.engine, &op.table, &op.key, item)
+                                    .await;
+                            match crate::ops::judge(stored, op.version) {
+                                Refusal::Version { expected, found } => {
+                                    CancelKind::VersionConflict { expected, found }
+                                }
+                                Refusal::Condition(item) => CancelKind::ConditionFailed { item },
+                            }
+                        }
+                        code => cancel_kind(code, message.as_deref()),
+                    };
+                    reasons.push(CancelReason {
+                        index,
+                        operation: op.operation,
+                        table: op.table.clone(),
+                        key: op.key_text.clone(),
+                        kind,
+                    });
                 }
-                Err(Error::sdk("TransactWriteItems", err))
+                Err(Error::TransactionCanceled { reasons })
             }
         }
     }
@@ -436,24 +468,11 @@ fn random_token() -> String {
     random[..18].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn cancel_kind(
-    code: Option<&str>,
-    message: Option<&str>,
-    item: Option<Item>,
-    version: Option<(&'static str, i64)>,
-) -> CancelKind {
+/// The kind of a cancellation reason other than a failed condition.
+fn cancel_kind(code: Option<&str>, message: Option<&str>) -> CancelKind {
     let message = message.unwrap_or_default().to_owned();
     match code.unwrap_or("None") {
         "None" => CancelKind::None,
-        "ConditionalCheckFailed" => {
-            if let Some((attribute, expected)) = version {
-                let found = item.as_ref().map(|i| version_of(i, attribute).unwrap_or(0));
-                if found != Some(expected) && !(expected == 0 && found.is_none()) {
-                    return CancelKind::VersionConflict { expected, found };
-                }
-            }
-            CancelKind::ConditionFailed { item }
-        }
         "TransactionConflict" => CancelKind::TransactionConflict,
         "ThrottlingError" | "ProvisionedThroughputExceeded" | "RequestLimitExceeded" => {
             CancelKind::Throttled

@@ -481,6 +481,7 @@ impl<M: Model> Update<M> {
         // Judged before the version's own increment, which a version condition guards (and
         // which, unguarded, only counts one write twice).
         let replay = actions.replay();
+        let version_alone = self.condition.is_none();
         let mut condition = self.condition;
         if let Some(version) = M::SCHEMA.version {
             actions.list.push((Path::attr(version), Action::Add(one())));
@@ -508,6 +509,7 @@ impl<M: Model> Update<M> {
             names,
             values,
             expected_version: self.expected_version,
+            version_alone,
             replay,
         })
     }
@@ -537,9 +539,11 @@ impl<M: Model> Update<M> {
                 engine,
                 &prepared.key,
                 prepared.expected_version,
+                prepared.version_alone,
                 err,
                 "UpdateItem",
-            )),
+            )
+            .await),
         }
     }
 }
@@ -552,6 +556,8 @@ pub(crate) struct Prepared {
     pub names: Option<crate::expr::Names>,
     pub values: Option<crate::expr::Values>,
     pub expected_version: Option<i64>,
+    /// Whether the version check (if any) is the only condition.
+    pub version_alone: bool,
     /// Whether the request may be sent again after an answer was lost.
     pub replay: Replay,
 }

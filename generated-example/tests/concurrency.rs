@@ -237,7 +237,7 @@ async fn of_concurrent_syncs_of_one_field_exactly_one_wins() {
                     table,
                 }),
             ) => {
-                assert_eq!(table, "GameScores");
+                assert_eq!(table, common::table(&engine, "GameScores"));
                 assert_eq!(key, "{userid = S \"abc\", title = S \"Alien Adventure\"}");
                 assert_eq!(attributes, ["top_score"], "only top_score changed under it");
                 let item = item.expect("the conflict carries the stored item");
@@ -301,7 +301,7 @@ async fn of_concurrent_syncs_of_a_versioned_item_exactly_one_wins() {
                     expected, found, ..
                 }),
             ) => {
-                assert_eq!((expected, found), (1, Some(2)));
+                assert_eq!((expected, found), (1, flywheel_runtime::Stored::Present(2)));
             }
             (_, other) => panic!("expected a success or a version conflict, got {other:?}"),
         }
@@ -344,7 +344,7 @@ async fn concurrent_conditional_updates_never_overshoot() {
                     {
                         Ok(()) => taken += 1,
                         Err(Error::ConditionFailed { item, .. }) => {
-                            assert_eq!(item.unwrap()["wins"], common::n("0"));
+                            assert_eq!(item.into_present().unwrap()["wins"], common::n("0"));
                             return taken;
                         }
                         Err(other) => panic!("unexpected error {other:?}"),

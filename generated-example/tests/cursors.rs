@@ -905,12 +905,14 @@ async fn signed_cursors_are_readable_but_cannot_be_made_up() {
 #[test]
 fn the_cursor_key_comes_from_the_environment() {
     const CHILD: &str = "FLYWHEEL_CURSOR_TEST_CHILD";
+    const NAMESPACE: &str = "FLYWHEEL_CURSOR_TEST_NAMESPACE";
     let secret = "a cursor key of at least 32 bytes, shared by every instance";
     if let Some(endpoint) = std::env::var_os(CHILD) {
         let endpoint = endpoint.into_string().unwrap();
+        let namespace = std::env::var(NAMESPACE).unwrap();
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async {
-            let engine = Engine::from_env().await;
+            let engine = Engine::from_env().await.with_namespace(&namespace);
             let key_is_set = std::env::var(flywheel_runtime::engine::CURSOR_KEY_VARIABLE)
                 .is_ok_and(|k| k == secret);
             let result = GameScore::query("p").page_size(5).page(&engine, None).await;
@@ -926,7 +928,7 @@ fn the_cursor_key_comes_from_the_environment() {
             let bytes = b64_decode(cursor.as_str());
             assert!(!bytes.windows(5).any(|w| w == b"t0004"), "sealed");
             // The same key given in code opens it; no key does not.
-            let local = engine_for(&endpoint);
+            let local = common::engine_for(&endpoint).with_namespace(&namespace);
             let page = GameScore::query("p")
                 .page_size(5)
                 .page(&local.clone().with_cursor_key(key()), Some(&cursor))
@@ -948,22 +950,28 @@ fn the_cursor_key_comes_from_the_environment() {
         put_all(&engine, &data()).await;
         (local, engine)
     });
+    let (id, secret_key, token) = common::credentials();
     for key in [secret, "too short"] {
-        let output = std::process::Command::new(std::env::current_exe().unwrap())
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child
             .args([
                 "--exact",
                 "the_cursor_key_comes_from_the_environment",
                 "--nocapture",
             ])
             .env(CHILD, local.endpoint())
+            .env(NAMESPACE, local.namespace())
             .env("FLYWHEEL_CURSOR_KEY", key)
             .env("AWS_ENDPOINT_URL", local.endpoint())
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_ACCESS_KEY_ID", "local")
-            .env("AWS_SECRET_ACCESS_KEY", "local")
-            .env_remove("AWS_PROFILE")
-            .output()
-            .unwrap();
+            .env("AWS_REGION", common::region())
+            .env("AWS_ACCESS_KEY_ID", &id)
+            .env("AWS_SECRET_ACCESS_KEY", &secret_key)
+            .env_remove("AWS_SESSION_TOKEN")
+            .env_remove("AWS_PROFILE");
+        if let Some(token) = &token {
+            child.env("AWS_SESSION_TOKEN", token);
+        }
+        let output = child.output().unwrap();
         assert!(
             output.status.success(),
             "child with key {key:?}: {}{}",
@@ -977,18 +985,4 @@ fn the_cursor_key_comes_from_the_environment() {
         );
     }
     drop(local);
-}
-
-/// An engine without a cursor key for the emulator at `endpoint`.
-fn engine_for(endpoint: &str) -> Engine {
-    use flywheel_runtime::aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
-    let config = flywheel_runtime::aws_sdk_dynamodb::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("local", "local", None, None, "test"))
-        .build();
-    Engine::from_client(flywheel_runtime::aws_sdk_dynamodb::Client::from_conf(
-        config,
-    ))
 }

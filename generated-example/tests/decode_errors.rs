@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{m, n, raw_get, raw_put, s, start_with_tables};
+use common::{m, n, raw_get, raw_put, s, start_with_tables, table};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::serde_json::json;
 use flywheel_runtime::uuid::Uuid;
@@ -94,7 +94,7 @@ async fn a_string_where_an_int_is_expected() {
     let e = get_profile_error(&engine).await;
     assert_decode_error(
         &e,
-        "UserProfiles",
+        &table(&engine, "UserProfiles"),
         USER_KEY,
         "version",
         "a number (N) within the range of i64",
@@ -103,9 +103,10 @@ async fn a_string_where_an_int_is_expected() {
     assert_eq!(
         e.to_string(),
         format!(
-            "item {USER_KEY} of table UserProfiles does not match the schema: attribute `version` \
-             should be a number (N) within the range of i64, but is S \"7\"; fix the stored item \
-             or the schema"
+            "item {USER_KEY} of table {} does not match the schema: attribute `version` should be \
+             a number (N) within the range of i64, but is S \"7\"; fix the stored item or the \
+             schema",
+            table(&engine, "UserProfiles")
         )
     );
 }
@@ -128,7 +129,7 @@ async fn numbers_out_of_range_for_u32_i32_u64_and_i64() {
         let e = get_profile_error(&engine).await;
         assert_decode_error(
             &e,
-            "UserProfiles",
+            &table(&engine, "UserProfiles"),
             USER_KEY,
             attribute,
             &format!("a number (N) within the range of {ty}"),
@@ -174,7 +175,7 @@ async fn a_fractional_number_for_an_int() {
     match engine.get(GameScoreKey::new("u", "t")).await {
         Err(Error::Decode(e)) => assert_decode_error(
             &e,
-            "GameScores",
+            &table(&engine, "GameScores"),
             "{userid = S \"u\", title = S \"t\"}",
             "top_score",
             "a number (N) within the range of i64",
@@ -215,7 +216,7 @@ async fn an_unknown_enum_value() {
     let e = get_profile_error(&engine).await;
     assert_decode_error(
         &e,
-        "UserProfiles",
+        &table(&engine, "UserProfiles"),
         USER_KEY,
         "status",
         "one of active, suspended, banned (S)",
@@ -232,7 +233,7 @@ async fn an_unknown_enum_value() {
     let e = get_profile_error(&engine).await;
     assert_decode_error(
         &e,
-        "UserProfiles",
+        &table(&engine, "UserProfiles"),
         USER_KEY,
         "type",
         "one of personal, business, non-profit (S)",
@@ -254,7 +255,7 @@ async fn a_missing_required_field() {
         let e = get_profile_error(&engine).await;
         assert_decode_error(
             &e,
-            "UserProfiles",
+            &table(&engine, "UserProfiles"),
             USER_KEY,
             attribute,
             "present (the field is required)",
@@ -272,7 +273,7 @@ async fn a_missing_required_field() {
     let e = get_profile_error(&engine).await;
     assert_decode_error(
         &e,
-        "UserProfiles",
+        &table(&engine, "UserProfiles"),
         USER_KEY,
         "created_at",
         "a UTC timestamp as YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ (S), as flywheel writes it",
@@ -296,7 +297,7 @@ async fn a_wrong_type_inside_a_list_of_nested_documents() {
     let e = get_profile_error(&engine).await;
     assert_decode_error(
         &e,
-        "UserProfiles",
+        &table(&engine, "UserProfiles"),
         USER_KEY,
         "addresses[1].city",
         "a string (S)",
@@ -312,7 +313,7 @@ async fn a_wrong_type_inside_a_list_of_nested_documents() {
     let e = get_profile_error(&engine).await;
     assert_decode_error(
         &e,
-        "UserProfiles",
+        &table(&engine, "UserProfiles"),
         USER_KEY,
         "home.location.lon",
         "present (the field is required)",
@@ -330,7 +331,7 @@ async fn a_wrong_type_inside_a_list_of_nested_documents() {
     let e = get_profile_error(&engine).await;
     assert_decode_error(
         &e,
-        "UserProfiles",
+        &table(&engine, "UserProfiles"),
         USER_KEY,
         "addresses[1]",
         "a map (M) holding a Address",
@@ -364,7 +365,7 @@ async fn a_wrong_type_inside_a_list_of_nested_documents() {
     match engine.get(OrderKey::new("c", "o")).await {
         Err(Error::Decode(e)) => assert_decode_error(
             &e,
-            "Orders",
+            &table(&engine, "Orders"),
             "{customer_id = S \"c\", order_id = S \"o\"}",
             "lines[0].discounts[1].percent",
             "a number (N)",
@@ -411,6 +412,7 @@ async fn a_malformed_uuid() {
     let item = raw_get(&engine, "UserProfiles", &[("user_id", s("not-a-uuid"))])
         .await
         .expect("stored");
+    // Decoded outside an engine, the error names the schema's table.
     let e = UserProfile::from_item(item).expect_err("a malformed uuid is refused");
     assert_decode_error(
         &e,
@@ -479,23 +481,34 @@ async fn malformed_dates_and_datetimes() {
         } else {
             found
         };
-        assert_decode_error(&e, "UserProfiles", USER_KEY, attribute, expected, found);
+        assert_decode_error(
+            &e,
+            &table(&engine, "UserProfiles"),
+            USER_KEY,
+            attribute,
+            expected,
+            found,
+        );
     }
 }
 
 #[tokio::test]
 async fn decode_errors_name_the_namespaced_table() {
-    let local = flywheel_runtime::local::LocalDynamo::start().unwrap();
-    let engine = local.engine().with_namespace("test-");
+    let local = common::TestDb::start();
+    let engine = local.engine();
+    let engine = engine
+        .clone()
+        .with_namespace(format!("{}test-", engine.namespace()));
     engine
         .create_schema(generated_example::models::TABLES)
         .await
         .unwrap();
-    raw_put(&engine, "test-UserProfiles", profile_with("age", s("old"))).await;
+    raw_put(&engine, "UserProfiles", profile_with("age", s("old"))).await;
     let e = get_profile_error(&engine).await;
+    assert!(e.table.ends_with("-test-UserProfiles"), "{e:?}");
     assert_decode_error(
         &e,
-        "test-UserProfiles",
+        &table(&engine, "UserProfiles"),
         USER_KEY,
         "age",
         "a number (N) within the range of u32",
@@ -573,12 +586,12 @@ async fn floats_dynamodb_cannot_hold_are_refused_and_nothing_is_written() {
         spoil(&mut p);
         match engine.save(&p).await {
             Err(Error::Encode(e)) => {
-                assert_eq!(e.table, "UserProfiles");
+                assert_eq!(e.table, table(&engine, "UserProfiles"));
                 assert_eq!(e.attribute, attribute);
                 assert!(e.reason.contains(reason), "{e:?}");
                 let message = e.to_string();
                 assert!(message.contains(&format!("`{attribute}`")), "{message}");
-                assert!(message.contains("UserProfiles"), "{message}");
+                assert!(message.contains(&e.table), "{message}");
             }
             other => panic!("expected an encode error for {attribute}, got {other:?}"),
         }
@@ -606,7 +619,7 @@ async fn decimals_with_39_digits_are_refused_and_nothing_is_written() {
     p.balance = dec(too_long);
     match engine.save(&p).await {
         Err(Error::Encode(e)) => {
-            assert_eq!(e.table, "UserProfiles");
+            assert_eq!(e.table, table(&engine, "UserProfiles"));
             assert_eq!(e.attribute, "balance");
             assert!(e.reason.contains("39 significant digits"), "{e:?}");
             assert!(e.to_string().contains("`balance`"));
@@ -635,7 +648,7 @@ async fn decimals_with_39_digits_are_refused_and_nothing_is_written() {
     ];
     match engine.save(&order).await {
         Err(Error::Encode(e)) => {
-            assert_eq!(e.table, "Orders");
+            assert_eq!(e.table, table(&engine, "Orders"));
             assert_eq!(e.attribute, "lines[1].unit_price");
         }
         other => panic!("expected an encode error, got {other:?}"),
@@ -664,14 +677,18 @@ async fn decimals_with_39_digits_are_refused_and_nothing_is_written() {
 
 #[tokio::test]
 async fn encode_errors_name_the_namespaced_table() {
-    let local = flywheel_runtime::local::LocalDynamo::start().unwrap();
-    let engine = local.engine().with_namespace("test-");
+    let local = common::TestDb::start();
+    let engine = local.engine();
+    let engine = engine
+        .clone()
+        .with_namespace(format!("{}test-", engine.namespace()));
     let mut p = profile();
     p.rating = Some(f64::NAN);
     match engine.save(&p).await {
         Err(Error::Encode(e)) => {
-            assert_eq!(e.table, "test-UserProfiles");
-            assert!(e.to_string().contains("test-UserProfiles"));
+            assert!(e.table.ends_with("-test-UserProfiles"), "{e:?}");
+            assert_eq!(e.table, table(&engine, "UserProfiles"));
+            assert!(e.to_string().contains(&e.table));
         }
         other => panic!("expected an encode error, got {other:?}"),
     }
@@ -689,7 +706,7 @@ async fn json_numbers_dynamodb_cannot_hold_are_refused_and_nothing_is_written() 
         p.settings = document.into();
         match engine.save(&p).await {
             Err(Error::Encode(e)) => {
-                assert_eq!(e.table, "UserProfiles");
+                assert_eq!(e.table, table(&engine, "UserProfiles"));
                 assert_eq!(e.attribute, attribute);
                 assert!(e.reason.contains("outside the range"), "{e:?}");
             }

@@ -8,7 +8,7 @@ mod fault_proxy;
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use common::start_with_tables;
+use common::start_local_with_tables;
 use fault_proxy::{FaultProxy, Faults};
 use flywheel_runtime::batch::Unprocessed;
 use flywheel_runtime::chrono::DateTime;
@@ -72,7 +72,7 @@ const ITEMS: usize = 20_000;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_thousand_items_survive_throttling_partial_batches_and_dropped_connections() {
     let started = Instant::now();
-    let (local, direct) = start_with_tables().await;
+    let (local, direct) = start_local_with_tables().await;
     let faults = Faults {
         throttle: 0.20,
         partial: 0.30,
@@ -318,7 +318,7 @@ impl WriteCase {
 
 #[tokio::test]
 async fn writes_left_unprocessed_come_back_item_by_item() {
-    let (local, direct) = start_with_tables().await;
+    let (local, direct) = start_local_with_tables().await;
     let case = WriteCase::prepare(&direct).await;
     let (proxy, engine) = stingy(&local, 0.5).await;
     let Err(Error::BatchIncomplete {
@@ -352,7 +352,7 @@ async fn writes_left_unprocessed_come_back_item_by_item() {
 
 #[tokio::test]
 async fn writes_never_processed_all_come_back() {
-    let (local, direct) = start_with_tables().await;
+    let (local, direct) = start_local_with_tables().await;
     let case = WriteCase::prepare(&direct).await;
     let (proxy, engine) = stingy(&local, 1.0).await;
     let Err(Error::BatchIncomplete {
@@ -412,7 +412,7 @@ fn check_left_keys(
 
 #[tokio::test]
 async fn keys_left_unread_come_back_as_unprocessed_gets() {
-    let (local, direct) = start_with_tables().await;
+    let (local, direct) = start_local_with_tables().await;
     let scores: Vec<GameScore> = (0..150).map(score).collect();
     direct.save_many(&scores).await.unwrap();
     // 150 stored keys, 20 missing ones and 10 asked twice: 170 distinct keys, 2 requests.
@@ -511,7 +511,7 @@ async fn one_retry_policy_counts_every_request_under_throttling() {
     use flywheel_runtime::aws_sdk_dynamodb::config::retry::RetryConfig;
     use flywheel_runtime::aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 
-    let (local, _direct) = start_with_tables().await;
+    let (local, _direct) = start_local_with_tables().await;
     let always = Faults {
         throttle: 1.0,
         ..Faults::default()

@@ -56,11 +56,7 @@ macro_rules! profiles_where {
     };
 }
 
-async fn loaded_profiles() -> (
-    flywheel_runtime::local::LocalDynamo,
-    Engine,
-    Vec<UserProfile>,
-) {
+async fn loaded_profiles() -> (common::TestDb, Engine, Vec<UserProfile>) {
     let (local, engine) = start_with_tables().await;
     let all = profiles();
     put_all(&engine, &all).await;

@@ -4,7 +4,7 @@
 mod common;
 mod support;
 
-use common::{n, raw_get, s, start_with_tables};
+use common::{n, raw_get, s, start_with_tables, table};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::uuid::Uuid;
 use flywheel_runtime::{Engine, Error, Item};
@@ -43,7 +43,7 @@ async fn create_only_writes_a_new_item_once() {
     let second = score(2);
     match engine.save(&second).create_only().await {
         Err(Error::AlreadyExists { table, key }) => {
-            assert_eq!(table, "GameScores");
+            assert_eq!(table, self::table(&engine, "GameScores"));
             assert_eq!(key, KEY_TEXT);
         }
         other => panic!("expected AlreadyExists, got {other:?}"),
@@ -52,8 +52,9 @@ async fn create_only_writes_a_new_item_once() {
     assert_eq!(
         err.to_string(),
         format!(
-            "item {KEY_TEXT} already exists in table GameScores; save without `create_only()` \
-             to overwrite it"
+            "item {KEY_TEXT} already exists in table {}; save without `create_only()` to \
+             overwrite it",
+            table(&engine, "GameScores")
         )
     );
     assert_eq!(err.code(), None);
@@ -107,7 +108,7 @@ async fn create_only_on_a_table_with_a_hash_key_only() {
     let second = UserProfile::new(id, "second@example.com", epoch);
     match engine.save(&second).create_only().await {
         Err(Error::AlreadyExists { table, key }) => {
-            assert_eq!(table, "UserProfiles");
+            assert_eq!(table, self::table(&engine, "UserProfiles"));
             assert_eq!(key, format!("{{user_id = S \"{id}\"}}"));
         }
         other => panic!("expected AlreadyExists, got {other:?}"),
@@ -229,7 +230,7 @@ async fn exists_does_not_decode_the_item() {
 
 #[tokio::test]
 async fn operations_on_a_missing_table_report_the_dynamodb_error() {
-    let local = flywheel_runtime::local::LocalDynamo::start().unwrap();
+    let local = common::TestDb::start();
     let engine = local.engine();
     let err = engine.get(key()).await.unwrap_err();
     match &err {
@@ -281,7 +282,7 @@ async fn empty_strings_in_key_attributes_are_refused_before_sending() {
         match counting.save(&item).await {
             Err(Error::Encode(e)) => {
                 assert_eq!(e.attribute, attribute);
-                assert_eq!(e.table, "GameScores");
+                assert_eq!(e.table, table(&engine, "GameScores"));
                 assert!(e.reason.contains("empty"), "{e}");
             }
             other => panic!("expected an encode error, got {other:?}"),

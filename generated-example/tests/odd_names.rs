@@ -76,7 +76,7 @@ fn data() -> Vec<OddNames> {
     out
 }
 
-async fn loaded() -> (flywheel_runtime::local::LocalDynamo, Engine, Vec<OddNames>) {
+async fn loaded() -> (common::TestDb, Engine, Vec<OddNames>) {
     let (local, engine) = start_with_tables().await;
     let all = data();
     put_all(&engine, &all).await;
@@ -619,7 +619,12 @@ async fn raw_items_with_odd_names_decode() {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    support::put_items(&engine, "odd.names-table_1", vec![item]).await;
+    support::put_items(
+        &engine,
+        &common::table(&engine, "odd.names-table_1"),
+        vec![item],
+    )
+    .await;
     let read = OddNames::query("raw")
         .filter(OddNames::X_Y.eq(5))
         .one(&engine)

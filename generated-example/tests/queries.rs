@@ -456,7 +456,12 @@ async fn a_keys_only_index_returns_keys_and_fetch_full_the_whole_items() {
         .one(&engine)
         .await
     {
-        Err(Error::MoreThanOne { table }) => assert_eq!(table, "UserProfiles (index ByEmail)"),
+        Err(Error::MoreThanOne { table }) => {
+            assert_eq!(
+                table,
+                format!("{}UserProfiles (index ByEmail)", engine.namespace())
+            )
+        }
         other => panic!("expected MoreThanOne, got {other:?}"),
     }
     let mut full = UserProfile::query_by_email("shared@example.com")
@@ -470,7 +475,10 @@ async fn a_keys_only_index_returns_keys_and_fetch_full_the_whole_items() {
         .await
     {
         Err(Error::NotFound { table, key }) => {
-            assert_eq!(table, "UserProfiles (index ByEmail)");
+            assert_eq!(
+                table,
+                format!("{}UserProfiles (index ByEmail)", engine.namespace())
+            );
             assert_eq!(key, "{email = S \"nobody@example.com\"}");
         }
         other => panic!("expected NotFound, got {other:?}"),
@@ -801,20 +809,25 @@ async fn first_one_and_their_errors() {
     );
     match GameScore::query("nobody").one(&engine).await {
         Err(Error::NotFound { table, key }) => {
-            assert_eq!(table, "GameScores");
+            assert_eq!(table, common::table(&engine, "GameScores"));
             assert_eq!(key, "{userid = S \"nobody\"}");
         }
         other => panic!("expected NotFound, got {other:?}"),
     }
     match GameScore::query("u2").one(&engine).await {
-        Err(Error::MoreThanOne { table }) => assert_eq!(table, "GameScores"),
+        Err(Error::MoreThanOne { table }) => {
+            assert_eq!(table, common::table(&engine, "GameScores"))
+        }
         other => panic!("expected MoreThanOne, got {other:?}"),
     }
     match GameScore::query_game_title_index("Comet Quest")
         .one(&engine)
         .await
     {
-        Err(Error::MoreThanOne { table }) => assert_eq!(table, "GameScores (index GameTitleIndex)"),
+        Err(Error::MoreThanOne { table }) => assert_eq!(
+            table,
+            common::table(&engine, "GameScores (index GameTitleIndex)")
+        ),
         other => panic!("expected MoreThanOne, got {other:?}"),
     }
     // One after a filter, in pages of one: exactly one of many is kept.

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use common::{n, observed, raw_get, s, start_with_tables};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::uuid::Uuid;
-use flywheel_runtime::{AttributeValue, Engine, Error, Item, Model, Tracked};
+use flywheel_runtime::{AttributeValue, Engine, Error, Item, Model, Stored, Tracked};
 use generated_example::models::user_profile::{Address, Status};
 use generated_example::models::{GameScore, GameScoreKey, UserProfile, UserProfileKey};
 
@@ -68,7 +68,7 @@ async fn raw_update(engine: &Engine, expression: &str, values: Vec<(&str, Attrib
     let mut request = engine
         .client()
         .update_item()
-        .table_name("GameScores")
+        .table_name(common::table(engine, "GameScores"))
         .key("userid", s("abc"))
         .key("title", s("Comet Quest"))
         .update_expression(expression);
@@ -332,7 +332,9 @@ async fn a_constraint_adds_a_condition_and_exempts_what_it_reads() {
         .constraint(GameScore::TOP_SCORE.lt(250))
         .await
     {
-        Err(Error::ConditionFailed { item, .. }) => assert_eq!(item, Some(before.clone())),
+        Err(Error::ConditionFailed { item, .. }) => {
+            assert_eq!(item, Stored::Present(before.clone()))
+        }
         other => panic!("expected a failed condition, got {other:?}"),
     }
     assert_eq!(raw_score(&engine).await, before);
@@ -492,7 +494,7 @@ async fn a_new_versioned_model_creates_at_version_one_once() {
     match engine.sync(&mut second).await {
         Err(Error::VersionConflict {
             expected, found, ..
-        }) => assert_eq!((expected, found), (0, Some(1))),
+        }) => assert_eq!((expected, found), (0, Stored::Present(1))),
         other => panic!("expected a version conflict, got {other:?}"),
     }
     let stored: UserProfile = engine
@@ -533,7 +535,10 @@ async fn a_sync_never_brings_back_an_item_deleted_since_it_was_read() {
     // `top_score` was absent when read, as it is now: only the item being gone tells.
     copy.top_score = Some(5);
     match engine.sync(&mut copy).await {
-        Err(Error::ConditionFailed { item: None, .. }) => {}
+        Err(Error::ConditionFailed {
+            item: Stored::Missing,
+            ..
+        }) => {}
         other => panic!("expected a failed condition without an item, got {other:?}"),
     }
     assert!(
@@ -541,7 +546,10 @@ async fn a_sync_never_brings_back_an_item_deleted_since_it_was_read() {
         "no fragment of the item was written"
     );
     match engine.sync(&mut copy).overwrite().await {
-        Err(Error::ConditionFailed { item: None, .. }) => {}
+        Err(Error::ConditionFailed {
+            item: Stored::Missing,
+            ..
+        }) => {}
         other => panic!("expected a failed condition without an item, got {other:?}"),
     }
     // A field that was present when read: it changed (it is gone with the item).
@@ -568,7 +576,7 @@ async fn a_sync_never_brings_back_an_item_deleted_since_it_was_read() {
     match engine.sync(&mut p).await {
         Err(Error::VersionConflict {
             expected, found, ..
-        }) => assert_eq!((expected, found), (1, None)),
+        }) => assert_eq!((expected, found), (1, Stored::Missing)),
         other => panic!("expected a version conflict, got {other:?}"),
     }
     assert!(
@@ -733,7 +741,7 @@ async fn increments_of_absent_defaulted_numbers_start_from_the_default() {
     engine
         .client()
         .update_item()
-        .table_name("Orders")
+        .table_name(common::table(&engine, "Orders"))
         .key("customer_id", s("c"))
         .key("order_id", s("o"))
         .update_expression("SET #l = :l")

@@ -1,18 +1,17 @@
-//! Table management against the emulator: `create_schema` builds every table with its keys,
-//! indexes, projections, billing and time to live; it is idempotent; `delete_schema` removes
-//! the tables; a namespace keeps tables apart.
+//! Table management: `create_schema` builds every table with its keys, indexes, projections,
+//! billing and time to live (or, with `skip_ttl`, leaves time to live alone); it is idempotent;
+//! `delete_schema` removes the tables; a namespace keeps tables apart.
 
 mod common;
 
 use std::collections::BTreeSet;
 
-use common::{raw_get, s};
+use common::{TestDb, raw_get, s, table};
 use flywheel_runtime::aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, Projection, ProjectionType,
     ProvisionedThroughputDescription, ScalarAttributeType, TableDescription,
     TimeToLiveSpecification, TimeToLiveStatus,
 };
-use flywheel_runtime::local::LocalDynamo;
 use flywheel_runtime::{Engine, Error};
 use generated_example::models::{self, GameScore, GameScoreKey, UserProfileKey};
 
@@ -40,16 +39,44 @@ async fn ttl(engine: &Engine, table: &str) -> (Option<TimeToLiveStatus>, Option<
     (desc.time_to_live_status, desc.attribute_name)
 }
 
+/// The tables in `engine`'s namespace, named without it.
 async fn table_names(engine: &Engine) -> BTreeSet<String> {
-    engine
-        .client()
-        .list_tables()
-        .send()
-        .await
-        .expect("ListTables")
-        .table_names
-        .unwrap_or_default()
-        .into_iter()
+    let mut names = BTreeSet::new();
+    let mut start = None;
+    loop {
+        let out = engine
+            .client()
+            .list_tables()
+            .set_exclusive_start_table_name(start)
+            .send()
+            .await
+            .expect("ListTables");
+        names.extend(
+            out.table_names()
+                .iter()
+                .filter_map(|n| n.strip_prefix(engine.namespace()))
+                .map(str::to_owned),
+        );
+        match out.last_evaluated_table_name {
+            Some(last) => start = Some(last),
+            None => return names,
+        }
+    }
+}
+
+/// The names of every example table in `engine`'s namespace, in schema order.
+fn every_table(engine: &Engine) -> Vec<String> {
+    models::TABLES
+        .iter()
+        .map(|t| engine.table_name(t))
+        .collect()
+}
+
+/// The names of every example table with `prefix`, as a set.
+fn every_name(prefix: &str) -> BTreeSet<String> {
+    models::TABLES
+        .iter()
+        .map(|t| format!("{prefix}{}", t.name))
         .collect()
 }
 
@@ -86,10 +113,11 @@ fn billing_mode(table: &TableDescription) -> Option<BillingMode> {
         .cloned()
 }
 
-async fn assert_example_tables(engine: &Engine, prefix: &str) {
+/// Checks the example tables in `engine`'s namespace.
+async fn assert_example_tables(engine: &Engine) {
     use KeyType::{Hash, Range};
     use ScalarAttributeType::{N, S};
-    let name = |table: &str| format!("{prefix}{table}");
+    let name = |t: &str| table(engine, t);
 
     // GameScores: on demand, one global index with everything projected, no time to live.
     let t = describe(engine, &name("GameScores")).await;
@@ -226,26 +254,17 @@ async fn assert_example_tables(engine: &Engine, prefix: &str) {
 
 #[tokio::test]
 async fn create_schema_creates_every_table_as_declared() {
-    let local = LocalDynamo::start().unwrap();
+    let local = TestDb::start();
     let engine = local.engine();
     let created = engine.create_schema(models::TABLES).await.unwrap();
-    assert_eq!(
-        created,
-        ["GameScores", "odd.names-table_1", "Orders", "UserProfiles"]
-    );
-    assert_eq!(
-        table_names(&engine).await,
-        ["GameScores", "Orders", "UserProfiles", "odd.names-table_1"]
-            .into_iter()
-            .map(String::from)
-            .collect()
-    );
-    assert_example_tables(&engine, "").await;
+    assert_eq!(created, every_table(&engine));
+    assert_eq!(table_names(&engine).await, every_name(""));
+    assert_example_tables(&engine).await;
 }
 
 #[tokio::test]
 async fn create_schema_twice_creates_nothing_the_second_time() {
-    let local = LocalDynamo::start().unwrap();
+    let local = TestDb::start();
     let engine = local.engine();
     engine.create_schema(models::TABLES).await.unwrap();
     let mut score = GameScore::new("u", "t");
@@ -254,7 +273,7 @@ async fn create_schema_twice_creates_nothing_the_second_time() {
 
     let created = engine.create_schema(models::TABLES).await.unwrap();
     assert!(created.is_empty(), "{created:?}");
-    assert_example_tables(&engine, "").await;
+    assert_example_tables(&engine).await;
     // The existing tables and their items are kept.
     assert_eq!(
         engine
@@ -269,26 +288,27 @@ async fn create_schema_twice_creates_nothing_the_second_time() {
     engine
         .client()
         .delete_table()
-        .table_name("Orders")
+        .table_name(table(&engine, "Orders"))
         .send()
         .await
         .unwrap();
     let created = engine.create_schema(models::TABLES).await.unwrap();
-    assert_eq!(created, ["Orders"]);
-    assert_example_tables(&engine, "").await;
+    assert_eq!(created, [table(&engine, "Orders")]);
+    assert_example_tables(&engine).await;
 }
 
 #[tokio::test]
 async fn create_schema_enables_time_to_live_on_an_existing_table_without_it() {
-    let local = LocalDynamo::start().unwrap();
+    let local = TestDb::start();
     let engine = local.engine();
+    let profiles = table(&engine, "UserProfiles");
     engine.create_schema(models::TABLES).await.unwrap();
     // Someone turned time to live off. (Real DynamoDB refuses a second change of the time to
     // live setting of a table within an hour, so this sequence only runs on an emulator.)
     engine
         .client()
         .update_time_to_live()
-        .table_name("UserProfiles")
+        .table_name(&profiles)
         .time_to_live_specification(
             TimeToLiveSpecification::builder()
                 .attribute_name("expires_at")
@@ -300,13 +320,13 @@ async fn create_schema_enables_time_to_live_on_an_existing_table_without_it() {
         .await
         .unwrap();
     assert_eq!(
-        ttl(&engine, "UserProfiles").await.0,
+        ttl(&engine, &profiles).await.0,
         Some(TimeToLiveStatus::Disabled)
     );
     let created = engine.create_schema(models::TABLES).await.unwrap();
     assert!(created.is_empty());
     assert_eq!(
-        ttl(&engine, "UserProfiles").await,
+        ttl(&engine, &profiles).await,
         (
             Some(TimeToLiveStatus::Enabled),
             Some("expires_at".to_owned())
@@ -315,20 +335,60 @@ async fn create_schema_enables_time_to_live_on_an_existing_table_without_it() {
 }
 
 #[tokio::test]
+async fn skip_ttl_creates_the_tables_without_time_to_live() {
+    let local = TestDb::start();
+    let engine = local.engine();
+    let (watched, requests) = common::observed(&engine);
+    let created = watched
+        .create_schema(models::TABLES)
+        .skip_ttl()
+        .await
+        .unwrap();
+    assert_eq!(created.len(), models::TABLES.len());
+    assert_eq!(table_names(&engine).await.len(), models::TABLES.len());
+    // Both tables whose schema has a time to live attribute have none enabled.
+    for t in ["Orders", "UserProfiles"] {
+        assert_eq!(
+            ttl(&engine, &table(&engine, t)).await.0,
+            Some(TimeToLiveStatus::Disabled),
+            "{t}"
+        );
+    }
+    // Not even asked about: only CreateTable and DescribeTable were sent.
+    let sent = requests.all();
+    assert!(
+        sent.iter()
+            .all(|r| matches!(r.operation, "CreateTable" | "DescribeTable")),
+        "{sent:?}"
+    );
+    // The tables work.
+    let mut score = GameScore::new("u", "t");
+    score.top_score = Some(1);
+    engine.save(&score).create_only().await.unwrap();
+
+    // Without the option, a later call enables what was skipped, and creates nothing.
+    assert!(
+        engine
+            .create_schema(models::TABLES)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_example_tables(&engine).await;
+}
+
+#[tokio::test]
 async fn delete_schema_removes_the_tables() {
-    let local = LocalDynamo::start().unwrap();
+    let local = TestDb::start();
     let engine = local.engine();
     engine.create_schema(models::TABLES).await.unwrap();
     let deleted = engine.delete_schema(models::TABLES).await.unwrap();
-    assert_eq!(
-        deleted,
-        ["GameScores", "odd.names-table_1", "Orders", "UserProfiles"]
-    );
+    assert_eq!(deleted, every_table(&engine));
     assert!(table_names(&engine).await.is_empty());
     let err = engine
         .client()
         .describe_table()
-        .table_name("GameScores")
+        .table_name(table(&engine, "GameScores"))
         .send()
         .await
         .unwrap_err();
@@ -354,35 +414,23 @@ async fn delete_schema_removes_the_tables() {
 
 #[tokio::test]
 async fn a_namespace_prefixes_every_table() {
-    let local = LocalDynamo::start().unwrap();
+    // `plain` is the test's engine, with the test's own namespace; `test` adds `test-` to it.
+    let local = TestDb::start();
     let plain = local.engine();
-    let test = plain.clone().with_namespace("test-");
-    assert_eq!(test.namespace(), "test-");
-    assert_eq!(plain.namespace(), "");
+    let test = plain
+        .clone()
+        .with_namespace(format!("{}test-", plain.namespace()));
+    assert_eq!(test.namespace(), format!("{}test-", local.namespace()));
+    assert_eq!(plain.namespace(), local.namespace());
 
     let created = test.create_schema(models::TABLES).await.unwrap();
-    assert_eq!(
-        created,
-        [
-            "test-GameScores",
-            "test-odd.names-table_1",
-            "test-Orders",
-            "test-UserProfiles"
-        ]
+    assert_eq!(created, every_table(&test));
+    assert!(
+        created[0].starts_with(&format!("{}test-", plain.namespace())),
+        "{created:?}"
     );
-    assert_eq!(
-        table_names(&plain).await,
-        [
-            "test-GameScores",
-            "test-Orders",
-            "test-UserProfiles",
-            "test-odd.names-table_1"
-        ]
-        .into_iter()
-        .map(String::from)
-        .collect()
-    );
-    assert_example_tables(&test, "test-").await;
+    assert_eq!(table_names(&plain).await, every_name("test-"));
+    assert_example_tables(&test).await;
 
     // Items saved through the namespaced engine land in the namespaced table.
     let mut score = GameScore::new("u", "t");
@@ -390,16 +438,25 @@ async fn a_namespace_prefixes_every_table() {
     test.save(&score).create_only().await.unwrap();
     let raw = raw_get(
         &test,
+        "GameScores",
+        &[("userid", s("u")), ("title", s("t"))],
+    )
+    .await;
+    assert!(raw.is_some());
+    let raw = raw_get(
+        &plain,
         "test-GameScores",
         &[("userid", s("u")), ("title", s("t"))],
     )
     .await;
     assert!(raw.is_some());
     match test.save(&score).create_only().await {
-        Err(Error::AlreadyExists { table, .. }) => assert_eq!(table, "test-GameScores"),
+        Err(Error::AlreadyExists { table, .. }) => {
+            assert_eq!(table, self::table(&plain, "test-GameScores"))
+        }
         other => panic!("expected AlreadyExists, got {other:?}"),
     }
-    // The engine without namespace has no such table yet.
+    // The engine without `test-` has no such table yet.
     assert_eq!(
         plain
             .get(GameScoreKey::new("u", "t"))
@@ -434,7 +491,7 @@ async fn a_namespace_prefixes_every_table() {
     // Decode errors name the namespaced table.
     common::raw_put(
         &test,
-        "test-UserProfiles",
+        "UserProfiles",
         vec![
             ("user_id", s("00000000-0000-0000-0000-000000000001")),
             ("email", s("a@example.com")),
@@ -448,29 +505,19 @@ async fn a_namespace_prefixes_every_table() {
         .await
     {
         Err(Error::Decode(e)) => {
-            assert_eq!(e.table, "test-UserProfiles");
+            assert_eq!(e.table, table(&plain, "test-UserProfiles"));
             assert_eq!(e.attribute, "created_at");
-            assert!(e.to_string().contains("of table test-UserProfiles"), "{e}");
+            assert!(
+                e.to_string()
+                    .contains(&format!("of table {}test-UserProfiles", plain.namespace())),
+                "{e}"
+            );
         }
         other => panic!("expected a decode error, got {other:?}"),
     }
 
     // Deleting the namespaced schema leaves the other tables alone.
     let deleted = test.delete_schema(models::TABLES).await.unwrap();
-    assert_eq!(
-        deleted,
-        [
-            "test-GameScores",
-            "test-odd.names-table_1",
-            "test-Orders",
-            "test-UserProfiles"
-        ]
-    );
-    assert_eq!(
-        table_names(&plain).await,
-        ["GameScores", "Orders", "UserProfiles", "odd.names-table_1"]
-            .into_iter()
-            .map(String::from)
-            .collect()
-    );
+    assert_eq!(deleted, every_table(&test));
+    assert_eq!(table_names(&plain).await, every_name(""));
 }

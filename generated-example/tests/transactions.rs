@@ -7,7 +7,7 @@ use common::{raw_get, s, start_with_tables};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::transact::{CancelKind, CancelReason, Operation};
 use flywheel_runtime::uuid::Uuid;
-use flywheel_runtime::{Engine, Error, Item};
+use flywheel_runtime::{Engine, Error, Item, Stored};
 use generated_example::models::game_score::{GameScore, GameScoreKey};
 use generated_example::models::odd_names::{OddNames, OddNamesKey};
 use generated_example::models::order::{Order, OrderKey, OrderState};
@@ -37,7 +37,7 @@ async fn snapshot(engine: &Engine) -> Vec<(String, Item)> {
         let out = engine
             .client()
             .scan()
-            .table_name(table)
+            .table_name(common::table(engine, table))
             .consistent_read(true)
             .send()
             .await
@@ -285,7 +285,7 @@ async fn a_failing_condition_cancels_every_operation() {
     for (index, (reason, (operation, table, key))) in reasons.iter().zip(expected).enumerate() {
         let kind = if index == 5 {
             CancelKind::ConditionFailed {
-                item: Some(stored_profile.clone()),
+                item: Stored::Present(stored_profile.clone()),
             }
         } else {
             CancelKind::None
@@ -295,7 +295,7 @@ async fn a_failing_condition_cancels_every_operation() {
             &CancelReason {
                 index,
                 operation,
-                table: table.to_owned(),
+                table: common::table(&engine, table),
                 key,
                 kind,
             }
@@ -305,8 +305,9 @@ async fn a_failing_condition_cancels_every_operation() {
         err.to_string(),
         format!(
             "the transaction was cancelled and nothing was applied: operation 5 (ConditionCheck of \
-             {{user_id = S \"{}\"}} in UserProfiles): {:?}",
+             {{user_id = S \"{}\"}} in {}): {:?}",
             profile_id(),
+            common::table(&engine, "UserProfiles"),
             reasons[5].kind
         )
     );
@@ -339,9 +340,13 @@ async fn a_failing_condition_cancels_every_operation() {
     assert_eq!(
         kinds,
         [
-            &CancelKind::ConditionFailed { item: stored_game },
+            &CancelKind::ConditionFailed {
+                item: Stored::Present(stored_game.unwrap())
+            },
             &CancelKind::None,
-            &CancelKind::ConditionFailed { item: stored_odd },
+            &CancelKind::ConditionFailed {
+                item: Stored::Present(stored_odd.unwrap())
+            },
         ]
     );
     assert_eq!(snapshot(&engine).await, before, "nothing was applied");
@@ -396,9 +401,9 @@ async fn stale_versions_cancel_with_version_conflicts() {
     assert_eq!(
         kinds(result),
         [
-            (Operation::Put, conflict(1, Some(2))),
-            (Operation::Update, conflict(1, Some(2))),
-            (Operation::Delete, conflict(1, Some(2))),
+            (Operation::Put, conflict(1, Stored::Present(2))),
+            (Operation::Update, conflict(1, Stored::Present(2))),
+            (Operation::Delete, conflict(1, Stored::Present(2))),
             (Operation::Put, CancelKind::None),
         ]
     );
@@ -416,9 +421,9 @@ async fn stale_versions_cancel_with_version_conflicts() {
     assert_eq!(
         kinds(result),
         [
-            (Operation::Put, conflict(0, Some(2))),
-            (Operation::Put, conflict(0, Some(1))),
-            (Operation::Put, conflict(3, None)),
+            (Operation::Put, conflict(0, Stored::Present(2))),
+            (Operation::Put, conflict(0, Stored::Present(1))),
+            (Operation::Put, conflict(3, Stored::Missing)),
         ]
     );
     assert_eq!(snapshot(&engine).await, before, "nothing was applied");
@@ -584,8 +589,11 @@ async fn the_same_item_twice_is_refused_before_sending() {
         .to_string();
     assert_eq!(
         message,
-        "invalid request: a transaction touches item {userid = S \"abc\", title = S \"Twice\"} of \
-         table GameScores twice (Put and Delete); DynamoDB allows one operation per item"
+        format!(
+            "invalid request: a transaction touches item {{userid = S \"abc\", title = S \"Twice\"}} \
+             of table {} twice (Put and Delete); DynamoDB allows one operation per item",
+            common::table(&engine, "GameScores")
+        )
     );
     assert_eq!(snapshot(&engine).await, before, "nothing was sent");
 }
@@ -710,7 +718,9 @@ async fn concurrent_transactions_on_the_same_items() {
                             [
                                 CancelKind::None,
                                 CancelKind::None,
-                                CancelKind::ConditionFailed { item: Some(_) }
+                                CancelKind::ConditionFailed {
+                                    item: Stored::Present(_)
+                                }
                             ]
                         ),
                         "{kinds:?}"

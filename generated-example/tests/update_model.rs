@@ -534,10 +534,14 @@ fn random_updates_leave_the_item_as_the_same_changes_leave_the_struct() {
         .enable_all()
         .build()
         .unwrap();
-    let local = flywheel_runtime::local::LocalDynamo::start().unwrap();
+    let local = common::TestDb::start();
     let engine = local.engine();
     runtime
-        .block_on(engine.create_schema(generated_example::models::TABLES))
+        .block_on(
+            engine
+                .create_schema(generated_example::models::TABLES)
+                .into_future(),
+        )
         .unwrap();
     let config = Config {
         cases: 64,
@@ -778,10 +782,14 @@ fn random_syncs_of_two_sessions_merge_fields_and_refuse_conflicts() {
         .enable_all()
         .build()
         .unwrap();
-    let local = flywheel_runtime::local::LocalDynamo::start().unwrap();
+    let local = common::TestDb::start();
     let engine = local.engine();
     runtime
-        .block_on(engine.create_schema(generated_example::models::TABLES))
+        .block_on(
+            engine
+                .create_schema(generated_example::models::TABLES)
+                .into_future(),
+        )
         .unwrap();
     let config = Config {
         cases: 64,

@@ -9,7 +9,7 @@ use common::{n, observed, raw_get, s, start_with_tables};
 use flywheel_runtime::chrono::{DateTime, NaiveDate, Utc};
 use flywheel_runtime::serde_json::json;
 use flywheel_runtime::uuid::Uuid;
-use flywheel_runtime::{AttributeValue, Decimal, Engine, Error, Item};
+use flywheel_runtime::{AttributeValue, Decimal, Engine, Error, Item, Stored};
 use generated_example::models::order::{Discount, OrderLine, OrderState};
 use generated_example::models::user_profile::{AccountKind, Address, GeoPoint, Status};
 use generated_example::models::{
@@ -768,9 +768,10 @@ async fn failing_conditions_return_the_stored_item_and_write_nothing() {
 
     let expect_failed = |result: flywheel_runtime::Result<()>| match result {
         Err(Error::ConditionFailed { table, key, item }) => {
-            assert_eq!(table, "UserProfiles");
+            assert_eq!(table, common::table(&engine, "UserProfiles"));
             assert_eq!(key, format!("{{user_id = S \"{ID}\"}}"));
-            item.expect("the stored item comes with the failure")
+            item.into_present()
+                .expect("the stored item comes with the failure")
         }
         other => panic!("expected a failed condition, got {other:?}"),
     };
@@ -838,7 +839,10 @@ async fn failing_conditions_return_the_stored_item_and_write_nothing() {
         .send(&engine)
         .await
     {
-        Err(Error::ConditionFailed { item: None, .. }) => {}
+        Err(Error::ConditionFailed {
+            item: Stored::Missing,
+            ..
+        }) => {}
         other => panic!("expected a failed condition without an item, got {other:?}"),
     }
     assert!(!engine.exists(score_key()).consistent().await.unwrap());
@@ -848,7 +852,10 @@ async fn failing_conditions_return_the_stored_item_and_write_nothing() {
         .condition(GameScore::WINS.eq(0))
         .await
     {
-        Err(Error::ConditionFailed { item: None, .. }) => {}
+        Err(Error::ConditionFailed {
+            item: Stored::Missing,
+            ..
+        }) => {}
         other => panic!("expected a failed condition without an item, got {other:?}"),
     }
     assert!(!engine.exists(score_key()).consistent().await.unwrap());
@@ -1065,7 +1072,7 @@ async fn a_value_that_cannot_be_stored_is_refused_before_sending() {
     match &err {
         Error::Encode(e) => {
             assert_eq!(e.attribute, "rating");
-            assert_eq!(e.table, "UserProfiles");
+            assert_eq!(e.table, common::table(&engine, "UserProfiles"));
         }
         other => panic!("expected an encode error, got {other:?}"),
     }

@@ -7,7 +7,7 @@ use common::{n, raw_get, s, start_with_tables};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::ops::Saved;
 use flywheel_runtime::uuid::Uuid;
-use flywheel_runtime::{Decimal, Engine, Error, Item};
+use flywheel_runtime::{Decimal, Engine, Error, Item, Stored};
 use generated_example::models::order::OrderState;
 use generated_example::models::user_profile::Status;
 use generated_example::models::{
@@ -63,11 +63,16 @@ async fn read(engine: &Engine) -> UserProfile {
         .expect("the profile exists")
 }
 
+/// Checks for a version conflict that knows the stored version (`None`: no item).
 fn assert_version_conflict<T: std::fmt::Debug>(
     result: flywheel_runtime::Result<T>,
     expected_version: i64,
     found_version: Option<i64>,
 ) {
+    let found_version = match found_version {
+        Some(version) => Stored::Present(version),
+        None => Stored::Missing,
+    };
     match result {
         Err(Error::VersionConflict {
             expected, found, ..
@@ -107,8 +112,9 @@ async fn saves_start_at_one_count_up_and_refuse_a_stale_version() {
     assert_eq!(
         err.to_string(),
         format!(
-            "item {{user_id = S \"{ID}\"}} of table UserProfiles is at version 3, not 1 as read; \
-             it changed since, so nothing was written: read it again and reapply the change"
+            "item {{user_id = S \"{ID}\"}} of table {} is at version 3, not 1 as read; it changed \
+             since, so nothing was written: read it again and reapply the change",
+            common::table(&engine, "UserProfiles")
         )
     );
     assert_eq!(
@@ -209,7 +215,7 @@ async fn create_only_of_an_existing_versioned_item_is_already_exists() {
     again.email = "other@example.com".into();
     match engine.save(&again).create_only().await {
         Err(Error::AlreadyExists { table, key }) => {
-            assert_eq!(table, "UserProfiles");
+            assert_eq!(table, common::table(&engine, "UserProfiles"));
             assert_eq!(key, format!("{{user_id = S \"{ID}\"}}"));
         }
         other => panic!("expected AlreadyExists, got {other:?}"),
@@ -326,7 +332,8 @@ async fn a_condition_failing_at_the_right_version_is_a_condition_failure() {
         .await
     {
         Err(Error::ConditionFailed {
-            item: Some(item), ..
+            item: Stored::Present(item),
+            ..
         }) => assert_eq!(item["version"], n("1")),
         other => panic!("expected a failed condition, got {other:?}"),
     }
@@ -337,7 +344,10 @@ async fn a_condition_failing_at_the_right_version_is_a_condition_failure() {
             .save(&current)
             .condition(UserProfile::VERIFIED.eq(true))
             .await,
-        Err(Error::ConditionFailed { item: Some(_), .. })
+        Err(Error::ConditionFailed {
+            item: Stored::Present(_),
+            ..
+        })
     ));
     assert!(matches!(
         engine
@@ -345,7 +355,10 @@ async fn a_condition_failing_at_the_right_version_is_a_condition_failure() {
             .condition(UserProfile::VERIFIED.eq(true))
             .if_version(1)
             .await,
-        Err(Error::ConditionFailed { item: Some(_), .. })
+        Err(Error::ConditionFailed {
+            item: Stored::Present(_),
+            ..
+        })
     ));
     assert_eq!(read(&engine).await, {
         let mut p = profile();

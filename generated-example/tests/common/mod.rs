@@ -1,15 +1,225 @@
-//! Shared set-up of the integration tests: a fresh in-process DynamoDB per test.
+//! Shared set-up of the integration tests: a fresh database per test.
+//!
+//! By default every test starts its own in-process emulator ([`LocalDynamo`]), so nothing
+//! needs to be installed or running.
+//!
+//! # `FLYWHEEL_TEST_ENDPOINT`
+//!
+//! With `FLYWHEEL_TEST_ENDPOINT` set to a DynamoDB-compatible endpoint (such as
+//! `http://127.0.0.1:8000` for DynamoDB Local or `https://dynamodb.eu-west-1.amazonaws.com`),
+//! the tests use it instead of starting the emulator. Tests share that one server, so each gets
+//! a random table namespace of its own (`t1a2b3c4d-GameScores`, ...) and its tables are deleted
+//! when it ends, also when it fails. Credentials come from `AWS_ACCESS_KEY_ID`,
+//! `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (dummy ones when unset), the region from
+//! `AWS_REGION` (default `us-east-1`). The tests that need a server of their own keep it: the
+//! fault proxy in front of the emulator ([`start_local_with_tables`]) and the misbehaving
+//! server of `hostile.rs`.
+//!
+//! In both cases the engine of a test has that random namespace, so tests name tables through
+//! it: [`table`] for raw requests ([`raw_get`] and [`raw_put`] take the schema's table name and
+//! add it themselves).
 
 #![allow(dead_code)] // Each test file uses a different part of this module.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use flywheel_runtime::aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use flywheel_runtime::local::LocalDynamo;
-use flywheel_runtime::{AttributeValue, Engine, Item};
+use flywheel_runtime::{AttributeValue, Engine, Item, RetryPolicy};
 use generated_example::models;
 
-/// Starts a fresh emulator and creates every table of the example schemas in it.
+/// The environment variable naming an external endpoint for the tests.
+pub const ENDPOINT_VARIABLE: &str = "FLYWHEEL_TEST_ENDPOINT";
+
+/// The external endpoint the tests use, when [`ENDPOINT_VARIABLE`] is set.
+pub fn external_endpoint() -> Option<String> {
+    std::env::var(ENDPOINT_VARIABLE)
+        .ok()
+        .filter(|e| !e.trim().is_empty())
+}
+
+/// The region for an external endpoint: `AWS_REGION`, or `us-east-1`.
+pub fn region() -> String {
+    std::env::var("AWS_REGION")
+        .ok()
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| "us-east-1".to_owned())
+}
+
+/// The credentials for an external endpoint: the `AWS_*` variables, or dummy ones.
+pub fn credentials() -> (String, String, Option<String>) {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    (
+        var("AWS_ACCESS_KEY_ID").unwrap_or_else(|| "test".to_owned()),
+        var("AWS_SECRET_ACCESS_KEY").unwrap_or_else(|| "test".to_owned()),
+        var("AWS_SESSION_TOKEN"),
+    )
+}
+
+/// An engine without namespace for `endpoint`, with the default retry policy.
+pub fn engine_for(endpoint: &str) -> Engine {
+    let (id, secret, token) = credentials();
+    let config = flywheel_runtime::aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region()))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new(id, secret, token, None, "flywheel-tests"))
+        .build();
+    Engine::from_client(flywheel_runtime::aws_sdk_dynamodb::Client::from_conf(
+        config,
+    ))
+    .with_retry(RetryPolicy::default())
+}
+
+/// A table namespace no other test (of this or another run) uses: `t` and eight hex digits.
+fn fresh_namespace() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    hasher.write_u32(std::process::id());
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos(),
+    );
+    format!("t{:08x}-", hasher.finish() as u32)
+}
+
+/// The database of one test: its own emulator, or its own namespace on the external endpoint
+/// (whose tables are deleted when this is dropped). Keep it alive for the whole test.
+#[derive(Debug)]
+pub struct TestDb {
+    local: Option<LocalDynamo>,
+    endpoint: String,
+    engine: Engine,
+}
+
+impl TestDb {
+    /// A fresh, empty database (no tables).
+    pub fn start() -> TestDb {
+        let (local, endpoint, engine) = match external_endpoint() {
+            Some(endpoint) => {
+                let engine = engine_for(&endpoint);
+                (None, endpoint, engine)
+            }
+            None => {
+                let local = LocalDynamo::start().expect("the local emulator starts");
+                let endpoint = local.endpoint().to_owned();
+                let engine = local.engine();
+                (Some(local), endpoint, engine)
+            }
+        };
+        TestDb {
+            local,
+            endpoint,
+            engine: engine.with_namespace(fresh_namespace()),
+        }
+    }
+
+    /// The test's engine, with the test's namespace.
+    pub fn engine(&self) -> Engine {
+        self.engine.clone()
+    }
+
+    /// The test's namespace.
+    pub fn namespace(&self) -> &str {
+        self.engine.namespace()
+    }
+
+    /// The server's endpoint.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// Whether the tests run against an external endpoint rather than the emulator.
+    pub fn is_external(&self) -> bool {
+        self.local.is_none()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if self.local.is_some() {
+            return; // the emulator and its database go away with it
+        }
+        // Delete every table of the namespace (also those a test made with a longer one). The
+        // test's runtime may be gone or blocked here, so a thread of its own does it, with a
+        // client of its own.
+        let endpoint = self.endpoint.clone();
+        let namespace = self.namespace().to_owned();
+        let cleanup = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime for the clean-up");
+            runtime.block_on(delete_namespace(&endpoint, &namespace));
+        });
+        if cleanup.join().is_err() {
+            eprintln!(
+                "the tables of namespace {} were not all deleted",
+                self.namespace()
+            );
+        }
+    }
+}
+
+/// Deletes every table whose name starts with `namespace`, without waiting for them to go.
+async fn delete_namespace(endpoint: &str, namespace: &str) {
+    let engine = engine_for(endpoint);
+    let client = engine.client();
+    let mut names = Vec::new();
+    let mut start: Option<String> = None;
+    loop {
+        match client
+            .list_tables()
+            .set_exclusive_start_table_name(start.take())
+            .send()
+            .await
+        {
+            Ok(out) => {
+                names.extend(
+                    out.table_names()
+                        .iter()
+                        .filter(|n| n.starts_with(namespace))
+                        .cloned(),
+                );
+                match out.last_evaluated_table_name {
+                    Some(last) => start = Some(last),
+                    None => break,
+                }
+            }
+            Err(e) => {
+                eprintln!("cannot list the tables of namespace {namespace}: {e:?}");
+                return;
+            }
+        }
+    }
+    for name in names {
+        if let Err(e) = client.delete_table().table_name(&name).send().await {
+            eprintln!("cannot delete table {name}: {e:?}");
+        }
+    }
+}
+
+/// A fresh database with every table of the example schemas (see [`TestDb`]).
 ///
-/// Keep the returned `LocalDynamo` alive for the whole test: dropping it stops the server.
-pub async fn start_with_tables() -> (LocalDynamo, Engine) {
+/// Keep the returned `TestDb` alive for the whole test: dropping it stops the emulator, or
+/// deletes the tables on the external endpoint.
+pub async fn start_with_tables() -> (TestDb, Engine) {
+    let db = TestDb::start();
+    let engine = db.engine();
+    engine
+        .create_schema(models::TABLES)
+        .await
+        .expect("the example tables are created");
+    (db, engine)
+}
+
+/// A fresh emulator (always the in-process one, whatever [`ENDPOINT_VARIABLE`] says) with every
+/// table of the example schemas and no namespace, for the tests that put a proxy in front of it.
+pub async fn start_local_with_tables() -> (LocalDynamo, Engine) {
     let local = LocalDynamo::start().expect("the local emulator starts");
     let engine = local.engine();
     engine
@@ -19,12 +229,18 @@ pub async fn start_with_tables() -> (LocalDynamo, Engine) {
     (local, engine)
 }
 
-/// Reads an item with the raw client, consistently, exactly as stored.
+/// The name of the schema table `table` (such as `"GameScores"`) in `engine`'s namespace.
+pub fn table(engine: &Engine, table: &str) -> String {
+    format!("{}{table}", engine.namespace())
+}
+
+/// Reads an item of the schema table `table` (the engine's namespace is added) with the raw
+/// client, consistently, exactly as stored.
 pub async fn raw_get(engine: &Engine, table: &str, key: &[(&str, AttributeValue)]) -> Option<Item> {
     let mut request = engine
         .client()
         .get_item()
-        .table_name(table)
+        .table_name(self::table(engine, table))
         .consistent_read(true);
     for (name, value) in key {
         request = request.key(*name, value.clone());
@@ -32,13 +248,14 @@ pub async fn raw_get(engine: &Engine, table: &str, key: &[(&str, AttributeValue)
     request.send().await.expect("raw GetItem succeeds").item
 }
 
-/// Writes an item with the raw client, bypassing the models.
+/// Writes an item into the schema table `table` (the engine's namespace is added) with the raw
+/// client, bypassing the models.
 pub async fn raw_put(engine: &Engine, table: &str, item: Vec<(&str, AttributeValue)>) {
     let item: Item = item.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     engine
         .client()
         .put_item()
-        .table_name(table)
+        .table_name(self::table(engine, table))
         .set_item(Some(item))
         .send()
         .await
@@ -69,7 +286,8 @@ pub fn m(entries: Vec<(&str, AttributeValue)>) -> AttributeValue {
 /// expression with the attribute names put back in place of their placeholders.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
-    /// `UpdateItem`, `PutItem`, `GetItem`, `DeleteItem`, ... or `Other`.
+    /// `UpdateItem`, `PutItem`, `GetItem`, `DeleteItem`, `CreateTable`, `DescribeTable`,
+    /// `DescribeTimeToLive`, `UpdateTimeToLive`, or `Other`.
     pub operation: &'static str,
     /// The update expression of an UpdateItem, with names resolved.
     pub update: Option<String>,
@@ -139,6 +357,26 @@ impl flywheel_runtime::aws_sdk_dynamodb::config::Intercept for Observer {
                 .is_some()
             {
                 ("DeleteItem", None)
+            } else if input
+                .downcast_ref::<operation::create_table::CreateTableInput>()
+                .is_some()
+            {
+                ("CreateTable", None)
+            } else if input
+                .downcast_ref::<operation::describe_table::DescribeTableInput>()
+                .is_some()
+            {
+                ("DescribeTable", None)
+            } else if input
+                .downcast_ref::<operation::describe_time_to_live::DescribeTimeToLiveInput>()
+                .is_some()
+            {
+                ("DescribeTimeToLive", None)
+            } else if input
+                .downcast_ref::<operation::update_time_to_live::UpdateTimeToLiveInput>()
+                .is_some()
+            {
+                ("UpdateTimeToLive", None)
             } else {
                 ("Other", None)
             };
@@ -147,7 +385,7 @@ impl flywheel_runtime::aws_sdk_dynamodb::config::Intercept for Observer {
     }
 }
 
-/// An engine on the same emulator that records every request it sends.
+/// An engine on the same server (and namespace) that records every request it sends.
 pub fn observed(engine: &Engine) -> (Engine, Requests) {
     let requests = Requests::default();
     let engine = engine

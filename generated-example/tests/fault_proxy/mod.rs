@@ -9,6 +9,9 @@
 //!   sometimes after the request was forwarded and applied, sometimes before,
 //! - or forwarded unchanged, on a fresh upstream connection.
 //!
+//! With [`Quirks`], it also answers like a server that differs from DynamoDB: operations it
+//! does not know (`UnknownOperationException`), and failed conditions without the stored item.
+//!
 //! The emulator does not check signatures (dynoxide only checks that the auth headers are
 //! there), so rewriting a signed body is fine, and it always answers with `Content-Length`
 //! (never chunked), which is all this proxy reads.
@@ -41,6 +44,20 @@ pub struct Faults {
     pub drop: f64,
 }
 
+/// How the proxy answers like a server that differs from DynamoDB, whatever the faults.
+#[derive(Debug, Clone, Default)]
+pub struct Quirks {
+    /// Operations answered `400 UnknownOperationException` (as
+    /// `com.amazon.coral.service#UnknownOperationException`) without being forwarded, as by a
+    /// server that does not implement them.
+    pub unknown_operations: Vec<&'static str>,
+    /// Removes the stored item from the answers to failed conditions: the `Item` of a
+    /// `ConditionalCheckFailedException` and of each cancellation reason of a
+    /// `TransactionCanceledException`, as a server that ignores
+    /// `ReturnValuesOnConditionCheckFailure` answers.
+    pub no_item_with_failed_conditions: bool,
+}
+
 /// What the proxy did so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -56,10 +73,14 @@ pub struct Counts {
     pub dropped: usize,
     /// Requests forwarded unchanged.
     pub forwarded: usize,
+    /// Requests answered `UnknownOperationException` ([`Quirks::unknown_operations`]).
+    pub unknown: usize,
+    /// Stored items removed from answers ([`Quirks::no_item_with_failed_conditions`]).
+    pub items_removed: usize,
 }
 
 #[derive(Default)]
-struct Counters([AtomicUsize; 6]);
+struct Counters([AtomicUsize; 8]);
 
 const REQUESTS: usize = 0;
 const THROTTLED: usize = 1;
@@ -67,6 +88,8 @@ const PARTIAL: usize = 2;
 const HELD_BACK: usize = 3;
 const DROPPED: usize = 4;
 const FORWARDED: usize = 5;
+const UNKNOWN: usize = 6;
+const ITEMS_REMOVED: usize = 7;
 
 impl Counters {
     fn add(&self, counter: usize, n: usize) {
@@ -99,6 +122,7 @@ impl Rng {
 struct Shared {
     upstream: String,
     faults: Faults,
+    quirks: Quirks,
     rng: Rng,
     counts: Counters,
 }
@@ -114,6 +138,16 @@ pub struct FaultProxy {
 impl FaultProxy {
     /// Starts a proxy in front of `upstream` (such as `http://127.0.0.1:41234`).
     pub async fn start(upstream: &str, faults: Faults, seed: u64) -> FaultProxy {
+        FaultProxy::with_quirks(upstream, faults, seed, Quirks::default()).await
+    }
+
+    /// Starts a proxy in front of `upstream` that also answers with `quirks`.
+    pub async fn with_quirks(
+        upstream: &str,
+        faults: Faults,
+        seed: u64,
+        quirks: Quirks,
+    ) -> FaultProxy {
         let upstream = upstream
             .strip_prefix("http://")
             .expect("an http:// endpoint")
@@ -125,6 +159,7 @@ impl FaultProxy {
         let shared = Arc::new(Shared {
             upstream,
             faults,
+            quirks,
             rng: Rng::new(seed),
             counts: Counters::default(),
         });
@@ -162,6 +197,8 @@ impl FaultProxy {
             held_back: c.get(HELD_BACK),
             dropped: c.get(DROPPED),
             forwarded: c.get(FORWARDED),
+            unknown: c.get(UNKNOWN),
+            items_removed: c.get(ITEMS_REMOVED),
         }
     }
 
@@ -245,7 +282,16 @@ async fn serve(mut client: TcpStream, shared: Arc<Shared>) -> io::Result<()> {
         shared.counts.add(REQUESTS, 1);
         let target = request.header("x-amz-target").unwrap_or_default();
         let operation = target.rsplit('.').next().unwrap_or_default().to_owned();
-        let response = match shared.decide(&operation) {
+        if shared
+            .quirks
+            .unknown_operations
+            .contains(&operation.as_str())
+        {
+            shared.counts.add(UNKNOWN, 1);
+            client.write_all(&unknown_operation().to_bytes(&[])).await?;
+            continue;
+        }
+        let mut response = match shared.decide(&operation) {
             Fault::Throttle => {
                 shared.counts.add(THROTTLED, 1);
                 throttled()
@@ -267,9 +313,50 @@ async fn serve(mut client: TcpStream, shared: Arc<Shared>) -> io::Result<()> {
                 forward(&shared.upstream, &request).await?
             }
         };
+        if shared.quirks.no_item_with_failed_conditions {
+            let removed = remove_condition_items(&mut response);
+            shared.counts.add(ITEMS_REMOVED, removed);
+        }
         client.write_all(&response.to_bytes(&[])).await?;
     }
     Ok(())
+}
+
+/// A server's answer to an operation it does not implement.
+fn unknown_operation() -> Message {
+    Message::json(
+        "400 Bad Request",
+        &json!({"__type": "com.amazon.coral.service#UnknownOperationException"}),
+    )
+}
+
+/// Removes the stored items from a failed condition's answer; returns how many there were.
+fn remove_condition_items(response: &mut Message) -> usize {
+    if response.status() != "400" {
+        return 0;
+    }
+    let Ok(mut body) = serde_json::from_slice::<Value>(&response.body) else {
+        return 0;
+    };
+    let kind = body["__type"].as_str().unwrap_or_default().to_owned();
+    let mut removed = 0;
+    if kind.ends_with("ConditionalCheckFailedException") {
+        removed += usize::from(body.as_object_mut().unwrap().remove("Item").is_some());
+    } else if kind.ends_with("TransactionCanceledException") {
+        for reason in body["CancellationReasons"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
+            if let Some(reason) = reason.as_object_mut() {
+                removed += usize::from(reason.remove("Item").is_some());
+            }
+        }
+    }
+    if removed > 0 {
+        response.set_body(&body);
+    }
+    removed
 }
 
 /// An HTTP request or response.

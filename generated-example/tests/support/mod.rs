@@ -106,8 +106,9 @@ pub fn recording(engine: &Engine) -> (Engine, Requests) {
     (engine, requests)
 }
 
-/// Writes raw items with BatchWriteItem, 25 a request and four requests at a time, retrying
-/// whatever DynamoDB leaves unprocessed.
+/// Writes raw items into `table` (its name in DynamoDB, namespace included) with
+/// BatchWriteItem, 25 a request and four requests at a time, retrying whatever DynamoDB leaves
+/// unprocessed.
 pub async fn put_items(engine: &Engine, table: &str, items: Vec<Item>) {
     let chunks: Vec<Vec<Item>> = items.chunks(25).map(<[Item]>::to_vec).collect();
     futures::stream::iter(chunks)
