@@ -68,8 +68,7 @@ impl Builder {
         self.generate_to(&mut std::io::stdout())
     }
 
-    /// Generates, writing cargo's instructions (`cargo:rerun-if-changed=...`,
-    /// `cargo:warning=...`) to `out`.
+    /// Generates, writing cargo's instructions (`cargo:rerun-if-changed=...`) to `out`.
     pub fn generate_to(&self, out: &mut dyn Write) -> Result<(), Error> {
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
@@ -103,17 +102,9 @@ impl Builder {
                 rerun_if_changed(out, path);
             }
         }
-        match builder.generate() {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                // Cargo shows warnings even for a failing build script; one line each keeps the
-                // diagnostic's layout.
-                for line in error.to_string().lines() {
-                    let _ = writeln!(out, "cargo:warning={line}");
-                }
-                Err(error)
-            }
-        }
+        // Errors are returned, not also printed as `cargo:warning` lines: cargo shows the
+        // failing script's stderr, where `main` prints them once, in their layout.
+        builder.generate().map(|_| ())
     }
 }
 

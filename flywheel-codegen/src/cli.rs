@@ -110,15 +110,16 @@ pub fn run_with(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Wr
         if args.check {
             builder.check().map(|n| {
                 format!(
-                    "flywheel-codegen: {} is up to date ({n} files)",
-                    crate::load::slash_path(&out)
+                    "flywheel-codegen: {} is up to date ({})",
+                    crate::load::slash_path(&out),
+                    files(n)
                 )
             })
         } else {
             builder.generate().map(|r| {
                 format!(
-                    "flywheel-codegen: {} files written, {} unchanged, {} removed in {}",
-                    r.written.len(),
+                    "flywheel-codegen: {} written, {} unchanged, {} removed in {}",
+                    files(r.written.len()),
                     r.unchanged.len(),
                     r.removed.len(),
                     crate::load::slash_path(&out)
@@ -147,6 +148,14 @@ pub fn run_with(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Wr
             );
             INTERNAL
         }
+    }
+}
+
+fn files(n: usize) -> String {
+    if n == 1 {
+        "1 file".to_owned()
+    } else {
+        format!("{n} files")
     }
 }
 

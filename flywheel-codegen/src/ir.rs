@@ -220,6 +220,16 @@ pub struct TableIr {
     pub enums: Vec<EnumIr>,
 }
 
+/// How a generated `from_item` binds its item: `mut` only when a field takes its value out
+/// (every non-key field does), since a key-only struct that declared it would get a warning.
+pub fn item_binding(fields: &[FieldIr]) -> &'static str {
+    if fields.iter().all(|f| f.is_key) {
+        "item"
+    } else {
+        "mut item"
+    }
+}
+
 /// One field of a model or nested type.
 #[derive(Debug, Clone)]
 pub struct FieldIr {
@@ -233,6 +243,8 @@ pub struct FieldIr {
     pub encode: String,
     /// The expression that reads the field from `item`.
     pub decode: String,
+    /// Whether it is a key attribute of the table, which `decode` reads by reference.
+    pub is_key: bool,
     /// The expression `new` gives it.
     pub init: String,
     /// For a field with a schema default: the statement that stores the default into `item`

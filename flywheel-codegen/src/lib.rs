@@ -98,7 +98,11 @@ impl Builder {
         if loaded.inputs.is_empty() {
             return Err(Error::NoSchemas(self.inputs.clone()));
         }
-        let mut ir = validate::validate(&loaded.inputs).map_err(Error::Schema)?;
+        let mut ir = validate::validate(&loaded.inputs).map_err(|mut diags| {
+            // Rules run in their own order; a reader goes through a file from the top.
+            diags.sort_by_cached_key(|d| (d.path().to_owned(), d.line_col()));
+            Error::Schema(diags)
+        })?;
         for table in &mut ir.tables {
             table.serde = self.serde;
         }

@@ -132,7 +132,7 @@ impl ::flywheel_runtime::Model for {{ t.model }} {
         }
     }
 
-    fn from_item(mut item: ::flywheel_runtime::Item) -> ::core::result::Result<Self, ::flywheel_runtime::DecodeError> {
+    fn from_item({{ crate::ir::item_binding(t.fields) }}: ::flywheel_runtime::Item) -> ::core::result::Result<Self, ::flywheel_runtime::DecodeError> {
         let result: ::core::result::Result<Self, ::flywheel_runtime::codec::DecodeIssue> = (|| {
             ::core::result::Result::Ok(Self {
 {%- for f in t.fields %}
@@ -257,7 +257,7 @@ impl {{ p.name }} {
 }
 
 impl ::flywheel_runtime::index::FromItem for {{ p.name }} {
-    fn from_item(mut item: ::flywheel_runtime::Item) -> ::core::result::Result<Self, ::flywheel_runtime::DecodeError> {
+    fn from_item({{ crate::ir::item_binding(p.fields) }}: ::flywheel_runtime::Item) -> ::core::result::Result<Self, ::flywheel_runtime::DecodeError> {
         let result: ::core::result::Result<Self, ::flywheel_runtime::codec::DecodeIssue> = (|| {
             ::core::result::Result::Ok(Self {
 {%- for f in p.fields %}

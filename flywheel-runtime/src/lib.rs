@@ -56,6 +56,9 @@ pub use aws_config;
 pub use aws_sdk_dynamodb;
 /// Date and time types used by `datetime` and `date` fields.
 pub use chrono;
+/// Streams and their combinators, for the `stream` and `parallel` results of queries and scans
+/// (`use flywheel_runtime::futures::TryStreamExt;`).
+pub use futures;
 /// serde, for generated models with serde derives (feature `serde`).
 #[cfg(feature = "serde")]
 pub use serde;

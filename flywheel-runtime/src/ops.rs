@@ -107,8 +107,9 @@ impl Engine {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Saved {
     /// The version written, for models with a version attribute: the model's version plus one.
-    /// Set it on the model before saving it again.
-    pub version: Option<i64>,
+    /// Set it on the model before saving it again (`model.version = saved.version`). 0 for a
+    /// model without a version attribute, whose items have no version.
+    pub version: i64,
 }
 
 /// A PutItem of a whole model, from [`Engine::save`].
@@ -197,7 +198,9 @@ impl<'a, M: Model> Save<'a, M> {
             .call("PutItem", &table, Replay::Safe, || request.clone().send())
             .await;
         match result {
-            Ok(_) => Ok(Saved { version }),
+            Ok(_) => Ok(Saved {
+                version: version.unwrap_or(0),
+            }),
             Err(err) => {
                 let error =
                     condition_error::<M, _>(engine, &key, expected_version, alone, err, "PutItem")

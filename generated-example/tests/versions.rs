@@ -87,7 +87,7 @@ fn assert_version_conflict<T: std::fmt::Debug>(
 async fn saves_start_at_one_count_up_and_refuse_a_stale_version() {
     let (_local, engine) = start_with_tables().await;
     let mut p = profile();
-    assert_eq!(engine.save(&p).await.unwrap(), Saved { version: Some(1) });
+    assert_eq!(engine.save(&p).await.unwrap(), Saved { version: 1 });
     assert_eq!(raw_profile(&engine).await.unwrap()["version"], n("1"));
     let mut first = read(&engine).await;
     assert_eq!(first.version, 1);
@@ -95,13 +95,10 @@ async fn saves_start_at_one_count_up_and_refuse_a_stale_version() {
     // A save with the version read succeeds and writes the next one.
     first.display_name = Some("Ada".into());
     let saved = engine.save(&first).await.unwrap();
-    assert_eq!(saved, Saved { version: Some(2) });
-    first.version = saved.version.unwrap();
+    assert_eq!(saved, Saved { version: 2 });
+    first.version = saved.version;
     first.age = Some(36);
-    assert_eq!(
-        engine.save(&first).await.unwrap(),
-        Saved { version: Some(3) }
-    );
+    assert_eq!(engine.save(&first).await.unwrap(), Saved { version: 3 });
 
     // The model still at version 0 (and one at 1) are stale now.
     let before = raw_profile(&engine).await.unwrap();
@@ -128,17 +125,11 @@ async fn saves_start_at_one_count_up_and_refuse_a_stale_version() {
 #[tokio::test]
 async fn an_order_counts_its_revision_the_same_way() {
     let (_local, engine) = start_with_tables().await;
-    assert_eq!(
-        engine.save(&order()).await.unwrap(),
-        Saved { version: Some(1) }
-    );
+    assert_eq!(engine.save(&order()).await.unwrap(), Saved { version: 1 });
     let mut read: Order = engine.get(order_key()).consistent().await.unwrap().unwrap();
     assert_eq!(read.revision, 1);
     read.state = OrderState::Paid;
-    assert_eq!(
-        engine.save(&read).await.unwrap(),
-        Saved { version: Some(2) }
-    );
+    assert_eq!(engine.save(&read).await.unwrap(), Saved { version: 2 });
     assert_eq!(raw_order(&engine).await.unwrap()["revision"], n("2"));
     // `read` still says revision 1.
     read.state = OrderState::Cancelled;
@@ -170,7 +161,7 @@ async fn an_order_counts_its_revision_the_same_way() {
 async fn a_model_without_a_version_attribute_reports_none() {
     let (_local, engine) = start_with_tables().await;
     let saved = engine.save(&GameScore::new("abc", "t")).await.unwrap();
-    assert_eq!(saved, Saved { version: None });
+    assert_eq!(saved, Saved { version: 0 });
     // `if_version` makes no sense there.
     let err = GameScore::update(GameScoreKey::new("abc", "t"))
         .incr(GameScore::WINS, 1)

@@ -1544,6 +1544,7 @@ fn field_ir(f: &Field, is_key: bool, role: &str) -> FieldIr {
     };
     let base = f.rust.trim_start_matches("r#");
     FieldIr {
+        is_key,
         rust: f.rust.clone(),
         doc,
         rust_type,
