@@ -11,28 +11,13 @@ mod fault_proxy;
 
 use std::time::Duration;
 
+use common::{PROFILE_ID as ID, profile, profile_key as key};
 use fault_proxy::{FaultProxy, Faults, Quirks};
 use flywheel_runtime::aws_sdk_dynamodb::types::TimeToLiveStatus;
-use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::local::LocalDynamo;
 use flywheel_runtime::transact::{CancelKind, Operation};
-use flywheel_runtime::uuid::Uuid;
 use flywheel_runtime::{Engine, Error, Item, RetryPolicy, Stored, Tracked};
-use generated_example::models::{self, GameScore, GameScoreKey, UserProfile, UserProfileKey};
-
-const ID: Uuid = Uuid::from_u128(42);
-
-fn profile() -> UserProfile {
-    UserProfile::new(
-        ID,
-        "ada@example.com",
-        DateTime::from_timestamp(0, 0).unwrap(),
-    )
-}
-
-fn key() -> UserProfileKey {
-    UserProfileKey::new(ID)
-}
+use generated_example::models::{self, GameScore, GameScoreKey, UserProfile};
 
 fn retry() -> RetryPolicy {
     RetryPolicy {
@@ -64,16 +49,14 @@ fn without_items() -> Quirks {
     }
 }
 
-async fn ttl(engine: &Engine, table: &str) -> Option<TimeToLiveStatus> {
-    engine
-        .client()
-        .describe_time_to_live()
-        .table_name(table)
-        .send()
-        .await
-        .unwrap()
-        .time_to_live_description
-        .and_then(|d| d.time_to_live_status)
+/// Stores [`common::profile`] twice, so it is at version 2, and returns the copy of the first
+/// save: a model one version behind.
+async fn stored_twice(direct: &Engine) -> UserProfile {
+    let mut stale = profile();
+    direct.save(&stale).await.unwrap();
+    stale.version = 1;
+    direct.save(&stale).await.unwrap();
+    stale
 }
 
 async fn raw_profile(engine: &Engine) -> Option<Item> {
@@ -140,7 +123,7 @@ async fn create_schema_on_a_server_without_time_to_live_names_skip_ttl() {
     );
     for table in ["Orders", "UserProfiles"] {
         assert_eq!(
-            ttl(&direct, table).await,
+            common::ttl(&direct, table).await.0,
             Some(TimeToLiveStatus::Disabled),
             "{table}"
         );
@@ -202,7 +185,7 @@ async fn other_failures_of_time_to_live_stay_what_they_are() {
     engine.create_schema(models::TABLES).await.unwrap();
     for table in ["Orders", "UserProfiles"] {
         assert_eq!(
-            ttl(&direct, table).await,
+            common::ttl(&direct, table).await.0,
             Some(TimeToLiveStatus::Enabled),
             "{table}"
         );
@@ -217,10 +200,7 @@ async fn other_failures_of_time_to_live_stay_what_they_are() {
 async fn a_stale_save_does_not_claim_the_item_is_missing() {
     let (local, direct) = common::start_local_with_tables().await;
     let (proxy, engine) = through(&local, without_items()).await;
-    let mut stale = profile();
-    direct.save(&stale).await.unwrap();
-    stale.version = 1;
-    direct.save(&stale).await.unwrap(); // now at version 2; `stale` says 1
+    let stale = stored_twice(&direct).await; // now at version 2; `stale` says 1
     let before = raw_profile(&direct).await;
 
     let err = engine.save(&stale).await.unwrap_err();
@@ -352,10 +332,7 @@ async fn a_sync_conflict_names_only_what_changed() {
 async fn a_transaction_names_the_stored_version() {
     let (local, direct) = common::start_local_with_tables().await;
     let (proxy, engine) = through(&local, without_items()).await;
-    let mut stale = profile();
-    direct.save(&stale).await.unwrap();
-    stale.version = 1;
-    direct.save(&stale).await.unwrap();
+    let stale = stored_twice(&direct).await;
     let err = engine
         .transact_write()
         .put(&stale)
@@ -400,10 +377,7 @@ async fn when_the_stored_item_cannot_be_read_the_error_says_it_is_not_known() {
         },
     )
     .await;
-    let mut stale = profile();
-    direct.save(&stale).await.unwrap();
-    stale.version = 1;
-    direct.save(&stale).await.unwrap();
+    let stale = stored_twice(&direct).await;
 
     // The version check was the only condition, so it is the one that failed.
     let err = engine.save(&stale).await.unwrap_err();

@@ -27,18 +27,6 @@ async fn describe(engine: &Engine, table: &str) -> TableDescription {
         .expect("a table description")
 }
 
-async fn ttl(engine: &Engine, table: &str) -> (Option<TimeToLiveStatus>, Option<String>) {
-    let out = engine
-        .client()
-        .describe_time_to_live()
-        .table_name(table)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("DescribeTimeToLive {table}: {e:?}"));
-    let desc = out.time_to_live_description.expect("a TTL description");
-    (desc.time_to_live_status, desc.attribute_name)
-}
-
 /// The tables in `engine`'s namespace, named without it.
 async fn table_names(engine: &Engine) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
@@ -145,7 +133,7 @@ async fn assert_example_tables(engine: &Engine) {
     );
     assert_eq!(gsi.index_status().map(|s| s.as_str()), Some("ACTIVE"));
     assert_eq!(
-        ttl(engine, &name("GameScores")).await.0,
+        common::ttl(engine, &name("GameScores")).await.0,
         Some(TimeToLiveStatus::Disabled)
     );
 
@@ -221,7 +209,7 @@ async fn assert_example_tables(engine: &Engine) {
         (Some(5), Some(5))
     );
     assert_eq!(
-        ttl(engine, &name("Orders")).await,
+        common::ttl(engine, &name("Orders")).await,
         (Some(TimeToLiveStatus::Enabled), Some("purge_at".to_owned()))
     );
 
@@ -244,7 +232,7 @@ async fn assert_example_tables(engine: &Engine) {
         (Some(ProjectionType::KeysOnly), vec![])
     );
     assert_eq!(
-        ttl(engine, &name("UserProfiles")).await,
+        common::ttl(engine, &name("UserProfiles")).await,
         (
             Some(TimeToLiveStatus::Enabled),
             Some("expires_at".to_owned())
@@ -320,13 +308,13 @@ async fn create_schema_enables_time_to_live_on_an_existing_table_without_it() {
         .await
         .unwrap();
     assert_eq!(
-        ttl(&engine, &profiles).await.0,
+        common::ttl(&engine, &profiles).await.0,
         Some(TimeToLiveStatus::Disabled)
     );
     let created = engine.create_schema(models::TABLES).await.unwrap();
     assert!(created.is_empty());
     assert_eq!(
-        ttl(&engine, &profiles).await,
+        common::ttl(&engine, &profiles).await,
         (
             Some(TimeToLiveStatus::Enabled),
             Some("expires_at".to_owned())
@@ -349,7 +337,7 @@ async fn skip_ttl_creates_the_tables_without_time_to_live() {
     // Both tables whose schema has a time to live attribute have none enabled.
     for t in ["Orders", "UserProfiles"] {
         assert_eq!(
-            ttl(&engine, &table(&engine, t)).await.0,
+            common::ttl(&engine, &table(&engine, t)).await.0,
             Some(TimeToLiveStatus::Disabled),
             "{t}"
         );

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{n, raw_get, s, start_with_tables};
+use common::{PROFILE_ID as ID, n, profile, profile_key as key, raw_get, s, start_with_tables};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::ops::Saved;
 use flywheel_runtime::uuid::Uuid;
@@ -13,20 +13,6 @@ use generated_example::models::user_profile::Status;
 use generated_example::models::{
     GameScore, GameScoreKey, Order, OrderKey, UserProfile, UserProfileKey,
 };
-
-const ID: Uuid = Uuid::from_u128(42);
-
-fn profile() -> UserProfile {
-    UserProfile::new(
-        ID,
-        "ada@example.com",
-        DateTime::from_timestamp(0, 0).unwrap(),
-    )
-}
-
-fn key() -> UserProfileKey {
-    UserProfileKey::new(ID)
-}
 
 fn order() -> Order {
     Order::new(

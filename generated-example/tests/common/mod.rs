@@ -229,6 +229,43 @@ pub async fn start_local_with_tables() -> (LocalDynamo, Engine) {
     (local, engine)
 }
 
+/// The time-to-live status and attribute of `table` (a full table name), as DescribeTimeToLive
+/// reports them.
+pub async fn ttl(
+    engine: &Engine,
+    table: &str,
+) -> (
+    Option<flywheel_runtime::aws_sdk_dynamodb::types::TimeToLiveStatus>,
+    Option<String>,
+) {
+    let out = engine
+        .client()
+        .describe_time_to_live()
+        .table_name(table)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("DescribeTimeToLive {table}: {e:?}"));
+    let desc = out.time_to_live_description.expect("a TTL description");
+    (desc.time_to_live_status, desc.attribute_name)
+}
+
+/// The id of [`profile`].
+pub const PROFILE_ID: flywheel_runtime::uuid::Uuid = flywheel_runtime::uuid::Uuid::from_u128(42);
+
+/// A new user profile, with id [`PROFILE_ID`], created at the epoch.
+pub fn profile() -> models::UserProfile {
+    models::UserProfile::new(
+        PROFILE_ID,
+        "ada@example.com",
+        flywheel_runtime::chrono::DateTime::from_timestamp(0, 0).unwrap(),
+    )
+}
+
+/// The key of [`profile`].
+pub fn profile_key() -> models::UserProfileKey {
+    models::UserProfileKey::new(PROFILE_ID)
+}
+
 /// The name of the schema table `table` (such as `"GameScores"`) in `engine`'s namespace.
 pub fn table(engine: &Engine, table: &str) -> String {
     format!("{}{table}", engine.namespace())
