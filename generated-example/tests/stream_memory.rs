@@ -4,11 +4,13 @@
 //!
 //! The emulator runs in this process, so its allocations count too: every figure includes the
 //! server answering the same requests, and one page read alone (server included) is measured
-//! as the unit. Run with `cargo test --test stream_memory -- --nocapture` to see the figures.
+//! as the unit. Run with `cargo test -p generated-example --test stream_memory -- --nocapture` to see the figures.
 //! This binary holds one test, so nothing else allocates while it measures.
 
-mod common;
-mod support;
+// The shared harness of `tests/it`; this binary uses only a part of it.
+#[allow(dead_code)]
+#[path = "it/harness/mod.rs"]
+mod harness;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use flywheel_runtime::Engine;
 use futures::StreamExt;
 use generated_example::models::Order;
-use support::{dec, put_all, t};
+use harness::data::{dec, put_all, t};
 
 /// Counts the bytes allocated now and the most allocated at once.
 struct Counting;
@@ -122,7 +124,7 @@ fn mb(bytes: usize) -> String {
 
 #[tokio::test]
 async fn a_stream_holds_one_page_while_all_holds_everything() {
-    let (_local, engine) = common::start_with_tables().await;
+    let (_local, engine) = harness::db::start_with_tables().await;
     {
         let data = orders();
         put_all(&engine, &data).await;

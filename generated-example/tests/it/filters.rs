@@ -2,10 +2,11 @@
 //! a typed scan or query and compares the exact items returned with the same predicate
 //! computed in Rust over the inserted items.
 
-mod common;
-mod support;
+use crate::harness::data;
+use crate::harness::db;
 
-use common::start_with_tables;
+use data::{dec, order_created, orders, profiles, put_all, scores, t, ymd};
+use db::start_with_tables;
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::expr::AttributeType;
 use flywheel_runtime::serde_json::json;
@@ -14,7 +15,6 @@ use flywheel_runtime::{Cond, Engine};
 use generated_example::models::order::{Discount, OrderLine, OrderState};
 use generated_example::models::user_profile::{AccountKind, Address, GeoPoint, Status};
 use generated_example::models::{GameScore, Order, UserProfile};
-use support::{dec, order_created, orders, profiles, put_all, scores, t, ymd};
 
 /// Scans the profiles with `cond` (in pages of 7, so filters meet paging) and checks that
 /// exactly the profiles for which `expect` holds come back. The case must select some
@@ -56,7 +56,7 @@ macro_rules! profiles_where {
     };
 }
 
-async fn loaded_profiles() -> (common::TestDb, Engine, Vec<UserProfile>) {
+async fn loaded_profiles() -> (db::TestDb, Engine, Vec<UserProfile>) {
     let (local, engine) = start_with_tables().await;
     let all = profiles();
     put_all(&engine, &all).await;
@@ -601,7 +601,7 @@ async fn query_filters_on_scores_in_the_table_and_the_title_index() {
 
     // Title index queries, in top-score order; items without a top score are not in it.
     let mut seen = 0;
-    for title in support::TITLES {
+    for title in data::TITLES {
         let got = GameScore::query_game_title_index(*title)
             .filter(GameScore::USERID.begins_with("u1") | GameScore::WINS.ge(10))
             .page_size(3)

@@ -2,10 +2,11 @@
 //! index, projections (keys only, include, `fetch_full`, `select`), and the terminators
 //! `all`, `first`, `one`, `count`, `delete`, `limit` and `page_size`.
 
-mod common;
-mod support;
+use crate::harness::data;
+use crate::harness::db;
 
-use common::start_with_tables;
+use data::{TITLES, order_created, orders, profiles, put_all, recording, scores};
+use db::start_with_tables;
 use flywheel_runtime::chrono::{DateTime, Utc};
 use flywheel_runtime::query::Ranged;
 use flywheel_runtime::uuid::Uuid;
@@ -14,7 +15,6 @@ use generated_example::models::game_score::index::Table as ScoreTable;
 use generated_example::models::order::{OrderByCreatedItem, OrderBySkuItem, OrderState};
 use generated_example::models::user_profile::{Address, GeoPoint, UserProfileByEmailItem};
 use generated_example::models::{GameScore, GameScoreKey, Order, UserProfile};
-use support::{TITLES, order_created, orders, profiles, put_all, recording, scores};
 
 fn by_title(mut v: Vec<GameScore>) -> Vec<GameScore> {
     v.sort_by(|a, b| a.title.cmp(&b.title));
@@ -323,7 +323,7 @@ async fn range_conditions_on_a_local_index_with_an_include_projection() {
             .unwrap();
         assert_eq!(latest, reversed(mine.clone())[..3].to_vec());
         let open = index()
-            .filter(Order::TOTAL.gt(support::dec("40")))
+            .filter(Order::TOTAL.gt(data::dec("40")))
             .page_size(3)
             .fetch_full(&engine)
             .await
@@ -331,7 +331,7 @@ async fn range_conditions_on_a_local_index_with_an_include_projection() {
         assert_eq!(
             open,
             mine.iter()
-                .filter(|o| o.total > support::dec("40"))
+                .filter(|o| o.total > data::dec("40"))
                 .cloned()
                 .collect::<Vec<_>>()
         );
@@ -809,14 +809,14 @@ async fn first_one_and_their_errors() {
     );
     match GameScore::query("nobody").one(&engine).await {
         Err(Error::NotFound { table, key }) => {
-            assert_eq!(table, common::table(&engine, "GameScores"));
+            assert_eq!(table, db::table(&engine, "GameScores"));
             assert_eq!(key, "{userid = S \"nobody\"}");
         }
         other => panic!("expected NotFound, got {other:?}"),
     }
     match GameScore::query("u2").one(&engine).await {
         Err(Error::MoreThanOne { table }) => {
-            assert_eq!(table, common::table(&engine, "GameScores"))
+            assert_eq!(table, db::table(&engine, "GameScores"))
         }
         other => panic!("expected MoreThanOne, got {other:?}"),
     }
@@ -826,7 +826,7 @@ async fn first_one_and_their_errors() {
     {
         Err(Error::MoreThanOne { table }) => assert_eq!(
             table,
-            common::table(&engine, "GameScores (index GameTitleIndex)")
+            db::table(&engine, "GameScores (index GameTitleIndex)")
         ),
         other => panic!("expected MoreThanOne, got {other:?}"),
     }

@@ -6,7 +6,7 @@
 //! must be refused before sending; operations under an absent document or list element must be
 //! refused by DynamoDB; either way nothing changes. Every other update bumps the version.
 
-mod common;
+use crate::harness::db;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -534,7 +534,7 @@ fn random_updates_leave_the_item_as_the_same_changes_leave_the_struct() {
         .enable_all()
         .build()
         .unwrap();
-    let local = common::TestDb::start();
+    let local = db::TestDb::start();
     let engine = local.engine();
     runtime
         .block_on(
@@ -782,7 +782,7 @@ fn random_syncs_of_two_sessions_merge_fields_and_refuse_conflicts() {
         .enable_all()
         .build()
         .unwrap();
-    let local = common::TestDb::start();
+    let local = db::TestDb::start();
     let engine = local.engine();
     runtime
         .block_on(

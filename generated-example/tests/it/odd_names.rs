@@ -3,16 +3,16 @@
 //! `path.x.y`; table `odd.names-table_1`, index `by-status.idx`), and values that look like
 //! expression syntax: every operation works, and a value is only ever a value.
 
-mod common;
-mod support;
+use crate::harness::data;
+use crate::harness::db;
 
 use std::collections::BTreeMap;
 
-use common::{raw_get, s, start_with_tables};
+use data::put_all;
+use db::{raw_get, s, start_with_tables};
 use flywheel_runtime::{AttributeValue, Cursor, Engine, Error, Item};
 use generated_example::models::odd_names::{OddNamesByStatusIdxItem, OddPath};
 use generated_example::models::{OddNames, OddNamesKey};
-use support::put_all;
 
 /// Values that are expression syntax, and a few that are not.
 const TRICKY: &[&str] = &[
@@ -76,7 +76,7 @@ fn data() -> Vec<OddNames> {
     out
 }
 
-async fn loaded() -> (common::TestDb, Engine, Vec<OddNames>) {
+async fn loaded() -> (db::TestDb, Engine, Vec<OddNames>) {
     let (local, engine) = start_with_tables().await;
     let all = data();
     put_all(&engine, &all).await;
@@ -619,9 +619,9 @@ async fn raw_items_with_odd_names_decode() {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    support::put_items(
+    data::put_items(
         &engine,
-        &common::table(&engine, "odd.names-table_1"),
+        &db::table(&engine, "odd.names-table_1"),
         vec![item],
     )
     .await;

@@ -1,9 +1,9 @@
 //! The version attribute (`UserProfile.version`, `Order.revision`): every write checks or
 //! counts it, and a write based on a stale version fails with `VersionConflict` writing nothing.
 
-mod common;
+use crate::harness::db;
 
-use common::{PROFILE_ID as ID, n, profile, profile_key as key, raw_get, s, start_with_tables};
+use db::{PROFILE_ID as ID, n, profile, profile_key as key, raw_get, s, start_with_tables};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::ops::Saved;
 use flywheel_runtime::uuid::Uuid;
@@ -97,7 +97,7 @@ async fn saves_start_at_one_count_up_and_refuse_a_stale_version() {
         format!(
             "item {{user_id = S \"{ID}\"}} of table {} is at version 3, not 1 as read; it changed \
              since, so nothing was written: read it again and reapply the change",
-            common::table(&engine, "UserProfiles")
+            db::table(&engine, "UserProfiles")
         )
     );
     assert_eq!(
@@ -192,7 +192,7 @@ async fn create_only_of_an_existing_versioned_item_is_already_exists() {
     again.email = "other@example.com".into();
     match engine.save(&again).create_only().await {
         Err(Error::AlreadyExists { table, key }) => {
-            assert_eq!(table, common::table(&engine, "UserProfiles"));
+            assert_eq!(table, db::table(&engine, "UserProfiles"));
             assert_eq!(key, format!("{{user_id = S \"{ID}\"}}"));
         }
         other => panic!("expected AlreadyExists, got {other:?}"),

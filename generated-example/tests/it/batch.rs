@@ -1,9 +1,9 @@
 //! Batch writes and reads against the emulator: several models in one batch, chunking,
 //! repeated keys, the bulk helpers, reads in the order asked, typed slots, and versioned models.
 
-mod common;
+use crate::harness::db;
 
-use common::{n, raw_get, s, start_with_tables};
+use db::{n, raw_get, s, start_with_tables};
 use flywheel_runtime::batch::BatchWritten;
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::uuid::Uuid;

@@ -1,9 +1,9 @@
 //! Write and read transactions against the emulator: all or nothing, typed cancellation
 //! reasons, version checks, limits, idempotency tokens and concurrent transactions.
 
-mod common;
+use crate::harness::db;
 
-use common::{raw_get, s, start_with_tables};
+use db::{raw_get, s, start_with_tables};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::transact::{CancelKind, CancelReason, Operation};
 use flywheel_runtime::uuid::Uuid;
@@ -37,7 +37,7 @@ async fn snapshot(engine: &Engine) -> Vec<(String, Item)> {
         let out = engine
             .client()
             .scan()
-            .table_name(common::table(engine, table))
+            .table_name(db::table(engine, table))
             .consistent_read(true)
             .send()
             .await
@@ -295,7 +295,7 @@ async fn a_failing_condition_cancels_every_operation() {
             &CancelReason {
                 index,
                 operation,
-                table: common::table(&engine, table),
+                table: db::table(&engine, table),
                 key,
                 kind,
             }
@@ -307,7 +307,7 @@ async fn a_failing_condition_cancels_every_operation() {
             "the transaction was cancelled and nothing was applied: operation 5 (ConditionCheck of \
              {{user_id = S \"{}\"}} in {}): {:?}",
             profile_id(),
-            common::table(&engine, "UserProfiles"),
+            db::table(&engine, "UserProfiles"),
             reasons[5].kind
         )
     );
@@ -334,7 +334,7 @@ async fn a_failing_condition_cancels_every_operation() {
     let stored_odd = raw_get(
         &engine,
         "odd.names-table_1",
-        &[("order", s("doomed")), ("size", common::n("1"))],
+        &[("order", s("doomed")), ("size", db::n("1"))],
     )
     .await;
     assert_eq!(
@@ -592,7 +592,7 @@ async fn the_same_item_twice_is_refused_before_sending() {
         format!(
             "invalid request: a transaction touches item {{userid = S \"abc\", title = S \"Twice\"}} \
              of table {} twice (Put and Delete); DynamoDB allows one operation per item",
-            common::table(&engine, "GameScores")
+            db::table(&engine, "GameScores")
         )
     );
     assert_eq!(snapshot(&engine).await, before, "nothing was sent");

@@ -1,16 +1,16 @@
 //! Scans: parallel scans over segments return every item exactly once, with filters and
 //! limits; single segments page on their own; plain scans page, count and stream.
 
-mod common;
-mod support;
+use crate::harness::data;
+use crate::harness::db;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use common::start_with_tables;
+use data::{put_all, recording};
+use db::start_with_tables;
 use flywheel_runtime::{Cursor, Error};
 use futures::TryStreamExt;
 use generated_example::models::{GameScore, GameScoreKey};
-use support::{put_all, recording};
 
 /// 2000 scores: 40 players with 50 titles each.
 fn data() -> Vec<GameScore> {

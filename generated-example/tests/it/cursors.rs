@@ -3,21 +3,21 @@
 //! kind of foreign, altered or made-up token refused as `Error::InvalidCursor` before any
 //! request is sent.
 
-mod common;
-mod support;
+use crate::harness::data;
+use crate::harness::db;
 
 use std::collections::BTreeSet;
 use std::fmt::Debug;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::start_with_tables;
+use data::{put_all, recording, t};
+use db::start_with_tables;
 use flywheel_runtime::cursor::CursorKey;
 use flywheel_runtime::{Cursor, Engine, Error, Page};
 use generated_example::models::order::OrderByCreatedItem;
 use generated_example::models::{GameScore, OddNames, Order, UserProfile};
 use sha2::{Digest, Sha256};
-use support::{put_all, recording, t};
 
 /// A thousand scores of player `p`, then 300 scores on the title `Paged` by players
 /// `q000`.. whose top scores tie in threes.
@@ -44,7 +44,7 @@ fn big_orders() -> Vec<Order> {
     (0..300)
         .map(|k| {
             let created = t(1_700_000_000 + (k * 7919) % 300 * 60);
-            Order::new("big", format!("o{k:04}"), created, support::dec("1.50"))
+            Order::new("big", format!("o{k:04}"), created, data::dec("1.50"))
         })
         .collect()
 }
@@ -257,7 +257,7 @@ async fn pages_of_indexes_and_scans() {
 fn assert_refused<T: Debug>(
     what: &str,
     result: flywheel_runtime::Result<T>,
-    requests: &support::Requests,
+    requests: &data::Requests,
 ) {
     match result {
         Err(Error::InvalidCursor(message)) => assert!(!message.is_empty()),
@@ -275,7 +275,7 @@ async fn cursors_of_other_indexes_tables_and_segments_are_refused_before_any_req
     let (_local, engine) = start_with_tables().await;
     put_all(&engine, &data()).await;
     put_all(&engine, &big_orders()).await;
-    put_all(&engine, &support::profiles()).await;
+    put_all(&engine, &data::profiles()).await;
 
     let table = next(
         GameScore::query("p")
@@ -928,7 +928,7 @@ fn the_cursor_key_comes_from_the_environment() {
             let bytes = b64_decode(cursor.as_str());
             assert!(!bytes.windows(5).any(|w| w == b"t0004"), "sealed");
             // The same key given in code opens it; no key does not.
-            let local = common::engine_for(&endpoint).with_namespace(&namespace);
+            let local = db::engine_for(&endpoint).with_namespace(&namespace);
             let page = GameScore::query("p")
                 .page_size(5)
                 .page(&local.clone().with_cursor_key(key()), Some(&cursor))
@@ -950,20 +950,20 @@ fn the_cursor_key_comes_from_the_environment() {
         put_all(&engine, &data()).await;
         (local, engine)
     });
-    let (id, secret_key, token) = common::credentials();
+    let (id, secret_key, token) = db::credentials();
     for key in [secret, "too short"] {
         let mut child = std::process::Command::new(std::env::current_exe().unwrap());
         child
             .args([
                 "--exact",
-                "the_cursor_key_comes_from_the_environment",
+                "cursors::the_cursor_key_comes_from_the_environment",
                 "--nocapture",
             ])
             .env(CHILD, local.endpoint())
             .env(NAMESPACE, local.namespace())
             .env("FLYWHEEL_CURSOR_KEY", key)
             .env("AWS_ENDPOINT_URL", local.endpoint())
-            .env("AWS_REGION", common::region())
+            .env("AWS_REGION", db::region())
             .env("AWS_ACCESS_KEY_ID", &id)
             .env("AWS_SECRET_ACCESS_KEY", &secret_key)
             .env_remove("AWS_SESSION_TOKEN")

@@ -1,9 +1,9 @@
 //! `exclude_expired`: items whose time to live has passed, which DynamoDB deletes only some
 //! time later, are left out of queries and scans; items without one or with a future one stay.
 
-mod common;
+use crate::harness::db;
 
-use common::start_with_tables;
+use db::start_with_tables;
 use flywheel_runtime::chrono::{DateTime, Duration, Utc};
 use flywheel_runtime::uuid::Uuid;
 use flywheel_runtime::{Decimal, Engine, Error};

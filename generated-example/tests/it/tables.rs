@@ -2,11 +2,11 @@
 //! billing and time to live (or, with `skip_ttl`, leaves time to live alone); it is idempotent;
 //! `delete_schema` removes the tables; a namespace keeps tables apart.
 
-mod common;
+use crate::harness::db;
 
 use std::collections::BTreeSet;
 
-use common::{TestDb, raw_get, s, table};
+use db::{TestDb, raw_get, s, table};
 use flywheel_runtime::aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, Projection, ProjectionType,
     ProvisionedThroughputDescription, ScalarAttributeType, TableDescription,
@@ -133,7 +133,7 @@ async fn assert_example_tables(engine: &Engine) {
     );
     assert_eq!(gsi.index_status().map(|s| s.as_str()), Some("ACTIVE"));
     assert_eq!(
-        common::ttl(engine, &name("GameScores")).await.0,
+        db::ttl(engine, &name("GameScores")).await.0,
         Some(TimeToLiveStatus::Disabled)
     );
 
@@ -209,7 +209,7 @@ async fn assert_example_tables(engine: &Engine) {
         (Some(5), Some(5))
     );
     assert_eq!(
-        common::ttl(engine, &name("Orders")).await,
+        db::ttl(engine, &name("Orders")).await,
         (Some(TimeToLiveStatus::Enabled), Some("purge_at".to_owned()))
     );
 
@@ -232,7 +232,7 @@ async fn assert_example_tables(engine: &Engine) {
         (Some(ProjectionType::KeysOnly), vec![])
     );
     assert_eq!(
-        common::ttl(engine, &name("UserProfiles")).await,
+        db::ttl(engine, &name("UserProfiles")).await,
         (
             Some(TimeToLiveStatus::Enabled),
             Some("expires_at".to_owned())
@@ -308,13 +308,13 @@ async fn create_schema_enables_time_to_live_on_an_existing_table_without_it() {
         .await
         .unwrap();
     assert_eq!(
-        common::ttl(&engine, &profiles).await.0,
+        db::ttl(&engine, &profiles).await.0,
         Some(TimeToLiveStatus::Disabled)
     );
     let created = engine.create_schema(models::TABLES).await.unwrap();
     assert!(created.is_empty());
     assert_eq!(
-        common::ttl(&engine, &profiles).await,
+        db::ttl(&engine, &profiles).await,
         (
             Some(TimeToLiveStatus::Enabled),
             Some("expires_at".to_owned())
@@ -326,7 +326,7 @@ async fn create_schema_enables_time_to_live_on_an_existing_table_without_it() {
 async fn skip_ttl_creates_the_tables_without_time_to_live() {
     let local = TestDb::start();
     let engine = local.engine();
-    let (watched, requests) = common::observed(&engine);
+    let (watched, requests) = db::observed(&engine);
     let created = watched
         .create_schema(models::TABLES)
         .skip_ttl()
@@ -337,7 +337,7 @@ async fn skip_ttl_creates_the_tables_without_time_to_live() {
     // Both tables whose schema has a time to live attribute have none enabled.
     for t in ["Orders", "UserProfiles"] {
         assert_eq!(
-            common::ttl(&engine, &table(&engine, t)).await.0,
+            db::ttl(&engine, &table(&engine, t)).await.0,
             Some(TimeToLiveStatus::Disabled),
             "{t}"
         );
@@ -477,7 +477,7 @@ async fn a_namespace_prefixes_every_table() {
     );
 
     // Decode errors name the namespaced table.
-    common::raw_put(
+    db::raw_put(
         &test,
         "UserProfiles",
         vec![

@@ -1,11 +1,11 @@
 //! Every update operation on every field type against the emulator, nested paths included;
 //! conditions, return values, and the checks made before anything is sent.
 
-mod common;
+use crate::harness::db;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{n, observed, raw_get, s, start_with_tables};
+use db::{n, observed, raw_get, s, start_with_tables};
 use flywheel_runtime::chrono::{DateTime, NaiveDate, Utc};
 use flywheel_runtime::serde_json::json;
 use flywheel_runtime::uuid::Uuid;
@@ -768,7 +768,7 @@ async fn failing_conditions_return_the_stored_item_and_write_nothing() {
 
     let expect_failed = |result: flywheel_runtime::Result<()>| match result {
         Err(Error::ConditionFailed { table, key, item }) => {
-            assert_eq!(table, common::table(&engine, "UserProfiles"));
+            assert_eq!(table, db::table(&engine, "UserProfiles"));
             assert_eq!(key, format!("{{user_id = S \"{ID}\"}}"));
             item.into_present()
                 .expect("the stored item comes with the failure")
@@ -1072,7 +1072,7 @@ async fn a_value_that_cannot_be_stored_is_refused_before_sending() {
     match &err {
         Error::Encode(e) => {
             assert_eq!(e.attribute, "rating");
-            assert_eq!(e.table, common::table(&engine, "UserProfiles"));
+            assert_eq!(e.table, db::table(&engine, "UserProfiles"));
         }
         other => panic!("expected an encode error, got {other:?}"),
     }

@@ -1,10 +1,10 @@
 //! Single-item operations against the emulator: create-only and overwriting saves, get,
 //! exists and delete.
 
-mod common;
-mod support;
+use crate::harness::data;
+use crate::harness::db;
 
-use common::{n, raw_get, s, start_with_tables, table};
+use db::{n, raw_get, s, start_with_tables, table};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::uuid::Uuid;
 use flywheel_runtime::{Engine, Error, Item};
@@ -211,7 +211,7 @@ async fn get_exists_and_delete() {
 async fn exists_does_not_decode_the_item() {
     // `exists` reads only the hash key, so an item that does not match the schema exists.
     let (_local, engine) = start_with_tables().await;
-    common::raw_put(
+    db::raw_put(
         &engine,
         "GameScores",
         vec![
@@ -230,7 +230,7 @@ async fn exists_does_not_decode_the_item() {
 
 #[tokio::test]
 async fn operations_on_a_missing_table_report_the_dynamodb_error() {
-    let local = common::TestDb::start();
+    let local = db::TestDb::start();
     let engine = local.engine();
     let err = engine.get(key()).await.unwrap_err();
     match &err {
@@ -274,7 +274,7 @@ async fn empty_strings_in_key_attributes_are_refused_before_sending() {
     // them in table and index key attributes: flywheel refuses them first, naming the
     // attribute, and sends nothing.
     let (_local, engine) = start_with_tables().await;
-    let (counting, requests) = support::recording(&engine);
+    let (counting, requests) = data::recording(&engine);
     for (item, attribute) in [
         (GameScore::new("", "t"), "userid"),
         (GameScore::new("u", ""), "title"),

@@ -2,14 +2,14 @@
 //! answers batches in part and drops connections; nothing may be lost or duplicated, and what
 //! cannot be done comes back item by item in `Error::BatchIncomplete`.
 
-mod common;
-mod fault_proxy;
+use crate::harness::db;
+use crate::harness::faults;
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use common::start_local_with_tables;
-use fault_proxy::{FaultProxy, Faults};
+use db::start_local_with_tables;
+use faults::{FaultProxy, Faults};
 use flywheel_runtime::batch::Unprocessed;
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::{AttributeValue, Engine, Error, Item, Model, RetryPolicy};
@@ -79,7 +79,7 @@ async fn twenty_thousand_items_survive_throttling_partial_batches_and_dropped_co
         hold_back: 0.5,
         drop: 0.05,
     };
-    let proxy = FaultProxy::start(local.endpoint(), faults, fault_proxy::seed()).await;
+    let proxy = FaultProxy::start(local.endpoint(), faults, faults::seed()).await;
     let engine = proxy.engine(patient());
 
     let items: Vec<GameScore> = (0..ITEMS).map(score).collect();
@@ -175,7 +175,7 @@ async fn stingy(
         hold_back,
         ..Faults::default()
     };
-    let proxy = FaultProxy::start(local.endpoint(), faults, fault_proxy::seed()).await;
+    let proxy = FaultProxy::start(local.endpoint(), faults, faults::seed()).await;
     let engine = proxy.engine(impatient());
     (proxy, engine)
 }
@@ -516,7 +516,7 @@ async fn one_retry_policy_counts_every_request_under_throttling() {
         throttle: 1.0,
         ..Faults::default()
     };
-    let proxy = FaultProxy::start(local.endpoint(), always, fault_proxy::seed()).await;
+    let proxy = FaultProxy::start(local.endpoint(), always, faults::seed()).await;
     let policy = RetryPolicy {
         attempts: 4,
         base_delay: Duration::from_millis(1),

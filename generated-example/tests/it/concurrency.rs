@@ -2,12 +2,12 @@
 //! fields merge, and of concurrent syncs of the same field exactly one wins while the others
 //! are told which attribute changed under them.
 
-mod common;
+use crate::harness::db;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use common::start_with_tables;
+use db::start_with_tables;
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::uuid::Uuid;
 use flywheel_runtime::{Engine, Error, Model, Tracked};
@@ -237,7 +237,7 @@ async fn of_concurrent_syncs_of_one_field_exactly_one_wins() {
                     table,
                 }),
             ) => {
-                assert_eq!(table, common::table(&engine, "GameScores"));
+                assert_eq!(table, db::table(&engine, "GameScores"));
                 assert_eq!(key, "{userid = S \"abc\", title = S \"Alien Adventure\"}");
                 assert_eq!(attributes, ["top_score"], "only top_score changed under it");
                 let item = item.expect("the conflict carries the stored item");
@@ -344,7 +344,7 @@ async fn concurrent_conditional_updates_never_overshoot() {
                     {
                         Ok(()) => taken += 1,
                         Err(Error::ConditionFailed { item, .. }) => {
-                            assert_eq!(item.into_present().unwrap()["wins"], common::n("0"));
+                            assert_eq!(item.into_present().unwrap()["wins"], db::n("0"));
                             return taken;
                         }
                         Err(other) => panic!("unexpected error {other:?}"),

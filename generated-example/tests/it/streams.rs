@@ -1,15 +1,15 @@
 //! Streams: they yield what `all` returns, and they are lazy: nothing is sent before the first
 //! poll, and taking N items in pages of P sends exactly ceil(N / P) requests.
 
-mod common;
-mod support;
+use crate::harness::data;
+use crate::harness::db;
 
-use common::start_with_tables;
+use data::{orders, put_all, recording, scores};
+use db::start_with_tables;
 use flywheel_runtime::Error;
 use futures::{StreamExt, TryStreamExt};
 use generated_example::models::order::OrderState;
 use generated_example::models::{GameScore, Order};
-use support::{orders, put_all, recording, scores};
 
 fn bulk() -> Vec<GameScore> {
     (0..1000)
@@ -52,7 +52,7 @@ async fn a_stream_yields_the_items_all_returns() {
     );
 
     let q = Order::query_by_created("c1")
-        .range_ge(support::order_created(1, 2))
+        .range_ge(data::order_created(1, 2))
         .page_size(3);
     assert_eq!(
         q.stream(e).try_collect::<Vec<_>>().await.unwrap(),

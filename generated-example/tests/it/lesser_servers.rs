@@ -6,13 +6,13 @@
 //!   `ReturnValuesOnConditionCheckFailure=ALL_OLD`): errors never claim that the item does not
 //!   exist unless a read shows it, and say when the stored version is not known.
 
-mod common;
-mod fault_proxy;
+use crate::harness::db;
+use crate::harness::faults;
 
 use std::time::Duration;
 
-use common::{PROFILE_ID as ID, profile, profile_key as key};
-use fault_proxy::{FaultProxy, Faults, Quirks};
+use db::{PROFILE_ID as ID, profile, profile_key as key};
+use faults::{FaultProxy, Faults, Quirks};
 use flywheel_runtime::aws_sdk_dynamodb::types::TimeToLiveStatus;
 use flywheel_runtime::local::LocalDynamo;
 use flywheel_runtime::transact::{CancelKind, Operation};
@@ -30,13 +30,8 @@ fn retry() -> RetryPolicy {
 
 /// A proxy with `quirks` in front of `local`, and an engine that talks through it.
 async fn through(local: &LocalDynamo, quirks: Quirks) -> (FaultProxy, Engine) {
-    let proxy = FaultProxy::with_quirks(
-        local.endpoint(),
-        Faults::default(),
-        fault_proxy::seed(),
-        quirks,
-    )
-    .await;
+    let proxy =
+        FaultProxy::with_quirks(local.endpoint(), Faults::default(), faults::seed(), quirks).await;
     let engine = proxy.engine(retry());
     (proxy, engine)
 }
@@ -49,7 +44,7 @@ fn without_items() -> Quirks {
     }
 }
 
-/// Stores [`common::profile`] twice, so it is at version 2, and returns the copy of the first
+/// Stores [`db::profile`] twice, so it is at version 2, and returns the copy of the first
 /// save: a model one version behind.
 async fn stored_twice(direct: &Engine) -> UserProfile {
     let mut stale = profile();
@@ -60,10 +55,10 @@ async fn stored_twice(direct: &Engine) -> UserProfile {
 }
 
 async fn raw_profile(engine: &Engine) -> Option<Item> {
-    common::raw_get(
+    db::raw_get(
         engine,
         "UserProfiles",
-        &[("user_id", common::s(&ID.to_string()))],
+        &[("user_id", db::s(&ID.to_string()))],
     )
     .await
 }
@@ -123,7 +118,7 @@ async fn create_schema_on_a_server_without_time_to_live_names_skip_ttl() {
     );
     for table in ["Orders", "UserProfiles"] {
         assert_eq!(
-            common::ttl(&direct, table).await.0,
+            db::ttl(&direct, table).await.0,
             Some(TimeToLiveStatus::Disabled),
             "{table}"
         );
@@ -175,7 +170,7 @@ async fn other_failures_of_time_to_live_stay_what_they_are() {
             throttle: 0.3,
             ..Faults::default()
         },
-        fault_proxy::seed(),
+        faults::seed(),
     )
     .await;
     let engine = proxy.engine(RetryPolicy {
@@ -185,7 +180,7 @@ async fn other_failures_of_time_to_live_stay_what_they_are() {
     engine.create_schema(models::TABLES).await.unwrap();
     for table in ["Orders", "UserProfiles"] {
         assert_eq!(
-            common::ttl(&direct, table).await.0,
+            db::ttl(&direct, table).await.0,
             Some(TimeToLiveStatus::Enabled),
             "{table}"
         );
@@ -198,7 +193,7 @@ async fn other_failures_of_time_to_live_stay_what_they_are() {
 
 #[tokio::test]
 async fn a_stale_save_does_not_claim_the_item_is_missing() {
-    let (local, direct) = common::start_local_with_tables().await;
+    let (local, direct) = db::start_local_with_tables().await;
     let (proxy, engine) = through(&local, without_items()).await;
     let stale = stored_twice(&direct).await; // now at version 2; `stale` says 1
     let before = raw_profile(&direct).await;
@@ -268,7 +263,7 @@ async fn a_stale_save_does_not_claim_the_item_is_missing() {
 
 #[tokio::test]
 async fn failed_conditions_carry_the_item_read_after_them() {
-    let (local, direct) = common::start_local_with_tables().await;
+    let (local, direct) = db::start_local_with_tables().await;
     let (_proxy, engine) = through(&local, without_items()).await;
     direct.save(&profile()).await.unwrap();
     let stored = raw_profile(&direct).await.unwrap();
@@ -298,7 +293,7 @@ async fn failed_conditions_carry_the_item_read_after_them() {
 
 #[tokio::test]
 async fn a_sync_conflict_names_only_what_changed() {
-    let (local, direct) = common::start_local_with_tables().await;
+    let (local, direct) = db::start_local_with_tables().await;
     let (_proxy, engine) = through(&local, without_items()).await;
     let mut score = GameScore::new("abc", "t");
     score.top_score = Some(100);
@@ -322,7 +317,7 @@ async fn a_sync_conflict_names_only_what_changed() {
             attributes, item, ..
         }) => {
             assert_eq!(attributes, ["top_score"]);
-            assert_eq!(item.unwrap()["top_score"], common::n("200"));
+            assert_eq!(item.unwrap()["top_score"], db::n("200"));
         }
         other => panic!("expected a conflict, got {other:?}"),
     }
@@ -330,7 +325,7 @@ async fn a_sync_conflict_names_only_what_changed() {
 
 #[tokio::test]
 async fn a_transaction_names_the_stored_version() {
-    let (local, direct) = common::start_local_with_tables().await;
+    let (local, direct) = db::start_local_with_tables().await;
     let (proxy, engine) = through(&local, without_items()).await;
     let stale = stored_twice(&direct).await;
     let err = engine
@@ -367,7 +362,7 @@ async fn a_transaction_names_the_stored_version() {
 
 #[tokio::test]
 async fn when_the_stored_item_cannot_be_read_the_error_says_it_is_not_known() {
-    let (local, direct) = common::start_local_with_tables().await;
+    let (local, direct) = db::start_local_with_tables().await;
     // No item with a failed condition, and reads fail: nothing can be learnt.
     let (_proxy, engine) = through(
         &local,

@@ -2,9 +2,9 @@
 //! `Error::Decode` naming table, key, attribute path, expected and found type. Values that
 //! DynamoDB cannot hold are refused before anything is sent.
 
-mod common;
+use crate::harness::db;
 
-use common::{m, n, raw_get, raw_put, s, start_with_tables, table};
+use db::{m, n, raw_get, raw_put, s, start_with_tables, table};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::serde_json::json;
 use flywheel_runtime::uuid::Uuid;
@@ -494,7 +494,7 @@ async fn malformed_dates_and_datetimes() {
 
 #[tokio::test]
 async fn decode_errors_name_the_namespaced_table() {
-    let local = common::TestDb::start();
+    let local = db::TestDb::start();
     let engine = local.engine();
     let engine = engine
         .clone()
@@ -677,7 +677,7 @@ async fn decimals_with_39_digits_are_refused_and_nothing_is_written() {
 
 #[tokio::test]
 async fn encode_errors_name_the_namespaced_table() {
-    let local = common::TestDb::start();
+    let local = db::TestDb::start();
     let engine = local.engine();
     let engine = engine
         .clone()

@@ -19,8 +19,6 @@
 //! it: [`table`] for raw requests ([`raw_get`] and [`raw_put`] take the schema's table name and
 //! add it themselves).
 
-#![allow(dead_code)] // Each test file uses a different part of this module.
-
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use flywheel_runtime::aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
@@ -131,11 +129,6 @@ impl TestDb {
     /// The server's endpoint.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
-    }
-
-    /// Whether the tests run against an external endpoint rather than the emulator.
-    pub fn is_external(&self) -> bool {
-        self.local.is_none()
     }
 }
 

@@ -1,11 +1,11 @@
 //! flywheel's `sync`: only what changed is written, a field someone else changed since it was
 //! read is never overwritten unless asked, deltas are atomic, and the model is reloaded.
 
-mod common;
+use crate::harness::db;
 
 use std::collections::BTreeSet;
 
-use common::{n, observed, raw_get, s, start_with_tables};
+use db::{n, observed, raw_get, s, start_with_tables};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::uuid::Uuid;
 use flywheel_runtime::{AttributeValue, Engine, Error, Item, Model, Stored, Tracked};
@@ -68,7 +68,7 @@ async fn raw_update(engine: &Engine, expression: &str, values: Vec<(&str, Attrib
     let mut request = engine
         .client()
         .update_item()
-        .table_name(common::table(engine, "GameScores"))
+        .table_name(db::table(engine, "GameScores"))
         .key("userid", s("abc"))
         .key("title", s("Comet Quest"))
         .update_expression(expression);
@@ -78,7 +78,7 @@ async fn raw_update(engine: &Engine, expression: &str, values: Vec<(&str, Attrib
     request.send().await.unwrap();
 }
 
-fn updates(requests: &common::Requests) -> Vec<String> {
+fn updates(requests: &db::Requests) -> Vec<String> {
     requests
         .take()
         .into_iter()
@@ -462,7 +462,7 @@ async fn a_new_tracked_model_creates_the_item_and_a_second_create_conflicts() {
 async fn a_new_tracked_model_merges_into_an_item_holding_other_attributes() {
     let (_local, engine) = start_with_tables().await;
     // An item with only attributes the new model does not write.
-    common::raw_put(
+    db::raw_put(
         &engine,
         "GameScores",
         vec![
@@ -741,7 +741,7 @@ async fn increments_of_absent_defaulted_numbers_start_from_the_default() {
     engine
         .client()
         .update_item()
-        .table_name(common::table(&engine, "Orders"))
+        .table_name(db::table(&engine, "Orders"))
         .key("customer_id", s("c"))
         .key("order_id", s("o"))
         .update_expression("SET #l = :l")

@@ -1,12 +1,12 @@
 //! Every schema type survives `save` + consistent `get` against the in-process emulator, edges
 //! included, and is stored in the documented DynamoDB form.
 
-mod common;
+use crate::harness::db;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 
-use common::{n, raw_get, s, start_with_tables};
+use db::{n, raw_get, s, start_with_tables};
 use flywheel_runtime::chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use flywheel_runtime::serde_json::json;
 use flywheel_runtime::uuid::Uuid;
@@ -868,7 +868,7 @@ async fn json_documents_keep_exact_numbers_and_sets_through_a_write_back() {
             ]),
         ),
     ]);
-    common::raw_put(
+    db::raw_put(
         &engine,
         "UserProfiles",
         vec![

@@ -1,8 +1,6 @@
 //! Shared by the query, scan, cursor and stream tests: deterministic data sets of every example
 //! model, fast bulk loading, and an engine that records each request it sends.
 
-#![allow(dead_code)] // Each test file uses a different part of this module.
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 

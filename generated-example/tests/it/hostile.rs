@@ -2,9 +2,9 @@
 //! each case must end in a typed error or a bounded retry, never a panic, a hang or an
 //! unbounded allocation. Also the limits DynamoDB puts on items, checked before sending.
 
-mod common;
-mod fault_proxy;
-mod support;
+use crate::harness::data;
+use crate::harness::db;
+use crate::harness::faults;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -106,7 +106,7 @@ impl Hostile {
 
 async fn serve(mut stream: TcpStream, counter: Arc<AtomicUsize>, reply: Arc<Replies>) {
     let mut buffer = Vec::new();
-    while let Ok(Some(request)) = fault_proxy::read_message(&mut stream, &mut buffer).await {
+    while let Ok(Some(request)) = faults::read_message(&mut stream, &mut buffer).await {
         let n = counter.fetch_add(1, Ordering::SeqCst);
         let operation = request
             .header("x-amz-target")
@@ -465,8 +465,8 @@ async fn keys_decode_only_from_the_form_flywheel_writes() {
         assert_eq!(err.attribute, "created_at", "{other}");
     }
     // Numbers are DynamoDB's own: `1E+3` and `1000` are one number, so one key.
-    let (_local, engine) = common::start_with_tables().await;
-    common::raw_put(
+    let (_local, engine) = db::start_with_tables().await;
+    db::raw_put(
         &engine,
         "UserProfiles",
         vec![
@@ -495,8 +495,8 @@ async fn keys_decode_only_from_the_form_flywheel_writes() {
 
 #[tokio::test]
 async fn limits_of_dynamodb_are_checked_before_sending() {
-    let (_local, engine) = common::start_with_tables().await;
-    let (counting, requests) = support::recording(&engine);
+    let (_local, engine) = db::start_with_tables().await;
+    let (counting, requests) = data::recording(&engine);
     // An item over 400 KB, named by its largest attribute.
     let mut big = UserProfile::new(
         Uuid::from_u128(1),

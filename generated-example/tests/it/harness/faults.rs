@@ -16,8 +16,6 @@
 //! there), so rewriting a signed body is fine, and it always answers with `Content-Length`
 //! (never chunked), which is all this proxy reads.
 
-#![allow(dead_code)] // Each test file uses a different part of this module.
-
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
