@@ -16,6 +16,9 @@ use crate::schema::{
     Billing, IndexKind, KeyAttribute, Projection, ScalarType, TableSchema, Throughput,
 };
 
+/// A boxed future, as returned by the builders' `into_future`.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
 /// How long table management waits for DynamoDB to finish creating or deleting a table.
 const TABLE_WAIT: Duration = Duration::from_secs(600);
 
@@ -483,7 +486,7 @@ impl<'a> CreateSchema<'a> {
 
 impl<'a> std::future::IntoFuture for CreateSchema<'a> {
     type Output = Result<Vec<String>>;
-    type IntoFuture = crate::ops::BoxFuture<'a, Result<Vec<String>>>;
+    type IntoFuture = BoxFuture<'a, Result<Vec<String>>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

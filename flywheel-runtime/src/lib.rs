@@ -13,30 +13,81 @@
 //! # Ok(()) }
 //! ```
 
-pub mod batch;
+// The source is in folders that show the floors, from the ground up; a file imports only from
+// its own floor, the floors below it and the top-level modules (`engine`, `error`, `retry`).
+// The public modules keep short paths (`flywheel_runtime::codec`), which are also the paths
+// the compiler's messages name; the floors' internals are the private `read` and `write`.
+//
+// src/item/: what an item is made of. Value codecs, exact numbers and `json` documents, the
+// table schema, the model and index traits that generated code implements, DynamoDB's size
+// limits. Nothing here talks to DynamoDB or builds an expression.
+#[path = "item/codec.rs"]
 pub mod codec;
+#[path = "item/index.rs"]
+pub mod index;
+#[path = "item/json.rs"]
+pub mod json;
+#[path = "item/limits.rs"]
+pub mod limits;
+#[path = "item/model.rs"]
+pub mod model;
+#[path = "item/number.rs"]
+pub mod number;
+#[path = "item/schema.rs"]
+pub mod schema;
+
+// src/expression/: expression text with placeholders (`expr`, the one place expression syntax
+// is written), and the typed attribute handles and conditions built on it (`filter`).
+#[path = "expression/expr.rs"]
+pub mod expr;
+#[path = "expression/filter.rs"]
+pub mod filter;
+
+// src/write/: writes of one item. The front ends (`ops`: save and delete; `update`; `sync`)
+// and the transactions build a `write::plan::Plan`, which owns how a write is assembled (the
+// version rule, combined conditions, the request shapes) and how a refusal is judged.
+#[path = "write/ops.rs"]
+pub mod ops;
+#[path = "write/sync.rs"]
+pub mod sync;
+#[path = "write/update.rs"]
+pub mod update;
+mod write {
+    pub(crate) mod plan;
+    pub(crate) mod refusal;
+    pub(crate) mod version;
+}
+
+// src/bulk/: many items at once: batches (with retries of what DynamoDB leaves undone) and
+// all-or-nothing transactions.
+#[path = "bulk/batch.rs"]
+pub mod batch;
+#[path = "bulk/transact.rs"]
+pub mod transact;
+
+// src/read/: reads of many items. `query` and `scan` are the builders; `read::pages` holds
+// what they share (the compiled request, paging, the terminators); `cursor` makes a position
+// resumable; `partial` is an item read with chosen attributes only.
+#[path = "read/cursor.rs"]
 pub mod cursor;
+#[path = "read/partial.rs"]
+pub mod partial;
+#[path = "read/query.rs"]
+pub mod query;
+#[path = "read/scan.rs"]
+pub mod scan;
+mod read {
+    pub(crate) mod pages;
+}
+
+// At the top: the engine (client, namespace, table management), the one retry loop, the one
+// error type (whose payload types live with it, so that it imports nothing above it), and the
+// embedded emulator.
 pub mod engine;
 pub mod error;
-pub mod expr;
-pub mod filter;
-pub mod index;
-pub mod json;
-pub mod limits;
 #[cfg(feature = "local")]
 pub mod local;
-pub mod model;
-pub mod number;
-pub mod ops;
-pub mod partial;
-pub mod query;
-mod read;
 pub mod retry;
-pub mod scan;
-pub mod schema;
-pub mod sync;
-pub mod transact;
-pub mod update;
 
 pub use cursor::Cursor;
 pub use engine::Engine;
@@ -44,7 +95,7 @@ pub use error::{DecodeError, EncodeError, Error, Result, Stored};
 pub use filter::{Attr, Cond, Field};
 pub use model::{Document, Model, ModelKey, StringEnum};
 pub use query::Query;
-pub use read::Page;
+pub use read::pages::Page;
 pub use retry::RetryPolicy;
 pub use scan::Scan;
 pub use sync::Tracked;

@@ -9,118 +9,36 @@
 //! (see [`Stored`]).
 
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{
-    ConditionCheck, Delete, Get, Put, ReturnValuesOnConditionCheckFailure, TransactGetItem,
-    TransactWriteItem, Update as UpdateOp,
-};
+use aws_sdk_dynamodb::types::{Get, TransactGetItem};
 
+use crate::Item;
 use crate::batch::{Got, Slot};
 use crate::engine::Engine;
-use crate::error::{Error, Result, Stored, render_key};
-use crate::expr::{Condition, ExpressionBuilder, Path};
+use crate::error::{Error, Result};
 use crate::filter::Cond;
 use crate::model::{Model, ModelKey};
-use crate::ops::{Refusal, VersionCheck};
 use crate::retry::{Failure, Replay};
-use crate::update::{Update, version_condition, version_of};
-use crate::{AttributeValue, Item};
+use crate::update::Update;
+use crate::write::plan::{Plan, TransactOp};
+use crate::write::refusal::{self, Refusal};
+use crate::write::version;
 
 /// DynamoDB's limit of operations in one transaction.
 pub const MAX_OPERATIONS: usize = 100;
 
-/// The kind of one operation of a transaction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Operation {
-    /// A put.
-    Put,
-    /// An update.
-    Update,
-    /// A delete.
-    Delete,
-    /// A condition check.
-    ConditionCheck,
-}
-
-/// Why one operation of a cancelled transaction did not go through.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CancelKind {
-    /// This operation was fine; another one cancelled the transaction.
-    None,
-    /// Its condition did not hold.
-    ConditionFailed {
-        /// What is known of the stored item (see [`Stored`]).
-        item: Stored<Item>,
-    },
-    /// Its item's version was not the one expected.
-    VersionConflict {
-        /// The version expected (0: the item should not exist).
-        expected: i64,
-        /// What is known of the stored version (see [`Stored`]).
-        found: Stored<i64>,
-    },
-    /// Another transaction was changing the same item.
-    TransactionConflict,
-    /// DynamoDB throttled it.
-    Throttled,
-    /// DynamoDB found it invalid.
-    Validation(String),
-    /// Any other reason, with DynamoDB's code and message.
-    Other {
-        /// The code.
-        code: String,
-        /// The message.
-        message: String,
-    },
-}
-
-/// One operation's part in a cancelled transaction.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CancelReason {
-    /// Its position in the transaction, from 0.
-    pub index: usize,
-    /// What it was.
-    pub operation: Operation,
-    /// Its table, with the engine's namespace.
-    pub table: String,
-    /// Its key, rendered.
-    pub key: String,
-    /// Why it did not go through.
-    pub kind: CancelKind,
-}
-
-struct Op {
-    operation: Operation,
-    table: String,
-    key: Item,
-    key_text: String,
-    version: Option<VersionCheck>,
-    item: TransactWriteItem,
-}
+pub use crate::error::{CancelKind, CancelReason, Operation};
 
 /// A write transaction, from [`Engine::transact_write`].
 #[must_use = "a transaction does nothing until `send` is awaited"]
 pub struct TransactWrite<'e> {
     engine: &'e Engine,
-    ops: Vec<Op>,
+    ops: Vec<TransactOp>,
     token: Option<String>,
     error: Option<Error>,
 }
 
-fn expression(
-    condition: Option<Condition>,
-) -> (
-    Option<String>,
-    Option<crate::expr::Names>,
-    Option<crate::expr::Values>,
-) {
-    let mut exprs = ExpressionBuilder::new();
-    let text = condition.map(|c| exprs.condition(&c));
-    let (names, values) = exprs.finish();
-    (text, names, values)
-}
-
 impl<'e> TransactWrite<'e> {
-    fn push(mut self, op: Result<Op>) -> Self {
+    fn push(mut self, op: Result<TransactOp>) -> Self {
         match op {
             Ok(op) => self.ops.push(op),
             Err(e) => {
@@ -130,68 +48,9 @@ impl<'e> TransactWrite<'e> {
         self
     }
 
-    fn put_op<M: Model>(
-        &self,
-        model: &M,
-        condition: Option<Condition>,
-        create_only: bool,
-    ) -> Result<Op> {
-        let engine = self.engine;
-        let table = engine.table_name(&M::SCHEMA);
-        let mut item =
-            crate::limits::whole_item(model).map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
-        let alone = condition.is_none() && !create_only;
-        let mut condition = condition;
-        let mut version = None;
-        if let Some(attribute) = M::SCHEMA.version {
-            let read = version_of(&item, attribute).unwrap_or(0);
-            item.insert(
-                attribute.to_owned(),
-                AttributeValue::N((read + 1).to_string()),
-            );
-            condition = Some(crate::ops::and(
-                condition,
-                version_condition(attribute, read),
-            ));
-            version = Some(VersionCheck {
-                attribute,
-                expected: read,
-                alone,
-            });
-        }
-        if create_only {
-            condition = Some(crate::ops::and(
-                condition,
-                Condition::NotExists(Path::attr(M::SCHEMA.hash_key.name)),
-            ));
-        }
-        let key: Item = M::SCHEMA
-            .key_attributes()
-            .filter_map(|k| item.get(k).map(|v| (k.to_owned(), v.clone())))
-            .collect();
-        let (text, names, values) = expression(condition);
-        let put = Put::builder()
-            .table_name(&table)
-            .set_item(Some(item))
-            .set_condition_expression(text)
-            .set_expression_attribute_names(names)
-            .set_expression_attribute_values(values)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .build()
-            .map_err(|e| Error::Validation(e.to_string()))?;
-        Ok(Op {
-            operation: Operation::Put,
-            key_text: render_key(&M::SCHEMA, &key),
-            table,
-            key,
-            version,
-            item: TransactWriteItem::builder().put(put).build(),
-        })
-    }
-
     /// Puts a whole item; for a model with a version attribute, checks and increments it.
     pub fn put<M: Model>(self, model: &M) -> Self {
-        let op = self.put_op(model, None, false);
+        let op = Plan::put(self.engine, model, None, false).and_then(Plan::transact);
         self.push(op)
     }
 
@@ -199,92 +58,26 @@ impl<'e> TransactWrite<'e> {
     pub fn put_if<M: Model, S>(self, model: &M, condition: Cond<M, S>) -> Self {
         let op = condition
             .checked()
-            .and_then(|c| self.put_op(model, Some(c), false));
+            .and_then(|c| Plan::put(self.engine, model, Some(c), false))
+            .and_then(Plan::transact);
         self.push(op)
     }
 
     /// Puts a new item; cancels the transaction if one with the key exists.
     pub fn create<M: Model>(self, model: &M) -> Self {
-        let op = self.put_op(model, None, true);
+        let op = Plan::put(self.engine, model, None, true).and_then(Plan::transact);
         self.push(op)
     }
 
     /// Applies a typed update (its condition and version check included).
     pub fn update<M: Model>(self, update: Update<M>) -> Self {
-        let engine = self.engine;
-        let op = update.prepare(engine).and_then(|p| {
-            let table = engine.table_name(&M::SCHEMA);
-            let op = UpdateOp::builder()
-                .table_name(&table)
-                .set_key(Some(p.key.clone()))
-                .update_expression(p.update)
-                .set_condition_expression(p.condition)
-                .set_expression_attribute_names(p.names)
-                .set_expression_attribute_values(p.values)
-                .return_values_on_condition_check_failure(
-                    ReturnValuesOnConditionCheckFailure::AllOld,
-                )
-                .build()
-                .map_err(|e| Error::Validation(e.to_string()))?;
-            Ok(Op {
-                operation: Operation::Update,
-                key_text: render_key(&M::SCHEMA, &p.key),
-                table,
-                key: p.key,
-                version: VersionCheck::of::<M>(p.expected_version, p.version_alone),
-                item: TransactWriteItem::builder().update(op).build(),
-            })
-        });
+        let op = update.plan(self.engine).and_then(Plan::transact);
         self.push(op)
-    }
-
-    fn delete_op<M: Model>(
-        &self,
-        key: &M::Key,
-        condition: Option<Condition>,
-        version: Option<i64>,
-    ) -> Result<Op> {
-        let engine = self.engine;
-        let table = engine.table_name(&M::SCHEMA);
-        let key = engine.key_item::<M>(key)?;
-        let version = VersionCheck::of::<M>(version, condition.is_none());
-        let mut condition = condition;
-        if let Some(VersionCheck {
-            attribute,
-            expected,
-            ..
-        }) = version
-        {
-            let check = if expected == 0 {
-                Condition::NotExists(Path::attr(M::SCHEMA.hash_key.name))
-            } else {
-                version_condition(attribute, expected)
-            };
-            condition = Some(crate::ops::and(condition, check));
-        }
-        let (text, names, values) = expression(condition);
-        let delete = Delete::builder()
-            .table_name(&table)
-            .set_key(Some(key.clone()))
-            .set_condition_expression(text)
-            .set_expression_attribute_names(names)
-            .set_expression_attribute_values(values)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .build()
-            .map_err(|e| Error::Validation(e.to_string()))?;
-        Ok(Op {
-            operation: Operation::Delete,
-            key_text: render_key(&M::SCHEMA, &key),
-            table,
-            key,
-            version,
-            item: TransactWriteItem::builder().delete(delete).build(),
-        })
     }
 
     /// Deletes the item with `key`.
     pub fn delete<K: ModelKey>(self, key: K) -> Self {
-        let op = self.delete_op::<K::Model>(&key, None, None);
+        let op = Plan::<K::Model>::delete(self.engine, &key, None, None).and_then(Plan::transact);
         self.push(op)
     }
 
@@ -292,50 +85,24 @@ impl<'e> TransactWrite<'e> {
     pub fn delete_if<K: ModelKey, S>(self, key: K, condition: Cond<K::Model, S>) -> Self {
         let op = condition
             .checked()
-            .and_then(|c| self.delete_op::<K::Model>(&key, Some(c), None));
+            .and_then(|c| Plan::<K::Model>::delete(self.engine, &key, Some(c), None))
+            .and_then(Plan::transact);
         self.push(op)
     }
 
     /// Deletes a model that was read, checking its version when it has one.
     pub fn delete_item<M: Model>(self, model: &M) -> Self {
-        let version = M::SCHEMA.version.map(|attribute| {
-            model
-                .to_item()
-                .ok()
-                .and_then(|i| version_of(&i, attribute))
-                .unwrap_or(0)
-        });
-        let op = self.delete_op::<M>(&model.key(), None, version);
+        let op = Plan::<M>::delete(self.engine, &model.key(), None, version::held(model))
+            .and_then(Plan::transact);
         self.push(op)
     }
 
     /// Requires `condition` to hold for the item with `key`, without writing it.
     pub fn check<K: ModelKey, S>(self, key: K, condition: Cond<K::Model, S>) -> Self {
-        let engine = self.engine;
-        let op = condition.checked().and_then(|c| {
-            let table = engine.table_name(&K::Model::SCHEMA);
-            let key = engine.key_item::<K::Model>(&key)?;
-            let (text, names, values) = expression(Some(c));
-            let check = ConditionCheck::builder()
-                .table_name(&table)
-                .set_key(Some(key.clone()))
-                .set_condition_expression(text)
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values)
-                .return_values_on_condition_check_failure(
-                    ReturnValuesOnConditionCheckFailure::AllOld,
-                )
-                .build()
-                .map_err(|e| Error::Validation(e.to_string()))?;
-            Ok(Op {
-                operation: Operation::ConditionCheck,
-                key_text: render_key(&K::Model::SCHEMA, &key),
-                table,
-                key,
-                version: None,
-                item: TransactWriteItem::builder().condition_check(check).build(),
-            })
-        });
+        let op = condition
+            .checked()
+            .and_then(|c| Plan::<K::Model>::check(self.engine, &key, c))
+            .and_then(Plan::transact);
         self.push(op)
     }
 
@@ -435,9 +202,8 @@ impl<'e> TransactWrite<'e> {
                     let kind = match code.as_deref() {
                         Some("ConditionalCheckFailed") => {
                             let stored =
-                                crate::ops::stored_item(self.engine, &op.table, &op.key, item)
-                                    .await;
-                            match crate::ops::judge(stored, op.version) {
+                                refusal::stored_item(self.engine, &op.table, &op.key, item).await;
+                            match refusal::judge(stored, op.version) {
                                 Refusal::Version { expected, found } => {
                                     CancelKind::VersionConflict { expected, found }
                                 }

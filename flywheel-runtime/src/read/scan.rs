@@ -12,7 +12,7 @@ use crate::expr::Path;
 use crate::filter::Cond;
 use crate::index::FromItem;
 use crate::model::Model;
-use crate::read::{self, Page, Spec};
+use crate::read::pages::{self as read, Page, Spec};
 
 /// A scan of model `M`'s table returning `T`. Terminators: [`all`](Scan::all),
 /// [`stream`](Scan::stream), [`page`](Scan::page), [`count`](Scan::count),

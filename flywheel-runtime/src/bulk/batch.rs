@@ -27,31 +27,7 @@ pub const WRITE_CHUNK: usize = 25;
 /// Keys per BatchGetItem request (DynamoDB's limit).
 pub const GET_CHUNK: usize = 100;
 
-/// One operation of a batch that was not carried out.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Unprocessed {
-    /// An item that was not written.
-    Put {
-        /// The table, with the engine's namespace.
-        table: String,
-        /// The whole item.
-        item: Item,
-    },
-    /// A key that was not deleted.
-    Delete {
-        /// The table, with the engine's namespace.
-        table: String,
-        /// The key.
-        key: Item,
-    },
-    /// A key that was not read.
-    Get {
-        /// The table, with the engine's namespace.
-        table: String,
-        /// The key.
-        key: Item,
-    },
-}
+pub use crate::error::Unprocessed;
 
 impl Unprocessed {
     /// The table of the operation.
@@ -175,7 +151,8 @@ impl<'e> BatchWrite<'e> {
             Ok(mut encoded) => {
                 if let Some(attribute) = M::SCHEMA.version {
                     self.versioned.get_or_insert(M::SCHEMA.model);
-                    let next = crate::update::version_of(&encoded, attribute).unwrap_or(0) + 1;
+                    let next =
+                        crate::write::version::version_of(&encoded, attribute).unwrap_or(0) + 1;
                     encoded.insert(attribute.to_owned(), AttributeValue::N(next.to_string()));
                 }
                 let start = self.ids.len();

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::AttributeValue;
+use crate::error::{Error, Result};
 
 /// One step of a document path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -379,4 +380,133 @@ mod tests {
         assert_eq!(names["#n1"], "a.b");
         assert_eq!(values.unwrap().len(), 1);
     }
+}
+
+/// `existing AND condition`.
+pub(crate) fn and(existing: Option<Condition>, condition: Condition) -> Condition {
+    match existing {
+        Some(existing) => existing.and(condition),
+        None => condition,
+    }
+}
+
+/// One action of an update expression.
+#[derive(Debug, Clone)]
+pub(crate) enum Action {
+    Set(AttributeValue),
+    SetIfNotExists(AttributeValue),
+    Remove,
+    Add(AttributeValue),
+    /// `SET p = if_not_exists(p, from) + by`: an increment of a number whose absence reads as
+    /// the schema default `from`.
+    AddTo {
+        from: AttributeValue,
+        by: AttributeValue,
+    },
+    Delete(AttributeValue),
+    Append(AttributeValue),
+    Prepend(AttributeValue),
+}
+
+/// The actions of an update, checked for conflicts and written as an UpdateExpression.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Actions {
+    pub list: Vec<(Path, Action)>,
+}
+
+impl Actions {
+    /// DynamoDB rejects two actions on one path or on overlapping paths (`a` and `a.b`).
+    pub fn check(&self) -> Result<()> {
+        for (i, (a, _)) in self.list.iter().enumerate() {
+            for (b, _) in &self.list[i + 1..] {
+                if a == b {
+                    return Err(Error::Validation(format!(
+                        "an update writes `{a}` twice (for example sets it and adds to it); \
+                         DynamoDB allows one action per attribute: combine them into one"
+                    )));
+                }
+                if overlaps(a, b) {
+                    return Err(Error::Validation(format!(
+                        "an update touches `{}` and `{}`, which overlap; DynamoDB allows one action per document path",
+                        a, b
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The UpdateExpression text.
+    pub fn expression(&self, exprs: &mut ExpressionBuilder) -> String {
+        let (mut set, mut remove, mut add, mut delete) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (path, action) in &self.list {
+            let p = exprs.path(path);
+            match action {
+                Action::Set(v) => set.push(format!("{p} = {}", exprs.value(v.clone()))),
+                Action::SetIfNotExists(v) => set.push(format!(
+                    "{p} = if_not_exists({p}, {})",
+                    exprs.value(v.clone())
+                )),
+                Action::Append(v) => {
+                    let empty = exprs.value(AttributeValue::L(Vec::new()));
+                    set.push(format!(
+                        "{p} = list_append(if_not_exists({p}, {empty}), {})",
+                        exprs.value(v.clone())
+                    ));
+                }
+                Action::Prepend(v) => {
+                    let empty = exprs.value(AttributeValue::L(Vec::new()));
+                    set.push(format!(
+                        "{p} = list_append({}, if_not_exists({p}, {empty}))",
+                        exprs.value(v.clone())
+                    ));
+                }
+                Action::AddTo { from, by } => set.push(format!(
+                    "{p} = if_not_exists({p}, {}) + {}",
+                    exprs.value(from.clone()),
+                    exprs.value(by.clone())
+                )),
+                Action::Remove => remove.push(p),
+                Action::Add(v) => add.push(format!("{p} {}", exprs.value(v.clone()))),
+                Action::Delete(v) => delete.push(format!("{p} {}", exprs.value(v.clone()))),
+            }
+        }
+        let mut clauses = Vec::new();
+        for (keyword, parts) in [
+            ("SET", set),
+            ("REMOVE", remove),
+            ("ADD", add),
+            ("DELETE", delete),
+        ] {
+            if !parts.is_empty() {
+                clauses.push(format!("{keyword} {}", parts.join(", ")));
+            }
+        }
+        clauses.join(" ")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Whether carrying the actions out twice does more than carrying them out once: so it is
+    /// for increments and list appends (adding elements to a set, or setting values, is not).
+    pub fn repeats(&self) -> bool {
+        self.list.iter().any(|(_, action)| {
+            matches!(
+                action,
+                Action::Add(AttributeValue::N(_))
+                    | Action::AddTo { .. }
+                    | Action::Append(_)
+                    | Action::Prepend(_)
+            )
+        })
+    }
+}
+
+fn overlaps(a: &Path, b: &Path) -> bool {
+    let (a, b) = (a.elements(), b.elements());
+    let n = a.len().min(b.len());
+    a[..n] == b[..n]
 }

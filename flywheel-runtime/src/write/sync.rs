@@ -33,16 +33,17 @@
 use std::future::IntoFuture;
 use std::ops::{Deref, DerefMut};
 
-use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::types::ReturnValue;
 
-use crate::engine::Engine;
+use crate::engine::{BoxFuture, Engine};
 use crate::error::{Error, Result, render_key};
-use crate::expr::{Comparison, Condition, ExpressionBuilder, Operand, Path, PathElement};
+use crate::expr::{Action, Actions, Comparison, Condition, Operand, Path, PathElement};
 use crate::filter::{Attr, Cond, IntoValue};
 use crate::model::Model;
-use crate::ops::BoxFuture;
-use crate::retry::{Failure, Replay};
-use crate::update::{Action, Actions, Numeric, SetCodec, Updatable, version_condition, version_of};
+use crate::ops::Get;
+use crate::update::{Numeric, SetCodec, Updatable};
+use crate::write::plan::Plan;
+use crate::write::version::version_of;
 use crate::{AttributeValue, Item};
 
 /// A model plus what was read of it, for [`Engine::sync`]. Dereferences to the model, so its
@@ -95,7 +96,7 @@ impl<M: Model> Tracked<M> {
         })
     }
 
-    pub(crate) fn from_read(model: M, stored: Item, engine: &Engine) -> Result<Tracked<M>> {
+    fn from_read(model: M, stored: Item, engine: &Engine) -> Result<Tracked<M>> {
         let read = model
             .to_item()
             .map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
@@ -293,6 +294,21 @@ fn condition_attributes(condition: &Condition, out: &mut Vec<String>) {
     }
 }
 
+impl<'a, M: Model> Get<'a, M> {
+    /// Reads the item into a [`Tracked`] model that remembers what was read, for
+    /// [`Engine::sync`].
+    pub async fn tracked(self) -> Result<Option<Tracked<M>>> {
+        let engine = self.engine();
+        match self.fetch().await? {
+            Some(item) => {
+                let model = engine.decode::<M>(item.clone())?;
+                Tracked::from_read(model, item, engine).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+}
+
 impl Engine {
     /// Writes what changed in `model` since it was read; see the [module docs](crate::sync).
     /// Resolves to `true` when a request was sent, `false` when nothing had changed.
@@ -353,15 +369,9 @@ impl<'a, M: Model> Sync<'a, M> {
         }
         let current = crate::limits::whole_item(&tracked.model)
             .map_err(|e| engine.encode_error(schema, e))?;
-        let key: Item = schema
-            .key_attributes()
-            .filter_map(|k| current.get(k).map(|v| (k.to_owned(), v.clone())))
-            .collect();
+        let key = schema.key_of(&current);
         if let Some(read) = &tracked.read {
-            let read_key: Item = schema
-                .key_attributes()
-                .filter_map(|k| read.get(k).map(|v| (k.to_owned(), v.clone())))
-                .collect();
+            let read_key = schema.key_of(read);
             if read_key != key {
                 return Err(Error::KeyChanged {
                     model: schema.model,
@@ -388,7 +398,7 @@ impl<'a, M: Model> Sync<'a, M> {
         drop(baseline);
         if changed.is_empty() && tracked.deltas.is_empty() && defaults.is_empty() {
             if tracked.stored.is_none() && schema.version.is_none() {
-                return create_bare::<M>(engine, tracked, key, current).await;
+                return create_bare::<M>(engine, tracked).await;
             }
             if tracked.stored.is_some() {
                 return Ok(false);
@@ -428,50 +438,17 @@ impl<'a, M: Model> Sync<'a, M> {
                 .push((Path::attr(attr), Action::SetIfNotExists(value)));
         }
         actions.list.extend(tracked.deltas.iter().cloned());
-        let mut expected_version = None;
-        let mut version_alone = false;
-        if let Some(attribute) = schema.version {
-            let read = tracked
+        let read_version = schema.version.map(|attribute| {
+            tracked
                 .stored
                 .as_ref()
                 .and_then(|s| version_of(s, attribute))
-                .unwrap_or(0);
-            actions.list.push((
-                Path::attr(attribute),
-                Action::Set(AttributeValue::N((read + 1).to_string())),
-            ));
-            version_alone = conditions.is_empty();
-            conditions.push(version_condition(attribute, read));
-            expected_version = Some(read);
-        }
-        actions.check()?;
-        let mut exprs = ExpressionBuilder::new();
-        let update = actions.expression(&mut exprs);
-        let condition = match conditions.len() {
-            0 => None,
-            1 => Some(exprs.condition(&conditions[0])),
-            _ => Some(exprs.condition(&Condition::And(conditions))),
-        };
-        let (names, values) = exprs.finish();
-        let request = engine
-            .client()
-            .update_item()
-            .table_name(&table)
-            .set_key(Some(key.clone()))
-            .update_expression(update)
-            .set_condition_expression(condition)
-            .set_expression_attribute_names(names)
-            .set_expression_attribute_values(values)
-            .return_values(ReturnValue::AllNew)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
-        let result = engine
-            .call("UpdateItem", &table, actions.replay(), || {
-                request.clone().send()
-            })
-            .await;
-        match result {
-            Ok(out) => {
-                let stored = out.attributes.unwrap_or_default();
+                .unwrap_or(0)
+        });
+        let plan = Plan::<M>::sync(engine, key, actions, conditions, read_version)?;
+        match plan.send(engine, Some(ReturnValue::AllNew)).await {
+            Ok(stored) => {
+                let stored = stored.unwrap_or_default();
                 let model = engine.decode::<M>(stored.clone())?;
                 let read = model
                     .to_item()
@@ -482,16 +459,7 @@ impl<'a, M: Model> Sync<'a, M> {
                 tracked.deltas.clear();
                 Ok(true)
             }
-            Err(err) => {
-                let error = crate::ops::condition_error::<M, _>(
-                    engine,
-                    &key,
-                    expected_version,
-                    version_alone,
-                    err,
-                    "UpdateItem",
-                )
-                .await;
+            Err(error) => {
                 Err(match error {
                     // Which attributes changed can only be told from a known stored item.
                     Error::ConditionFailed { table, key, item }
@@ -528,51 +496,25 @@ impl<'a, M: Model> Sync<'a, M> {
 
 /// A never-saved model without a version attribute, defaults or anything set but its key:
 /// create the item if it does not exist (flywheel's conditional save), then read it.
-async fn create_bare<M: Model>(
-    engine: &Engine,
-    tracked: &mut Tracked<M>,
-    key: Item,
-    current: Item,
-) -> Result<bool> {
-    let schema = &M::SCHEMA;
-    let mut exprs = ExpressionBuilder::new();
-    let condition = exprs.condition(&Condition::NotExists(Path::attr(schema.hash_key.name)));
-    let (names, _) = exprs.finish();
-    let table = engine.table_name(schema);
-    let request = engine
-        .client()
-        .put_item()
-        .table_name(&table)
-        .set_item(Some(current))
-        .condition_expression(condition)
-        .set_expression_attribute_names(names);
-    match engine
-        .call("PutItem", &table, Replay::Safe, || request.clone().send())
+async fn create_bare<M: Model>(engine: &Engine, tracked: &mut Tracked<M>) -> Result<bool> {
+    match Plan::put(engine, &tracked.model, None, true)?
+        .send(engine, None)
         .await
     {
-        Ok(_) => {}
         // It exists already: nothing to merge, as flywheel did.
-        Err(Failure::Sdk(err))
-            if err
-                .as_service_error()
-                .is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
-        Err(failure) => return Err(failure.into_error("PutItem")),
+        Ok(_) | Err(Error::ConditionFailed { .. }) => {}
+        Err(error) => return Err(error),
     }
-    let request = engine
-        .client()
-        .get_item()
-        .table_name(&table)
-        .set_key(Some(key))
-        .consistent_read(true);
     let stored = engine
-        .send("GetItem", &table, Replay::Safe, || request.clone().send())
+        .get(tracked.model.key())
+        .consistent()
+        .fetch()
         .await?
-        .item
         .unwrap_or_default();
     let model = engine.decode::<M>(stored.clone())?;
     let read = model
         .to_item()
-        .map_err(|e| engine.encode_error(schema, e))?;
+        .map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
     tracked.model = model;
     tracked.stored = Some(stored);
     tracked.read = Some(read);

@@ -1,6 +1,6 @@
 //! The traits generated code implements.
 
-use crate::codec::{DecodeIssue, EncodeIssue};
+use crate::error::{DecodeIssue, EncodeIssue};
 use crate::schema::TableSchema;
 use crate::{DecodeError, EncodeError, Item};
 

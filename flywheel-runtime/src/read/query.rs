@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::expr::{Comparison, Path};
 use crate::filter::{AllFilterable, Cond, IntoValue, encode};
 use crate::index::{ConsistentIndex, FromItem, HasRangeKey, Index, PrefixRangeKey};
-use crate::read::{self, KeyCondition, Page, RangeCondition, Spec};
+use crate::read::pages::{self as read, KeyCondition, Page, RangeCondition, Spec};
 
 /// A query of index `I` returning `T` (the index's item type unless [`Query::select`] chose
 /// attributes). Build it with the generated entry points, refine it, then run it with a
@@ -334,7 +334,7 @@ impl<I: Index, R> Query<I, I::Item, R> {
     pub async fn fetch_full(&self, engine: &Engine) -> Result<Vec<I::Model>> {
         let mut spec = self.spec.clone();
         spec.select = None;
-        let keys = crate::read::table_keys(&spec, engine).await?;
+        let keys = read::table_keys(&spec, engine).await?;
         let table = engine.table_name(spec.schema);
         let items = crate::batch::get_keys(engine, &table, keys, spec.consistent).await?;
         items

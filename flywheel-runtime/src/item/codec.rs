@@ -6,7 +6,6 @@
 //! the model turns them into [`DecodeError`](crate::DecodeError) /
 //! [`EncodeError`](crate::EncodeError) naming table, key and attribute.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::marker::PhantomData;
@@ -16,121 +15,9 @@ use chrono::format::{Item as FormatItem, Numeric, Pad, Parsed};
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 
 use crate::error::render_value;
+pub use crate::error::{DecodeIssue, EncodeIssue, PathStep};
 use crate::model::{Document, StringEnum};
 use crate::{AttributeValue, Decimal, Item};
-
-/// One step of an attribute path, for error messages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PathStep {
-    /// An attribute or map entry.
-    Name(String),
-    /// A list element.
-    Index(usize),
-}
-
-fn render_path(steps_innermost_first: &[PathStep]) -> String {
-    let mut out = String::new();
-    for step in steps_innermost_first.iter().rev() {
-        match step {
-            PathStep::Name(name) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(name);
-            }
-            PathStep::Index(i) => {
-                out.push('[');
-                out.push_str(&i.to_string());
-                out.push(']');
-            }
-        }
-    }
-    out
-}
-
-/// A value could not be read as its schema type.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DecodeIssue {
-    /// Path from the failing value outwards (innermost first).
-    pub steps: Vec<PathStep>,
-    /// What the schema expects.
-    pub expected: Cow<'static, str>,
-    /// What was found.
-    pub found: String,
-}
-
-impl DecodeIssue {
-    /// A value of the wrong shape.
-    pub fn wrong(expected: impl Into<Cow<'static, str>>, found: &AttributeValue) -> DecodeIssue {
-        DecodeIssue {
-            steps: Vec::new(),
-            expected: expected.into(),
-            found: render_value(found),
-        }
-    }
-
-    /// A required attribute is absent.
-    pub fn missing(name: &str) -> DecodeIssue {
-        DecodeIssue {
-            steps: vec![PathStep::Name(name.to_owned())],
-            expected: "present (the field is required)".into(),
-            found: "no such attribute".into(),
-        }
-    }
-
-    /// Adds the enclosing attribute or map entry name.
-    pub fn at(mut self, name: &str) -> DecodeIssue {
-        self.steps.push(PathStep::Name(name.to_owned()));
-        self
-    }
-
-    /// Adds the enclosing list index.
-    pub fn at_index(mut self, index: usize) -> DecodeIssue {
-        self.steps.push(PathStep::Index(index));
-        self
-    }
-
-    /// The rendered attribute path, such as `address.city` or `scores[2]`.
-    pub fn path(&self) -> String {
-        render_path(&self.steps)
-    }
-}
-
-/// A value cannot be stored in DynamoDB.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EncodeIssue {
-    /// Path from the failing value outwards (innermost first).
-    pub steps: Vec<PathStep>,
-    /// Why it cannot be stored.
-    pub reason: String,
-}
-
-impl EncodeIssue {
-    /// A value that cannot be stored, with the reason.
-    pub fn new(reason: impl Into<String>) -> EncodeIssue {
-        EncodeIssue {
-            steps: Vec::new(),
-            reason: reason.into(),
-        }
-    }
-
-    /// Adds the enclosing attribute or map entry name.
-    pub fn at(mut self, name: &str) -> EncodeIssue {
-        self.steps.push(PathStep::Name(name.to_owned()));
-        self
-    }
-
-    /// Adds the enclosing list index.
-    pub fn at_index(mut self, index: usize) -> EncodeIssue {
-        self.steps.push(PathStep::Index(index));
-        self
-    }
-
-    /// The rendered attribute path.
-    pub fn path(&self) -> String {
-        render_path(&self.steps)
-    }
-}
 
 /// How one schema type is stored.
 pub trait Codec {

@@ -5,9 +5,16 @@ use std::fmt;
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 
-use crate::codec::{DecodeIssue, EncodeIssue};
-use crate::schema::TableSchema;
-use crate::{AttributeValue, Item};
+mod issue;
+mod render;
+mod undone;
+
+pub use issue::{DecodeError, DecodeIssue, EncodeError, EncodeIssue, PathStep};
+pub(crate) use render::render_item;
+pub use render::{render_key, render_value};
+pub use undone::{CancelKind, CancelReason, Operation, Unprocessed};
+
+use crate::Item;
 
 /// Result of a flywheel operation.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -176,14 +183,14 @@ pub enum Error {
         "the transaction was cancelled and nothing was applied: {}",
         reasons
             .iter()
-            .filter(|r| r.kind != crate::transact::CancelKind::None)
+            .filter(|r| r.kind != CancelKind::None)
             .map(|r| format!("operation {} ({:?} of {} in {}): {:?}", r.index, r.operation, r.key, r.table, r.kind))
             .collect::<Vec<_>>()
             .join("; ")
     )]
     TransactionCanceled {
         /// Why each operation did or did not go through.
-        reasons: Vec<crate::transact::CancelReason>,
+        reasons: Vec<CancelReason>,
     },
     /// A batch could not carry out every operation after every retry; the ones not done are
     /// all here, so nothing is lost.
@@ -197,7 +204,7 @@ pub enum Error {
         /// How many operations were carried out.
         done: usize,
         /// Every operation that was not.
-        unprocessed: Vec<crate::batch::Unprocessed>,
+        unprocessed: Vec<Unprocessed>,
         /// The error that stopped the retries, if one did (rather than running out of attempts).
         cause: Option<Box<Error>>,
     },
@@ -462,145 +469,5 @@ fn body_start(response: &HttpResponse) -> String {
             let more = if bytes.len() > SHOWN { "…" } else { "" };
             format!("its body starts with `{}`{more}", text.trim())
         }
-    }
-}
-
-/// An item read from DynamoDB does not match the model's schema.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DecodeError {
-    /// The table the item was read from, with the engine's namespace.
-    pub table: String,
-    /// The key of the item, rendered as `name = value` pairs.
-    pub key: String,
-    /// The attribute path that failed, such as `address.city` or `scores[2]`.
-    pub attribute: String,
-    /// What the schema expects there.
-    pub expected: String,
-    /// What the item holds there.
-    pub found: String,
-}
-
-impl DecodeError {
-    /// Builds the error for `issue` in `item`, naming the item by the key attributes of `schema`.
-    pub fn new(schema: &TableSchema, item: &Item, issue: DecodeIssue) -> DecodeError {
-        DecodeError {
-            table: schema.name.to_owned(),
-            key: render_key(schema, item),
-            attribute: issue.path(),
-            expected: issue.expected.into_owned(),
-            found: issue.found,
-        }
-    }
-
-    /// Replaces the table name (the engine adds its namespace).
-    pub fn in_table(mut self, table: &str) -> DecodeError {
-        table.clone_into(&mut self.table);
-        self
-    }
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "item {} of table {} does not match the schema: attribute `{}` should be {}, but is {}; \
-             fix the stored item or the schema",
-            self.key, self.table, self.attribute, self.expected, self.found
-        )
-    }
-}
-
-impl std::error::Error for DecodeError {}
-
-/// A value of a model cannot be stored in DynamoDB.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EncodeError {
-    /// The table the item was meant for.
-    pub table: String,
-    /// The attribute path holding the value.
-    pub attribute: String,
-    /// Why the value cannot be stored.
-    pub reason: String,
-}
-
-impl EncodeError {
-    /// Builds the error for `issue` in a model of `schema`.
-    pub fn new(schema: &TableSchema, issue: EncodeIssue) -> EncodeError {
-        EncodeError {
-            table: schema.name.to_owned(),
-            attribute: issue.path(),
-            reason: issue.reason,
-        }
-    }
-
-    /// Replaces the table name (the engine adds its namespace).
-    pub fn in_table(mut self, table: &str) -> EncodeError {
-        table.clone_into(&mut self.table);
-        self
-    }
-}
-
-impl fmt::Display for EncodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "cannot store attribute `{}` in table {}: {}",
-            self.attribute, self.table, self.reason
-        )
-    }
-}
-
-impl std::error::Error for EncodeError {}
-
-/// Renders the key attributes of `item` as `name = value` pairs, for messages.
-pub fn render_key(schema: &TableSchema, item: &Item) -> String {
-    let mut out = String::from("{");
-    for (i, attr) in schema.key_attributes().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        out.push_str(attr);
-        out.push_str(" = ");
-        match item.get(attr) {
-            Some(value) => out.push_str(&render_value(value)),
-            None => out.push_str("<absent>"),
-        }
-    }
-    out.push('}');
-    out
-}
-
-/// Renders every attribute of `item` (a key) as `name = value` pairs, in name order.
-pub(crate) fn render_item(item: &Item) -> String {
-    let mut pairs: Vec<(&String, &AttributeValue)> = item.iter().collect();
-    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let parts: Vec<String> = pairs
-        .into_iter()
-        .map(|(k, v)| format!("{k} = {}", render_value(v)))
-        .collect();
-    format!("{{{}}}", parts.join(", "))
-}
-
-/// Renders one attribute value briefly: its DynamoDB type and a short form of its content.
-pub fn render_value(value: &AttributeValue) -> String {
-    fn short(s: &str) -> String {
-        let mut text: String = s.chars().take(60).collect();
-        if text.len() < s.len() {
-            text.push('…');
-        }
-        format!("{text:?}")
-    }
-    match value {
-        AttributeValue::S(s) => format!("S {}", short(s)),
-        AttributeValue::N(n) => format!("N {n}"),
-        AttributeValue::B(b) => format!("B ({} bytes)", b.as_ref().len()),
-        AttributeValue::Bool(b) => format!("BOOL {b}"),
-        AttributeValue::Null(_) => "NULL".to_owned(),
-        AttributeValue::L(l) => format!("L ({} elements)", l.len()),
-        AttributeValue::M(m) => format!("M ({} entries)", m.len()),
-        AttributeValue::Ss(s) => format!("SS ({} strings)", s.len()),
-        AttributeValue::Ns(s) => format!("NS ({} numbers)", s.len()),
-        AttributeValue::Bs(s) => format!("BS ({} binaries)", s.len()),
-        _ => "an unknown attribute type".to_owned(),
     }
 }

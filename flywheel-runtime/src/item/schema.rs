@@ -118,6 +118,13 @@ impl TableSchema {
         std::iter::once(self.hash_key.name).chain(self.range_key.map(|k| k.name))
     }
 
+    /// The key attributes of `item` (a whole item or a key), as a key.
+    pub fn key_of(&self, item: &crate::Item) -> crate::Item {
+        self.key_attributes()
+            .filter_map(|k| item.get(k).map(|v| (k.to_owned(), v.clone())))
+            .collect()
+    }
+
     /// Every attribute used as a key of the table or an index, each once, in a stable order.
     pub fn key_definitions(&self) -> Vec<KeyAttribute> {
         let mut out: Vec<KeyAttribute> = Vec::new();

@@ -16,16 +16,17 @@
 
 use std::marker::PhantomData;
 
-use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::types::ReturnValue;
 
 use crate::codec::{self, Codec, EncodeIssue};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::expr::{Condition, ExpressionBuilder, Path};
+use crate::expr::{Action, Actions, Condition, Path};
 use crate::filter::{Attr, Cond, IntoValue, Optional, Part, encode};
 use crate::model::Model;
 use crate::partial::Partial;
-use crate::retry::Replay;
+use crate::write::plan::Plan;
+use crate::write::version;
 use crate::{AttributeValue, Item};
 
 /// Implemented (by generated code) for every attribute an update may write: all but the
@@ -95,131 +96,6 @@ pub trait ListCodec: Codec {}
 
 impl<C: Codec> ListCodec for codec::List<C> {}
 
-#[derive(Debug, Clone)]
-pub(crate) enum Action {
-    Set(AttributeValue),
-    SetIfNotExists(AttributeValue),
-    Remove,
-    Add(AttributeValue),
-    /// `SET p = if_not_exists(p, from) + by`: an increment of a number whose absence reads as
-    /// the schema default `from`.
-    AddTo {
-        from: AttributeValue,
-        by: AttributeValue,
-    },
-    Delete(AttributeValue),
-    Append(AttributeValue),
-    Prepend(AttributeValue),
-}
-
-/// The actions of an update, checked for conflicts and written as an UpdateExpression.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Actions {
-    pub list: Vec<(Path, Action)>,
-}
-
-impl Actions {
-    /// DynamoDB rejects two actions on one path or on overlapping paths (`a` and `a.b`).
-    pub fn check(&self) -> Result<()> {
-        for (i, (a, _)) in self.list.iter().enumerate() {
-            for (b, _) in &self.list[i + 1..] {
-                if a == b {
-                    return Err(Error::Validation(format!(
-                        "an update writes `{a}` twice (for example sets it and adds to it); \
-                         DynamoDB allows one action per attribute: combine them into one"
-                    )));
-                }
-                if overlaps(a, b) {
-                    return Err(Error::Validation(format!(
-                        "an update touches `{}` and `{}`, which overlap; DynamoDB allows one action per document path",
-                        a, b
-                    )));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The UpdateExpression text.
-    pub fn expression(&self, exprs: &mut ExpressionBuilder) -> String {
-        let (mut set, mut remove, mut add, mut delete) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (path, action) in &self.list {
-            let p = exprs.path(path);
-            match action {
-                Action::Set(v) => set.push(format!("{p} = {}", exprs.value(v.clone()))),
-                Action::SetIfNotExists(v) => set.push(format!(
-                    "{p} = if_not_exists({p}, {})",
-                    exprs.value(v.clone())
-                )),
-                Action::Append(v) => {
-                    let empty = exprs.value(AttributeValue::L(Vec::new()));
-                    set.push(format!(
-                        "{p} = list_append(if_not_exists({p}, {empty}), {})",
-                        exprs.value(v.clone())
-                    ));
-                }
-                Action::Prepend(v) => {
-                    let empty = exprs.value(AttributeValue::L(Vec::new()));
-                    set.push(format!(
-                        "{p} = list_append({}, if_not_exists({p}, {empty}))",
-                        exprs.value(v.clone())
-                    ));
-                }
-                Action::AddTo { from, by } => set.push(format!(
-                    "{p} = if_not_exists({p}, {}) + {}",
-                    exprs.value(from.clone()),
-                    exprs.value(by.clone())
-                )),
-                Action::Remove => remove.push(p),
-                Action::Add(v) => add.push(format!("{p} {}", exprs.value(v.clone()))),
-                Action::Delete(v) => delete.push(format!("{p} {}", exprs.value(v.clone()))),
-            }
-        }
-        let mut clauses = Vec::new();
-        for (keyword, parts) in [
-            ("SET", set),
-            ("REMOVE", remove),
-            ("ADD", add),
-            ("DELETE", delete),
-        ] {
-            if !parts.is_empty() {
-                clauses.push(format!("{keyword} {}", parts.join(", ")));
-            }
-        }
-        clauses.join(" ")
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
-    /// Whether carrying the actions out twice does what carrying them out once does: not for
-    /// increments and list appends (adding elements to a set, or setting values, is fine).
-    pub fn replay(&self) -> Replay {
-        let repeats = self.list.iter().any(|(_, action)| {
-            matches!(
-                action,
-                Action::Add(AttributeValue::N(_))
-                    | Action::AddTo { .. }
-                    | Action::Append(_)
-                    | Action::Prepend(_)
-            )
-        });
-        if repeats {
-            Replay::Unsafe
-        } else {
-            Replay::Safe
-        }
-    }
-}
-
-fn overlaps(a: &Path, b: &Path) -> bool {
-    let (a, b) = (a.elements(), b.elements());
-    let n = a.len().min(b.len());
-    a[..n] == b[..n]
-}
-
 /// The action adding `by` to the number at `attr`: `ADD`, or an addition to the schema default
 /// where the attribute has one (an absent value reads as the default, not as 0).
 pub(crate) fn increment<M: Model, A, C: Codec>(
@@ -230,19 +106,6 @@ pub(crate) fn increment<M: Model, A, C: Codec>(
         Some(from) => Action::AddTo { from, by },
         None => Action::Add(by),
     })
-}
-
-/// The number 1, for version increments.
-pub(crate) fn one() -> AttributeValue {
-    AttributeValue::N("1".into())
-}
-
-/// Reads a stored version number; absent is 0.
-pub(crate) fn version_of(item: &Item, attribute: &str) -> Option<i64> {
-    match item.get(attribute) {
-        Some(AttributeValue::N(n)) => n.parse().ok(),
-        _ => None,
-    }
 }
 
 /// An UpdateItem of one item of model `M`, from `Model::update(key)`.
@@ -413,7 +276,7 @@ impl<M: Model> Update<M> {
     /// Writes only if `condition` holds; otherwise [`Error::ConditionFailed`] with the item.
     pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
         match condition.checked() {
-            Ok(c) => self.condition = Some(crate::ops::and(self.condition.take(), c)),
+            Ok(c) => self.condition = Some(crate::expr::and(self.condition.take(), c)),
             Err(e) => {
                 self.error.get_or_insert(e);
             }
@@ -424,7 +287,7 @@ impl<M: Model> Update<M> {
     /// For a model with a version attribute: writes only if the stored version is `version`
     /// (0: the item does not exist yet); otherwise [`Error::VersionConflict`].
     pub fn if_version(mut self, version: i64) -> Self {
-        if let Err(e) = crate::update::one_version::<M>(self.expected_version, version) {
+        if let Err(e) = version::one_version::<M>(self.expected_version, version) {
             self.error.get_or_insert(e);
         }
         self.expected_version = Some(version);
@@ -471,130 +334,21 @@ impl<M: Model> Update<M> {
         Ok(Partial::new(item))
     }
 
-    /// Everything the request needs, checked; shared with transactions.
-    pub(crate) fn prepare(self, engine: &Engine) -> Result<Prepared> {
+    /// The write plan of the update, checked; shared with transactions.
+    pub(crate) fn plan(self, engine: &Engine) -> Result<Plan<M>> {
         if let Some(error) = self.error {
             return Err(error.in_table(&engine.table_name(&M::SCHEMA)));
         }
-        let key = engine.key_item::<M>(&self.key)?;
-        let mut actions = self.actions;
-        // Judged before the version's own increment, which a version condition guards (and
-        // which, unguarded, only counts one write twice).
-        let replay = actions.replay();
-        let version_alone = self.condition.is_none();
-        let mut condition = self.condition;
-        if let Some(version) = M::SCHEMA.version {
-            actions.list.push((Path::attr(version), Action::Add(one())));
-            if let Some(expected) = self.expected_version {
-                condition = Some(crate::ops::and(
-                    condition,
-                    version_condition(version, expected),
-                ));
-            }
-        }
-        actions.check()?;
-        if actions.is_empty() {
-            return Err(Error::Validation(
-                "an update needs at least one action".into(),
-            ));
-        }
-        let mut exprs = ExpressionBuilder::new();
-        let update = actions.expression(&mut exprs);
-        let condition = condition.map(|c| exprs.condition(&c));
-        let (names, values) = exprs.finish();
-        Ok(Prepared {
-            key,
-            update,
-            condition,
-            names,
-            values,
-            expected_version: self.expected_version,
-            version_alone,
-            replay,
-        })
+        Plan::update(
+            engine,
+            &self.key,
+            self.actions,
+            self.condition,
+            self.expected_version,
+        )
     }
 
     async fn run(self, engine: &Engine, returns: ReturnValue) -> Result<Option<Item>> {
-        let prepared = self.prepare(engine)?;
-        let table = engine.table_name(&M::SCHEMA);
-        let request = engine
-            .client()
-            .update_item()
-            .table_name(&table)
-            .set_key(Some(prepared.key.clone()))
-            .update_expression(prepared.update)
-            .set_condition_expression(prepared.condition)
-            .set_expression_attribute_names(prepared.names)
-            .set_expression_attribute_values(prepared.values)
-            .return_values(returns)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
-        let result = engine
-            .call("UpdateItem", &table, prepared.replay, || {
-                request.clone().send()
-            })
-            .await;
-        match result {
-            Ok(out) => Ok(out.attributes),
-            Err(err) => Err(crate::ops::condition_error::<M, _>(
-                engine,
-                &prepared.key,
-                prepared.expected_version,
-                prepared.version_alone,
-                err,
-                "UpdateItem",
-            )
-            .await),
-        }
-    }
-}
-
-/// An update ready to send.
-pub(crate) struct Prepared {
-    pub key: Item,
-    pub update: String,
-    pub condition: Option<String>,
-    pub names: Option<crate::expr::Names>,
-    pub values: Option<crate::expr::Values>,
-    pub expected_version: Option<i64>,
-    /// Whether the version check (if any) is the only condition.
-    pub version_alone: bool,
-    /// Whether the request may be sent again after an answer was lost.
-    pub replay: Replay,
-}
-
-/// `Ok` for a model with a version attribute; `if_version` means nothing for the others.
-pub(crate) fn versioned<M: Model>() -> Result<()> {
-    match M::SCHEMA.version {
-        Some(_) => Ok(()),
-        None => Err(Error::Validation(format!(
-            "{} has no version attribute, so `if_version` cannot apply",
-            M::SCHEMA.model
-        ))),
-    }
-}
-
-/// `if_version(version)` after `earlier`: the model must have a version attribute, and a write
-/// expects one version.
-pub(crate) fn one_version<M: Model>(earlier: Option<i64>, version: i64) -> Result<()> {
-    versioned::<M>()?;
-    match earlier {
-        Some(earlier) if earlier != version => Err(Error::Validation(format!(
-            "`if_version` was given {earlier} and then {version}; a write expects one version"
-        ))),
-        _ => Ok(()),
-    }
-}
-
-/// `version = expected`, or "no version yet" for 0.
-pub(crate) fn version_condition(attribute: &'static str, expected: i64) -> Condition {
-    use crate::expr::{Comparison, Operand};
-    if expected == 0 {
-        Condition::NotExists(Path::attr(attribute))
-    } else {
-        Condition::Compare(
-            Operand::Path(Path::attr(attribute)),
-            Comparison::Eq,
-            Operand::Value(AttributeValue::N(expected.to_string())),
-        )
+        self.plan(engine)?.send(engine, Some(returns)).await
     }
 }

@@ -1,0 +1,328 @@
+//! Single-item operations: save, get, exists, delete.
+//!
+//! Each is a builder returned by an [`Engine`] method; options are methods on it and `.await`
+//! sends the request:
+//!
+//! ```no_run
+//! # use flywheel_runtime::{Engine, Model, Result};
+//! # async fn demo<M: Model>(engine: &Engine, score: M) -> Result<()> {
+//! engine.save(&score).create_only().await?;
+//! let again: Option<M> = engine.get(score.key()).consistent().await?;
+//! engine.delete(score.key()).await?;
+//! # Ok(()) }
+//! ```
+
+use std::future::IntoFuture;
+
+use crate::Item;
+pub use crate::engine::BoxFuture;
+use crate::engine::Engine;
+use crate::error::{Error, Result, Stored};
+use crate::expr::{Condition, ExpressionBuilder, Path};
+use crate::filter::Cond;
+use crate::model::{Model, ModelKey};
+use crate::retry::Replay;
+use crate::write::plan::Plan;
+use crate::write::version;
+
+impl Engine {
+    /// Puts a whole item, replacing any item with the same key; see [`Save`] for options.
+    pub fn save<'a, M: Model>(&'a self, item: &'a M) -> Save<'a, M> {
+        Save {
+            engine: self,
+            item,
+            create_only: false,
+            condition: None,
+            error: None,
+        }
+    }
+
+    /// Reads the item with `key`; `None` when there is none.
+    pub fn get<K: ModelKey>(&self, key: K) -> Get<'_, K::Model> {
+        Get {
+            engine: self,
+            key,
+            consistent: false,
+        }
+    }
+
+    /// Tells whether an item with `key` exists, reading only its key.
+    pub fn exists<K: ModelKey>(&self, key: K) -> Exists<'_, K::Model> {
+        Exists {
+            engine: self,
+            key,
+            consistent: false,
+        }
+    }
+
+    /// Deletes the item with `key`; deleting an absent item is not an error.
+    pub fn delete<K: ModelKey>(&self, key: K) -> Delete<'_, K::Model> {
+        Delete {
+            engine: self,
+            key,
+            condition: None,
+            expected_version: None,
+            error: None,
+        }
+    }
+
+    /// Deletes a model that was read: for a model with a version attribute, only if the stored
+    /// version is still the model's (otherwise [`Error::VersionConflict`]).
+    pub fn delete_item<M: Model>(&self, item: &M) -> Delete<'_, M> {
+        let delete = self.delete(item.key());
+        match version::held(item) {
+            Some(version) => delete.if_version(version),
+            None => delete,
+        }
+    }
+
+    pub(crate) fn encode_error(
+        &self,
+        schema: &crate::schema::TableSchema,
+        err: crate::EncodeError,
+    ) -> Error {
+        Error::Encode(err.in_table(&self.table_name(schema)))
+    }
+
+    pub(crate) fn decode<M: Model>(&self, item: Item) -> Result<M> {
+        M::from_item(item).map_err(|e| Error::Decode(e.in_table(&self.table_name(&M::SCHEMA))))
+    }
+
+    pub(crate) fn key_item<M: Model>(&self, key: &M::Key) -> Result<Item> {
+        crate::limits::key_item(key).map_err(|e| self.encode_error(&M::SCHEMA, e))
+    }
+}
+
+/// What a save wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Saved {
+    /// The version written, for models with a version attribute: the model's version plus one.
+    /// Set it on the model before saving it again (`model.version = saved.version`). 0 for a
+    /// model without a version attribute, whose items have no version.
+    pub version: i64,
+}
+
+/// A PutItem of a whole model, from [`Engine::save`].
+///
+/// For a model with a version attribute, the save checks that the stored version is the
+/// model's (0: the item must not exist yet), writes version + 1, and fails with
+/// [`Error::VersionConflict`] otherwise.
+#[must_use = "a save does nothing until it is awaited"]
+pub struct Save<'a, M> {
+    engine: &'a Engine,
+    item: &'a M,
+    create_only: bool,
+    condition: Option<Condition>,
+    error: Option<Error>,
+}
+
+impl<'a, M: Model> Save<'a, M> {
+    /// Writes only if no item with the same key exists; otherwise fails with
+    /// [`Error::AlreadyExists`] and changes nothing.
+    pub fn create_only(mut self) -> Self {
+        self.create_only = true;
+        self
+    }
+
+    /// Writes only if `condition` holds for the stored item; otherwise fails with
+    /// [`Error::ConditionFailed`] carrying the stored item.
+    pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
+        match condition.checked() {
+            Ok(c) => self.condition = Some(crate::expr::and(self.condition.take(), c)),
+            Err(e) => {
+                self.error.get_or_insert(e);
+            }
+        }
+        self
+    }
+
+    async fn send(self) -> Result<Saved> {
+        let engine = self.engine;
+        if let Some(error) = self.error {
+            return Err(error.in_table(&engine.table_name(&M::SCHEMA)));
+        }
+        let plan = Plan::put(engine, self.item, self.condition, self.create_only)?;
+        let version = plan.version().map_or(0, |v| v.expected + 1);
+        match plan.send(engine, None).await {
+            Ok(_) => Ok(Saved { version }),
+            // A create-only save of an unversioned model (or a versioned one read as new) that
+            // met an item known to exist says so plainly.
+            Err(
+                Error::ConditionFailed {
+                    table,
+                    key,
+                    item: Stored::Present(_),
+                }
+                | Error::VersionConflict {
+                    table,
+                    key,
+                    expected: 0,
+                    found: Stored::Present(_),
+                },
+            ) if self.create_only => Err(Error::AlreadyExists { table, key }),
+            Err(other) => Err(other),
+        }
+    }
+}
+
+impl<'a, M: Model> IntoFuture for Save<'a, M> {
+    type Output = Result<Saved>;
+    type IntoFuture = BoxFuture<'a, Result<Saved>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A GetItem, from [`Engine::get`].
+#[must_use = "a get does nothing until it is awaited"]
+pub struct Get<'a, M: Model> {
+    engine: &'a Engine,
+    key: M::Key,
+    consistent: bool,
+}
+
+impl<'a, M: Model> Get<'a, M> {
+    /// Reads with strong consistency (sees every write acknowledged before the read).
+    pub fn consistent(mut self) -> Self {
+        self.consistent = true;
+        self
+    }
+
+    pub(crate) fn engine(&self) -> &'a Engine {
+        self.engine
+    }
+
+    /// The item as stored, if there is one.
+    pub(crate) async fn fetch(&self) -> Result<Option<Item>> {
+        let engine = self.engine;
+        let key = engine.key_item::<M>(&self.key)?;
+        let table = engine.table_name(&M::SCHEMA);
+        let request = engine
+            .client()
+            .get_item()
+            .table_name(&table)
+            .set_key(Some(key))
+            .consistent_read(self.consistent);
+        let out = engine
+            .send("GetItem", &table, Replay::Safe, || request.clone().send())
+            .await?;
+        Ok(out.item)
+    }
+
+    async fn send(self) -> Result<Option<M>> {
+        match self.fetch().await? {
+            Some(item) => self.engine.decode(item).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+impl<'a, M: Model> IntoFuture for Get<'a, M> {
+    type Output = Result<Option<M>>;
+    type IntoFuture = BoxFuture<'a, Result<Option<M>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A key-only GetItem, from [`Engine::exists`].
+#[must_use = "an exists check does nothing until it is awaited"]
+pub struct Exists<'a, M: Model> {
+    engine: &'a Engine,
+    key: M::Key,
+    consistent: bool,
+}
+
+impl<'a, M: Model> Exists<'a, M> {
+    /// Reads with strong consistency.
+    pub fn consistent(mut self) -> Self {
+        self.consistent = true;
+        self
+    }
+
+    async fn send(self) -> Result<bool> {
+        let engine = self.engine;
+        let key = engine.key_item::<M>(&self.key)?;
+        let mut exprs = ExpressionBuilder::new();
+        let projection = exprs.path(&Path::attr(M::SCHEMA.hash_key.name));
+        let (names, _) = exprs.finish();
+        let table = engine.table_name(&M::SCHEMA);
+        let request = engine
+            .client()
+            .get_item()
+            .table_name(&table)
+            .set_key(Some(key))
+            .projection_expression(projection)
+            .set_expression_attribute_names(names)
+            .consistent_read(self.consistent);
+        let out = engine
+            .send("GetItem", &table, Replay::Safe, || request.clone().send())
+            .await?;
+        Ok(out.item.is_some_and(|item| !item.is_empty()))
+    }
+}
+
+impl<'a, M: Model> IntoFuture for Exists<'a, M> {
+    type Output = Result<bool>;
+    type IntoFuture = BoxFuture<'a, Result<bool>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A DeleteItem, from [`Engine::delete`] or [`Engine::delete_item`].
+#[must_use = "a delete does nothing until it is awaited"]
+pub struct Delete<'a, M: Model> {
+    engine: &'a Engine,
+    key: M::Key,
+    condition: Option<Condition>,
+    expected_version: Option<i64>,
+    error: Option<Error>,
+}
+
+impl<'a, M: Model> Delete<'a, M> {
+    /// Deletes only if `condition` holds for the stored item; otherwise fails with
+    /// [`Error::ConditionFailed`] carrying it.
+    pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
+        match condition.checked() {
+            Ok(c) => self.condition = Some(crate::expr::and(self.condition.take(), c)),
+            Err(e) => {
+                self.error.get_or_insert(e);
+            }
+        }
+        self
+    }
+
+    /// For a model with a version attribute: deletes only if the stored version is `version`;
+    /// otherwise [`Error::VersionConflict`].
+    pub fn if_version(mut self, version: i64) -> Self {
+        if let Err(e) = version::one_version::<M>(self.expected_version, version) {
+            self.error.get_or_insert(e);
+        }
+        self.expected_version = Some(version);
+        self
+    }
+
+    async fn send(self) -> Result<()> {
+        let engine = self.engine;
+        if let Some(error) = self.error {
+            return Err(error.in_table(&engine.table_name(&M::SCHEMA)));
+        }
+        Plan::<M>::delete(engine, &self.key, self.condition, self.expected_version)?
+            .send(engine, None)
+            .await
+            .map(drop)
+    }
+}
+
+impl<'a, M: Model> IntoFuture for Delete<'a, M> {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'a, Result<()>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -1,0 +1,436 @@
+//! One write path. Save, delete, update, sync and every write of a transaction describe what
+//! they want as a [`Plan`]: the item's key, what happens to the item, the caller's conditions
+//! and the version check, combined here with the [version rule](super::version). A plan's
+//! expressions are written in one place, and the plan is sent as a request of its own
+//! (PutItem, UpdateItem, DeleteItem) or becomes one operation of a TransactWriteItems. Every
+//! request shape asks for the stored item when its condition fails, so that a refusal can be
+//! [judged](super::refusal) without another read where the server supports it.
+
+use std::marker::PhantomData;
+
+use aws_sdk_dynamodb::types::{
+    ConditionCheck, Delete, Put, ReturnValue, ReturnValuesOnConditionCheckFailure,
+    TransactWriteItem, Update,
+};
+
+use super::refusal;
+use super::version::{self, VersionCheck};
+use crate::Item;
+use crate::engine::Engine;
+use crate::error::{Error, Operation, Result, render_key};
+use crate::expr::{Action, Actions, Condition, ExpressionBuilder, Names, Path, Values};
+use crate::model::Model;
+use crate::retry::Replay;
+
+/// What a write does to its item.
+pub(crate) enum Body {
+    /// Replaces it with this whole item (PutItem).
+    Put(Item),
+    /// Carries out these actions (UpdateItem).
+    Update(Actions),
+    /// Deletes it (DeleteItem).
+    Delete,
+    /// Writes nothing: only its condition must hold (a transaction's ConditionCheck).
+    Check,
+}
+
+/// One conditional write of one item of model `M`, ready to be sent.
+pub(crate) struct Plan<M> {
+    /// The table, with the engine's namespace.
+    pub table: String,
+    /// The item's key.
+    pub key: Item,
+    body: Body,
+    condition: Option<Condition>,
+    /// The version check among the conditions, to judge a refusal.
+    version: Option<VersionCheck>,
+    /// Whether the request may be sent again after an answer was lost.
+    replay: Replay,
+    model: PhantomData<fn() -> M>,
+}
+
+/// A plan's expressions, with their placeholders.
+struct Written {
+    update: Option<String>,
+    condition: Option<String>,
+    names: Option<Names>,
+    values: Option<Values>,
+}
+
+/// One operation of a transaction, and what is needed to report on it.
+pub(crate) struct TransactOp {
+    pub operation: Operation,
+    pub table: String,
+    pub key: Item,
+    pub key_text: String,
+    pub version: Option<VersionCheck>,
+    pub item: TransactWriteItem,
+}
+
+impl<M: Model> Plan<M> {
+    fn new(engine: &Engine, key: Item, body: Body, condition: Option<Condition>) -> Plan<M> {
+        Plan {
+            table: engine.table_name(&M::SCHEMA),
+            key,
+            body,
+            condition,
+            version: None,
+            replay: Replay::Safe,
+            model: PhantomData,
+        }
+    }
+
+    /// A put of the whole `model`. A versioned model is written at its version + 1, only while
+    /// the stored version is its own; `create_only` refuses an item that exists.
+    pub fn put(
+        engine: &Engine,
+        model: &M,
+        condition: Option<Condition>,
+        create_only: bool,
+    ) -> Result<Plan<M>> {
+        let schema = &M::SCHEMA;
+        let mut item =
+            crate::limits::whole_item(model).map_err(|e| engine.encode_error(schema, e))?;
+        let alone = condition.is_none() && !create_only;
+        let mut plan = Plan::new(engine, schema.key_of(&item), Body::Delete, condition);
+        if let Some(attribute) = schema.version {
+            let read = version::version_of(&item, attribute).unwrap_or(0);
+            item.insert(attribute.to_owned(), version::number(read + 1));
+            plan.require(version::condition(attribute, read));
+            plan.version = Some(VersionCheck {
+                attribute,
+                expected: read,
+                alone,
+            });
+        }
+        if create_only {
+            plan.require(Condition::NotExists(Path::attr(schema.hash_key.name)));
+        }
+        plan.body = Body::Put(item);
+        Ok(plan)
+    }
+
+    /// A delete of the item with `key`; with `expected`, only while the stored version is that
+    /// one (0: while there is no item).
+    pub fn delete(
+        engine: &Engine,
+        key: &M::Key,
+        condition: Option<Condition>,
+        expected: Option<i64>,
+    ) -> Result<Plan<M>> {
+        let key = engine.key_item::<M>(key)?;
+        let alone = condition.is_none();
+        let mut plan = Plan::new(engine, key, Body::Delete, condition);
+        plan.version = VersionCheck::of::<M>(expected, alone);
+        if let Some(check) = plan.version {
+            plan.require(if check.expected == 0 {
+                Condition::NotExists(Path::attr(M::SCHEMA.hash_key.name))
+            } else {
+                version::condition(check.attribute, check.expected)
+            });
+        }
+        Ok(plan)
+    }
+
+    /// An update of the item with `key` by `actions`. A versioned model's version goes up by
+    /// one; with `expected`, only while the stored version is that one.
+    pub fn update(
+        engine: &Engine,
+        key: &M::Key,
+        mut actions: Actions,
+        condition: Option<Condition>,
+        expected: Option<i64>,
+    ) -> Result<Plan<M>> {
+        let key = engine.key_item::<M>(key)?;
+        // Judged before the version's own increment, which a version condition guards (and
+        // which, unguarded, only counts one write twice).
+        let replay = replay(&actions);
+        let alone = condition.is_none();
+        let mut plan = Plan::new(engine, key, Body::Delete, condition);
+        plan.replay = replay;
+        if let Some(attribute) = M::SCHEMA.version {
+            actions
+                .list
+                .push((Path::attr(attribute), Action::Add(version::number(1))));
+            if let Some(expected) = expected {
+                plan.require(version::condition(attribute, expected));
+            }
+        }
+        plan.version = VersionCheck::of::<M>(expected, alone);
+        actions.check()?;
+        if actions.is_empty() {
+            return Err(Error::Validation(
+                "an update needs at least one action".into(),
+            ));
+        }
+        plan.body = Body::Update(actions);
+        Ok(plan)
+    }
+
+    /// The update of a sync: `actions` and `conditions` as the sync made them. A versioned
+    /// model writes the version it read (`read_version`) plus one, only while it is stored.
+    pub fn sync(
+        engine: &Engine,
+        key: Item,
+        mut actions: Actions,
+        mut conditions: Vec<Condition>,
+        read_version: Option<i64>,
+    ) -> Result<Plan<M>> {
+        let mut version = None;
+        if let Some((attribute, read)) = M::SCHEMA.version.zip(read_version) {
+            actions.list.push((
+                Path::attr(attribute),
+                Action::Set(version::number(read + 1)),
+            ));
+            version = Some(VersionCheck {
+                attribute,
+                expected: read,
+                alone: conditions.is_empty(),
+            });
+            conditions.push(version::condition(attribute, read));
+        }
+        actions.check()?;
+        let condition = match conditions.len() {
+            0 => None,
+            1 => conditions.pop(),
+            _ => Some(Condition::And(conditions)),
+        };
+        let mut plan = Plan::new(engine, key, Body::Delete, condition);
+        plan.replay = replay(&actions);
+        plan.version = version;
+        plan.body = Body::Update(actions);
+        Ok(plan)
+    }
+
+    /// A check that `condition` holds for the item with `key`, writing nothing (transactions).
+    pub fn check(engine: &Engine, key: &M::Key, condition: Condition) -> Result<Plan<M>> {
+        let key = engine.key_item::<M>(key)?;
+        Ok(Plan::new(engine, key, Body::Check, Some(condition)))
+    }
+
+    /// The version check among the conditions.
+    pub fn version(&self) -> Option<VersionCheck> {
+        self.version
+    }
+
+    /// The write happens only if `condition` holds too.
+    pub fn require(&mut self, condition: Condition) {
+        self.condition = Some(crate::expr::and(self.condition.take(), condition));
+    }
+
+    /// The update expression (first, so that its placeholders come first) and the condition.
+    fn written(&self) -> Written {
+        let mut exprs = ExpressionBuilder::new();
+        let update = match &self.body {
+            Body::Update(actions) => Some(actions.expression(&mut exprs)),
+            _ => None,
+        };
+        let condition = self.condition.as_ref().map(|c| exprs.condition(c));
+        let (names, values) = exprs.finish();
+        Written {
+            update,
+            condition,
+            names,
+            values,
+        }
+    }
+
+    /// Sends the plan as a request of its own; `returns` is what the answer carries (`None`:
+    /// nothing asked). A refused condition becomes [`Error::VersionConflict`] or
+    /// [`Error::ConditionFailed`].
+    pub async fn send(self, engine: &Engine, returns: Option<ReturnValue>) -> Result<Option<Item>> {
+        let Written {
+            update,
+            condition,
+            names,
+            values,
+        } = self.written();
+        let Plan {
+            table,
+            key,
+            body,
+            version,
+            replay,
+            ..
+        } = self;
+        let failed = ReturnValuesOnConditionCheckFailure::AllOld;
+        let client = engine.client();
+        match body {
+            Body::Put(item) => {
+                let request = client
+                    .put_item()
+                    .table_name(&table)
+                    .set_item(Some(item))
+                    .set_condition_expression(condition)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .set_return_values(returns)
+                    .return_values_on_condition_check_failure(failed);
+                match engine
+                    .call("PutItem", &table, replay, || request.clone().send())
+                    .await
+                {
+                    Ok(out) => Ok(out.attributes),
+                    Err(err) => Err(refusal::refused(
+                        engine,
+                        &M::SCHEMA,
+                        &table,
+                        &key,
+                        version,
+                        err,
+                        "PutItem",
+                    )
+                    .await),
+                }
+            }
+            Body::Update(_) => {
+                let request = client
+                    .update_item()
+                    .table_name(&table)
+                    .set_key(Some(key.clone()))
+                    .set_update_expression(update)
+                    .set_condition_expression(condition)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .set_return_values(returns)
+                    .return_values_on_condition_check_failure(failed);
+                match engine
+                    .call("UpdateItem", &table, replay, || request.clone().send())
+                    .await
+                {
+                    Ok(out) => Ok(out.attributes),
+                    Err(err) => Err(refusal::refused(
+                        engine,
+                        &M::SCHEMA,
+                        &table,
+                        &key,
+                        version,
+                        err,
+                        "UpdateItem",
+                    )
+                    .await),
+                }
+            }
+            Body::Delete => {
+                let request = client
+                    .delete_item()
+                    .table_name(&table)
+                    .set_key(Some(key.clone()))
+                    .set_condition_expression(condition)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .set_return_values(returns)
+                    .return_values_on_condition_check_failure(failed);
+                match engine
+                    .call("DeleteItem", &table, replay, || request.clone().send())
+                    .await
+                {
+                    Ok(out) => Ok(out.attributes),
+                    Err(err) => Err(refusal::refused(
+                        engine,
+                        &M::SCHEMA,
+                        &table,
+                        &key,
+                        version,
+                        err,
+                        "DeleteItem",
+                    )
+                    .await),
+                }
+            }
+            Body::Check => Err(Error::Validation(
+                "a condition check is an operation of a transaction".into(),
+            )),
+        }
+    }
+
+    /// The plan as one operation of a transaction.
+    pub fn transact(self) -> Result<TransactOp> {
+        let Written {
+            update,
+            condition,
+            names,
+            values,
+        } = self.written();
+        let failed = ReturnValuesOnConditionCheckFailure::AllOld;
+        let table = &self.table;
+        let built = |e: aws_sdk_dynamodb::error::BuildError| Error::Validation(e.to_string());
+        let (operation, item) = match self.body {
+            Body::Put(item) => (
+                Operation::Put,
+                TransactWriteItem::builder().put(
+                    Put::builder()
+                        .table_name(table)
+                        .set_item(Some(item))
+                        .set_condition_expression(condition)
+                        .set_expression_attribute_names(names)
+                        .set_expression_attribute_values(values)
+                        .return_values_on_condition_check_failure(failed)
+                        .build()
+                        .map_err(built)?,
+                ),
+            ),
+            Body::Update(_) => (
+                Operation::Update,
+                TransactWriteItem::builder().update(
+                    Update::builder()
+                        .table_name(table)
+                        .set_key(Some(self.key.clone()))
+                        .set_update_expression(update)
+                        .set_condition_expression(condition)
+                        .set_expression_attribute_names(names)
+                        .set_expression_attribute_values(values)
+                        .return_values_on_condition_check_failure(failed)
+                        .build()
+                        .map_err(built)?,
+                ),
+            ),
+            Body::Delete => (
+                Operation::Delete,
+                TransactWriteItem::builder().delete(
+                    Delete::builder()
+                        .table_name(table)
+                        .set_key(Some(self.key.clone()))
+                        .set_condition_expression(condition)
+                        .set_expression_attribute_names(names)
+                        .set_expression_attribute_values(values)
+                        .return_values_on_condition_check_failure(failed)
+                        .build()
+                        .map_err(built)?,
+                ),
+            ),
+            Body::Check => (
+                Operation::ConditionCheck,
+                TransactWriteItem::builder().condition_check(
+                    ConditionCheck::builder()
+                        .table_name(table)
+                        .set_key(Some(self.key.clone()))
+                        .set_condition_expression(condition)
+                        .set_expression_attribute_names(names)
+                        .set_expression_attribute_values(values)
+                        .return_values_on_condition_check_failure(failed)
+                        .build()
+                        .map_err(built)?,
+                ),
+            ),
+        };
+        Ok(TransactOp {
+            operation,
+            key_text: render_key(&M::SCHEMA, &self.key),
+            table: self.table,
+            key: self.key,
+            version: self.version,
+            item: item.build(),
+        })
+    }
+}
+
+/// Whether carrying the actions out twice does what carrying them out once does: not for
+/// increments and list appends (adding elements to a set, or setting values, is fine).
+fn replay(actions: &Actions) -> Replay {
+    if actions.repeats() {
+        Replay::Unsafe
+    } else {
+        Replay::Safe
+    }
+}
