@@ -16,7 +16,7 @@
 // The source is in folders that show the floors, from the ground up; a file imports only from
 // its own floor, the floors below it and the top-level modules (`engine`, `error`, `retry`).
 // The public modules keep short paths (`flywheel_runtime::codec`), which are also the paths
-// the compiler's messages name; the floors' internals are the private `read` and `write`.
+// the compiler's messages name; the write floor's internals are the private `write`.
 //
 // src/item/: what an item is made of. Value codecs, exact numbers and `json` documents, the
 // table schema, the model and index traits that generated code implements, DynamoDB's size
@@ -67,18 +67,17 @@ pub mod transact;
 
 // src/read/: reads of many items. `query` and `scan` are the builders; `read::pages` holds
 // what they share (the compiled request, paging, the terminators); `cursor` makes a position
-// resumable; `partial` is an item read with chosen attributes only.
+// resumable; `partial` is an item read with chosen attributes only; `read` is the one read
+// builder both are faces of.
 #[path = "read/cursor.rs"]
 pub mod cursor;
 #[path = "read/partial.rs"]
 pub mod partial;
 #[path = "read/query.rs"]
 pub mod query;
+pub mod read;
 #[path = "read/scan.rs"]
 pub mod scan;
-mod read {
-    pub(crate) mod pages;
-}
 
 // At the top: the engine (client, namespace, table management), the one retry loop, the one
 // error type (whose payload types live with it, so that it imports nothing above it), and the
@@ -95,7 +94,7 @@ pub use error::{DecodeError, EncodeError, Error, Result, Stored};
 pub use filter::{Attr, Cond, Field};
 pub use model::{Document, Model, ModelKey, StringEnum};
 pub use query::Query;
-pub use read::pages::Page;
+pub use read::Page;
 pub use retry::RetryPolicy;
 pub use scan::Scan;
 pub use sync::Tracked;
@@ -129,7 +128,7 @@ pub type Item = std::collections::HashMap<String, AttributeValue>;
 
 /// Includes the models that `flywheel_build` generated into `OUT_DIR` from a build script.
 ///
-/// ```ignore
+/// ```text
 /// pub mod models {
 ///     flywheel_runtime::include_models!();
 /// }
@@ -138,5 +137,39 @@ pub type Item = std::collections::HashMap<String, AttributeValue>;
 macro_rules! include_models {
     () => {
         include!(concat!(env!("OUT_DIR"), "/flywheel/mod.rs"));
+    };
+}
+
+/// Marks attributes of a model as writable by updates (generated code): the attribute markers
+/// of every field but the key and version attributes.
+///
+/// ```text
+/// flywheel_runtime::updatable!(attr::TopScore, attr::Wins, attr::Losses);
+/// ```
+#[macro_export]
+macro_rules! updatable {
+    ($($attr:ty),* $(,)?) => {
+        $(impl $crate::update::Updatable for $attr {})*
+    };
+}
+
+/// Marks attributes of a model as removable by updates (generated code): its optional fields.
+#[macro_export]
+macro_rules! removable {
+    ($($attr:ty),* $(,)?) => {
+        $(impl $crate::update::Removable for $attr {})*
+    };
+}
+
+/// Marks the attributes a query of an index may filter on (generated code): every attribute
+/// but the index's own key attributes.
+///
+/// ```text
+/// flywheel_runtime::filterable!(index::GameTitleIndex: attr::Userid, attr::Wins);
+/// ```
+#[macro_export]
+macro_rules! filterable {
+    ($index:ty: $($attr:ty),* $(,)?) => {
+        $(impl $crate::filter::Filterable<$index> for $attr {})*
     };
 }

@@ -1,0 +1,150 @@
+//! The one read builder. A query ([`Query`](crate::Query), of an index) and a scan
+//! ([`Scan`](crate::Scan), of a whole table) are two faces of [`Read`]: filters, limits, page
+//! sizes, projections, the time-to-live option and the terminators are written once here; the
+//! range-key conditions and order of queries and the segments of scans are in
+//! [`query`](crate::query) and [`scan`](crate::scan). Every terminator reads through one page
+//! loop (`pages`).
+
+use std::marker::PhantomData;
+
+use futures::Stream;
+
+use crate::cursor::Cursor;
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::expr::Path;
+use crate::index::{FromItem, Index};
+use crate::model::Model;
+use crate::partial::Partial;
+
+pub(crate) mod pages;
+
+pub use pages::Page;
+use pages::Spec;
+
+/// What a read reads: an index ([`OfIndex`], a query) or a whole table ([`OfTable`], a scan).
+pub trait Source: 'static {
+    /// The model of the items read.
+    type Model: Model;
+}
+
+/// Reads of index `I` (the table's primary key or a secondary index): queries.
+pub struct OfIndex<I>(PhantomData<fn() -> I>);
+
+/// Reads of the whole table of model `M`: scans.
+pub struct OfTable<M>(PhantomData<fn() -> M>);
+
+impl<I: Index> Source for OfIndex<I> {
+    type Model = I::Model;
+}
+
+impl<M: Model> Source for OfTable<M> {
+    type Model = M;
+}
+
+/// A read of `S` returning `T`; [`Query`](crate::Query) and [`Scan`](crate::Scan) name it.
+/// Terminators: [`all`](Read::all), [`stream`](Read::stream), [`page`](Read::page),
+/// [`count`](Read::count), [`delete`](Read::delete), and for queries
+/// [`first`](Read::first) and [`one`](Read::one), for scans [`parallel`](Read::parallel).
+///
+/// `R` records whether a query has its range-key condition yet
+/// ([`Unranged`](crate::query::Unranged) or [`Ranged`](crate::query::Ranged)).
+#[must_use = "a read does nothing until a terminator such as `all(&engine)` runs it"]
+pub struct Read<S, T, R = crate::query::Unranged> {
+    pub(crate) spec: Spec,
+    _types: Types<S, T, R>,
+}
+
+/// Ties a read to its source, item type and range state without owning any of them.
+type Types<S, T, R> = PhantomData<fn() -> (S, T, R)>;
+
+impl<S, T, R> Read<S, T, R> {
+    pub(crate) fn from_spec(spec: Spec) -> Self {
+        Read {
+            spec,
+            _types: PhantomData,
+        }
+    }
+
+    pub(crate) fn retype<T2, R2>(self) -> Read<S, T2, R2> {
+        Read::from_spec(self.spec)
+    }
+}
+
+impl<S, T, R> Clone for Read<S, T, R> {
+    fn clone(&self) -> Self {
+        Read::from_spec(self.spec.clone())
+    }
+}
+
+impl<S, T, R> std::fmt::Debug for Read<S, T, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.spec.key {
+            Some(_) => "Query",
+            None => "Scan",
+        };
+        f.debug_struct(kind)
+            .field("table", &self.spec.schema.name)
+            .field("index", &self.spec.index)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: Source, T: FromItem, R> Read<S, T, R> {
+    /// Leaves out items whose time to live has passed: DynamoDB deletes them up to days after
+    /// they expire, and until then reads still return them.
+    pub fn exclude_expired(mut self) -> Self {
+        self.spec.exclude_expired = true;
+        self
+    }
+
+    /// Returns at most `n` items, reading as many pages as needed to find them. Given several
+    /// times, the smallest limit applies (each one holds).
+    pub fn limit(mut self, n: usize) -> Self {
+        self.spec.limit(n);
+        self
+    }
+
+    /// How many items DynamoDB evaluates per request (its `Limit`); filters apply after it.
+    /// Two different page sizes are refused when the read runs.
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.spec.page_size(n);
+        self
+    }
+
+    /// Reads only the chosen attributes (plus the keys); items come back as [`Partial`]
+    /// views read through attribute handles. Several selections add up.
+    pub fn select(
+        mut self,
+        paths: impl IntoIterator<Item = Path>,
+    ) -> Read<S, Partial<S::Model>, R> {
+        self.spec.select(paths);
+        self.retype()
+    }
+
+    /// Every matching item (up to the limit).
+    pub async fn all(&self, engine: &Engine) -> Result<Vec<T>> {
+        pages::all(&self.spec, engine).await
+    }
+
+    /// The matching items as a stream that reads a page only when the previous one is used up.
+    pub fn stream<'a>(&self, engine: &'a Engine) -> impl Stream<Item = Result<T>> + Send + 'a {
+        pages::stream(self.spec.clone(), engine)
+    }
+
+    /// One page: up to [`limit`](Read::limit) items, or one DynamoDB response without a
+    /// limit, starting after `cursor` (`None` for the first page).
+    pub async fn page(&self, engine: &Engine, cursor: Option<&Cursor>) -> Result<Page<T>> {
+        pages::page(&self.spec, engine, cursor).await
+    }
+
+    /// How many items match (DynamoDB's `Select=COUNT` over every page).
+    pub async fn count(&self, engine: &Engine) -> Result<u64> {
+        pages::count(&self.spec, engine).await
+    }
+
+    /// Deletes every matching item, in batches; returns how many were deleted.
+    pub async fn delete(&self, engine: &Engine) -> Result<u64> {
+        pages::delete(&self.spec, engine).await
+    }
+}
