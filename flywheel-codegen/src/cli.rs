@@ -5,7 +5,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::{Builder, Error};
+use crate::builder::Builder;
+use crate::error::Error;
+use crate::paths::slash_path;
 
 const USAGE: &str = "\
 Generates typed DynamoDB models for Rust from TOML schemas.
@@ -111,7 +113,7 @@ pub fn run_with(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Wr
             builder.check().map(|n| {
                 format!(
                     "flywheel-codegen: {} is up to date ({})",
-                    crate::load::slash_path(&out),
+                    slash_path(&out),
                     files(n)
                 )
             })
@@ -122,7 +124,7 @@ pub fn run_with(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Wr
                     files(r.written.len()),
                     r.unchanged.len(),
                     r.removed.len(),
-                    crate::load::slash_path(&out)
+                    slash_path(&out)
                 )
             })
         }

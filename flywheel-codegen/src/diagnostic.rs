@@ -118,6 +118,46 @@ impl Diagnostic {
     }
 }
 
+/// Where the checks of one file report: the diagnostics of every file, and the file this one
+/// points into. Parsing and validation share it, so a rule is one call and a span.
+pub(crate) struct Reporter<'a> {
+    file: &'a Arc<SourceFile>,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Reporter<'a> {
+    /// Reports the errors of `file` into `diags`.
+    pub(crate) fn new(file: &'a Arc<SourceFile>, diags: &'a mut Vec<Diagnostic>) -> Reporter<'a> {
+        Reporter { file, diags }
+    }
+
+    /// The file being checked.
+    pub(crate) fn file(&self) -> &'a Arc<SourceFile> {
+        self.file
+    }
+
+    /// Reports an error at `span` with one label and a help line.
+    pub(crate) fn error(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.push(Diagnostic::error(self.file, span, message, label).help(help));
+    }
+
+    /// Reports a diagnostic built by the caller (one with a second label).
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
+        self.diags.push(diagnostic);
+    }
+
+    /// How many diagnostics were reported so far, of every file.
+    pub(crate) fn count(&self) -> usize {
+        self.diags.len()
+    }
+}
+
 /// One-based line and column (in characters) of byte `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

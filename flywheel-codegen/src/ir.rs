@@ -178,8 +178,6 @@ pub struct TableIr {
     pub module: String,
     /// The output file name, such as `game_score.rs`.
     pub file_name: String,
-    /// The output file name as a string literal.
-    pub file_name_lit: String,
     /// The model type name.
     pub model: String,
     /// The key type name.

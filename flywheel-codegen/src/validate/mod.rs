@@ -6,11 +6,12 @@ mod default;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, SourceFile, Span, did_you_mean};
+use crate::diagnostic::{Diagnostic, Reporter, SourceFile, Span, did_you_mean};
 use crate::ir::{
     DateFormat, DateTimeFormat, DocTypeIr, EnumIr, FieldIr, IndexIr, Ir, ParamIr, ProjectionIr,
     Scalar, TableIr, Ty, VariantIr, doc_lines, lit,
 };
+use crate::load::Input;
 use crate::naming;
 use crate::schema::types::{TypeExpr, parse_type};
 use crate::schema::{
@@ -19,17 +20,6 @@ use crate::schema::{
 };
 
 use default::default_expr;
-
-/// One schema file to validate.
-#[derive(Debug, Clone)]
-pub struct Input {
-    /// The file and its text.
-    pub file: Arc<SourceFile>,
-    /// The path shown in generated headers: stable, relative to the input root.
-    pub source: String,
-    /// The file stem, which names the module (and by default the model).
-    pub stem: String,
-}
 
 const PRIMITIVES: &[&str] = &[
     "string", "int", "i64", "i32", "u32", "u64", "float", "decimal", "bool", "bytes", "datetime",
@@ -53,8 +43,7 @@ pub fn validate(inputs: &[Input]) -> Result<Ir, Vec<Diagnostic>> {
             continue;
         };
         let mut v = FileValidator {
-            file: &input.file,
-            diags: &mut diags,
+            report: Reporter::new(&input.file, &mut diags),
             invalid_attrs: BTreeSet::new(),
         };
         let Some(checked) = v.file(input, &raw) else {
@@ -157,8 +146,7 @@ struct Scope {
 }
 
 struct FileValidator<'a> {
-    file: &'a Arc<SourceFile>,
-    diags: &'a mut Vec<Diagnostic>,
+    report: Reporter<'a>,
     /// Attributes declared in `[fields]` with an error already reported: references to them
     /// are not reported again as undeclared.
     invalid_attrs: BTreeSet<String>,
@@ -184,23 +172,8 @@ fn valid_table_name(name: &str) -> bool {
 }
 
 impl FileValidator<'_> {
-    fn error(
-        &mut self,
-        span: Span,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        self.diags
-            .push(Diagnostic::error(self.file, span, message, label).help(help));
-    }
-
-    fn push(&mut self, d: Diagnostic) {
-        self.diags.push(d);
-    }
-
     fn file(&mut self, input: &Input, raw: &RawSchema) -> Option<Checked> {
-        let errors_before = self.diags.len();
+        let errors_before = self.report.count();
         // A missing `[table]` was reported by the parser.
         let table = raw.table.clone().unwrap_or_default();
 
@@ -212,7 +185,7 @@ impl FileValidator<'_> {
                         Some(s) if s != m.value => format!("a model name is a Rust type name in UpperCamelCase, such as `{s}`"),
                         _ => "a model name is a Rust type name in UpperCamelCase, such as `GameScore`".to_owned(),
                     };
-                    self.error(
+                    self.report.error(
                         m.span.clone(),
                         format!("`{}` is not a valid Rust type name", m.value),
                         "invalid model name",
@@ -224,7 +197,7 @@ impl FileValidator<'_> {
             None => match naming::type_name(&input.stem) {
                 Some(name) => (name, table.span.clone()),
                 None => {
-                    self.error(
+                    self.report.error(
                         table.span.clone(),
                         format!("the file name `{}` gives no valid model name", input.stem),
                         "no `model` here",
@@ -237,7 +210,7 @@ impl FileValidator<'_> {
         let key_name = format!("{model}Key");
         let module = naming::snake(&input.stem);
         if !naming::is_ascii_ident(&module) {
-            self.error(
+            self.report.error(
                 0..0,
                 format!(
                     "the file name `{}` gives no valid Rust module name",
@@ -255,7 +228,7 @@ impl FileValidator<'_> {
             None => (model.clone(), model_span.clone()),
         };
         if !valid_table_name(&table_name) {
-            self.error(
+            self.report.error(
                 table_name_span.clone(),
                 format!("`{table_name}` is not a valid DynamoDB table name"),
                 "invalid table name",
@@ -274,7 +247,7 @@ impl FileValidator<'_> {
                     }
                     _ => format!("{what} names are Rust type names in UpperCamelCase"),
                 };
-                v.error(
+                v.report.error(
                     name.span.clone(),
                     format!("`{}` is not a valid Rust type name", name.value),
                     format!("invalid {what} name"),
@@ -282,7 +255,7 @@ impl FileValidator<'_> {
                 );
             }
             if name.value == key_name {
-                v.error(
+                v.report.error(
                     name.span.clone(),
                     format!("`{}` is the name of the generated key type", name.value),
                     "taken by the model's key",
@@ -290,14 +263,14 @@ impl FileValidator<'_> {
                 );
             } else if let Some(other) = type_names.get(&name.value) {
                 let d = Diagnostic::error(
-                    v.file,
+                    v.report.file(),
                     name.span.clone(),
                     format!("the name `{}` is declared twice", name.value),
                     "declared again here",
                 )
                 .also(other.clone(), "first declared here")
                 .help(format!("rename the {what}"));
-                v.push(d);
+                v.report.push(d);
             } else {
                 type_names.insert(name.value.clone(), name.span.clone());
             }
@@ -360,7 +333,7 @@ impl FileValidator<'_> {
                 .as_ref()
                 .map(|r| r.span.clone())
                 .unwrap_or_default();
-            self.error(
+            self.report.error(
                 span,
                 "the range key is the hash key",
                 "same attribute as `hash_key`",
@@ -370,7 +343,7 @@ impl FileValidator<'_> {
         for (i, f) in fields.iter_mut().enumerate() {
             if Some(i) == hash || Some(i) == range {
                 if let Some(span) = &f.default_span {
-                    self.error(
+                    self.report.error(
                         span.clone(),
                         format!("key attribute `{}` cannot have a default", f.attr.value),
                         "default on a key",
@@ -380,7 +353,7 @@ impl FileValidator<'_> {
                 if let Some(span) = &f.required_span {
                     let explicit_false = matches!(f.presence, Presence::Optional);
                     if explicit_false {
-                        self.error(
+                        self.report.error(
                             span.clone(),
                             format!("key attribute `{}` cannot be optional", f.attr.value),
                             "keys are always required",
@@ -411,14 +384,14 @@ impl FileValidator<'_> {
             let f = &fields[i];
             let ok = matches!(f.ty, Ty::DateTime(_)) || f.ty.is_integer();
             if !ok {
-                self.push(
-                        Diagnostic::error(self.file, ttl.span.clone(), format!("the time-to-live attribute `{}` has type `{}`", ttl.value, f.ty_text), "not a datetime or integer")
+                self.report.push(
+                        Diagnostic::error(self.report.file(), ttl.span.clone(), format!("the time-to-live attribute `{}` has type `{}`", ttl.value, f.ty_text), "not a datetime or integer")
                             .also(f.ty_span.clone(), "declared here")
                             .help("DynamoDB expires items by a number of seconds: use a `datetime` or an integer field"),
                     );
             }
             if Some(i) == hash || Some(i) == range {
-                self.error(
+                self.report.error(
                     ttl.span.clone(),
                     "a key attribute cannot be the time to live",
                     "key attribute",
@@ -431,9 +404,9 @@ impl FileValidator<'_> {
         {
             let f = &fields[i];
             if !matches!(f.ty, Ty::I64) {
-                self.push(
+                self.report.push(
                     Diagnostic::error(
-                        self.file,
+                        self.report.file(),
                         version.span.clone(),
                         format!(
                             "the version attribute `{}` has type `{}`",
@@ -448,18 +421,18 @@ impl FileValidator<'_> {
             // One shape: `i64`, never optional, 0 for "not created yet" (an item stored without
             // the attribute reads as 0 too), so `Saved::version` can be assigned to it.
             match (&f.presence, &f.default_span, &f.required_span) {
-                (Presence::Default(expr), Some(span), _) if expr != "0i64" => self.push(
+                (Presence::Default(expr), Some(span), _) if expr != "0i64" => self.report.push(
                     Diagnostic::error(
-                        self.file,
+                        self.report.file(),
                         span.clone(),
                         format!("the version attribute `{}` has a default other than 0", version.value),
                         "not 0",
                     )
                     .help("a version field starts at 0, which means \"not created yet\": drop the `default`"),
                 ),
-                (Presence::Required, _, Some(span)) => self.push(
+                (Presence::Required, _, Some(span)) => self.report.push(
                     Diagnostic::error(
-                        self.file,
+                        self.report.file(),
                         span.clone(),
                         format!("the version attribute `{}` is marked `required`", version.value),
                         "not needed",
@@ -472,7 +445,7 @@ impl FileValidator<'_> {
                 fields[i].presence = Presence::Default("0i64".into());
             }
             if Some(i) == hash || Some(i) == range {
-                self.error(
+                self.report.error(
                     version.span.clone(),
                     "a key attribute cannot be the version",
                     "key attribute",
@@ -493,7 +466,7 @@ impl FileValidator<'_> {
 
         self.check_entry_names(&raw.indexes, &model, &type_names);
 
-        if self.diags.len() > errors_before {
+        if self.report.count() > errors_before {
             return None;
         }
         let (hash, range) = (hash?, range);
@@ -601,7 +574,6 @@ impl FileValidator<'_> {
             ir: TableIr {
                 source: input.source.clone(),
                 file_name: format!("{}.rs", naming::snake(&input.stem)),
-                file_name_lit: lit(&format!("{}.rs", naming::snake(&input.stem))),
                 key_doc: lit(&format!(" The primary key of [`{model}`].")),
                 key_params: key_fields.iter().map(|f| param(f)).collect(),
                 module,
@@ -647,7 +619,7 @@ impl FileValidator<'_> {
             let marker = marker_name(&name.value);
             let method = format!("query_{}", naming::snake(&name.value));
             if !naming::is_ascii_ident(&marker) || !naming::is_ascii_ident(&method) {
-                self.error(
+                self.report.error(
                     name.span.clone(),
                     format!(
                         "the index name `{}` gives no Rust name for its query method",
@@ -664,20 +636,20 @@ impl FileValidator<'_> {
             ] {
                 if let Some(first) = map.get(&key) {
                     let d = Diagnostic::error(
-                        self.file,
+                        self.report.file(),
                         name.span.clone(),
                         format!("two indexes map to the {what} `{key}`"),
                         "maps to the same Rust name",
                     )
                     .also(first.clone(), "this one too")
                     .help("rename one of the indexes");
-                    self.diags.push(d);
+                    self.report.push(d);
                 } else {
                     map.insert(key, name.span.clone());
                 }
             }
             if marker == "Table" {
-                self.error(
+                self.report.error(
                     name.span.clone(),
                     "an index cannot be named `Table`",
                     "reserved for the table's own key",
@@ -687,7 +659,7 @@ impl FileValidator<'_> {
             let projection = format!("{model}{marker}Item");
             if let Some(other) = type_names.get(&projection) {
                 let d = Diagnostic::error(
-                    self.file,
+                    self.report.file(),
                     other.clone(),
                     format!(
                         "`{projection}` is the name of the item type generated for index `{}`",
@@ -697,7 +669,7 @@ impl FileValidator<'_> {
                 )
                 .also(name.span.clone(), "the index")
                 .help("rename the type or the index");
-                self.diags.push(d);
+                self.report.push(d);
             }
         }
     }
@@ -709,26 +681,26 @@ impl FileValidator<'_> {
         // An enum without values was reported by the parser.
         for v in &e.values {
             if v.value.value.is_empty() {
-                self.error(v.value.span.clone(), "an enum value cannot be empty", "empty string", "DynamoDB cannot store an empty string in a key, and an enum may be one: give the value a name");
+                self.report.error(v.value.span.clone(), "an enum value cannot be empty", "empty string", "DynamoDB cannot store an empty string in a key, and an enum may be one: give the value a name");
                 continue;
             }
             if let Some(first) = values.get(v.value.value.as_str()) {
                 let d = Diagnostic::error(
-                    self.file,
+                    self.report.file(),
                     v.value.span.clone(),
                     format!("the value \"{}\" is listed twice", v.value.value),
                     "listed again here",
                 )
                 .also(first.clone(), "first listed here")
                 .help("remove one of them");
-                self.push(d);
+                self.report.push(d);
                 continue;
             }
             values.insert(&v.value.value, v.value.span.clone());
             let (rust, span) = match &v.rust_name {
                 Some(r) => {
                     if !naming::is_type_name(&r.value) {
-                        self.error(
+                        self.report.error(
                             r.span.clone(),
                             format!("`{}` is not a valid variant name", r.value),
                             "invalid Rust name",
@@ -740,7 +712,7 @@ impl FileValidator<'_> {
                 None => match naming::type_name(&v.value.value) {
                     Some(name) => (name, v.value.span.clone()),
                     None => {
-                        self.error(
+                        self.report.error(
                             v.value.span.clone(),
                             format!(
                                 "the value \"{}\" gives no valid Rust variant name",
@@ -758,7 +730,7 @@ impl FileValidator<'_> {
             };
             if let Some(first) = variants.get(&rust) {
                 let d = Diagnostic::error(
-                    self.file,
+                    self.report.file(),
                     span.clone(),
                     format!(
                         "two values of `{}` map to the variant `{rust}`",
@@ -771,7 +743,7 @@ impl FileValidator<'_> {
                     "write `{{ value = \"{}\", rust_name = \"OtherName\" }}` for one of them",
                     toml_escape(&v.value.value)
                 ));
-                self.push(d);
+                self.report.push(d);
                 continue;
             }
             variants.insert(rust.clone(), span);
@@ -813,14 +785,14 @@ impl FileValidator<'_> {
             };
             if let Some(first) = rust_names.get(&field.rust) {
                 let d = Diagnostic::error(
-                    self.file,
+                    self.report.file(),
                     field.rust_span.clone(),
                     format!("two attributes map to the Rust field `{}`", field.rust),
                     "maps to the same Rust name",
                 )
                 .also(first.clone(), "this one too")
                 .help("give one of them another `rust_name`");
-                self.push(d);
+                self.report.push(d);
                 continue;
             }
             rust_names.insert(field.rust.clone(), field.rust_span.clone());
@@ -831,7 +803,7 @@ impl FileValidator<'_> {
 
     fn field(&mut self, f: &RawField, scope: &Scope, ttl: Option<&str>) -> Option<Field> {
         if f.name.value.is_empty() {
-            self.error(
+            self.report.error(
                 f.name.span.clone(),
                 "an attribute name cannot be empty",
                 "empty name",
@@ -842,7 +814,7 @@ impl FileValidator<'_> {
         let (rust, rust_span) = match &f.rust_name {
             Some(r) => {
                 if !naming::is_ascii_ident(&r.value) {
-                    self.error(
+                    self.report.error(
                         r.span.clone(),
                         format!("`{}` is not a valid Rust field name", r.value),
                         "invalid Rust name",
@@ -855,7 +827,7 @@ impl FileValidator<'_> {
             None => match naming::field_name(&f.name.value) {
                 Some(name) => (name, f.name.span.clone()),
                 None => {
-                    self.error(
+                    self.report.error(
                         f.name.span.clone(),
                         format!(
                             "the attribute name `{}` gives no valid Rust field name",
@@ -869,10 +841,10 @@ impl FileValidator<'_> {
             },
         };
         let ty_sp = f.ty.as_ref()?;
-        let expr = match parse_type(&ty_sp.value, &ty_sp.span, &self.file.text) {
+        let expr = match parse_type(&ty_sp.value, &ty_sp.span, &self.report.file().text) {
             Ok(e) => e,
             Err(e) => {
-                self.error(
+                self.report.error(
                     e.span,
                     format!("invalid type `{}`: {}", ty_sp.value, e.message),
                     "here",
@@ -887,9 +859,9 @@ impl FileValidator<'_> {
         if let Some(format) = &f.format
             && !format_used
         {
-            self.push(
+            self.report.push(
                 Diagnostic::error(
-                    self.file,
+                    self.report.file(),
                     format.span.clone(),
                     format!("`format` does not apply to the type `{}`", ty_sp.value),
                     "no format here",
@@ -902,7 +874,7 @@ impl FileValidator<'_> {
         let presence = match (&f.default, &ty) {
             (Some(d), Ty::Set(_)) if matches!(&d.value, crate::schema::Literal::Array(items) if !items.is_empty()) =>
             {
-                self.error(
+                self.report.error(
                     d.span.clone(),
                     "a set field cannot have a non-empty default",
                     "a set that is emptied would read back as this default",
@@ -914,7 +886,8 @@ impl FileValidator<'_> {
             (Some(d), _) => match default_expr(d, &ty, &ty_sp.value, &scope.enums) {
                 Ok(expr) => Presence::Default(expr),
                 Err(bad) => {
-                    self.error(bad.span, bad.message, bad.label, bad.help);
+                    self.report
+                        .error(bad.span, bad.message, bad.label, bad.help);
                     return None;
                 }
             },
@@ -952,7 +925,7 @@ impl FileValidator<'_> {
                 &format!("{name}<string>")
             };
             if e.args.is_empty() {
-                self.error(
+                self.report.error(
                     e.span.clone(),
                     format!("`{name}` needs the type of its elements"),
                     "missing `<...>`",
@@ -967,7 +940,7 @@ impl FileValidator<'_> {
                 } else {
                     format!("`{name}` takes one type, such as `{example}`")
                 };
-                self.error(
+                self.report.error(
                     e.args[1].span.clone(),
                     format!("`{name}` takes one type parameter"),
                     "extra type parameter",
@@ -987,7 +960,7 @@ impl FileValidator<'_> {
                         } else {
                             "sets hold strings, numbers or binary data; use a `list` for other elements".to_owned()
                         };
-                        self.error(
+                        self.report.error(
                             e.args[0].span.clone(),
                             format!("`{}` cannot be a set element", e.args[0].name),
                             "not a set element type",
@@ -1000,7 +973,7 @@ impl FileValidator<'_> {
             };
         }
         if !e.args.is_empty() {
-            self.error(
+            self.report.error(
                 e.span.clone(),
                 format!("`{name}` takes no type parameters"),
                 "unexpected `<...>`",
@@ -1036,7 +1009,7 @@ impl FileValidator<'_> {
                                 format!("a `datetime` is stored as one of: {}", options.join(", "))
                             }
                         };
-                        self.error(
+                        self.report.error(
                             f.span.clone(),
                             format!("unknown datetime format `{other}`"),
                             "not a datetime format",
@@ -1047,7 +1020,7 @@ impl FileValidator<'_> {
                 };
                 if is_ttl && f != DateTimeFormat::EpochSeconds {
                     let span = format.map_or(e.span.clone(), |f| f.span.clone());
-                    self.error(
+                    self.report.error(
                         span,
                         "the time-to-live attribute is always stored as whole epoch seconds",
                         "a format on the TTL field",
@@ -1069,7 +1042,7 @@ impl FileValidator<'_> {
                             Some(m) => format!("did you mean `{m}`?"),
                             None => format!("a `date` is stored as one of: {}", options.join(", ")),
                         };
-                        self.error(
+                        self.report.error(
                             f.span.clone(),
                             format!("unknown date format `{other}`"),
                             "not a date format",
@@ -1092,7 +1065,7 @@ impl FileValidator<'_> {
                     Some(m) => format!("did you mean `{m}`?"),
                     None => "use a built-in type (string, int, i32, u32, u64, float, decimal, bool, bytes, datetime, date, uuid, json, list<T>, map<T>, set<T>) or declare it in `[types.NAME]` or `[enums.NAME]`".to_owned(),
                 };
-                self.error(
+                self.report.error(
                     e.name_span.clone(),
                     format!("unknown type `{name}`"),
                     "not a known type",
@@ -1138,7 +1111,7 @@ impl FileValidator<'_> {
                         }
                         let first = path[0];
                         let via: Vec<&str> = path.iter().map(|f| f.attr.value.as_str()).collect();
-                        self.error(
+                        self.report.error(
                             first.ty_span.clone(),
                             format!("the type `{}` contains itself (through `{}`), so it cannot be represented", start.value, via.join(".")),
                             "recursive without indirection",
@@ -1165,7 +1138,7 @@ impl FileValidator<'_> {
                         Some(m) => format!("did you mean `{m}`?"),
                         None => format!("declare `{}` in `[fields]`", name.value),
                     };
-                self.error(
+                self.report.error(
                     name.span.clone(),
                     format!(
                         "{what} names `{}`, which is not a declared field",
@@ -1195,24 +1168,24 @@ impl FileValidator<'_> {
         if f.ty.scalar().is_some() {
             return Some(());
         }
-        let d = Diagnostic::error(self.file, name.span.clone(), format!("the {what} `{}` has type `{}`, which DynamoDB cannot use as a key", name.value, f.ty_text), "not a scalar type")
+        let d = Diagnostic::error(self.report.file(), name.span.clone(), format!("the {what} `{}` has type `{}`, which DynamoDB cannot use as a key", name.value, f.ty_text), "not a scalar type")
             .also(f.ty_span.clone(), "declared here")
             .help("key attributes are stored as a string, number or binary: use string, an integer type, float, decimal, bytes, datetime, date, uuid or an enum");
-        self.push(d);
+        self.report.push(d);
         None
     }
 
     fn check_throughput(&mut self, t: &RawThroughput) {
         for v in [&t.read, &t.write] {
             if v.value < 1 {
-                self.error(
+                self.report.error(
                     v.span.clone(),
                     format!("capacity must be at least 1, not {}", v.value),
                     "below 1",
                     "DynamoDB needs at least 1 read and 1 write capacity unit",
                 );
             } else if v.value > i128::from(i64::MAX) {
-                self.error(
+                self.report.error(
                     v.span.clone(),
                     "capacity is too large",
                     "out of range",
@@ -1239,7 +1212,7 @@ impl FileValidator<'_> {
         for index in raw {
             let name = &index.name;
             if !valid_table_name(&name.value) {
-                self.error(
+                self.report.error(
                     name.span.clone(),
                     format!("`{}` is not a valid DynamoDB index name", name.value),
                     "invalid index name",
@@ -1262,7 +1235,7 @@ impl FileValidator<'_> {
                             "write `kind = \"global\"` or `kind = \"local\"`".to_owned()
                         }
                     };
-                    self.error(
+                    self.report.error(
                         index.kind.as_ref().expect("matched Some").span.clone(),
                         format!("unknown index kind `{other}`"),
                         "not an index kind",
@@ -1275,7 +1248,7 @@ impl FileValidator<'_> {
             let index_hash = if local {
                 locals += 1;
                 if locals == MAX_LOCAL_INDEXES + 1 {
-                    self.error(
+                    self.report.error(
                         name.span.clone(),
                         format!("a table can have at most {MAX_LOCAL_INDEXES} local indexes"),
                         "one too many",
@@ -1283,7 +1256,7 @@ impl FileValidator<'_> {
                     );
                 }
                 if has_table && range.is_none() && hash.is_some() {
-                    self.error(
+                    self.report.error(
                         name.span.clone(),
                         format!(
                             "local index `{}` needs a table with a range key",
@@ -1295,7 +1268,7 @@ impl FileValidator<'_> {
                     ok = false;
                 }
                 if let Some(t) = &index.throughput {
-                    self.error(
+                    self.report.error(
                         t.span.clone(),
                         "a local index has no throughput of its own",
                         "throughput on a local index",
@@ -1304,7 +1277,7 @@ impl FileValidator<'_> {
                 }
                 match (&index.hash_key, hash) {
                     (Some(h), Some(table_hash)) if h.value != fields[table_hash].attr.value => {
-                        self.error(h.span.clone(), format!("local index `{}` must use the table's hash key `{}`", name.value, fields[table_hash].attr.value), "a different hash key", "remove `hash_key` (it defaults to the table's), or make this index `kind = \"global\"`");
+                        self.report.error(h.span.clone(), format!("local index `{}` must use the table's hash key `{}`", name.value, fields[table_hash].attr.value), "a different hash key", "remove `hash_key` (it defaults to the table's), or make this index `kind = \"global\"`");
                         None
                     }
                     (_, table_hash) => table_hash,
@@ -1312,7 +1285,7 @@ impl FileValidator<'_> {
             } else {
                 globals += 1;
                 if globals == MAX_GLOBAL_INDEXES + 1 {
-                    self.error(
+                    self.report.error(
                         name.span.clone(),
                         format!("a table can have at most {MAX_GLOBAL_INDEXES} global indexes"),
                         "one too many",
@@ -1323,7 +1296,7 @@ impl FileValidator<'_> {
                     if provisioned {
                         self.check_throughput(&t.value);
                     } else {
-                        self.error(t.span.clone(), "index throughput needs provisioned billing", "throughput with on-demand billing", "remove `throughput`, or set `billing = { read = 5, write = 5 }` in `[table]`");
+                        self.report.error(t.span.clone(), "index throughput needs provisioned billing", "throughput with on-demand billing", "remove `throughput`, or set `billing = { read = 5, write = 5 }` in `[table]`");
                     }
                 }
                 match &index.hash_key {
@@ -1338,7 +1311,7 @@ impl FileValidator<'_> {
                                 .map(|_| i)
                         }),
                     None => {
-                        self.error(
+                        self.report.error(
                             name.span.clone(),
                             format!("global index `{}` has no `hash_key`", name.value),
                             "no hash key",
@@ -1361,7 +1334,7 @@ impl FileValidator<'_> {
                                 .map(|_| i)
                         });
                     if i.is_some() && i == index_hash {
-                        self.error(
+                        self.report.error(
                             r.span.clone(),
                             "the index range key is its hash key",
                             "same attribute as the hash key",
@@ -1376,7 +1349,7 @@ impl FileValidator<'_> {
                 }
                 None => {
                     if local {
-                        self.error(name.span.clone(), format!("local index `{}` has no `range_key`", name.value), "no range key", "a local index sorts the table's items by another attribute: add `range_key`");
+                        self.report.error(name.span.clone(), format!("local index `{}` has no `range_key`", name.value), "no range key", "a local index sorts the table's items by another attribute: add `range_key`");
                         ok = false;
                     }
                     None
@@ -1398,7 +1371,7 @@ impl FileValidator<'_> {
                         .span
                         .clone();
                     if attrs.is_empty() {
-                        self.error(
+                        self.report.error(
                             span.clone(),
                             "an INCLUDE projection lists at least one attribute",
                             "empty list",
@@ -1412,7 +1385,7 @@ impl FileValidator<'_> {
                             continue;
                         }
                         if key_attrs.contains(a.value.as_str()) {
-                            self.error(
+                            self.report.error(
                                 a.span.clone(),
                                 format!(
                                     "`{}` is a key attribute, which every index holds already",
@@ -1422,7 +1395,7 @@ impl FileValidator<'_> {
                                 "remove it from the projection",
                             );
                         } else if !seen.insert(a.value.clone()) {
-                            self.error(
+                            self.report.error(
                                 a.span.clone(),
                                 format!("`{}` is projected twice", a.value),
                                 "listed twice",
@@ -1452,7 +1425,7 @@ impl FileValidator<'_> {
             }
         }
         if projected.len() > MAX_PROJECTED_ATTRIBUTES {
-            self.error(projected_span.unwrap_or_default(), format!("the indexes project {} distinct attributes; DynamoDB allows {MAX_PROJECTED_ATTRIBUTES}", projected.len()), "too many projected attributes", "project fewer attributes, or use `projection = \"all\"`");
+            self.report.error(projected_span.unwrap_or_default(), format!("the indexes project {} distinct attributes; DynamoDB allows {MAX_PROJECTED_ATTRIBUTES}", projected.len()), "too many projected attributes", "project fewer attributes, or use `projection = \"all\"`");
         }
         out
     }
