@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::output::{GeneratedFile, WriteReport};
 use crate::paths::slash_path;
-use crate::{format, load, output, render, validate};
+use crate::{format, load, lower, output, render, validate};
 
 /// Configuration of one generation: where the schemas are and where the code goes.
 #[derive(Debug, Clone, Default)]
@@ -74,11 +74,12 @@ impl Builder {
         if loaded.inputs.is_empty() {
             return Err(Error::NoSchemas(self.inputs.clone()));
         }
-        let mut ir = validate::validate(&loaded.inputs).map_err(|mut diags| {
+        let checked = validate::validate(&loaded.inputs).map_err(|mut diags| {
             // Rules run in their own order; a reader goes through a file from the top.
             diags.sort_by_cached_key(|d| (d.path().to_owned(), d.line_col()));
             Error::Schema(diags)
         })?;
+        let mut ir = lower::lower(&checked);
         for table in &mut ir.tables {
             table.serde = self.serde;
         }

@@ -14,17 +14,20 @@
 //! ```
 
 mod builder;
+mod checked;
 pub mod cli;
 mod diagnostic;
 mod error;
 mod format;
 mod ir;
 mod load;
+mod lower;
 mod naming;
 mod output;
 mod paths;
 mod render;
 mod schema;
+mod ty;
 mod validate;
 
 pub use builder::Builder;

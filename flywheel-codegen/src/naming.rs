@@ -66,6 +66,27 @@ pub fn snake(s: &str) -> String {
     s.to_snake_case()
 }
 
+/// The marker type of an attribute or index: UpperCamelCase, never a keyword.
+pub fn marker_name(base: &str) -> String {
+    let camel = base.to_upper_camel_case();
+    if is_keyword(&camel) {
+        format!("{camel}_")
+    } else {
+        camel
+    }
+}
+
+/// The query entry point of the index `index`.
+pub fn query_method(index: &str) -> String {
+    format!("query_{}", snake(index))
+}
+
+/// The struct a query of an index with the marker `marker` returns, when the index holds only
+/// some attributes.
+pub fn projection_item(model: &str, marker: &str) -> String {
+    format!("{model}{marker}Item")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

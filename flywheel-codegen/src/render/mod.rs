@@ -1,8 +1,11 @@
 //! IR to Rust text through the askama templates.
 
+pub(crate) mod rust;
+
 use askama::Template;
 
-use crate::ir::{Ir, TableIr, lit};
+use crate::ir::{Ir, TableIr};
+use crate::render::rust::lit;
 
 #[derive(Template)]
 #[template(path = "table.rs", escape = "none")]
