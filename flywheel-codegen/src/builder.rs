@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::options::Options;
 use crate::output::{GeneratedFile, WriteReport};
 use crate::paths::slash_path;
 use crate::{format, load, lower, output, render, validate};
@@ -13,7 +14,7 @@ pub struct Builder {
     inputs: Vec<PathBuf>,
     out_dir: Option<PathBuf>,
     include_mode: bool,
-    serde: bool,
+    options: Options,
 }
 
 impl Builder {
@@ -38,7 +39,7 @@ impl Builder {
     /// attribute names and enum values as serde names; needs the runtime's `serde` feature.
     /// The last call decides.
     pub fn serde(mut self, yes: bool) -> Builder {
-        self.serde = yes;
+        self.options.serde = yes;
         self
     }
 
@@ -70,6 +71,7 @@ impl Builder {
         if self.inputs.is_empty() {
             return Err(Error::Usage("no schema directory or file was given".into()));
         }
+        self.options.check()?;
         let loaded = load::load(&self.inputs)?;
         if loaded.inputs.is_empty() {
             return Err(Error::NoSchemas(self.inputs.clone()));
@@ -79,24 +81,22 @@ impl Builder {
             diags.sort_by_cached_key(|d| (d.path().to_owned(), d.line_col()));
             Error::Schema(diags)
         })?;
-        let mut ir = lower::lower(&checked);
-        for table in &mut ir.tables {
-            table.serde = self.serde;
-        }
+        let ir = lower::lower(&checked);
+        let args = self.options.args();
         let mut files = Vec::new();
         for table in &ir.tables {
-            let text = render::table(table)
+            let text = render::table(table, &self.options)
                 .map_err(|e| Error::Internal(format!("template failed: {e}")))?;
             files.push(GeneratedFile {
                 name: table.file_name.clone(),
-                contents: format::format(&text, Some(&table.source), &self.options())?,
+                contents: format::format(&text, Some(&table.source), &args)?,
             });
         }
-        let text = render::module_tree(&ir, self.include_mode)
+        let text = render::module_tree(&ir, self.include_mode, &self.options)
             .map_err(|e| Error::Internal(format!("template failed: {e}")))?;
         files.push(GeneratedFile {
             name: "mod.rs".into(),
-            contents: format::format(&text, None, &self.options())?,
+            contents: format::format(&text, None, &args)?,
         });
         Ok(files)
     }
@@ -117,7 +117,7 @@ impl Builder {
             Ok(files.len())
         } else {
             let inputs: Vec<String> = self.inputs.iter().map(|p| slash_path(p)).collect();
-            let options = self.options();
+            let options = self.options.args();
             let fix = [
                 "flywheel-codegen",
                 &options,
@@ -149,12 +149,6 @@ impl Builder {
             };
             Err(Error::Drift { diff, fix, note })
         }
-    }
-
-    /// The command-line spelling of the options that change the output, as the header records
-    /// them and the fixing command repeats them.
-    fn options(&self) -> String {
-        if self.serde { "--serde" } else { "" }.to_owned()
     }
 
     fn require_out_dir(&self) -> Result<&Path, Error> {

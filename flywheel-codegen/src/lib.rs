@@ -23,6 +23,7 @@ mod ir;
 mod load;
 mod lower;
 mod naming;
+mod options;
 mod output;
 mod paths;
 mod render;

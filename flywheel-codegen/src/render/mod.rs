@@ -1,55 +1,55 @@
-//! IR to Rust text through the askama templates.
+//! The IR to Rust text, through the askama templates: one file per table and `mod.rs`. The
+//! options travel with the IR in the templates' context; `rust.rs` spells what they print.
 
 pub(crate) mod rust;
 
 use askama::Template;
 
 use crate::ir::{Ir, TableIr};
-use crate::render::rust::lit;
+use crate::options::Options;
+use rust::Rust;
 
 #[derive(Template)]
 #[template(path = "table.rs", escape = "none")]
 struct TableTemplate<'a> {
     t: &'a TableIr,
-}
-
-/// The per-table module in the template's view: the table plus what `mod.rs` needs.
-struct ModEntry<'a> {
-    module: &'a str,
-    model: &'a str,
-    key: &'a str,
-    module_doc: &'a [String],
-    file_name_lit: String,
+    rs: Rust<'a>,
+    rt: &'a str,
+    serde: bool,
 }
 
 #[derive(Template)]
 #[template(path = "mod.rs", escape = "none")]
 struct ModTemplate<'a> {
-    tables: Vec<ModEntry<'a>>,
+    tables: &'a [TableIr],
     include: bool,
+    rs: Rust<'a>,
+    rt: &'a str,
 }
 
 /// The unformatted text of one table's module.
-pub fn table(t: &TableIr) -> Result<String, askama::Error> {
-    TableTemplate { t }.render()
+pub(crate) fn table(t: &TableIr, options: &Options) -> Result<String, askama::Error> {
+    TableTemplate {
+        t,
+        rs: Rust::new(&options.runtime_path),
+        rt: &options.runtime_path,
+        serde: options.serde,
+    }
+    .render()
 }
 
 /// The unformatted text of `mod.rs`; `include` writes inline modules that `include!` their
 /// files (build-script mode) instead of `mod name;` declarations.
-pub fn module_tree(ir: &Ir, include: bool) -> Result<String, askama::Error> {
+pub(crate) fn module_tree(
+    ir: &Ir,
+    include: bool,
+    options: &Options,
+) -> Result<String, askama::Error> {
     ModTemplate {
-        tables: ir
-            .tables
-            .iter()
-            .map(|t| ModEntry {
-                module: &t.module,
-                model: &t.model,
-                key: &t.key,
-                module_doc: &t.module_doc,
-                file_name_lit: lit(&t.file_name),
-            })
-            .collect(),
+        tables: &ir.tables,
         include,
+        rs: Rust::new(&options.runtime_path),
+        rt: &options.runtime_path,
     }
     .render()
 }
