@@ -43,6 +43,15 @@ impl Builder {
         self
     }
 
+    /// The path the generated code reaches the runtime by, for a crate that re-exports or
+    /// renames it (`crate::rt`); `::flywheel_runtime` by default. It must be a Rust path
+    /// (`::a::b`, `crate::x`, `a::b`), else rendering fails with [`Error::Usage`]. The header of
+    /// the generated files records it when it is not the default. The last call decides.
+    pub fn runtime_path(mut self, path: impl Into<String>) -> Builder {
+        self.options.runtime_path = path.into();
+        self
+    }
+
     /// Writes `mod.rs` with inline modules that `include!` each file, for build scripts whose
     /// output is pulled in with `flywheel_runtime::include_models!()`. Per-table files are the
     /// same in both modes.

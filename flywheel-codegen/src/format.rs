@@ -30,8 +30,8 @@ pub fn format(text: &str, source: Option<&str>, options: &str) -> Result<String,
     Ok(header + &body)
 }
 
-/// The options a generated file's first line records (`"--serde"`, or `""` for none), if the
-/// line is a generated header.
+/// The options a generated file's first line records (`"--serde --runtime-path crate::rt"`, or
+/// `""` for none), if the line is a generated header.
 pub fn recorded_options(first_line: &str) -> Option<&str> {
     let rest = first_line.strip_prefix(HEADER_PREFIX)?;
     let rest = rest.strip_suffix(". DO NOT EDIT.")?;
