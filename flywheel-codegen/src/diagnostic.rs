@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 /// A schema file's text, shared by the diagnostics that point into it.
 #[derive(Debug)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// The path shown to the user.
     pub path: String,
     /// The file's text.
@@ -14,7 +14,7 @@ pub struct SourceFile {
 }
 
 /// A byte range in a schema file.
-pub type Span = Range<usize>;
+pub(crate) type Span = Range<usize>;
 
 /// One label: a span and what it means.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error in `file` at `span`.
-    pub fn error(
+    pub(crate) fn error(
         file: &Arc<SourceFile>,
         span: Span,
         message: impl Into<String>,
@@ -57,13 +57,13 @@ impl Diagnostic {
     }
 
     /// Adds the help line.
-    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }
 
     /// Adds a second label, such as the other half of a collision.
-    pub fn also(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
+    pub(crate) fn also(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
         self.secondary.push(Label {
             span,
             text: label.into(),
@@ -159,7 +159,7 @@ impl<'a> Reporter<'a> {
 }
 
 /// One-based line and column (in characters) of byte `offset` in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -204,7 +204,7 @@ impl fmt::Debug for Diagnostic {
 }
 
 /// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

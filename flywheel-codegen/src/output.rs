@@ -28,7 +28,7 @@ pub struct WriteReport {
 }
 
 /// Writes `files` into `dir`.
-pub fn write(dir: &Path, files: &[GeneratedFile]) -> Result<WriteReport, Error> {
+pub(crate) fn write(dir: &Path, files: &[GeneratedFile]) -> Result<WriteReport, Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut report = WriteReport::default();
     for file in files {
@@ -79,7 +79,7 @@ fn stale(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error> {
 }
 
 /// Compares `files` with `dir`; returns a unified diff per difference, empty when up to date.
-pub fn diff(dir: &Path, files: &[GeneratedFile]) -> Result<String, Error> {
+pub(crate) fn diff(dir: &Path, files: &[GeneratedFile]) -> Result<String, Error> {
     let mut out = String::new();
     for file in files {
         let path = dir.join(&file.name);

@@ -46,7 +46,7 @@ const ALIASES: &[(&str, &str)] = &[
 
 /// Parses one schema file, adding a diagnostic for every problem to `diags`.
 /// Returns `None` when the TOML itself cannot be read.
-pub fn parse_file(file: &Arc<SourceFile>, diags: &mut Vec<Diagnostic>) -> Option<RawSchema> {
+pub(crate) fn parse_file(file: &Arc<SourceFile>, diags: &mut Vec<Diagnostic>) -> Option<RawSchema> {
     let (document, errors) = DeTable::parse_recoverable(&file.text);
     if !errors.is_empty() {
         // In file order, as every other diagnostic of a file.
