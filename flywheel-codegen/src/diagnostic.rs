@@ -144,17 +144,46 @@ impl<'a> Reporter<'a> {
         label: impl Into<String>,
         help: impl Into<String>,
     ) {
-        self.push(Diagnostic::error(self.file, span, message, label).help(help));
+        self.at(span, message, label).help(help);
     }
 
-    /// Reports a diagnostic built by the caller (one with a second label).
-    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
-        self.diags.push(diagnostic);
+    /// Starts an error at `span` that needs more than one label; its help line reports it, so
+    /// no diagnostic goes out without one.
+    pub(crate) fn at(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Pending<'_, 'a> {
+        Pending {
+            diagnostic: Diagnostic::error(self.file, span, message, label),
+            report: self,
+        }
     }
 
     /// How many diagnostics were reported so far, of every file.
     pub(crate) fn count(&self) -> usize {
         self.diags.len()
+    }
+}
+
+/// An error being written: [`Pending::help`] reports it.
+#[must_use = "a diagnostic is reported by its help line"]
+pub(crate) struct Pending<'r, 'a> {
+    report: &'r mut Reporter<'a>,
+    diagnostic: Diagnostic,
+}
+
+impl Pending<'_, '_> {
+    /// Adds a second label, such as the other half of a collision.
+    pub(crate) fn also(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.diagnostic = self.diagnostic.also(span, label);
+        self
+    }
+
+    /// Adds the help line and reports the error.
+    pub(crate) fn help(self, help: impl Into<String>) {
+        self.report.diags.push(self.diagnostic.help(help));
     }
 }
 

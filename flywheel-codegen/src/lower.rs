@@ -41,10 +41,9 @@ fn table(t: &CheckedTable) -> TableIr {
         })
         .collect();
 
-    let mut doc = match &t.doc {
-        Some(d) => doc_lines(d),
-        None => doc_lines(&format!("An item of the DynamoDB table `{table_name}`.")),
-    };
+    let mut doc = doc_or(t.doc.as_deref(), || {
+        format!("An item of the DynamoDB table `{table_name}`.")
+    });
     doc.push(String::new());
     let mut summary = format!(
         "Table `{table_name}`: hash key `{}`",
@@ -86,13 +85,12 @@ fn table(t: &CheckedTable) -> TableIr {
             .iter()
             .map(|n| DocTypeIr {
                 name: n.name.value.clone(),
-                doc: match &n.doc {
-                    Some(d) => doc_lines(d),
-                    None => doc_lines(&format!(
+                doc: doc_or(n.doc.as_deref(), || {
+                    format!(
                         "The nested document type `{}`, stored as a map.",
                         n.name.value
-                    )),
-                },
+                    )
+                }),
                 fields: n.fields.iter().map(|f| field(f, "")).collect(),
             })
             .collect(),
@@ -113,23 +111,16 @@ fn key_role(t: &CheckedTable, field: usize) -> Option<KeyRole> {
 /// A field with no role in a table; `role` goes into its doc (`hash key`, `version`).
 fn field(f: &Field, role: &str) -> FieldIr {
     let attr = f.attr.value.replace('`', "'");
-    let mut doc = match &f.doc {
-        Some(d) => {
-            let mut lines = doc_lines(d);
-            lines.push(String::new());
-            lines
-        }
-        None => Vec::new(),
-    };
     let role = if role.is_empty() {
         String::new()
     } else {
         format!(", {role}")
     };
     let written: String = f.ty_text.split_whitespace().collect();
-    doc.extend(doc_lines(&format!(
-        "Attribute `{attr}`: `{written}`{role}."
-    )));
+    let doc = doc_then(
+        f.doc.as_deref(),
+        &format!("Attribute `{attr}`: `{written}`{role}."),
+    );
     let base = f.rust.trim_start_matches("r#");
     FieldIr {
         attr: f.attr.value.clone(),
@@ -298,34 +289,42 @@ fn projection_struct(
 fn enumeration(e: &Enum) -> EnumIr {
     EnumIr {
         name: e.name.clone(),
-        doc: match &e.doc {
-            Some(d) => doc_lines(d),
-            None => doc_lines(&format!("The values of the enum `{}`.", e.name)),
-        },
+        doc: doc_or(e.doc.as_deref(), || {
+            format!("The values of the enum `{}`.", e.name)
+        }),
         variants: e
             .variants
             .iter()
             .map(|v| {
-                let mut doc = match &v.doc {
-                    Some(d) => {
-                        let mut lines = doc_lines(d);
-                        lines.push(String::new());
-                        lines
-                    }
-                    None => Vec::new(),
-                };
-                doc.extend(doc_lines(&format!(
-                    "Stored as `{}`.",
-                    v.value.replace('`', "'")
-                )));
+                let stored = format!("Stored as `{}`.", v.value.replace('`', "'"));
                 VariantIr {
                     rust: v.rust.clone(),
                     value: v.value.clone(),
-                    doc,
+                    doc: doc_then(v.doc.as_deref(), &stored),
                 }
             })
             .collect(),
     }
+}
+
+/// The schema's `doc`, or the generated one when it has none.
+fn doc_or(doc: Option<&str>, generated: impl FnOnce() -> String) -> Doc {
+    match doc {
+        Some(d) => doc_lines(d),
+        None => doc_lines(&generated()),
+    }
+}
+
+/// The schema's `doc` and a blank line, if it has one, then the generated line that says what
+/// the item is.
+fn doc_then(doc: Option<&str>, generated: &str) -> Doc {
+    let mut lines = Vec::new();
+    if let Some(d) = doc {
+        lines = doc_lines(d);
+        lines.push(String::new());
+    }
+    lines.extend(doc_lines(generated));
+    lines
 }
 
 /// The doc lines of `text`: trimmed, blank lines kept.

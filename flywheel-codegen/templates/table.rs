@@ -25,6 +25,15 @@
 {%- endfor %}
 {%- endmacro %}
 
+{%- macro data_struct(doc, name, fields, eq) %}
+{%- call docs(doc) %}{%- endcall %}
+#[derive(Debug, Clone, PartialEq{% if eq %}, Eq, Hash{% endif %})]
+{%- call serde_derives() %}{%- endcall %}
+pub struct {{ name }} {
+{%- call struct_fields(fields) %}{%- endcall %}
+}
+{%- endmacro %}
+
 {%- macro new_fn(params, fields) %}
 {%- if rs.many_arguments(params.len()) %}
     #[allow(clippy::too_many_arguments)]
@@ -88,12 +97,7 @@
     }
 {%- endmacro %}
 
-{%- call docs(t.doc) %}{%- endcall %}
-#[derive(Debug, Clone, PartialEq)]
-{%- call serde_derives() %}{%- endcall %}
-pub struct {{ t.model }} {
-{%- call struct_fields(t.fields) %}{%- endcall %}
-}
+{%- call data_struct(t.doc, t.model, t.fields, false) %}{%- endcall %}
 
 impl {{ t.model }} {
     /// Creates an item from its key and required fields; every other field takes its default
@@ -102,12 +106,7 @@ impl {{ t.model }} {
 {% call key_fn("The key of this item.") %}{%- endcall %}
 }
 
-{%- call docs(t.key_doc) %}{%- endcall %}
-#[derive(Debug, Clone, PartialEq{% if t.key_is_eq() %}, Eq, Hash{% endif %})]
-{%- call serde_derives() %}{%- endcall %}
-pub struct {{ t.key }} {
-{%- call struct_fields(t.key_fields()) %}{%- endcall %}
-}
+{%- call data_struct(t.key_doc, t.key, t.key_fields(), t.key_is_eq()) %}{%- endcall %}
 
 impl {{ t.key }} {
     /// Creates a key from its attributes.
@@ -230,12 +229,7 @@ impl {{ rt }}::filter::Filterable<index::{{ i.marker }}> for attr::{{ m }} {}
 {%- endfor %}
 {%- if let Some(p) = i.projection_struct %}
 
-{%- call docs(p.doc) %}{%- endcall %}
-#[derive(Debug, Clone, PartialEq)]
-{%- call serde_derives() %}{%- endcall %}
-pub struct {{ p.name }} {
-{%- call struct_fields(p.fields) %}{%- endcall %}
-}
+{%- call data_struct(p.doc, p.name, p.fields, false) %}{%- endcall %}
 
 impl {{ p.name }} {
 {%- call key_fn("The key of the item in the table.") %}{%- endcall %}
@@ -250,12 +244,7 @@ impl {{ rt }}::index::FromItem for {{ p.name }} {
 {%- endfor %}
 {%- for d in t.types %}
 
-{%- call docs(d.doc) %}{%- endcall %}
-#[derive(Debug, Clone, PartialEq{% if d.is_eq() %}, Eq, Hash{% endif %})]
-{%- call serde_derives() %}{%- endcall %}
-pub struct {{ d.name }} {
-{%- call struct_fields(d.fields) %}{%- endcall %}
-}
+{%- call data_struct(d.doc, d.name, d.fields, d.is_eq()) %}{%- endcall %}
 
 impl {{ d.name }} {
     /// Creates a value from its required fields; every other field takes its default (or `None`).

@@ -73,9 +73,11 @@ pub(crate) fn parse_file(file: &Arc<SourceFile>, diags: &mut Vec<Diagnostic>) ->
                     "fix the TOML syntax; see the schema language reference in README.md".to_owned()
                 }
             };
-            diags.push(
-                Diagnostic::error(file, span, format!("invalid TOML: {message}"), "here")
-                    .help(help),
+            Reporter::new(file, diags).error(
+                span,
+                format!("invalid TOML: {message}"),
+                "here",
+                help,
             );
         }
         return None;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::checked::{Enum, Variant};
-use crate::diagnostic::{Diagnostic, Reporter, Span};
+use crate::diagnostic::{Reporter, Span};
 use crate::naming;
 use crate::schema::{RawEnum, RawEnumValue, Sp};
 
@@ -21,9 +21,8 @@ pub(super) fn enumeration(report: &mut Reporter<'_>, e: &RawEnum) -> Enum {
             continue;
         };
         if let Some(first) = variants.get(&rust) {
-            report.push(
-                Diagnostic::error(
-                    report.file(),
+            report
+                .at(
                     span,
                     format!(
                         "two values of `{}` map to the variant `{rust}`",
@@ -35,8 +34,7 @@ pub(super) fn enumeration(report: &mut Reporter<'_>, e: &RawEnum) -> Enum {
                 .help(format!(
                     "write `{{ value = \"{}\", rust_name = \"OtherName\" }}` for one of them",
                     toml_escape(&v.value.value)
-                )),
-            );
+                ));
             continue;
         }
         variants.insert(rust.clone(), span);
@@ -70,16 +68,14 @@ fn value_is_new<'a>(
         return false;
     }
     if let Some(first) = values.get(value.value.as_str()) {
-        report.push(
-            Diagnostic::error(
-                report.file(),
+        report
+            .at(
                 value.span.clone(),
                 format!("the value \"{}\" is listed twice", value.value),
                 "listed again here",
             )
             .also(first.clone(), "first listed here")
-            .help("remove one of them"),
-        );
+            .help("remove one of them");
         return false;
     }
     values.insert(&value.value, value.span.clone());

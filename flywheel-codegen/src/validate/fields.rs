@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::checked::{DefaultValue, Field, Presence};
-use crate::diagnostic::{Diagnostic, Reporter, Span, did_you_mean};
+use crate::diagnostic::{Reporter, Span, did_you_mean};
 use crate::naming;
 use crate::schema::types::parse_type;
 use crate::schema::{Literal, RawField, Sp};
@@ -27,16 +27,14 @@ pub(super) fn fields(
             continue;
         };
         if let Some(first) = rust_names.get(&field.rust) {
-            report.push(
-                Diagnostic::error(
-                    report.file(),
+            report
+                .at(
                     field.rust_span.clone(),
                     format!("two attributes map to the Rust field `{}`", field.rust),
                     "maps to the same Rust name",
                 )
                 .also(first.clone(), "this one too")
-                .help("give one of them another `rust_name`"),
-            );
+                .help("give one of them another `rust_name`");
             continue;
         }
         rust_names.insert(field.rust.clone(), field.rust_span.clone());
@@ -135,16 +133,14 @@ fn rust_name(report: &mut Reporter<'_>, f: &RawField) -> Option<(String, Span)> 
 /// `format` is for the types that have a storage format.
 fn format_applies(report: &mut Reporter<'_>, format: Option<&Sp<String>>, ty: &Sp<String>) {
     if let Some(format) = format {
-        report.push(
-            Diagnostic::error(
-                report.file(),
+        report
+            .at(
                 format.span.clone(),
                 format!("`format` does not apply to the type `{}`", ty.value),
                 "no format here",
             )
             .also(ty.span.clone(), "this type has no storage format")
-            .help("`format` chooses how a `datetime` or `date` is stored; remove it"),
-        );
+            .help("`format` chooses how a `datetime` or `date` is stored; remove it");
     }
 }
 
@@ -189,6 +185,22 @@ fn set_default_is_empty(report: &mut Reporter<'_>, d: &Sp<Literal>, ty: &Ty) -> 
         }
         _ => Some(()),
     }
+}
+
+/// The field `name` refers to has a type its role cannot use: the error points at the
+/// reference and at the declared type.
+pub(super) fn type_does_not_fit(
+    report: &mut Reporter<'_>,
+    name: &Sp<String>,
+    f: &Field,
+    message: &str,
+    label: &str,
+    help: &str,
+) {
+    report
+        .at(name.span.clone(), message, label)
+        .also(f.ty_span.clone(), "declared here")
+        .help(help);
 }
 
 /// The model's fields, for the rules that name them by attribute.

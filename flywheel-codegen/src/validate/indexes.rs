@@ -8,7 +8,7 @@ use crate::schema::{RawIndex, RawProjection, Sp};
 
 use super::fields::Attributes;
 use super::keys::key_type;
-use super::names::is_dynamodb_name;
+use super::names::dynamodb_name;
 use super::table::throughput;
 
 const MAX_LOCAL_INDEXES: usize = 5;
@@ -47,7 +47,7 @@ pub(super) fn indexes(
     let mut out = Vec::new();
     let mut totals = Totals::default();
     for index in raw {
-        index_name_is_valid(report, index);
+        dynamodb_name(report, &index.name, "index");
         let Some(kind) = index_kind(report, index) else {
             continue;
         };
@@ -92,18 +92,6 @@ pub(super) fn indexes(
     out
 }
 
-fn index_name_is_valid(report: &mut Reporter<'_>, index: &RawIndex) {
-    let name = &index.name;
-    if !is_dynamodb_name(&name.value) {
-        report.error(
-            name.span.clone(),
-            format!("`{}` is not a valid DynamoDB index name", name.value),
-            "invalid index name",
-            "index names have 3 to 255 characters from a-z, A-Z, 0-9, `_`, `-` and `.`",
-        );
-    }
-}
-
 /// `kind`: global unless it says local.
 fn index_kind(report: &mut Reporter<'_>, index: &RawIndex) -> Option<IndexKind> {
     let Some(kind) = &index.kind else {
@@ -145,14 +133,14 @@ fn local_index(
     ok: &mut bool,
 ) -> Option<Key> {
     let name = &index.name;
-    if count == MAX_LOCAL_INDEXES + 1 {
-        report.error(
-            name.span.clone(),
-            format!("a table can have at most {MAX_LOCAL_INDEXES} local indexes"),
-            "one too many",
-            "turn some local indexes into global ones",
-        );
-    }
+    within_limit(
+        report,
+        name,
+        count,
+        MAX_LOCAL_INDEXES,
+        "local",
+        "turn some local indexes into global ones",
+    );
     if table.has_table && table.range.is_none() && table.hash.is_some() {
         report.error(
             name.span.clone(),
@@ -191,6 +179,25 @@ fn local_index(
     }
 }
 
+/// DynamoDB's limit on the indexes of a kind; reported once, at the first index beyond it.
+fn within_limit(
+    report: &mut Reporter<'_>,
+    name: &Sp<String>,
+    count: usize,
+    max: usize,
+    kind: &str,
+    help: &str,
+) {
+    if count == max + 1 {
+        report.error(
+            name.span.clone(),
+            format!("a table can have at most {max} {kind} indexes"),
+            "one too many",
+            help,
+        );
+    }
+}
+
 /// A global index (the `count`th of the table) has a hash key of its own, and capacity of its
 /// own on a provisioned table. Returns its hash key and capacity.
 fn global_index(
@@ -201,14 +208,14 @@ fn global_index(
     count: usize,
 ) -> (Option<Key>, Option<Throughput>) {
     let name = &index.name;
-    if count == MAX_GLOBAL_INDEXES + 1 {
-        report.error(
-            name.span.clone(),
-            format!("a table can have at most {MAX_GLOBAL_INDEXES} global indexes"),
-            "one too many",
-            "remove an index or combine access patterns",
-        );
-    }
+    within_limit(
+        report,
+        name,
+        count,
+        MAX_GLOBAL_INDEXES,
+        "global",
+        "remove an index or combine access patterns",
+    );
     let throughput = match &index.throughput {
         Some(t) if table.provisioned => throughput(report, &t.value),
         Some(t) => {

@@ -2,11 +2,11 @@
 //! value.
 
 use crate::checked::{Field, Key, Presence};
-use crate::diagnostic::{Diagnostic, Reporter};
+use crate::diagnostic::Reporter;
 use crate::schema::{RawTable, Sp};
 use crate::ty::Scalar;
 
-use super::fields::Attributes;
+use super::fields::{Attributes, type_does_not_fit};
 
 /// The key `name` gives, if any; `what` is its role (`hash key`, `index range key`).
 pub(super) fn key(
@@ -31,21 +31,17 @@ pub(super) fn key_type(
     if let Some(scalar) = f.ty.scalar() {
         return Some(scalar);
     }
-    report.push(
-        Diagnostic::error(
-            report.file(),
-            name.span.clone(),
-            format!(
-                "the {what} `{}` has type `{}`, which DynamoDB cannot use as a key",
-                name.value, f.ty_text
-            ),
-            "not a scalar type",
-        )
-        .also(f.ty_span.clone(), "declared here")
-        .help(
-            "key attributes are stored as a string, number or binary: use string, an integer \
-             type, float, decimal, bytes, datetime, date, uuid or an enum",
+    type_does_not_fit(
+        report,
+        name,
+        f,
+        &format!(
+            "the {what} `{}` has type `{}`, which DynamoDB cannot use as a key",
+            name.value, f.ty_text
         ),
+        "not a scalar type",
+        "key attributes are stored as a string, number or binary: use string, an integer type, \
+         float, decimal, bytes, datetime, date, uuid or an enum",
     );
     None
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::checked::CheckedTable;
-use crate::diagnostic::{Diagnostic, Reporter, SourceFile, Span, line_col};
+use crate::diagnostic::{Reporter, SourceFile, Span, line_col};
 use crate::naming;
 use crate::schema::{RawIndex, RawSchema, RawTable, Sp};
 
@@ -66,23 +66,25 @@ pub(super) fn table_name(
     model: &Sp<String>,
 ) -> Sp<String> {
     let name = table.name.clone().unwrap_or_else(|| model.clone());
-    if !is_dynamodb_name(&name.value) {
-        report.error(
-            name.span.clone(),
-            format!("`{}` is not a valid DynamoDB table name", name.value),
-            "invalid table name",
-            "table names have 3 to 255 characters from a-z, A-Z, 0-9, `_`, `-` and `.`",
-        );
-    }
+    dynamodb_name(report, &name, "table");
     name
 }
 
-/// Whether DynamoDB accepts `name` as a table or index name.
-pub(super) fn is_dynamodb_name(name: &str) -> bool {
-    (3..=255).contains(&name.len())
+/// DynamoDB's rule for the names of tables and indexes (`what`).
+pub(super) fn dynamodb_name(report: &mut Reporter<'_>, name: &Sp<String>, what: &str) {
+    let valid = (3..=255).contains(&name.value.len())
         && name
+            .value
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+    if !valid {
+        report.error(
+            name.span.clone(),
+            format!("`{}` is not a valid DynamoDB {what} name", name.value),
+            format!("invalid {what} name"),
+            format!("{what} names have 3 to 255 characters from a-z, A-Z, 0-9, `_`, `-` and `.`"),
+        );
+    }
 }
 
 /// The type names of a file: the model, its key, nested types and enums share one namespace.
@@ -137,16 +139,14 @@ fn type_name_is_free(
             format!("rename the {what}"),
         );
     } else if let Some(other) = declared.get(&name.value) {
-        report.push(
-            Diagnostic::error(
-                report.file(),
+        report
+            .at(
                 name.span.clone(),
                 format!("the name `{}` is declared twice", name.value),
                 "declared again here",
             )
             .also(other.clone(), "first declared here")
-            .help(format!("rename the {what}")),
-        );
+            .help(format!("rename the {what}"));
     } else {
         declared.insert(name.value.clone(), name.span.clone());
     }
@@ -182,16 +182,14 @@ pub(super) fn index_names(
             (&mut methods, method, "query method"),
         ] {
             if let Some(first) = map.get(&key) {
-                report.push(
-                    Diagnostic::error(
-                        report.file(),
+                report
+                    .at(
                         name.span.clone(),
                         format!("two indexes map to the {what} `{key}`"),
                         "maps to the same Rust name",
                     )
                     .also(first.clone(), "this one too")
-                    .help("rename one of the indexes"),
-                );
+                    .help("rename one of the indexes");
             } else {
                 map.insert(key, name.span.clone());
             }
@@ -221,9 +219,8 @@ fn projection_item_is_free(
 ) {
     let projection = naming::projection_item(model, marker);
     if let Some(other) = type_names.get(&projection) {
-        report.push(
-            Diagnostic::error(
-                report.file(),
+        report
+            .at(
                 other.clone(),
                 format!(
                     "`{projection}` is the name of the item type generated for index `{}`",
@@ -232,8 +229,7 @@ fn projection_item_is_free(
                 "taken by a generated type",
             )
             .also(name.span.clone(), "the index")
-            .help("rename the type or the index"),
-        );
+            .help("rename the type or the index");
     }
 }
 

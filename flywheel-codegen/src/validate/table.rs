@@ -2,11 +2,11 @@
 //! attribute.
 
 use crate::checked::{Billing, DefaultValue, Presence, Throughput};
-use crate::diagnostic::{Diagnostic, Reporter};
+use crate::diagnostic::Reporter;
 use crate::schema::{RawBilling, RawTable, RawThroughput, Sp};
 use crate::ty::Ty;
 
-use super::fields::Attributes;
+use super::fields::{Attributes, type_does_not_fit};
 use super::keys::not_a_key;
 
 /// The billing of `table`; `None` when its capacity was reported.
@@ -71,21 +71,16 @@ pub(super) fn time_to_live(
     let i = attrs.find(report, ttl, "`ttl`")?;
     let f = &attrs.fields[i];
     if !matches!(f.ty, Ty::DateTime(_)) && !f.ty.is_integer() {
-        report.push(
-            Diagnostic::error(
-                report.file(),
-                ttl.span.clone(),
-                format!(
-                    "the time-to-live attribute `{}` has type `{}`",
-                    ttl.value, f.ty_text
-                ),
-                "not a datetime or integer",
-            )
-            .also(f.ty_span.clone(), "declared here")
-            .help(
-                "DynamoDB expires items by a number of seconds: use a `datetime` or an integer \
-                 field",
+        type_does_not_fit(
+            report,
+            ttl,
+            f,
+            &format!(
+                "the time-to-live attribute `{}` has type `{}`",
+                ttl.value, f.ty_text
             ),
+            "not a datetime or integer",
+            "DynamoDB expires items by a number of seconds: use a `datetime` or an integer field",
         );
     }
     not_a_key(
@@ -112,18 +107,16 @@ pub(super) fn version(
     let i = attrs.find(report, version, "`version`")?;
     let f = &mut attrs.fields[i];
     if f.ty != Ty::I64 {
-        report.push(
-            Diagnostic::error(
-                report.file(),
-                version.span.clone(),
-                format!(
-                    "the version attribute `{}` has type `{}`",
-                    version.value, f.ty_text
-                ),
-                "not `int`",
-            )
-            .also(f.ty_span.clone(), "declared here")
-            .help("a version attribute counts writes in an `i64`: declare it as `int`"),
+        type_does_not_fit(
+            report,
+            version,
+            f,
+            &format!(
+                "the version attribute `{}` has type `{}`",
+                version.value, f.ty_text
+            ),
+            "not `int`",
+            "a version attribute counts writes in an `i64`: declare it as `int`",
         );
     }
     let zero = Presence::Default(DefaultValue::Integer(0));

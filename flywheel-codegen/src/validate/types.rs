@@ -51,20 +51,10 @@ pub(super) fn resolve(
     scope: &Scope<'_>,
     storage: &mut Storage<'_>,
 ) -> Option<Ty> {
+    type_parameters(report, e)?;
     let name = e.name.as_str();
-    if GENERICS.contains(&name) {
-        return collection(report, e, scope, storage);
-    }
-    if !e.args.is_empty() {
-        report.error(
-            e.span.clone(),
-            format!("`{name}` takes no type parameters"),
-            "unexpected `<...>`",
-            format!("write just `{name}`"),
-        );
-        return None;
-    }
     let ty = match name {
+        "list" | "map" | "set" => return collection(report, e, scope, storage),
         "string" => Ty::Str,
         "int" | "i64" => Ty::I64,
         "i32" => Ty::I32,
@@ -88,48 +78,64 @@ pub(super) fn resolve(
     Some(ty)
 }
 
-/// `list<T>`, `map<T>` or `set<T>`: one type parameter; sets hold scalars other than floats.
+/// `list`, `map` and `set` take one type parameter, every other type none.
+fn type_parameters(report: &mut Reporter<'_>, e: &TypeExpr) -> Option<()> {
+    let name = e.name.as_str();
+    let example = match name {
+        "map" => "map<int>".to_owned(),
+        _ if GENERICS.contains(&name) => format!("{name}<string>"),
+        _ if e.args.is_empty() => return Some(()),
+        _ => {
+            report.error(
+                e.span.clone(),
+                format!("`{name}` takes no type parameters"),
+                "unexpected `<...>`",
+                format!("write just `{name}`"),
+            );
+            return None;
+        }
+    };
+    match e.args.as_slice() {
+        [] => report.error(
+            e.span.clone(),
+            format!("`{name}` needs the type of its elements"),
+            "missing `<...>`",
+            format!("write `{example}`"),
+        ),
+        [_] => return Some(()),
+        [_, extra, ..] => {
+            let help = if name == "map" {
+                "map keys are always strings: write only the value type, such as `map<int>`"
+                    .to_owned()
+            } else {
+                format!("`{name}` takes one type, such as `{example}`")
+            };
+            report.error(
+                extra.span.clone(),
+                format!("`{name}` takes one type parameter"),
+                "extra type parameter",
+                help,
+            );
+        }
+    }
+    None
+}
+
+/// `list<T>`, `map<T>` or `set<T>`, whose one type parameter is checked; sets hold scalars
+/// other than floats.
 fn collection(
     report: &mut Reporter<'_>,
     e: &TypeExpr,
     scope: &Scope<'_>,
     storage: &mut Storage<'_>,
 ) -> Option<Ty> {
-    let name = e.name.as_str();
-    let example = if name == "map" {
-        "map<int>"
-    } else {
-        &format!("{name}<string>")
-    };
-    if e.args.is_empty() {
-        report.error(
-            e.span.clone(),
-            format!("`{name}` needs the type of its elements"),
-            "missing `<...>`",
-            format!("write `{example}`"),
-        );
-        return None;
-    }
-    if e.args.len() > 1 {
-        let help = if name == "map" {
-            "map keys are always strings: write only the value type, such as `map<int>`".to_owned()
-        } else {
-            format!("`{name}` takes one type, such as `{example}`")
-        };
-        report.error(
-            e.args[1].span.clone(),
-            format!("`{name}` takes one type parameter"),
-            "extra type parameter",
-            help,
-        );
-        return None;
-    }
-    let inner = resolve(report, &e.args[0], scope, storage)?;
-    match name {
+    let element = e.args.first()?;
+    let inner = resolve(report, element, scope, storage)?;
+    match e.name.as_str() {
         "list" => Some(Ty::List(Box::new(inner))),
         "map" => Some(Ty::Map(Box::new(inner))),
         _ => {
-            set_element(report, &e.args[0], &inner)?;
+            set_element(report, element, &inner)?;
             Some(Ty::Set(Box::new(inner)))
         }
     }
