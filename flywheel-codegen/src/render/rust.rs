@@ -352,7 +352,7 @@ impl<'a> Rust<'a> {
 }
 
 /// A Rust string literal holding `s` (schema text can never break out of it).
-pub(crate) fn lit(s: &str) -> String {
+fn lit(s: &str) -> String {
     format!("{s:?}")
 }
 
