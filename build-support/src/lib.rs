@@ -22,6 +22,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// The generator's own builder, re-exported so that a build script needs no second
+/// dependency: every option it has (`runtime_path`, ...) applies here through
+/// [`Builder::from`].
+pub use flywheel_codegen::Builder as Generator;
 pub use flywheel_codegen::Error;
 
 /// Generates the models of every schema under `dir` into `$OUT_DIR/flywheel/`.
@@ -29,12 +33,32 @@ pub fn compile(dir: impl AsRef<Path>) -> Result<(), Error> {
     Builder::new().schema_dir(dir.as_ref()).generate()
 }
 
-/// Configuration of a build-script generation.
+/// A build-script generation: a [`Generator`] plus what a build script needs, namely
+/// `cargo:rerun-if-changed` for every schema file and directory, `$OUT_DIR/flywheel/` as the
+/// default output directory, and a `mod.rs` that `include!`s the files.
+///
+/// The settings every build script uses are here too; for the others, configure a
+/// [`Generator`] and convert it:
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> Result<(), flywheel_build::Error> {
+///     let generator = flywheel_build::Generator::new()
+///         .schema_dir("schemas")
+///         .runtime_path("crate::rt");
+///     flywheel_build::Builder::from(generator).generate()
+/// }
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Builder {
-    inputs: Vec<PathBuf>,
-    out_dir: Option<PathBuf>,
-    serde: bool,
+    generator: Generator,
+}
+
+impl From<Generator> for Builder {
+    /// Generates with `generator`'s schemas and options, in a build script's way.
+    fn from(generator: Generator) -> Builder {
+        Builder { generator }
+    }
 }
 
 impl Builder {
@@ -43,24 +67,26 @@ impl Builder {
         Builder::default()
     }
 
-    /// Adds a directory of schemas (every `*.toml` under it) or a single schema file.
-    pub fn schema_dir(mut self, path: impl Into<PathBuf>) -> Builder {
-        self.inputs.push(path.into());
-        self
+    /// Adds a directory of schemas or a single schema file: [`Generator::schema_dir`].
+    pub fn schema_dir(self, path: impl Into<PathBuf>) -> Builder {
+        self.map(|g| g.schema_dir(path))
     }
 
     /// Writes somewhere other than `$OUT_DIR/flywheel/` (then include `mod.rs` yourself).
     /// Replaces an earlier directory.
-    pub fn out_dir(mut self, path: impl Into<PathBuf>) -> Builder {
-        self.out_dir = Some(path.into());
-        self
+    pub fn out_dir(self, path: impl Into<PathBuf>) -> Builder {
+        self.map(|g| g.out_dir(path))
     }
 
-    /// Derives serde's `Serialize` and `Deserialize` on the generated types (enable the
-    /// runtime's `serde` feature). The last call decides.
-    pub fn serde(mut self, yes: bool) -> Builder {
-        self.serde = yes;
-        self
+    /// Derives serde's traits on the generated types: [`Generator::serde`].
+    pub fn serde(self, yes: bool) -> Builder {
+        self.map(|g| g.serde(yes))
+    }
+
+    fn map(self, configure: impl FnOnce(Generator) -> Generator) -> Builder {
+        Builder {
+            generator: configure(self.generator),
+        }
     }
 
     /// Generates, printing cargo's instructions to standard output.
@@ -70,41 +96,31 @@ impl Builder {
 
     /// Generates, writing cargo's instructions (`cargo:rerun-if-changed=...`) to `out`.
     pub fn generate_to(&self, out: &mut dyn Write) -> Result<(), Error> {
-        let out_dir = match &self.out_dir {
-            Some(dir) => dir.clone(),
-            None => match std::env::var_os("OUT_DIR") {
-                Some(dir) => PathBuf::from(dir).join("flywheel"),
-                None => {
-                    return Err(Error::Usage(
-                        "OUT_DIR is not set: call flywheel_build from a build script, or set \
-                         an output directory with `Builder::out_dir`"
-                            .into(),
-                    ));
-                }
-            },
-        };
-        let builder = self
-            .inputs
-            .iter()
-            .fold(flywheel_codegen::Builder::new(), |b, input| {
-                b.schema_dir(input)
-            })
-            .out_dir(&out_dir)
-            .include_mode(true)
-            .serde(self.serde);
+        let mut generator = self.generator.clone().include_mode(true);
+        if generator.configured_out_dir().is_none() {
+            let Some(dir) = std::env::var_os("OUT_DIR") else {
+                return Err(Error::Usage(
+                    "OUT_DIR is not set: call flywheel_build from a build script, or set \
+                     an output directory with `Builder::out_dir`"
+                        .into(),
+                ));
+            };
+            generator = generator.out_dir(PathBuf::from(dir).join("flywheel"));
+        }
         // Watch the inputs themselves first, so that even a missing directory or an
         // unreadable file triggers a rebuild once it is fixed.
-        for input in &self.inputs {
+        let inputs = generator.inputs();
+        for input in inputs {
             rerun_if_changed(out, input);
         }
-        if let Ok(paths) = builder.watched_paths() {
-            for path in paths.iter().filter(|p| !self.inputs.contains(p)) {
+        if let Ok(paths) = generator.watched_paths() {
+            for path in paths.iter().filter(|p| !inputs.contains(p)) {
                 rerun_if_changed(out, path);
             }
         }
         // Errors are returned, not also printed as `cargo:warning` lines: cargo shows the
         // failing script's stderr, where `main` prints them once, in their layout.
-        builder.generate().map(|_| ())
+        generator.generate().map(|_| ())
     }
 }
 

@@ -138,3 +138,44 @@ fn build_mode_and_cli_mode_write_the_same_per_table_code() {
         "include! files carry no inner attributes"
     );
 }
+
+/// Every option of the generator's builder applies in a build script, through `From`.
+#[test]
+fn a_configured_generator_keeps_its_options_in_build_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let schemas = dir.path().join("schemas");
+    write(&schemas.join("thing.toml"), SCHEMA);
+    let out = dir.path().join("out");
+    let generator = flywheel_build::Generator::new()
+        .schema_dir(&schemas)
+        .out_dir(&out)
+        .runtime_path("crate::rt");
+    let mut printed = Vec::new();
+    flywheel_build::Builder::from(generator)
+        .generate_to(&mut printed)
+        .unwrap();
+    let printed = String::from_utf8(printed).unwrap();
+    assert!(
+        printed.contains(&format!(
+            "cargo:rerun-if-changed={}",
+            schemas.join("thing.toml").display()
+        )),
+        "{printed}"
+    );
+    let module = std::fs::read_to_string(out.join("mod.rs")).unwrap();
+    assert!(module.contains("include!(\"thing.rs\")"), "{module}");
+    for text in [
+        module,
+        std::fs::read_to_string(out.join("thing.rs")).unwrap(),
+    ] {
+        assert!(!text.contains("::flywheel_runtime"), "{text}");
+        assert!(text.contains("crate::rt::"), "{text}");
+        assert!(
+            text.lines()
+                .next()
+                .unwrap()
+                .ends_with(" with --runtime-path crate::rt. DO NOT EDIT."),
+            "{text}"
+        );
+    }
+}

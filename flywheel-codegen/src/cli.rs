@@ -5,7 +5,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::{Builder, Error};
+use crate::builder::Builder;
+use crate::error::Error;
+use crate::paths::slash_path;
 
 const USAGE: &str = "\
 Generates typed DynamoDB models for Rust from TOML schemas.
@@ -20,6 +22,9 @@ Options:
       --check      write nothing; exit 1 if the files in <DIR> differ from a fresh run
       --serde      derive serde's Serialize and Deserialize on the generated types
                    (needs flywheel-runtime's `serde` feature)
+      --runtime-path <PATH>
+                   the path the generated code reaches flywheel-runtime by, for a crate
+                   that re-exports or renames it (default: ::flywheel_runtime)
   -h, --help       print this help
   -V, --version    print the version
 
@@ -40,6 +45,7 @@ struct Args {
     out: Option<PathBuf>,
     check: bool,
     serde: bool,
+    runtime_path: Option<String>,
 }
 
 enum Parsed {
@@ -56,12 +62,14 @@ fn parse(args: Vec<OsString>) -> Result<Parsed, lexopt::Error> {
         out: None,
         check: false,
         serde: false,
+        runtime_path: None,
     };
     while let Some(arg) = parser.next()? {
         match arg {
             Short('o') | Long("out") => parsed.out = Some(parser.value()?.into()),
             Long("check") => parsed.check = true,
             Long("serde") => parsed.serde = true,
+            Long("runtime-path") => parsed.runtime_path = Some(parser.value()?.string()?),
             Short('h') | Long("help") => return Ok(Parsed::Help),
             Short('V') | Long("version") => return Ok(Parsed::Version),
             Value(v) => parsed.inputs.push(v.into()),
@@ -99,19 +107,21 @@ pub fn run_with(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Wr
         return USAGE_ERROR;
     }
     let out = args.out.expect("checked above");
-    let builder = args
+    let mut builder = args
         .inputs
         .iter()
         .fold(Builder::new(), |b, input| b.schema_dir(input))
         .out_dir(&out)
         .serde(args.serde);
-    let schemas = args.inputs.len();
+    if let Some(path) = args.runtime_path {
+        builder = builder.runtime_path(path);
+    }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if args.check {
             builder.check().map(|n| {
                 format!(
                     "flywheel-codegen: {} is up to date ({})",
-                    crate::load::slash_path(&out),
+                    slash_path(&out),
                     files(n)
                 )
             })
@@ -122,12 +132,11 @@ pub fn run_with(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Wr
                     files(r.written.len()),
                     r.unchanged.len(),
                     r.removed.len(),
-                    crate::load::slash_path(&out)
+                    slash_path(&out)
                 )
             })
         }
     }));
-    let _ = schemas;
     match outcome {
         Ok(Ok(summary)) => {
             let _ = writeln!(stdout, "{summary}");

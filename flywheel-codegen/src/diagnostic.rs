@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 /// A schema file's text, shared by the diagnostics that point into it.
 #[derive(Debug)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// The path shown to the user.
     pub path: String,
     /// The file's text.
@@ -14,7 +14,7 @@ pub struct SourceFile {
 }
 
 /// A byte range in a schema file.
-pub type Span = Range<usize>;
+pub(crate) type Span = Range<usize>;
 
 /// One label: a span and what it means.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error in `file` at `span`.
-    pub fn error(
+    pub(crate) fn error(
         file: &Arc<SourceFile>,
         span: Span,
         message: impl Into<String>,
@@ -57,13 +57,13 @@ impl Diagnostic {
     }
 
     /// Adds the help line.
-    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }
 
     /// Adds a second label, such as the other half of a collision.
-    pub fn also(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
+    pub(crate) fn also(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
         self.secondary.push(Label {
             span,
             text: label.into(),
@@ -118,8 +118,77 @@ impl Diagnostic {
     }
 }
 
+/// Where the checks of one file report: the diagnostics of every file, and the file this one
+/// points into. Parsing and validation share it, so a rule is one call and a span.
+pub(crate) struct Reporter<'a> {
+    file: &'a Arc<SourceFile>,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Reporter<'a> {
+    /// Reports the errors of `file` into `diags`.
+    pub(crate) fn new(file: &'a Arc<SourceFile>, diags: &'a mut Vec<Diagnostic>) -> Reporter<'a> {
+        Reporter { file, diags }
+    }
+
+    /// The file being checked.
+    pub(crate) fn file(&self) -> &'a Arc<SourceFile> {
+        self.file
+    }
+
+    /// Reports an error at `span` with one label and a help line.
+    pub(crate) fn error(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.at(span, message, label).help(help);
+    }
+
+    /// Starts an error at `span` that needs more than one label; its help line reports it, so
+    /// no diagnostic goes out without one.
+    pub(crate) fn at(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Pending<'_, 'a> {
+        Pending {
+            diagnostic: Diagnostic::error(self.file, span, message, label),
+            report: self,
+        }
+    }
+
+    /// How many diagnostics were reported so far, of every file.
+    pub(crate) fn count(&self) -> usize {
+        self.diags.len()
+    }
+}
+
+/// An error being written: [`Pending::help`] reports it.
+#[must_use = "a diagnostic is reported by its help line"]
+pub(crate) struct Pending<'r, 'a> {
+    report: &'r mut Reporter<'a>,
+    diagnostic: Diagnostic,
+}
+
+impl Pending<'_, '_> {
+    /// Adds a second label, such as the other half of a collision.
+    pub(crate) fn also(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.diagnostic = self.diagnostic.also(span, label);
+        self
+    }
+
+    /// Adds the help line and reports the error.
+    pub(crate) fn help(self, help: impl Into<String>) {
+        self.report.diags.push(self.diagnostic.help(help));
+    }
+}
+
 /// One-based line and column (in characters) of byte `offset` in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -164,7 +233,7 @@ impl fmt::Debug for Diagnostic {
 }
 
 /// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

@@ -1,389 +1,502 @@
-//! The resolved, named, typed form of the schemas that templates render.
+//! The semantic IR: what the generated code declares, named and documented, with the facts that
+//! decide which traits and methods it gets.
 //!
-//! Everything a template prints is computed here (Rust types, codec paths, quoted literals),
-//! so templates hold only loops and branches.
+//! It holds no Rust syntax: `render/rust.rs` spells types, codecs, literals and expressions from
+//! these facts, and the templates lay out the items around them.
 
-/// A resolved schema type.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Ty {
-    /// `string`
-    Str,
-    /// `int` / `i64`
-    I64,
-    /// `i32`
-    I32,
-    /// `u32`
-    U32,
-    /// `u64`
-    U64,
-    /// `float`
-    F64,
-    /// `decimal`
-    Decimal,
-    /// `bool`
-    Bool,
-    /// `bytes`
-    Bytes,
-    /// `datetime` with its storage format
-    DateTime(DateTimeFormat),
-    /// `date` with its storage format
-    Date(DateFormat),
-    /// `uuid`
-    Uuid,
-    /// `json`
-    Json,
-    /// `list<T>`
-    List(Box<Ty>),
-    /// `map<T>`
-    Map(Box<Ty>),
-    /// `set<T>`
-    Set(Box<Ty>),
-    /// a `[types.Name]`
-    Nested(String),
-    /// an `[enums.Name]`
-    Enum(String),
-}
-
-/// Storage of a `datetime`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateTimeFormat {
-    /// Fixed-width RFC 3339 text.
-    Rfc3339,
-    /// Seconds with a fraction.
-    Epoch,
-    /// Whole milliseconds.
-    EpochMillis,
-    /// Whole seconds, for time-to-live attributes (DynamoDB's TTL format).
-    EpochSeconds,
-}
-
-/// Storage of a `date`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateFormat {
-    /// `YYYY-MM-DD`
-    Iso,
-    /// Seconds of UTC midnight.
-    Epoch,
-}
-
-/// The scalar a key attribute is stored as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scalar {
-    /// `S`
-    S,
-    /// `N`
-    N,
-    /// `B`
-    B,
-}
-
-const RT: &str = "::flywheel_runtime";
-
-impl Ty {
-    /// The Rust type, with fully qualified paths.
-    pub fn rust_type(&self) -> String {
-        match self {
-            Ty::Str => "::std::string::String".into(),
-            Ty::I64 => "i64".into(),
-            Ty::I32 => "i32".into(),
-            Ty::U32 => "u32".into(),
-            Ty::U64 => "u64".into(),
-            Ty::F64 => "f64".into(),
-            Ty::Decimal => format!("{RT}::Decimal"),
-            Ty::Bool => "bool".into(),
-            Ty::Bytes => "::std::vec::Vec<u8>".into(),
-            Ty::DateTime(_) => format!("{RT}::chrono::DateTime<{RT}::chrono::Utc>"),
-            Ty::Date(_) => format!("{RT}::chrono::NaiveDate"),
-            Ty::Uuid => format!("{RT}::uuid::Uuid"),
-            Ty::Json => format!("{RT}::json::Value"),
-            Ty::List(t) => format!("::std::vec::Vec<{}>", t.rust_type()),
-            Ty::Map(t) => format!(
-                "::std::collections::BTreeMap<::std::string::String, {}>",
-                t.rust_type()
-            ),
-            Ty::Set(t) => format!("::std::collections::BTreeSet<{}>", t.rust_type()),
-            Ty::Nested(name) | Ty::Enum(name) => name.clone(),
-        }
-    }
-
-    /// The codec that stores it.
-    pub fn codec(&self) -> String {
-        let c = |name: &str| format!("{RT}::codec::{name}");
-        match self {
-            Ty::Str => c("Str"),
-            Ty::I64 => c("I64"),
-            Ty::I32 => c("I32"),
-            Ty::U32 => c("U32"),
-            Ty::U64 => c("U64"),
-            Ty::F64 => c("F64"),
-            Ty::Decimal => c("Dec"),
-            Ty::Bool => c("Bool"),
-            Ty::Bytes => c("Bytes"),
-            Ty::DateTime(DateTimeFormat::Rfc3339) => c("DateTimeRfc3339"),
-            Ty::DateTime(DateTimeFormat::Epoch) => c("DateTimeEpoch"),
-            Ty::DateTime(DateTimeFormat::EpochMillis) => c("DateTimeEpochMillis"),
-            Ty::DateTime(DateTimeFormat::EpochSeconds) => c("DateTimeEpochSeconds"),
-            Ty::Date(DateFormat::Iso) => c("DateIso"),
-            Ty::Date(DateFormat::Epoch) => c("DateEpoch"),
-            Ty::Uuid => c("Uuid"),
-            Ty::Json => c("Json"),
-            Ty::List(t) => format!("{}<{}>", c("List"), t.codec()),
-            Ty::Map(t) => format!("{}<{}>", c("Map"), t.codec()),
-            Ty::Set(t) => format!("{}<{}>", c("Set"), t.codec()),
-            Ty::Nested(name) => format!("{}<{name}>", c("Doc")),
-            Ty::Enum(name) => format!("{}<{name}>", c("Enum")),
-        }
-    }
-
-    /// The scalar it is stored as, when it is one.
-    pub fn scalar(&self) -> Option<Scalar> {
-        match self {
-            Ty::Str | Ty::Uuid | Ty::Enum(_) => Some(Scalar::S),
-            Ty::I64 | Ty::I32 | Ty::U32 | Ty::U64 | Ty::F64 | Ty::Decimal => Some(Scalar::N),
-            Ty::Bytes => Some(Scalar::B),
-            Ty::DateTime(DateTimeFormat::Rfc3339) | Ty::Date(DateFormat::Iso) => Some(Scalar::S),
-            Ty::DateTime(_) | Ty::Date(_) => Some(Scalar::N),
-            _ => None,
-        }
-    }
-
-    /// Whether the Rust type implements `Eq` and `Hash` (everything but floats and JSON).
-    pub fn is_eq(&self) -> bool {
-        match self {
-            Ty::F64 | Ty::Json | Ty::Nested(_) => false,
-            Ty::List(t) | Ty::Map(t) | Ty::Set(t) => t.is_eq(),
-            _ => true,
-        }
-    }
-
-    /// Whether it is an integer type.
-    pub fn is_integer(&self) -> bool {
-        matches!(self, Ty::I64 | Ty::I32 | Ty::U32 | Ty::U64)
-    }
-}
+use crate::checked::{Billing, DefaultValue, IndexKind, Presence, Projection, Throughput};
+use crate::ty::{Scalar, Ty};
 
 /// Every schema, ready to render.
 #[derive(Debug, Clone)]
-pub struct Ir {
-    /// One entry per schema file, sorted by path.
+pub(crate) struct Ir {
+    /// One entry per schema file, in input order.
     pub tables: Vec<TableIr>,
 }
 
+/// Doc text, one entry per `#[doc]` line, without the leading space; `""` is a blank line.
+pub(crate) type Doc = Vec<String>;
+
 /// One schema file: a table, its model and its nested types.
 #[derive(Debug, Clone)]
-pub struct TableIr {
+pub(crate) struct TableIr {
     /// The schema path shown in the header, relative to its input.
     pub source: String,
-    /// The module name (an identifier).
+    /// The module name.
     pub module: String,
     /// The output file name, such as `game_score.rs`.
     pub file_name: String,
-    /// The output file name as a string literal.
-    pub file_name_lit: String,
+    /// The DynamoDB table name.
+    pub table_name: String,
     /// The model type name.
     pub model: String,
     /// The key type name.
     pub key: String,
-    /// Doc lines of the model, as string literals.
-    pub doc: Vec<String>,
-    /// Doc lines of the module, as string literals.
-    pub module_doc: Vec<String>,
+    /// Doc of the model.
+    pub doc: Doc,
+    /// Doc of the module.
+    pub module_doc: Doc,
+    /// Doc of the key struct.
+    pub key_doc: Doc,
+    /// Doc of the `attr` module.
+    pub attr_module_doc: Doc,
+    /// Doc of the `index` module.
+    pub index_module_doc: Doc,
     /// Every field, in schema order.
     pub fields: Vec<FieldIr>,
-    /// The key fields: hash key, then range key.
-    pub key_fields: Vec<FieldIr>,
-    /// Derives of the key struct.
-    pub key_derives: String,
-    /// Doc line of the key struct.
-    pub key_doc: String,
-    /// Parameters of the key's `new`.
-    pub key_params: Vec<ParamIr>,
-    /// Parameters of `new`.
-    pub new_params: Vec<ParamIr>,
-    /// Whether `new` needs `#[allow(clippy::too_many_arguments)]`.
-    pub new_many_args: bool,
-    /// Whether a field has a schema default, so `write_defaults` is generated.
-    pub writes_defaults: bool,
-    /// The `TableSchema` literal.
-    pub schema: String,
-    /// The table and its indexes, as query entry points.
+    /// How the table is billed.
+    pub billing: Billing,
+    /// The ways to query: the table's primary key first, then each index in schema order.
     pub indexes: Vec<IndexIr>,
-    /// Whether serde derives are generated.
-    pub serde: bool,
-    /// Doc line of the `attr` module.
-    pub attr_module_doc: String,
-    /// Doc line of the `index` module.
-    pub index_module_doc: String,
     /// Nested types.
     pub types: Vec<DocTypeIr>,
     /// Enums.
     pub enums: Vec<EnumIr>,
 }
 
-/// How a generated `from_item` binds its item: `mut` only when a field takes its value out
-/// (every non-key field does), since a key-only struct that declared it would get a warning.
-pub fn item_binding(fields: &[FieldIr]) -> &'static str {
-    if fields.iter().all(|f| f.is_key) {
-        "item"
-    } else {
-        "mut item"
+impl TableIr {
+    /// The table's primary key, as a query entry point.
+    pub(crate) fn primary(&self) -> &IndexIr {
+        &self.indexes[0]
+    }
+
+    /// The secondary indexes.
+    pub(crate) fn secondary(&self) -> &[IndexIr] {
+        &self.indexes[1..]
+    }
+
+    /// The key fields: the hash key, then the range key.
+    pub(crate) fn key_fields(&self) -> Vec<&FieldIr> {
+        [KeyRole::Hash, KeyRole::Range]
+            .into_iter()
+            .filter_map(|role| self.fields.iter().find(|f| f.key == Some(role)))
+            .collect()
+    }
+
+    /// What `new` takes: the key, then every other field without a default.
+    pub(crate) fn new_params(&self) -> Vec<&FieldIr> {
+        let mut params = self.key_fields();
+        params.extend(
+            self.fields
+                .iter()
+                .filter(|f| f.key.is_none() && f.is_required()),
+        );
+        params
+    }
+
+    /// Whether the key struct can implement `Eq` and `Hash`.
+    pub(crate) fn key_is_eq(&self) -> bool {
+        self.key_fields().iter().all(|f| f.ty.is_eq())
+    }
+
+    /// Whether the model has schema defaults to write (`write_defaults`).
+    pub(crate) fn writes_defaults(&self) -> bool {
+        self.fields.iter().any(|f| f.default_to_write().is_some())
+    }
+
+    /// The time-to-live field.
+    pub(crate) fn ttl(&self) -> Option<&FieldIr> {
+        self.fields.iter().find(|f| f.ttl)
+    }
+
+    /// The version field.
+    pub(crate) fn version(&self) -> Option<&FieldIr> {
+        self.fields.iter().find(|f| f.version)
+    }
+
+    /// The query entry point of the index `name`.
+    #[cfg(test)]
+    pub(crate) fn index(&self, name: &str) -> Option<&IndexIr> {
+        self.secondary()
+            .iter()
+            .find(|i| i.name.as_deref() == Some(name))
+    }
+
+    /// The field of the attribute `attr`.
+    #[cfg(test)]
+    pub(crate) fn field(&self, attr: &str) -> Option<&FieldIr> {
+        self.fields.iter().find(|f| f.attr == attr)
     }
 }
 
-/// One field of a model or nested type.
-#[derive(Debug, Clone)]
-pub struct FieldIr {
-    /// The Rust field name.
-    pub rust: String,
-    /// Doc lines, as string literals.
-    pub doc: Vec<String>,
-    /// The Rust type of the struct field.
-    pub rust_type: String,
-    /// The statement that stores the field into `item`.
-    pub encode: String,
-    /// The expression that reads the field from `item`.
-    pub decode: String,
-    /// Whether it is a key attribute of the table, which `decode` reads by reference.
-    pub is_key: bool,
-    /// The expression `new` gives it.
-    pub init: String,
-    /// For a field with a schema default: the statement that stores the default into `item`
-    /// (a `&mut Item`), for `write_defaults`.
-    pub default_put: Option<String>,
-    /// The name of its attribute-handle constant (`TOP_SCORE`).
-    pub handle: String,
-    /// The name of its attribute marker type (`TopScore`).
-    pub marker: String,
-    /// The codec that stores it.
-    pub codec: String,
-    /// The stored attribute name as a string literal.
-    pub attr_lit: String,
-    /// Doc line of its handle.
-    pub handle_doc: String,
-    /// Doc line of its marker type.
-    pub marker_doc: String,
-    /// Whether updates may write it (not a table key, not the version attribute).
-    pub updatable: bool,
-    /// Whether it may be absent, so updates may remove it (optional fields and sets).
-    pub removable: bool,
-    /// The presence marker of nested-field handles (`Optional` or `Required`).
-    pub presence: String,
+/// Which key of the table an attribute is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyRole {
+    /// The hash (partition) key.
+    Hash,
+    /// The range (sort) key.
+    Range,
 }
 
-/// One way to query a model: the table or a secondary index.
+/// One field of a model, projection or nested type.
 #[derive(Debug, Clone)]
-pub struct IndexIr {
+pub(crate) struct FieldIr {
+    /// The stored attribute name.
+    pub attr: String,
+    /// The Rust field name.
+    pub rust: String,
+    /// Its type.
+    pub ty: Ty,
+    /// Whether it always has a value, may be absent, or has a default.
+    pub presence: Presence,
+    /// Which key of the table it is, if it is one.
+    pub key: Option<KeyRole>,
+    /// Whether it is the table's time to live.
+    pub ttl: bool,
+    /// Whether it is the table's version, which flywheel writes itself.
+    pub version: bool,
+    /// Doc of the field.
+    pub doc: Doc,
+    /// The name of its attribute-handle constant (`TOP_SCORE`).
+    pub handle: String,
+    /// Doc of its handle.
+    pub handle_doc: Doc,
+    /// The name of its attribute marker type (`TopScore`).
+    pub marker: String,
+    /// Doc of its marker type.
+    pub marker_doc: Doc,
+}
+
+impl FieldIr {
+    /// Whether `new` takes it: no default, never absent.
+    pub(crate) fn is_required(&self) -> bool {
+        self.presence == Presence::Required
+    }
+
+    /// Whether it is an `Option`.
+    pub(crate) fn is_optional(&self) -> bool {
+        self.presence == Presence::Optional
+    }
+
+    /// Whether an item may lack it: optional fields, and sets (DynamoDB stores no empty set).
+    pub(crate) fn may_be_absent(&self) -> bool {
+        self.is_optional() || self.ty.is_set()
+    }
+
+    /// Whether updates may write it: not a key, not the version.
+    pub(crate) fn updatable(&self) -> bool {
+        self.key.is_none() && !self.version
+    }
+
+    /// Whether updates may remove it.
+    pub(crate) fn removable(&self) -> bool {
+        self.updatable() && self.may_be_absent()
+    }
+
+    /// The schema default `write_defaults` stores. Sets default to empty, which stores nothing.
+    pub(crate) fn default_to_write(&self) -> Option<&DefaultValue> {
+        match &self.presence {
+            Presence::Default(value) if !self.ty.is_set() => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A key attribute of the table or an index.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyIr {
+    /// The stored attribute name.
+    pub attr: String,
+    /// The Rust name of its field, which names the query parameter.
+    pub rust: String,
+    /// Its type.
+    pub ty: Ty,
+    /// The scalar it is stored as.
+    pub scalar: Scalar,
+}
+
+/// One way to query a model: the table's primary key or a secondary index.
+#[derive(Debug, Clone)]
+pub(crate) struct IndexIr {
+    /// The index name; `None` for the table's primary key.
+    pub name: Option<String>,
+    /// Local or global; `None` for the table's primary key.
+    pub kind: Option<IndexKind>,
     /// The marker type (`Table`, `GameTitleIndex`).
     pub marker: String,
-    /// Doc lines of the marker and the entry point.
-    pub doc: Vec<String>,
-    /// The entry point method (`query`, `query_game_title_index`).
+    /// The query entry point (`query`, `query_game_title_index`).
     pub method: String,
-    /// The index name as `Some("...")` or `None`.
-    pub name_opt: String,
-    /// The hash key parameter name.
-    pub hash_param: String,
-    /// The hash key codec.
-    pub hash_codec: String,
-    /// The hash key attribute as a literal.
-    pub hash_lit: String,
-    /// The range key codec (`NoRangeKey` when there is none).
-    pub range_codec: String,
-    /// The range key attribute as `Some("...")` or `None`.
-    pub range_opt: String,
-    /// Whether it has a range key.
-    pub has_range: bool,
-    /// Whether its range key is a string or binary.
-    pub prefix_range: bool,
-    /// Whether it offers consistent reads (table and local indexes).
-    pub consistent: bool,
+    /// Doc of the marker and the entry point.
+    pub doc: Doc,
+    /// The hash key.
+    pub hash: KeyIr,
+    /// The range key.
+    pub range: Option<KeyIr>,
+    /// The attributes it holds.
+    pub projection: Projection,
+    /// Its own capacity.
+    pub throughput: Option<Throughput>,
     /// The type a query returns: the model or the projection struct.
     pub item: String,
-    /// Markers of the attributes that are not keys of this index (filterable).
-    pub not_keys: Vec<String>,
-    /// The projection struct, for KEYS_ONLY and INCLUDE indexes.
-    pub projection: Option<ProjectionIr>,
+    /// Markers of the attributes a filter on a query may read: what the index holds, except
+    /// its own keys.
+    pub filterable: Vec<String>,
+    /// The struct a KEYS_ONLY or INCLUDE index returns.
+    pub projection_struct: Option<ProjectionIr>,
+}
+
+impl IndexIr {
+    /// Whether queries may read consistently: the table and local indexes.
+    pub(crate) fn consistent(&self) -> bool {
+        self.kind != Some(IndexKind::Global)
+    }
+
+    /// Whether range-key prefix conditions apply: a string or binary range key.
+    pub(crate) fn prefix_range(&self) -> bool {
+        self.range
+            .as_ref()
+            .is_some_and(|r| matches!(r.ty, Ty::Str | Ty::Bytes))
+    }
+
+    /// The attribute of the range key.
+    pub(crate) fn range_attr(&self) -> Option<&str> {
+        self.range.as_ref().map(|r| r.attr.as_str())
+    }
 }
 
 /// The struct a KEYS_ONLY or INCLUDE index returns.
 #[derive(Debug, Clone)]
-pub struct ProjectionIr {
+pub(crate) struct ProjectionIr {
     /// The struct name.
     pub name: String,
-    /// Doc lines.
-    pub doc: Vec<String>,
-    /// The projected fields, in schema order.
+    /// Doc of the struct.
+    pub doc: Doc,
+    /// The projected fields, in schema order; the index keys are required.
     pub fields: Vec<FieldIr>,
-}
-
-/// One parameter of a generated `new`.
-#[derive(Debug, Clone)]
-pub struct ParamIr {
-    /// The parameter (and field) name.
-    pub rust: String,
-    /// The parameter type.
-    pub rust_type: String,
 }
 
 /// A nested document type.
 #[derive(Debug, Clone)]
-pub struct DocTypeIr {
+pub(crate) struct DocTypeIr {
     /// The type name.
     pub name: String,
-    /// The type name as a string literal.
-    pub name_lit: String,
-    /// Doc lines.
-    pub doc: Vec<String>,
+    /// Doc of the type.
+    pub doc: Doc,
     /// Fields, in schema order.
     pub fields: Vec<FieldIr>,
-    /// Derives.
-    pub derives: String,
-    /// Parameters of `new`.
-    pub new_params: Vec<ParamIr>,
-    /// Whether `new` needs `#[allow(clippy::too_many_arguments)]`.
-    pub new_many_args: bool,
-    /// Whether a field has a schema default, so `write_defaults` is generated.
-    pub writes_defaults: bool,
+}
+
+impl DocTypeIr {
+    /// What `new` takes: every field without a default.
+    pub(crate) fn new_params(&self) -> Vec<&FieldIr> {
+        self.fields.iter().filter(|f| f.is_required()).collect()
+    }
+
+    /// Whether it can implement `Eq` and `Hash`.
+    pub(crate) fn is_eq(&self) -> bool {
+        self.fields.iter().all(|f| f.ty.is_eq())
+    }
+
     /// Whether `new` takes nothing, so `Default` is implemented too.
-    pub has_default: bool,
+    pub(crate) fn has_default(&self) -> bool {
+        self.new_params().is_empty()
+    }
+
+    /// Whether it has schema defaults to write (`write_defaults`).
+    pub(crate) fn writes_defaults(&self) -> bool {
+        self.fields.iter().any(|f| f.default_to_write().is_some())
+    }
 }
 
 /// An enum.
 #[derive(Debug, Clone)]
-pub struct EnumIr {
+pub(crate) struct EnumIr {
     /// The enum name.
     pub name: String,
-    /// The enum name as a string literal.
-    pub name_lit: String,
-    /// Doc lines.
-    pub doc: Vec<String>,
+    /// Doc of the enum.
+    pub doc: Doc,
     /// Variants, in schema order.
     pub variants: Vec<VariantIr>,
 }
 
 /// An enum variant.
 #[derive(Debug, Clone)]
-pub struct VariantIr {
+pub(crate) struct VariantIr {
     /// The variant name.
     pub rust: String,
-    /// The stored value as a string literal.
-    pub value_lit: String,
-    /// Doc lines.
-    pub doc: Vec<String>,
+    /// The stored value.
+    pub value: String,
+    /// Doc of the variant.
+    pub doc: Doc,
 }
 
-/// A Rust string literal holding `s` (schema text can never break out of it).
-pub fn lit(s: &str) -> String {
-    format!("{s:?}")
-}
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
 
-/// Doc attribute lines for `text`: one literal per line, each with a leading space.
-pub fn doc_lines(text: &str) -> Vec<String> {
-    text.trim()
-        .lines()
-        .map(|line| match line.trim_end() {
-            "" => lit(""),
-            line => lit(&format!(" {line}")),
-        })
-        .collect()
+    use super::*;
+    use crate::diagnostic::SourceFile;
+    use crate::load::Input;
+
+    /// The IR of one schema file, which must be valid.
+    fn lowered(schema: &str) -> TableIr {
+        let input = Input {
+            file: Arc::new(SourceFile {
+                path: "thing.toml".into(),
+                text: schema.into(),
+            }),
+            source: "thing.toml".into(),
+            stem: "thing".into(),
+        };
+        let checked = crate::validate::validate(&[input])
+            .unwrap_or_else(|diags| panic!("the schema is rejected: {diags:?}"));
+        crate::lower::lower(&checked).tables.remove(0)
+    }
+
+    const GAME: &str = r#"
+        [table]
+        name = "Games"
+        hash_key = "player"
+        range_key = "game"
+        version = "version"
+        ttl = "expires"
+
+        [fields]
+        game = "string"
+        player = "string"
+        nickname = "string"
+        score = { type = "int", required = true }
+        level = { type = "i32", default = 1 }
+        tags = "set<string>"
+        version = "int"
+        expires = "datetime"
+        region = "string"
+
+        [indexes.ByScore]
+        hash_key = "region"
+        range_key = "score"
+        projection = "keys_only"
+
+        [indexes.ByLevel]
+        kind = "local"
+        range_key = "level"
+        projection = ["nickname"]
+    "#;
+
+    #[test]
+    fn fields_know_whether_they_are_optional_required_or_defaulted() {
+        let t = lowered(GAME);
+        let field = |attr: &str| t.field(attr).unwrap();
+        assert!(field("nickname").is_optional());
+        assert!(!field("nickname").is_required());
+        assert!(field("score").is_required());
+        assert_eq!(
+            field("level").presence,
+            Presence::Default(DefaultValue::Integer(1))
+        );
+        assert_eq!(
+            field("level").default_to_write(),
+            Some(&DefaultValue::Integer(1))
+        );
+        // Sets start empty, which is stored as nothing: no default to write, and removable.
+        let tags = field("tags");
+        assert_eq!(
+            tags.presence,
+            Presence::Default(DefaultValue::Set(Vec::new()))
+        );
+        assert_eq!(tags.default_to_write(), None);
+        assert!(tags.may_be_absent() && tags.removable());
+        // Keys are required even when the schema does not say so.
+        assert!(field("player").is_required() && field("game").is_required());
+    }
+
+    #[test]
+    fn roles_decide_what_updates_may_touch() {
+        let t = lowered(GAME);
+        assert_eq!(t.version().map(|f| f.attr.as_str()), Some("version"));
+        assert_eq!(t.ttl().map(|f| f.attr.as_str()), Some("expires"));
+        let version = t.field("version").unwrap();
+        assert_eq!(
+            version.presence,
+            Presence::Default(DefaultValue::Integer(0)),
+            "a version starts at 0"
+        );
+        assert!(!version.updatable() && !version.removable());
+        assert!(!t.field("player").unwrap().updatable());
+        assert!(t.field("nickname").unwrap().removable());
+        assert!(t.field("score").unwrap().updatable() && !t.field("score").unwrap().removable());
+    }
+
+    #[test]
+    fn keys_come_hash_first_and_new_takes_the_key_then_the_required_fields() {
+        let t = lowered(GAME);
+        let attrs = |fields: Vec<&FieldIr>| -> Vec<String> {
+            fields.into_iter().map(|f| f.attr.clone()).collect()
+        };
+        assert_eq!(attrs(t.key_fields()), ["player", "game"]);
+        assert_eq!(attrs(t.new_params()), ["player", "game", "score"]);
+        assert_eq!(t.primary().hash.attr, "player");
+        assert_eq!(t.primary().range_attr(), Some("game"));
+        assert!(t.primary().consistent());
+        assert!(t.key_is_eq());
+        assert!(t.writes_defaults());
+    }
+
+    #[test]
+    fn indexes_know_their_keys_projection_and_what_filters_may_read() {
+        let t = lowered(GAME);
+        let by_score = t.index("ByScore").unwrap();
+        assert_eq!(by_score.kind, Some(IndexKind::Global));
+        assert_eq!(by_score.hash.attr, "region");
+        assert_eq!(by_score.hash.scalar, Scalar::S);
+        assert_eq!(by_score.range_attr(), Some("score"));
+        assert!(!by_score.consistent() && !by_score.prefix_range());
+        assert_eq!(by_score.method, "query_by_score");
+        // KEYS_ONLY: the table's keys and the index's, the index keys required.
+        let item = by_score.projection_struct.as_ref().unwrap();
+        assert_eq!(by_score.item, item.name);
+        assert_eq!(item.name, "ThingByScoreItem");
+        let projected: Vec<&str> = item.fields.iter().map(|f| f.attr.as_str()).collect();
+        assert_eq!(projected, ["game", "player", "score", "region"]);
+        assert!(item.fields.iter().all(FieldIr::is_required));
+        // A global index holds only its projection: filters read the table keys only.
+        assert_eq!(by_score.filterable, ["Game", "Player"]);
+
+        let by_level = t.index("ByLevel").unwrap();
+        assert_eq!(by_level.kind, Some(IndexKind::Local));
+        assert_eq!(
+            by_level.hash.attr, "player",
+            "a local index has the table's hash key"
+        );
+        assert_eq!(by_level.range_attr(), Some("level"));
+        assert!(by_level.consistent());
+        assert_eq!(
+            by_level.projection,
+            Projection::Include(vec!["nickname".to_owned()])
+        );
+        // A local index reads unprojected attributes from the table.
+        assert!(by_level.filterable.iter().any(|m| m == "Expires"));
+        assert!(!by_level.filterable.iter().any(|m| m == "Level"));
+    }
+
+    #[test]
+    fn docs_are_text_and_say_each_role() {
+        let t = lowered(GAME);
+        assert_eq!(
+            t.doc,
+            [
+                "An item of the DynamoDB table `Games`.",
+                "",
+                "Table `Games`: hash key `player`, range key `game`."
+            ]
+        );
+        let last = |attr: &str| t.field(attr).unwrap().doc.last().unwrap().clone();
+        assert_eq!(last("player"), "Attribute `player`: `string`, hash key.");
+        assert_eq!(
+            last("expires"),
+            "Attribute `expires`: `datetime`, time to live."
+        );
+        assert_eq!(last("nickname"), "Attribute `nickname`: `string`.");
+        let item = t
+            .index("ByScore")
+            .unwrap()
+            .projection_struct
+            .as_ref()
+            .unwrap();
+        assert_eq!(
+            item.fields[1].doc,
+            ["Attribute `player`: `string`."],
+            "projection fields have no role line"
+        );
+    }
 }

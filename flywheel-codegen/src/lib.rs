@@ -1,9 +1,11 @@
 //! flywheel-codegen: typed Amazon DynamoDB models for Rust, generated from TOML schemas.
 //!
-//! The pipeline is load -> parse (spans kept) -> validate (all errors) -> IR -> render ->
-//! format -> output. [`Builder`] holds only configuration: [`Builder::render`] is pure (files
-//! in memory), [`Builder::generate`] writes, [`Builder::check`] compares. The CLI
-//! ([`cli::run`]) and the build-script helper (`flywheel-build`) are thin front ends over it.
+//! The pipeline is load -> parse (spans kept) -> validate (every error; a checked model) ->
+//! lower (a semantic IR) -> render (templates, with Rust spelled in one module) -> format ->
+//! output, one module each, each handing the next a typed value. [`Builder`] holds only
+//! configuration: [`Builder::render`] is pure (files in memory), [`Builder::generate`] writes,
+//! [`Builder::check`] compares. The CLI ([`cli::run`]) and the build-script helper
+//! (`flywheel-build`) are thin front ends over it.
 //!
 //! ```no_run
 //! flywheel_codegen::Builder::new()
@@ -13,275 +15,31 @@
 //! # Ok::<(), flywheel_codegen::Error>(())
 //! ```
 
-pub mod cli;
-pub mod diagnostic;
+// The stages: load -> schema (parse) -> validate -> lower -> render -> format -> output.
 mod format;
-pub mod ir;
 mod load;
-pub mod naming;
+mod lower;
 mod output;
 mod render;
-pub mod schema;
-pub mod validate;
+mod schema;
+mod validate;
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+// What they hand each other and share.
+mod checked;
+mod diagnostic;
+mod ir;
+mod naming;
+mod options;
+mod paths;
+mod ty;
 
+// The front ends and the error they return.
+mod builder;
+pub mod cli;
+mod error;
+
+pub use builder::Builder;
 pub use diagnostic::Diagnostic;
+pub use error::Error;
 pub use format::HEADER_PREFIX;
 pub use output::{GeneratedFile, WriteReport};
-
-/// Configuration of one generation: where the schemas are and where the code goes.
-#[derive(Debug, Clone, Default)]
-pub struct Builder {
-    inputs: Vec<PathBuf>,
-    out_dir: Option<PathBuf>,
-    include_mode: bool,
-    serde: bool,
-}
-
-impl Builder {
-    /// A builder with no inputs.
-    pub fn new() -> Builder {
-        Builder::default()
-    }
-
-    /// Adds a directory of schemas (every `*.toml` under it) or a single schema file.
-    pub fn schema_dir(mut self, path: impl Into<PathBuf>) -> Builder {
-        self.inputs.push(path.into());
-        self
-    }
-
-    /// Where `generate` and `check` look; required by both. Replaces an earlier directory.
-    pub fn out_dir(mut self, path: impl Into<PathBuf>) -> Builder {
-        self.out_dir = Some(path.into());
-        self
-    }
-
-    /// Derives serde's `Serialize` and `Deserialize` on every generated type, with the stored
-    /// attribute names and enum values as serde names; needs the runtime's `serde` feature.
-    /// The last call decides.
-    pub fn serde(mut self, yes: bool) -> Builder {
-        self.serde = yes;
-        self
-    }
-
-    /// Writes `mod.rs` with inline modules that `include!` each file, for build scripts whose
-    /// output is pulled in with `flywheel_runtime::include_models!()`. Per-table files are the
-    /// same in both modes.
-    pub fn include_mode(mut self, yes: bool) -> Builder {
-        self.include_mode = yes;
-        self
-    }
-
-    /// The configured inputs.
-    pub fn inputs(&self) -> &[PathBuf] {
-        &self.inputs
-    }
-
-    /// The configured output directory.
-    pub fn configured_out_dir(&self) -> Option<&Path> {
-        self.out_dir.as_deref()
-    }
-
-    /// Every schema file and directory the inputs hold, for `cargo:rerun-if-changed`.
-    pub fn watched_paths(&self) -> Result<Vec<PathBuf>, Error> {
-        Ok(load::load(&self.inputs)?.watched)
-    }
-
-    /// Validates the schemas and returns the generated files, writing nothing.
-    pub fn render(&self) -> Result<Vec<GeneratedFile>, Error> {
-        if self.inputs.is_empty() {
-            return Err(Error::Usage("no schema directory or file was given".into()));
-        }
-        let loaded = load::load(&self.inputs)?;
-        if loaded.inputs.is_empty() {
-            return Err(Error::NoSchemas(self.inputs.clone()));
-        }
-        let mut ir = validate::validate(&loaded.inputs).map_err(|mut diags| {
-            // Rules run in their own order; a reader goes through a file from the top.
-            diags.sort_by_cached_key(|d| (d.path().to_owned(), d.line_col()));
-            Error::Schema(diags)
-        })?;
-        for table in &mut ir.tables {
-            table.serde = self.serde;
-        }
-        let mut files = Vec::new();
-        for table in &ir.tables {
-            let text = render::table(table)
-                .map_err(|e| Error::Internal(format!("template failed: {e}")))?;
-            files.push(GeneratedFile {
-                name: table.file_name.clone(),
-                contents: format::format(&text, Some(&table.source), &self.options())?,
-            });
-        }
-        let text = render::module_tree(&ir, self.include_mode)
-            .map_err(|e| Error::Internal(format!("template failed: {e}")))?;
-        files.push(GeneratedFile {
-            name: "mod.rs".into(),
-            contents: format::format(&text, None, &self.options())?,
-        });
-        Ok(files)
-    }
-
-    /// Renders and writes the files whose bytes changed; removes stale generated files.
-    pub fn generate(&self) -> Result<WriteReport, Error> {
-        let dir = self.require_out_dir()?;
-        let files = self.render()?;
-        output::write(dir, &files)
-    }
-
-    /// Renders and compares with the output directory; [`Error::Drift`] when they differ.
-    pub fn check(&self) -> Result<usize, Error> {
-        let dir = self.require_out_dir()?;
-        let files = self.render()?;
-        let diff = output::diff(dir, &files)?;
-        if diff.is_empty() {
-            Ok(files.len())
-        } else {
-            let inputs: Vec<String> = self.inputs.iter().map(|p| load::slash_path(p)).collect();
-            let options = self.options();
-            let fix = [
-                "flywheel-codegen",
-                &options,
-                &inputs.join(" "),
-                "-o",
-                &load::slash_path(dir),
-            ]
-            .iter()
-            .filter(|part| !part.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ");
-            // Checking without an option the files were made with shows a diff of every
-            // derive; say so rather than suggest a command that would remove them.
-            let recorded = std::fs::read_to_string(dir.join("mod.rs"))
-                .ok()
-                .and_then(|text| {
-                    let first = text.lines().next()?;
-                    format::recorded_options(first).map(str::to_owned)
-                });
-            let note = match recorded {
-                Some(recorded) if recorded != options => Some(format!(
-                    "the checked-in files were generated {}, this check runs {}; if that is \
-                     not intended, check with the same options",
-                    describe_options(&recorded),
-                    describe_options(&options)
-                )),
-                _ => None,
-            };
-            Err(Error::Drift { diff, fix, note })
-        }
-    }
-
-    /// The command-line spelling of the options that change the output, as the header records
-    /// them and the fixing command repeats them.
-    fn options(&self) -> String {
-        if self.serde { "--serde" } else { "" }.to_owned()
-    }
-
-    fn require_out_dir(&self) -> Result<&Path, Error> {
-        self.out_dir
-            .as_deref()
-            .ok_or_else(|| Error::Usage("no output directory was given".into()))
-    }
-}
-
-fn describe_options(options: &str) -> String {
-    if options.is_empty() {
-        "without options".to_owned()
-    } else {
-        format!("with `{options}`")
-    }
-}
-
-/// Why generation failed.
-pub enum Error {
-    /// The schemas have errors; every one of them is here.
-    Schema(Vec<Diagnostic>),
-    /// The inputs hold no schema file.
-    NoSchemas(Vec<PathBuf>),
-    /// The checked-in code differs from what the schemas generate.
-    Drift {
-        /// Unified diffs of every difference.
-        diff: String,
-        /// The command that brings the code up to date.
-        fix: String,
-        /// Set when the checked-in files record other options than this run's.
-        note: Option<String>,
-    },
-    /// A file could not be read or written.
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The error.
-        source: std::io::Error,
-    },
-    /// The generator was called wrongly.
-    Usage(String),
-    /// A bug in the generator.
-    Internal(String),
-}
-
-impl Error {
-    fn io(path: &Path, source: std::io::Error) -> Error {
-        Error::Io {
-            path: path.to_path_buf(),
-            source,
-        }
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Schema(diags) => {
-                for d in diags {
-                    writeln!(f, "{d}")?;
-                }
-                let mut files: Vec<&str> = diags.iter().map(|d| d.path()).collect();
-                files.sort();
-                files.dedup();
-                write!(
-                    f,
-                    "error: {} schema error{} in {} file{}",
-                    diags.len(),
-                    if diags.len() == 1 { "" } else { "s" },
-                    files.len(),
-                    if files.len() == 1 { "" } else { "s" }
-                )
-            }
-            Error::NoSchemas(inputs) => write!(
-                f,
-                "error: no `*.toml` schema files in {}",
-                inputs
-                    .iter()
-                    .map(|p| load::slash_path(p))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            Error::Drift { diff, fix, note } => {
-                write!(
-                    f,
-                    "{diff}error: the generated code is out of date with its schemas"
-                )?;
-                if let Some(note) = note {
-                    write!(f, "\n  = note: {note}")?;
-                }
-                write!(f, "\n  = help: run `{fix}` and commit the result")
-            }
-            Error::Io { path, source } => write!(f, "error: {}: {source}", load::slash_path(path)),
-            Error::Usage(message) => write!(f, "error: {message}"),
-            Error::Internal(message) => write!(f, "internal error: {message}"),
-        }
-    }
-}
-
-// A build script's `main` returning `Err` prints `{:?}`: make that the readable form too.
-impl fmt::Debug for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-impl std::error::Error for Error {}

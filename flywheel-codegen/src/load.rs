@@ -3,13 +3,24 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::Error;
 use crate::diagnostic::SourceFile;
-use crate::validate::Input;
+use crate::error::Error;
+use crate::paths::slash_path;
+
+/// One schema file, read.
+#[derive(Debug, Clone)]
+pub(crate) struct Input {
+    /// The file and its text.
+    pub file: Arc<SourceFile>,
+    /// The path shown in generated headers: stable, relative to the input root.
+    pub source: String,
+    /// The file stem, which names the module (and by default the model).
+    pub stem: String,
+}
 
 /// What the inputs hold.
 #[derive(Debug, Default)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// Every schema file, sorted by path within each input.
     pub inputs: Vec<Input>,
     /// Every schema file and directory read, for `cargo:rerun-if-changed`.
@@ -17,7 +28,7 @@ pub struct Loaded {
 }
 
 /// Reads every schema file under `roots`.
-pub fn load(roots: &[PathBuf]) -> Result<Loaded, Error> {
+pub(crate) fn load(roots: &[PathBuf]) -> Result<Loaded, Error> {
     let mut loaded = Loaded::default();
     for root in roots {
         let meta = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
@@ -83,13 +94,4 @@ fn read(path: &Path, source: String) -> Result<Input, Error> {
         source,
         stem,
     })
-}
-
-/// A path with forward slashes, so messages and headers read the same on every platform.
-pub fn slash_path(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-        .replace("//", "/")
 }

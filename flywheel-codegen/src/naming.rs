@@ -15,12 +15,12 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Whether `s` is a Rust keyword.
-pub fn is_keyword(s: &str) -> bool {
+pub(crate) fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }
 
 /// Whether `s` is a plain ASCII identifier (letters, digits, `_`, not starting with a digit).
-pub fn is_ascii_ident(s: &str) -> bool {
+pub(crate) fn is_ascii_ident(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -28,7 +28,7 @@ pub fn is_ascii_ident(s: &str) -> bool {
 }
 
 /// `name` as a usable identifier: keywords become `r#type`, or `self_` where raw is not allowed.
-pub fn escape(name: &str) -> String {
+pub(crate) fn escape(name: &str) -> String {
     if NOT_RAW.contains(&name) {
         format!("{name}_")
     } else if is_keyword(name) {
@@ -39,31 +39,52 @@ pub fn escape(name: &str) -> String {
 }
 
 /// The Rust field name for an attribute: snake_case, escaped; `None` when no identifier results.
-pub fn field_name(attribute: &str) -> Option<String> {
+pub(crate) fn field_name(attribute: &str) -> Option<String> {
     let snake = attribute.to_snake_case();
     is_ascii_ident(&snake).then(|| escape(&snake))
 }
 
 /// The UpperCamelCase form of `s`, for suggestions and enum variants; `None` when it is not an
 /// identifier.
-pub fn type_name(s: &str) -> Option<String> {
+pub(crate) fn type_name(s: &str) -> Option<String> {
     let camel = s.to_upper_camel_case();
     (is_ascii_ident(&camel) && !is_keyword(&camel)).then_some(camel)
 }
 
 /// Whether `s` can name a generated type: an ASCII identifier starting with a capital letter.
-pub fn is_type_name(s: &str) -> bool {
+pub(crate) fn is_type_name(s: &str) -> bool {
     is_ascii_ident(s) && s.starts_with(|c: char| c.is_ascii_uppercase()) && !is_keyword(s)
 }
 
 /// SCREAMING_SNAKE_CASE, for constants.
-pub fn constant_name(s: &str) -> String {
+pub(crate) fn constant_name(s: &str) -> String {
     heck::ToShoutySnakeCase::to_shouty_snake_case(s)
 }
 
 /// snake_case.
-pub fn snake(s: &str) -> String {
+pub(crate) fn snake(s: &str) -> String {
     s.to_snake_case()
+}
+
+/// The marker type of an attribute or index: UpperCamelCase, never a keyword.
+pub(crate) fn marker_name(base: &str) -> String {
+    let camel = base.to_upper_camel_case();
+    if is_keyword(&camel) {
+        format!("{camel}_")
+    } else {
+        camel
+    }
+}
+
+/// The query entry point of the index `index`.
+pub(crate) fn query_method(index: &str) -> String {
+    format!("query_{}", snake(index))
+}
+
+/// The struct a query of an index with the marker `marker` returns, when the index holds only
+/// some attributes.
+pub(crate) fn projection_item(model: &str, marker: &str) -> String {
+    format!("{model}{marker}Item")
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::Error;
+use crate::error::Error;
 use crate::format::HEADER_PREFIX;
+use crate::paths::slash_path;
 
 /// One generated file, in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub struct WriteReport {
 }
 
 /// Writes `files` into `dir`.
-pub fn write(dir: &Path, files: &[GeneratedFile]) -> Result<WriteReport, Error> {
+pub(crate) fn write(dir: &Path, files: &[GeneratedFile]) -> Result<WriteReport, Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut report = WriteReport::default();
     for file in files {
@@ -78,13 +79,13 @@ fn stale(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error> {
 }
 
 /// Compares `files` with `dir`; returns a unified diff per difference, empty when up to date.
-pub fn diff(dir: &Path, files: &[GeneratedFile]) -> Result<String, Error> {
+pub(crate) fn diff(dir: &Path, files: &[GeneratedFile]) -> Result<String, Error> {
     let mut out = String::new();
     for file in files {
         let path = dir.join(&file.name);
         let current = std::fs::read_to_string(&path).unwrap_or_default();
         if current != file.contents {
-            let shown = crate::load::slash_path(&path);
+            let shown = slash_path(&path);
             let diff = similar::TextDiff::from_lines(&current, &file.contents);
             out.push_str(
                 &diff
@@ -101,7 +102,7 @@ pub fn diff(dir: &Path, files: &[GeneratedFile]) -> Result<String, Error> {
     for path in stale(dir, files)? {
         out.push_str(&format!(
             "stale generated file {} would be removed\n",
-            crate::load::slash_path(&path)
+            slash_path(&path)
         ));
     }
     Ok(out)

@@ -2,14 +2,14 @@
     keys, and the list of tables for `Engine::create_schema`. -#}
 {%- for t in tables %}
 {%- for line in t.module_doc %}
-#[doc = {{ line }}]
+#[doc = {{ rs.doc(line) }}]
 {%- endfor %}
 {#- A binary crate uses only some of what a schema generates: unused models, handles and
     query entry points are not the user's dead code, so they are not reported as such. #}
 #[allow(dead_code)]
 {%- if include %}
 pub mod {{ t.module }} {
-    include!({{ t.file_name_lit }});
+    include!({{ rs.lit(t.file_name) }});
 }
 {%- else %}
 pub mod {{ t.module }};
@@ -23,8 +23,8 @@ pub use {{ t.module }}::{ {{ t.model }}, {{ t.key }} };
 
 /// Every table of these schemas, in schema file order, for `Engine::create_schema`.
 #[allow(dead_code)]
-pub static TABLES: &[&::flywheel_runtime::schema::TableSchema] = &[
+pub static TABLES: &[&{{ rt }}::schema::TableSchema] = &[
 {%- for t in tables %}
-    &<{{ t.module }}::{{ t.model }} as ::flywheel_runtime::Model>::SCHEMA,
+    &<{{ t.module }}::{{ t.model }} as {{ rt }}::Model>::SCHEMA,
 {%- endfor %}
 ];

@@ -1,22 +1,95 @@
-{#- One schema file: the model, its key, nested types and enums. Every value printed here was
-    computed in the IR; this template only loops and branches. -#}
-{%- macro struct_fields(fields, serde) %}
-{%- for f in fields.iter() %}
-{%- for line in f.doc %}
-    #[doc = {{ line }}]
+{#- One schema file: the model, its key, nested types and enums. The IR says what there is;
+    `rs` spells types, codecs, literals and expressions, `rt` is the path to the runtime and
+    `serde` says whether the types derive serde's traits. This template only loops, branches
+    and lays out the items. -#}
+{%- macro docs(lines) %}
+{%- for line in lines.iter() %}
+#[doc = {{ rs.doc(line) }}]
 {%- endfor %}
+{%- endmacro %}
+
+{%- macro serde_derives() %}
 {%- if serde %}
-    #[serde(rename = {{ f.attr_lit }})]
+#[derive({{ rt }}::serde::Serialize, {{ rt }}::serde::Deserialize)]
+#[serde(crate = {{ rs.serde_crate() }})]
 {%- endif %}
-    pub {{ f.rust }}: {{ f.rust_type }},
+{%- endmacro %}
+
+{%- macro struct_fields(fields) %}
+{%- for f in fields.iter() %}
+{%- call docs(f.doc) %}{%- endcall %}
+{%- if serde %}
+    #[serde(rename = {{ rs.lit(f.attr) }})]
+{%- endif %}
+    pub {{ f.rust }}: {{ rs.field_type(f) }},
 {%- endfor %}
+{%- endmacro %}
+
+{%- macro data_struct(doc, name, fields, eq) %}
+{%- call docs(doc) %}{%- endcall %}
+#[derive(Debug, Clone, PartialEq{% if eq %}, Eq, Hash{% endif %})]
+{%- call serde_derives() %}{%- endcall %}
+pub struct {{ name }} {
+{%- call struct_fields(fields) %}{%- endcall %}
+}
+{%- endmacro %}
+
+{%- macro new_fn(params, fields) %}
+{%- if rs.many_arguments(params.len()) %}
+    #[allow(clippy::too_many_arguments)]
+{%- endif %}
+    pub fn new({% for p in params.iter() %}{{ p.rust }}: {{ rs.param_type(p.ty) }}, {% endfor %}) -> Self {
+        Self {
+{%- for f in fields.iter() %}
+            {{ f.rust }}: {{ rs.init(f) }},
+{%- endfor %}
+        }
+    }
+{%- endmacro %}
+
+{%- macro key_fn(doc) %}
+    /// {{ doc }}
+    pub fn key(&self) -> {{ t.key }} {
+        {{ t.key }} {
+{%- for f in t.key_fields() %}
+            {{ f.rust }}: ::core::clone::Clone::clone(&self.{{ f.rust }}),
+{%- endfor %}
+        }
+    }
+{%- endmacro %}
+
+{%- macro from_item_body(fields, schema_of) %}
+        let result: ::core::result::Result<Self, {{ rt }}::codec::DecodeIssue> = (|| {
+            ::core::result::Result::Ok(Self {
+{%- for f in fields.iter() %}
+                {{ f.rust }}: {{ rs.decode(f) }},
+{%- endfor %}
+            })
+        })();
+        result.map_err(|issue| {{ rt }}::DecodeError::new(&<{{ schema_of }} as {{ rt }}::Model>::SCHEMA, &item, issue))
+{%- endmacro %}
+
+{%- macro to_item_body(fields, schema_of) %}
+        let mut item = {{ rt }}::Item::with_capacity({{ fields.len() }});
+        let result: ::core::result::Result<(), {{ rt }}::codec::EncodeIssue> = (|| {
+{%- for f in fields.iter() %}
+            {{ rs.encode(f) }}
+{%- endfor %}
+            ::core::result::Result::Ok(())
+        })();
+        match result {
+            ::core::result::Result::Ok(()) => ::core::result::Result::Ok(item),
+            ::core::result::Result::Err(issue) => ::core::result::Result::Err(
+                {{ rt }}::EncodeError::new(&<{{ schema_of }} as {{ rt }}::Model>::SCHEMA, issue),
+            ),
+        }
 {%- endmacro %}
 
 {%- macro write_defaults(fields) %}
 
-    fn write_defaults(item: &mut ::flywheel_runtime::Item) -> ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> {
+    fn write_defaults(item: &mut {{ rt }}::Item) -> ::core::result::Result<(), {{ rt }}::codec::EncodeIssue> {
 {%- for f in fields.iter() %}
-{%- if let Some(put) = f.default_put %}
+{%- if let Some(put) = rs.write_default(f) %}
         {{ put }}
 {%- endif %}
 {%- endfor %}
@@ -24,61 +97,20 @@
     }
 {%- endmacro %}
 
-{%- for line in t.doc %}
-#[doc = {{ line }}]
-{%- endfor %}
-#[derive(Debug, Clone, PartialEq)]
-{%- if t.serde %}
-#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
-#[serde(crate = "::flywheel_runtime::serde")]
-{%- endif %}
-pub struct {{ t.model }} {
-{%- call struct_fields(t.fields, t.serde) %}{%- endcall %}
-}
+{%- call data_struct(t.doc, t.model, t.fields, false) %}{%- endcall %}
 
 impl {{ t.model }} {
     /// Creates an item from its key and required fields; every other field takes its default
     /// (or `None`).
-{%- if t.new_many_args %}
-    #[allow(clippy::too_many_arguments)]
-{%- endif %}
-    pub fn new({% for p in t.new_params %}{{ p.rust }}: {{ p.rust_type }}, {% endfor %}) -> Self {
-        Self {
-{%- for f in t.fields %}
-            {{ f.rust }}: {{ f.init }},
-{%- endfor %}
-        }
-    }
-
-    /// The key of this item.
-    pub fn key(&self) -> {{ t.key }} {
-        {{ t.key }} {
-{%- for f in t.key_fields %}
-            {{ f.rust }}: ::core::clone::Clone::clone(&self.{{ f.rust }}),
-{%- endfor %}
-        }
-    }
+{%- call new_fn(t.new_params(), t.fields) %}{%- endcall %}
+{% call key_fn("The key of this item.") %}{%- endcall %}
 }
 
-#[doc = {{ t.key_doc }}]
-#[derive({{ t.key_derives }})]
-{%- if t.serde %}
-#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
-#[serde(crate = "::flywheel_runtime::serde")]
-{%- endif %}
-pub struct {{ t.key }} {
-{%- call struct_fields(t.key_fields, t.serde) %}{%- endcall %}
-}
+{%- call data_struct(t.key_doc, t.key, t.key_fields(), t.key_is_eq()) %}{%- endcall %}
 
 impl {{ t.key }} {
     /// Creates a key from its attributes.
-    pub fn new({% for p in t.key_params %}{{ p.rust }}: {{ p.rust_type }}, {% endfor %}) -> Self {
-        Self {
-{%- for f in t.key_fields %}
-            {{ f.rust }}: {{ f.init }},
-{%- endfor %}
-        }
-    }
+{%- call new_fn(t.key_fields(), t.key_fields()) %}{%- endcall %}
 }
 
 impl ::core::convert::From<&{{ t.model }}> for {{ t.key }} {
@@ -87,218 +119,138 @@ impl ::core::convert::From<&{{ t.model }}> for {{ t.key }} {
     }
 }
 
-impl ::flywheel_runtime::ModelKey for {{ t.key }} {
+impl {{ rt }}::ModelKey for {{ t.key }} {
     type Model = {{ t.model }};
 
-    fn to_item(&self) -> ::core::result::Result<::flywheel_runtime::Item, ::flywheel_runtime::EncodeError> {
-        let mut item = ::flywheel_runtime::Item::with_capacity({{ t.key_fields.len() }});
-        let result: ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> = (|| {
-{%- for f in t.key_fields %}
-            {{ f.encode }}
-{%- endfor %}
-            ::core::result::Result::Ok(())
-        })();
-        match result {
-            ::core::result::Result::Ok(()) => ::core::result::Result::Ok(item),
-            ::core::result::Result::Err(issue) => ::core::result::Result::Err(
-                ::flywheel_runtime::EncodeError::new(&<{{ t.model }} as ::flywheel_runtime::Model>::SCHEMA, issue),
-            ),
-        }
+    fn to_item(&self) -> ::core::result::Result<{{ rt }}::Item, {{ rt }}::EncodeError> {
+{%- call to_item_body(t.key_fields(), t.model) %}{%- endcall %}
     }
 }
 
-impl ::flywheel_runtime::Model for {{ t.model }} {
+impl {{ rt }}::Model for {{ t.model }} {
     type Key = {{ t.key }};
 
-    const SCHEMA: ::flywheel_runtime::schema::TableSchema = {{ t.schema }};
+    const SCHEMA: {{ rt }}::schema::TableSchema = {{ rs.table_schema(t) }};
 
     fn key(&self) -> {{ t.key }} {
         {{ t.model }}::key(self)
     }
 
-    fn to_item(&self) -> ::core::result::Result<::flywheel_runtime::Item, ::flywheel_runtime::EncodeError> {
-        let mut item = ::flywheel_runtime::Item::with_capacity({{ t.fields.len() }});
-        let result: ::core::result::Result<(), ::flywheel_runtime::codec::EncodeIssue> = (|| {
-{%- for f in t.fields %}
-            {{ f.encode }}
-{%- endfor %}
-            ::core::result::Result::Ok(())
-        })();
-        match result {
-            ::core::result::Result::Ok(()) => ::core::result::Result::Ok(item),
-            ::core::result::Result::Err(issue) => ::core::result::Result::Err(
-                ::flywheel_runtime::EncodeError::new(&<Self as ::flywheel_runtime::Model>::SCHEMA, issue),
-            ),
-        }
+    fn to_item(&self) -> ::core::result::Result<{{ rt }}::Item, {{ rt }}::EncodeError> {
+{%- call to_item_body(t.fields, "Self") %}{%- endcall %}
     }
 
-    fn from_item({{ crate::ir::item_binding(t.fields) }}: ::flywheel_runtime::Item) -> ::core::result::Result<Self, ::flywheel_runtime::DecodeError> {
-        let result: ::core::result::Result<Self, ::flywheel_runtime::codec::DecodeIssue> = (|| {
-            ::core::result::Result::Ok(Self {
-{%- for f in t.fields %}
-                {{ f.rust }}: {{ f.decode }},
-{%- endfor %}
-            })
-        })();
-        result.map_err(|issue| ::flywheel_runtime::DecodeError::new(&<Self as ::flywheel_runtime::Model>::SCHEMA, &item, issue))
+    fn from_item({{ rs.item_binding(t.fields) }}: {{ rt }}::Item) -> ::core::result::Result<Self, {{ rt }}::DecodeError> {
+{%- call from_item_body(t.fields, "Self") %}{%- endcall %}
     }
-{%- if t.writes_defaults %}
+{%- if t.writes_defaults() %}
 {%- call write_defaults(t.fields) %}{%- endcall %}
 {%- endif %}
 }
 
 impl {{ t.model }} {
 {%- for f in t.fields %}
-    #[doc = {{ f.handle_doc }}]
-    pub const {{ f.handle }}: ::flywheel_runtime::Attr<{{ t.model }}, attr::{{ f.marker }}, {{ f.codec }}> = ::flywheel_runtime::Attr::new({{ f.attr_lit }});
+{%- call docs(f.handle_doc) %}{%- endcall %}
+    pub const {{ f.handle }}: {{ rt }}::Attr<{{ t.model }}, attr::{{ f.marker }}, {{ rs.codec(f.ty) }}> = {{ rt }}::Attr::new({{ rs.lit(f.attr) }});
 {%- endfor %}
 {%- for i in t.indexes %}
 
-{%- for line in i.doc %}
-    #[doc = {{ line }}]
-{%- endfor %}
-    pub fn {{ i.method }}({{ i.hash_param }}: impl ::flywheel_runtime::filter::IntoValue<{{ i.hash_codec }}>) -> ::flywheel_runtime::Query<index::{{ i.marker }}> {
-        ::flywheel_runtime::Query::new({{ i.hash_param }})
+{%- call docs(i.doc) %}{%- endcall %}
+    pub fn {{ i.method }}({{ i.hash.rust }}: impl {{ rt }}::filter::IntoValue<{{ rs.codec(i.hash.ty) }}>) -> {{ rt }}::Query<index::{{ i.marker }}> {
+        {{ rt }}::Query::new({{ i.hash.rust }})
     }
 {%- endfor %}
 
     /// An update of the item with `key`: typed `set`, `remove`, `incr`, `add`, `append`, ...
     /// then `send(&engine)` (or `all_new`, `all_old`, `updated_new`, `updated_old`).
-    pub fn update(key: {{ t.key }}) -> ::flywheel_runtime::Update<{{ t.model }}> {
-        ::flywheel_runtime::Update::new(key)
+    pub fn update(key: {{ t.key }}) -> {{ rt }}::Update<{{ t.model }}> {
+        {{ rt }}::Update::new(key)
     }
 
     /// Scans the whole table, optionally filtered, paged or split into parallel segments.
-    pub fn scan() -> ::flywheel_runtime::Scan<{{ t.model }}> {
-        ::flywheel_runtime::Scan::new()
+    pub fn scan() -> {{ rt }}::Scan<{{ t.model }}> {
+        {{ rt }}::Scan::new()
     }
 }
 
-#[doc = {{ t.attr_module_doc }}]
+{%- call docs(t.attr_module_doc) %}{%- endcall %}
 pub mod attr {
 {%- for f in t.fields %}
-    #[doc = {{ f.marker_doc }}]
+{%- call docs(f.marker_doc) %}{%- endcall %}
     #[derive(Debug, Clone, Copy)]
     pub struct {{ f.marker }};
 {%- endfor %}
 }
 
-#[doc = {{ t.index_module_doc }}]
+{%- call docs(t.index_module_doc) %}{%- endcall %}
 pub mod index {
 {%- for i in t.indexes %}
-{%- for line in i.doc %}
-    #[doc = {{ line }}]
-{%- endfor %}
+{%- call docs(i.doc) %}{%- endcall %}
     #[derive(Debug, Clone, Copy)]
     pub struct {{ i.marker }};
 {%- endfor %}
 }
 {%- for f in t.fields %}
-{%- if f.updatable %}
+{%- if f.updatable() %}
 
-impl ::flywheel_runtime::update::Updatable for attr::{{ f.marker }} {}
+impl {{ rt }}::update::Updatable for attr::{{ f.marker }} {}
 {%- endif %}
-{%- if f.removable %}
+{%- if f.removable() %}
 
-impl ::flywheel_runtime::update::Removable for attr::{{ f.marker }} {}
+impl {{ rt }}::update::Removable for attr::{{ f.marker }} {}
 {%- endif %}
 {%- endfor %}
 {%- for i in t.indexes %}
 
-impl ::flywheel_runtime::index::Index for index::{{ i.marker }} {
+impl {{ rt }}::index::Index for index::{{ i.marker }} {
     type Model = {{ t.model }};
     type Item = {{ i.item }};
-    type Hash = {{ i.hash_codec }};
-    type Range = {{ i.range_codec }};
-    const NAME: ::core::option::Option<&'static str> = {{ i.name_opt }};
-    const HASH_KEY: &'static str = {{ i.hash_lit }};
-    const RANGE_KEY: ::core::option::Option<&'static str> = {{ i.range_opt }};
+    type Hash = {{ rs.codec(i.hash.ty) }};
+    type Range = {{ rs.range_codec(i) }};
+    const NAME: ::core::option::Option<&'static str> = {{ rs.option_lit(i.name.as_deref()) }};
+    const HASH_KEY: &'static str = {{ rs.lit(i.hash.attr) }};
+    const RANGE_KEY: ::core::option::Option<&'static str> = {{ rs.option_lit(i.range_attr()) }};
 }
-{%- if i.has_range %}
+{%- if i.range.is_some() %}
 
-impl ::flywheel_runtime::index::HasRangeKey for index::{{ i.marker }} {}
+impl {{ rt }}::index::HasRangeKey for index::{{ i.marker }} {}
 {%- endif %}
-{%- if i.prefix_range %}
+{%- if i.prefix_range() %}
 
-impl ::flywheel_runtime::index::PrefixRangeKey for index::{{ i.marker }} {}
+impl {{ rt }}::index::PrefixRangeKey for index::{{ i.marker }} {}
 {%- endif %}
-{%- if i.consistent %}
+{%- if i.consistent() %}
 
-impl ::flywheel_runtime::index::ConsistentIndex for index::{{ i.marker }} {}
+impl {{ rt }}::index::ConsistentIndex for index::{{ i.marker }} {}
 {%- endif %}
-{%- for m in i.not_keys %}
+{%- for m in i.filterable %}
 
-impl ::flywheel_runtime::filter::Filterable<index::{{ i.marker }}> for attr::{{ m }} {}
+impl {{ rt }}::filter::Filterable<index::{{ i.marker }}> for attr::{{ m }} {}
 {%- endfor %}
-{%- match i.projection %}
-{%- when Some with (p) %}
+{%- if let Some(p) = i.projection_struct %}
 
-{%- for line in p.doc %}
-#[doc = {{ line }}]
-{%- endfor %}
-#[derive(Debug, Clone, PartialEq)]
-{%- if t.serde %}
-#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
-#[serde(crate = "::flywheel_runtime::serde")]
-{%- endif %}
-pub struct {{ p.name }} {
-{%- call struct_fields(p.fields, t.serde) %}{%- endcall %}
-}
+{%- call data_struct(p.doc, p.name, p.fields, false) %}{%- endcall %}
 
 impl {{ p.name }} {
-    /// The key of the item in the table.
-    pub fn key(&self) -> {{ t.key }} {
-        {{ t.key }} {
-{%- for f in t.key_fields %}
-            {{ f.rust }}: ::core::clone::Clone::clone(&self.{{ f.rust }}),
-{%- endfor %}
-        }
-    }
+{%- call key_fn("The key of the item in the table.") %}{%- endcall %}
 }
 
-impl ::flywheel_runtime::index::FromItem for {{ p.name }} {
-    fn from_item({{ crate::ir::item_binding(p.fields) }}: ::flywheel_runtime::Item) -> ::core::result::Result<Self, ::flywheel_runtime::DecodeError> {
-        let result: ::core::result::Result<Self, ::flywheel_runtime::codec::DecodeIssue> = (|| {
-            ::core::result::Result::Ok(Self {
-{%- for f in p.fields %}
-                {{ f.rust }}: {{ f.decode }},
-{%- endfor %}
-            })
-        })();
-        result.map_err(|issue| ::flywheel_runtime::DecodeError::new(&<{{ t.model }} as ::flywheel_runtime::Model>::SCHEMA, &item, issue))
+impl {{ rt }}::index::FromItem for {{ p.name }} {
+    fn from_item({{ rs.item_binding(p.fields) }}: {{ rt }}::Item) -> ::core::result::Result<Self, {{ rt }}::DecodeError> {
+{%- call from_item_body(p.fields, t.model) %}{%- endcall %}
     }
 }
-{%- when None %}
-{%- endmatch %}
+{%- endif %}
 {%- endfor %}
 {%- for d in t.types %}
 
-{%- for line in d.doc %}
-#[doc = {{ line }}]
-{%- endfor %}
-#[derive({{ d.derives }})]
-{%- if t.serde %}
-#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
-#[serde(crate = "::flywheel_runtime::serde")]
-{%- endif %}
-pub struct {{ d.name }} {
-{%- call struct_fields(d.fields, t.serde) %}{%- endcall %}
-}
+{%- call data_struct(d.doc, d.name, d.fields, d.is_eq()) %}{%- endcall %}
 
 impl {{ d.name }} {
     /// Creates a value from its required fields; every other field takes its default (or `None`).
-{%- if d.new_many_args %}
-    #[allow(clippy::too_many_arguments)]
-{%- endif %}
-    pub fn new({% for p in d.new_params %}{{ p.rust }}: {{ p.rust_type }}, {% endfor %}) -> Self {
-        Self {
-{%- for f in d.fields %}
-            {{ f.rust }}: {{ f.init }},
-{%- endfor %}
-        }
-    }
+{%- call new_fn(d.new_params(), d.fields) %}{%- endcall %}
 }
-{%- if d.has_default %}
+{%- if d.has_default() %}
 
 impl ::core::default::Default for {{ d.name }} {
     fn default() -> Self {
@@ -309,51 +261,44 @@ impl ::core::default::Default for {{ d.name }} {
 
 impl {{ d.name }} {
 {%- for f in d.fields %}
-    #[doc = {{ f.handle_doc }}]
-    pub const {{ f.handle }}: ::flywheel_runtime::Field<{{ d.name }}, {{ f.codec }}, {{ f.presence }}> = ::flywheel_runtime::Field::new({{ f.attr_lit }});
+{%- call docs(f.handle_doc) %}{%- endcall %}
+    pub const {{ f.handle }}: {{ rt }}::Field<{{ d.name }}, {{ rs.codec(f.ty) }}, {{ rs.presence_marker(f) }}> = {{ rt }}::Field::new({{ rs.lit(f.attr) }});
 {%- endfor %}
 }
 
-impl ::flywheel_runtime::Document for {{ d.name }} {
-    const NAME: &'static str = {{ d.name_lit }};
+impl {{ rt }}::Document for {{ d.name }} {
+    const NAME: &'static str = {{ rs.lit(d.name) }};
 
-    fn to_map(&self) -> ::core::result::Result<::flywheel_runtime::Item, ::flywheel_runtime::codec::EncodeIssue> {
-        let mut item = ::flywheel_runtime::Item::with_capacity({{ d.fields.len() }});
+    fn to_map(&self) -> ::core::result::Result<{{ rt }}::Item, {{ rt }}::codec::EncodeIssue> {
+        let mut item = {{ rt }}::Item::with_capacity({{ d.fields.len() }});
 {%- for f in d.fields %}
-        {{ f.encode }}
+        {{ rs.encode(f) }}
 {%- endfor %}
         ::core::result::Result::Ok(item)
     }
 
-    fn from_map(mut item: ::flywheel_runtime::Item) -> ::core::result::Result<Self, ::flywheel_runtime::codec::DecodeIssue> {
+    fn from_map(mut item: {{ rt }}::Item) -> ::core::result::Result<Self, {{ rt }}::codec::DecodeIssue> {
         ::core::result::Result::Ok(Self {
 {%- for f in d.fields %}
-            {{ f.rust }}: {{ f.decode }},
+            {{ f.rust }}: {{ rs.decode(f) }},
 {%- endfor %}
         })
     }
-{%- if d.writes_defaults %}
+{%- if d.writes_defaults() %}
 {%- call write_defaults(d.fields) %}{%- endcall %}
 {%- endif %}
 }
 {%- endfor %}
 {%- for e in t.enums %}
 
-{%- for line in e.doc %}
-#[doc = {{ line }}]
-{%- endfor %}
+{%- call docs(e.doc) %}{%- endcall %}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-{%- if t.serde %}
-#[derive(::flywheel_runtime::serde::Serialize, ::flywheel_runtime::serde::Deserialize)]
-#[serde(crate = "::flywheel_runtime::serde")]
-{%- endif %}
+{%- call serde_derives() %}{%- endcall %}
 pub enum {{ e.name }} {
 {%- for v in e.variants %}
-{%- for line in v.doc %}
-    #[doc = {{ line }}]
-{%- endfor %}
-{%- if t.serde %}
-    #[serde(rename = {{ v.value_lit }})]
+{%- call docs(v.doc) %}{%- endcall %}
+{%- if serde %}
+    #[serde(rename = {{ rs.lit(v.value) }})]
 {%- endif %}
     {{ v.rust }},
 {%- endfor %}
@@ -364,14 +309,14 @@ impl {{ e.name }} {
     pub const fn as_str(&self) -> &'static str {
         match self {
 {%- for v in e.variants %}
-            Self::{{ v.rust }} => {{ v.value_lit }},
+            Self::{{ v.rust }} => {{ rs.lit(v.value) }},
 {%- endfor %}
         }
     }
 }
 
-impl ::flywheel_runtime::StringEnum for {{ e.name }} {
-    const VALUES: &'static [&'static str] = &[{% for v in e.variants %}{{ v.value_lit }}, {% endfor %}];
+impl {{ rt }}::StringEnum for {{ e.name }} {
+    const VALUES: &'static [&'static str] = &[{% for v in e.variants %}{{ rs.lit(v.value) }}, {% endfor %}];
 
     fn as_str(&self) -> &'static str {
         {{ e.name }}::as_str(self)
@@ -380,7 +325,7 @@ impl ::flywheel_runtime::StringEnum for {{ e.name }} {
     fn from_value(value: &str) -> ::core::option::Option<Self> {
         match value {
 {%- for v in e.variants %}
-            {{ v.value_lit }} => ::core::option::Option::Some(Self::{{ v.rust }}),
+            {{ rs.lit(v.value) }} => ::core::option::Option::Some(Self::{{ v.rust }}),
 {%- endfor %}
             _ => ::core::option::Option::None,
         }
@@ -394,11 +339,11 @@ impl ::core::fmt::Display for {{ e.name }} {
 }
 
 impl ::core::str::FromStr for {{ e.name }} {
-    type Err = ::flywheel_runtime::model::UnknownValue;
+    type Err = {{ rt }}::model::UnknownValue;
 
     fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        <Self as ::flywheel_runtime::StringEnum>::from_value(value).ok_or_else(|| {
-            ::flywheel_runtime::model::UnknownValue::new({{ e.name_lit }}, value)
+        <Self as {{ rt }}::StringEnum>::from_value(value).ok_or_else(|| {
+            {{ rt }}::model::UnknownValue::new({{ rs.lit(e.name) }}, value)
         })
     }
 }

@@ -263,3 +263,122 @@ fn every_error_of_every_file_in_one_run() {
         r.stderr
     );
 }
+
+/// Every generated file of `out`, by name.
+fn generated(out: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_runtime_path_replaces_the_default_one_and_the_header_records_it() {
+    let (_dir, schemas, out) = setup();
+    let r = run(&[
+        &"--serde",
+        &"--runtime-path",
+        &"crate::rt",
+        &schemas,
+        &"-o",
+        &out,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let files = generated(&out);
+    assert_eq!(files.len(), 2);
+    for (name, text) in &files {
+        assert!(!text.contains("::flywheel_runtime"), "{name}:\n{text}");
+        assert!(text.contains("crate::rt::"), "{name}:\n{text}");
+        let header = text.lines().next().unwrap();
+        assert!(
+            header.ends_with(" with --serde --runtime-path crate::rt. DO NOT EDIT."),
+            "{header}"
+        );
+    }
+    let thing = &files.iter().find(|(name, _)| name == "thing.rs").unwrap().1;
+    assert!(
+        thing.contains("#[serde(crate = \"crate::rt::serde\")]"),
+        "{thing}"
+    );
+}
+
+/// A check with another runtime path than the files were made with names both; its fixing
+/// command repeats the check's path.
+#[test]
+fn check_with_another_runtime_path_reports_the_drift_and_both_paths() {
+    let (_dir, schemas, out) = setup();
+    assert_eq!(
+        run(&[&"--runtime-path", &"crate::rt", &schemas, &"-o", &out]).code,
+        0
+    );
+    let same = run(&[
+        &"--check",
+        &"--runtime-path",
+        &"crate::rt",
+        &schemas,
+        &"-o",
+        &out,
+    ]);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+
+    let other = run(&[
+        &"--check",
+        &"--runtime-path",
+        &"crate::other",
+        &schemas,
+        &"-o",
+        &out,
+    ]);
+    assert_eq!(other.code, 1);
+    assert!(
+        other.stderr.contains(
+            "= note: the checked-in files were generated with `--runtime-path crate::rt`, this \
+             check runs with `--runtime-path crate::other`"
+        ),
+        "{}",
+        other.stderr
+    );
+    assert!(
+        other
+            .stderr
+            .contains("help: run `flywheel-codegen --runtime-path crate::other "),
+        "{}",
+        other.stderr
+    );
+
+    let default = run(&[&"--check", &schemas, &"-o", &out]);
+    assert_eq!(default.code, 1);
+    assert!(
+        default.stderr.contains(
+            "= note: the checked-in files were generated with `--runtime-path crate::rt`, this \
+             check runs without options"
+        ),
+        "{}",
+        default.stderr
+    );
+}
+
+#[test]
+fn a_runtime_path_that_is_not_a_rust_path_is_a_usage_error() {
+    let (_dir, schemas, out) = setup();
+    for (path, problem) in [
+        ("crate::3rt", "`3rt` is not an identifier"),
+        ("crate::rt::", "it has an empty segment"),
+        ("rt\"::x", "`rt\\\"` is not an identifier"),
+    ] {
+        let r = run(&[&"--runtime-path", &path, &schemas, &"-o", &out]);
+        assert_eq!(r.code, 2, "{path}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("is not a Rust path: {problem}")),
+            "{path}: {}",
+            r.stderr
+        );
+        assert!(!out.exists(), "nothing is written for a bad runtime path");
+    }
+}

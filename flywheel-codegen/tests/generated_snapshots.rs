@@ -74,3 +74,48 @@ fn serde_derives_when_asked_for() {
     let table = files.iter().find(|f| f.name != "mod.rs").unwrap();
     insta::assert_snapshot!(table.contents);
 }
+
+/// The runtime path is the only thing `runtime_path` changes: with the default path put back,
+/// every file has the same tokens as the default output.
+#[test]
+fn runtime_path_replaces_every_path_to_the_runtime() {
+    let default = flywheel_codegen::Builder::new()
+        .schema_dir(schemas())
+        .serde(true)
+        .render()
+        .unwrap();
+    let custom = flywheel_codegen::Builder::new()
+        .schema_dir(schemas())
+        .serde(true)
+        .runtime_path("crate::rt")
+        .render()
+        .unwrap();
+    assert_eq!(default.len(), custom.len());
+    // Tokens without the layout, which follows the length of the lines: line breaks and the
+    // trailing commas a broken list gets.
+    let tokens = |text: &str| {
+        let mut tokens = text.split_whitespace().collect::<String>();
+        for close in [")", ">", "]", "}"] {
+            tokens = tokens.replace(&format!(",{close}"), close);
+        }
+        tokens
+    };
+    for (default, custom) in default.iter().zip(&custom) {
+        assert_eq!(default.name, custom.name);
+        let text = &custom.contents;
+        assert!(!text.contains("::flywheel_runtime"), "{}", custom.name);
+        assert!(text.contains("crate::rt::"), "{}", custom.name);
+        let (header, body) = text.split_once('\n').unwrap();
+        assert!(
+            header.ends_with(" with --serde --runtime-path crate::rt. DO NOT EDIT."),
+            "{header}"
+        );
+        let (_, default_body) = default.contents.split_once('\n').unwrap();
+        assert_eq!(
+            tokens(&body.replace("crate::rt", "::flywheel_runtime")),
+            tokens(default_body),
+            "{}",
+            custom.name
+        );
+    }
+}

@@ -1,15 +1,15 @@
 //! The schema language as written: parsed from TOML with the span of every value kept.
 
-pub mod parse;
-pub mod types;
+pub(crate) mod parse;
+pub(crate) mod types;
 
-pub use parse::parse_file;
+pub(crate) use parse::parse_file;
 
 use crate::diagnostic::Span;
 
 /// A value with the span of its text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Sp<T> {
+pub(crate) struct Sp<T> {
     /// The value.
     pub value: T,
     /// Where it was written.
@@ -18,14 +18,14 @@ pub struct Sp<T> {
 
 impl<T> Sp<T> {
     /// Wraps a value.
-    pub fn new(value: T, span: Span) -> Sp<T> {
+    pub(crate) fn new(value: T, span: Span) -> Sp<T> {
         Sp { value, span }
     }
 }
 
 /// A TOML literal, as written in a `default`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Literal {
+pub(crate) enum Literal {
     /// A string.
     String(String),
     /// An integer.
@@ -46,7 +46,7 @@ pub enum Literal {
 
 impl Literal {
     /// The kind of literal, for messages.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Literal::String(_) => "a string",
             Literal::Integer(_) | Literal::BigInteger(_) => "an integer",
@@ -61,7 +61,7 @@ impl Literal {
 
 /// One schema file as written.
 #[derive(Debug, Clone, Default)]
-pub struct RawSchema {
+pub(crate) struct RawSchema {
     /// The `[table]` section; `None` when it is missing.
     pub table: Option<RawTable>,
     /// `[fields]`, in file order.
@@ -78,7 +78,7 @@ pub struct RawSchema {
 
 /// `[table]`.
 #[derive(Debug, Clone, Default)]
-pub struct RawTable {
+pub(crate) struct RawTable {
     /// Span of the `table` header.
     pub span: Span,
     /// `name`
@@ -101,7 +101,7 @@ pub struct RawTable {
 
 /// `billing = "on_demand"` or `{ read = 5, write = 5 }`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum RawBilling {
+pub(crate) enum RawBilling {
     /// Pay per request.
     OnDemand,
     /// Provisioned capacity.
@@ -110,7 +110,7 @@ pub enum RawBilling {
 
 /// `{ read = 5, write = 5 }`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RawThroughput {
+pub(crate) struct RawThroughput {
     /// Read capacity units.
     pub read: Sp<i128>,
     /// Write capacity units.
@@ -119,7 +119,7 @@ pub struct RawThroughput {
 
 /// One field, in `[fields]` or in a `[types.NAME]`.
 #[derive(Debug, Clone)]
-pub struct RawField {
+pub(crate) struct RawField {
     /// The attribute name (the TOML key).
     pub name: Sp<String>,
     /// `type` (or the shorthand string).
@@ -138,7 +138,7 @@ pub struct RawField {
 
 /// `[indexes.NAME]`.
 #[derive(Debug, Clone)]
-pub struct RawIndex {
+pub(crate) struct RawIndex {
     /// The index name (the TOML key).
     pub name: Sp<String>,
     /// `kind`
@@ -155,7 +155,7 @@ pub struct RawIndex {
 
 /// `projection`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum RawProjection {
+pub(crate) enum RawProjection {
     /// `"all"`
     All,
     /// `"keys_only"`
@@ -166,7 +166,7 @@ pub enum RawProjection {
 
 /// `[types.NAME]`.
 #[derive(Debug, Clone)]
-pub struct RawType {
+pub(crate) struct RawType {
     /// The type name (the TOML key).
     pub name: Sp<String>,
     /// `doc`
@@ -177,7 +177,7 @@ pub struct RawType {
 
 /// `[enums.NAME]`.
 #[derive(Debug, Clone)]
-pub struct RawEnum {
+pub(crate) struct RawEnum {
     /// The enum name (the TOML key).
     pub name: Sp<String>,
     /// `doc`
@@ -188,7 +188,7 @@ pub struct RawEnum {
 
 /// One enum value: `"active"` or `{ value = "1st", rust_name = "First", doc = "..." }`.
 #[derive(Debug, Clone)]
-pub struct RawEnumValue {
+pub(crate) struct RawEnumValue {
     /// The stored value.
     pub value: Sp<String>,
     /// `rust_name`

@@ -13,7 +13,7 @@ use super::{
     Literal, RawBilling, RawEnum, RawEnumValue, RawField, RawIndex, RawProjection, RawSchema,
     RawTable, RawThroughput, RawType, Sp,
 };
-use crate::diagnostic::{Diagnostic, SourceFile, Span, did_you_mean};
+use crate::diagnostic::{Diagnostic, Reporter, SourceFile, Span, did_you_mean};
 
 type Key<'i> = Spanned<DeString<'i>>;
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -46,7 +46,7 @@ const ALIASES: &[(&str, &str)] = &[
 
 /// Parses one schema file, adding a diagnostic for every problem to `diags`.
 /// Returns `None` when the TOML itself cannot be read.
-pub fn parse_file(file: &Arc<SourceFile>, diags: &mut Vec<Diagnostic>) -> Option<RawSchema> {
+pub(crate) fn parse_file(file: &Arc<SourceFile>, diags: &mut Vec<Diagnostic>) -> Option<RawSchema> {
     let (document, errors) = DeTable::parse_recoverable(&file.text);
     if !errors.is_empty() {
         // In file order, as every other diagnostic of a file.
@@ -73,34 +73,26 @@ pub fn parse_file(file: &Arc<SourceFile>, diags: &mut Vec<Diagnostic>) -> Option
                     "fix the TOML syntax; see the schema language reference in README.md".to_owned()
                 }
             };
-            diags.push(
-                Diagnostic::error(file, span, format!("invalid TOML: {message}"), "here")
-                    .help(help),
+            Reporter::new(file, diags).error(
+                span,
+                format!("invalid TOML: {message}"),
+                "here",
+                help,
             );
         }
         return None;
     }
-    let mut p = Parser { file, diags };
+    let mut p = Parser {
+        report: Reporter::new(file, diags),
+    };
     Some(p.schema(document.get_ref()))
 }
 
 struct Parser<'a> {
-    file: &'a Arc<SourceFile>,
-    diags: &'a mut Vec<Diagnostic>,
+    report: Reporter<'a>,
 }
 
 impl Parser<'_> {
-    fn error(
-        &mut self,
-        span: Span,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        self.diags
-            .push(Diagnostic::error(self.file, span, message, label).help(help));
-    }
-
     fn unknown(&mut self, key: &Key<'_>, allowed: &[&str], place: &str) {
         let alias = ALIASES.iter().find(|(alias, name)| {
             key.get_ref().eq_ignore_ascii_case(alias) && allowed.contains(name)
@@ -115,7 +107,7 @@ impl Parser<'_> {
             (None, Some(s)) => format!("did you mean `{s}`?"),
             (None, None) => format!("the keys allowed {place} are: {}", allowed.join(", ")),
         };
-        self.error(
+        self.report.error(
             key.span(),
             format!("unknown key `{}` {place}", key.get_ref()),
             "not a schema key",
@@ -127,7 +119,7 @@ impl Parser<'_> {
         match value.get_ref() {
             DeValue::String(s) => Some(Sp::new(s.to_string(), value.span())),
             other => {
-                self.error(
+                self.report.error(
                     value.span(),
                     format!("{what} must be a string"),
                     format!("this is {}", kind(other)),
@@ -142,7 +134,7 @@ impl Parser<'_> {
         match value.get_ref() {
             DeValue::Boolean(b) => Some(Sp::new(*b, value.span())),
             other => {
-                self.error(
+                self.report.error(
                     value.span(),
                     format!("{what} must be a boolean"),
                     format!("this is {}", kind(other)),
@@ -158,7 +150,7 @@ impl Parser<'_> {
             DeValue::Integer(i) => match integer_value(i) {
                 Some(v) => Some(Sp::new(v, value.span())),
                 None => {
-                    self.error(
+                    self.report.error(
                         value.span(),
                         format!("{what} is too large"),
                         "out of range",
@@ -168,7 +160,7 @@ impl Parser<'_> {
                 }
             },
             other => {
-                self.error(
+                self.report.error(
                     value.span(),
                     format!("{what} must be an integer"),
                     format!("this is {}", kind(other)),
@@ -188,7 +180,7 @@ impl Parser<'_> {
         match value.get_ref() {
             DeValue::Table(t) => Some(t),
             other => {
-                self.error(
+                self.report.error(
                     value.span(),
                     format!("{what} must be a table"),
                     format!("this is {}", kind(other)),
@@ -212,7 +204,7 @@ impl Parser<'_> {
                     schema.fields_span = Some(key.span());
                     if let Some(t) = self.table(value, "`fields`", "write a `[fields]` section") {
                         if t.is_empty() {
-                            self.error(
+                            self.report.error(
                                 key.span(),
                                 "the schema declares no fields",
                                 "no fields",
@@ -281,14 +273,14 @@ impl Parser<'_> {
         }
         // Absent, not wrongly typed: those were reported above.
         if !doc.contains_key("table") {
-            self.error(
+            self.report.error(
                 0..0,
                 "the schema has no `[table]` section",
                 "expected `[table]` in this file",
                 "add `[table]` with at least `hash_key = \"...\"`",
             );
         } else if let (Some(table), None) = (&schema.table, &schema.fields_span) {
-            self.error(
+            self.report.error(
                 table.span.clone(),
                 "the schema declares no fields",
                 "no `[fields]` section",
@@ -318,7 +310,7 @@ impl Parser<'_> {
         }
         // Absent, not wrongly typed: a `hash_key` of the wrong type was reported above.
         if !t.contains_key("hash_key") {
-            self.error(
+            self.report.error(
                 table.span.clone(),
                 "the table has no hash key",
                 "`hash_key` missing in this section",
@@ -345,7 +337,7 @@ impl Parser<'_> {
                     "write `billing = \"on_demand\"` or `billing = { read = 5, write = 5 }`"
                         .to_owned()
                 };
-                self.error(
+                self.report.error(
                     value.span(),
                     format!("unknown billing mode `{s}`"),
                     "not a billing mode",
@@ -357,7 +349,7 @@ impl Parser<'_> {
                 .throughput(value, "`billing`")
                 .map(|t| Sp::new(RawBilling::Provisioned(t.value), t.span)),
             other => {
-                self.error(
+                self.report.error(
                     value.span(),
                     "`billing` must be \"on_demand\" or a capacity table",
                     format!("this is {}", kind(other)),
@@ -383,7 +375,7 @@ impl Parser<'_> {
             (r, w) => {
                 if r.is_none() && !t.contains_key("read") || w.is_none() && !t.contains_key("write")
                 {
-                    self.error(
+                    self.report.error(
                         value.span(),
                         format!("{what} needs both `read` and `write`"),
                         "incomplete capacity",
@@ -435,7 +427,7 @@ impl Parser<'_> {
                         }
                     }
                     if field.ty.is_none() && !def.contains_key("type") {
-                        self.error(
+                        self.report.error(
                             name.span(),
                             format!("field `{}` has no `type`", name.get_ref()),
                             "no type given",
@@ -444,7 +436,7 @@ impl Parser<'_> {
                     }
                     fields.push(field);
                 }
-                other => self.error(
+                other => self.report.error(
                     value.span(),
                     format!(
                         "field `{}` {place} must be a type name or a table",
@@ -492,7 +484,7 @@ impl Parser<'_> {
                     Some(m) => format!("did you mean `{m}`?"),
                     None => HELP.to_owned(),
                 };
-                self.error(
+                self.report.error(
                     value.span(),
                     format!("unknown projection `{s}`"),
                     "not a projection",
@@ -508,7 +500,7 @@ impl Parser<'_> {
                 Some(Sp::new(RawProjection::Include(names), value.span()))
             }
             other => {
-                self.error(
+                self.report.error(
                     value.span(),
                     "`projection` has the wrong form",
                     format!("this is {}", kind(other)),
@@ -535,7 +527,7 @@ impl Parser<'_> {
                         self.table(v, "`fields`", "write `fields = { street = \"string\" }`")
                     {
                         if t.is_empty() {
-                            self.error(
+                            self.report.error(
                                 v.span(),
                                 format!("type `{}` has no fields", name.get_ref()),
                                 "empty table",
@@ -549,7 +541,7 @@ impl Parser<'_> {
             }
         }
         if !has_fields {
-            self.error(
+            self.report.error(
                 name.span(),
                 format!("type `{}` has no `fields`", name.get_ref()),
                 "no fields",
@@ -574,7 +566,7 @@ impl Parser<'_> {
                     match v.get_ref() {
                         DeValue::Array(items) => {
                             if items.is_empty() {
-                                self.error(
+                                self.report.error(
                                     v.span(),
                                     format!("enum `{}` has no values", name.get_ref()),
                                     "empty list",
@@ -587,7 +579,7 @@ impl Parser<'_> {
                                 }
                             }
                         }
-                        other => self.error(
+                        other => self.report.error(
                             v.span(),
                             "`values` must be an array",
                             format!("this is {}", kind(other)),
@@ -599,7 +591,7 @@ impl Parser<'_> {
             }
         }
         if !has_values {
-            self.error(
+            self.report.error(
                 name.span(),
                 format!("enum `{}` has no `values`", name.get_ref()),
                 "no values",
@@ -627,7 +619,7 @@ impl Parser<'_> {
                     }
                 }
                 if value.is_none() && !t.contains_key("value") {
-                    self.error(
+                    self.report.error(
                         item.span(),
                         "enum value has no `value`",
                         "no stored value",
@@ -641,7 +633,7 @@ impl Parser<'_> {
                 })
             }
             other => {
-                self.error(
+                self.report.error(
                     item.span(),
                     "an enum value must be a string or a table",
                     format!("this is {}", kind(other)),

@@ -4,7 +4,7 @@ use crate::diagnostic::Span;
 
 /// A parsed type expression.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TypeExpr {
+pub(crate) struct TypeExpr {
     /// The type name (`list`, `string`, `Address`).
     pub name: String,
     /// Span of the name.
@@ -17,7 +17,7 @@ pub struct TypeExpr {
 
 /// A syntax error in a type expression.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TypeSyntaxError {
+pub(crate) struct TypeSyntaxError {
     /// Where.
     pub span: Span,
     /// What is wrong.
@@ -28,7 +28,7 @@ pub struct TypeSyntaxError {
 ///
 /// Spans point at the characters inside the quotes when the string has no escapes, and at the
 /// whole string otherwise.
-pub fn parse_type(
+pub(crate) fn parse_type(
     text: &str,
     string_span: &Span,
     source: &str,

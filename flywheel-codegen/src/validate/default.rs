@@ -1,15 +1,16 @@
-//! `default = ...` literals checked against the field's type and turned into Rust expressions.
+//! `default = ...` literals checked against the field's type and turned into typed values.
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate};
 
-use crate::diagnostic::Span;
-use crate::ir::{Ty, lit};
+use crate::checked::{DefaultValue, Enum, JsonValue};
+use crate::diagnostic::{Span, did_you_mean};
 use crate::schema::{Literal, Sp};
+use crate::ty::Ty;
 
 /// Why a default does not fit its field.
-pub struct BadDefault {
+pub(super) struct BadDefault {
     /// Where.
     pub span: Span,
     /// What is wrong.
@@ -46,46 +47,42 @@ fn mismatch(value: &Sp<Literal>, ty_name: &str, example: &str) -> BadDefault {
     )
 }
 
-const RT: &str = "::flywheel_runtime";
-
-/// The Rust expression of `value` as a `ty`; `enums` maps enum names to (value, variant) pairs.
-pub fn default_expr(
+/// The value of `value` as a `ty` (written `ty_name`); `enums` are the file's enums by name.
+pub(super) fn default_value(
     value: &Sp<Literal>,
     ty: &Ty,
     ty_name: &str,
-    enums: &BTreeMap<String, Vec<(String, String)>>,
-) -> Result<String, BadDefault> {
+    enums: &BTreeMap<&str, &Enum>,
+) -> Result<DefaultValue, BadDefault> {
     let span = &value.span;
     match (ty, &value.value) {
-        (Ty::Str, Literal::String(s)) => Ok(format!("::std::string::String::from({})", lit(s))),
+        (Ty::Str, Literal::String(s)) => Ok(DefaultValue::String(s.clone())),
         (Ty::Str, _) => Err(mismatch(value, ty_name, "\"text\"")),
         (Ty::I64 | Ty::I32 | Ty::U32 | Ty::U64, Literal::Integer(v)) => {
-            let (suffix, fits) = match ty {
-                Ty::I64 => ("i64", i64::try_from(*v).is_ok()),
-                Ty::I32 => ("i32", i32::try_from(*v).is_ok()),
-                Ty::U32 => ("u32", u32::try_from(*v).is_ok()),
-                _ => ("u64", u64::try_from(*v).is_ok()),
-            };
+            let (name, fits) = integer_range(ty, *v);
             if fits {
-                Ok(format!("{v}{suffix}"))
+                Ok(DefaultValue::Integer(*v))
             } else {
                 Err(bad(
                     span,
-                    format!("{v} does not fit in `{suffix}`"),
+                    format!("{v} does not fit in `{name}`"),
                     "out of range",
-                    format!("use a value within the range of {suffix}"),
+                    format!("use a value within the range of {name}"),
                 ))
             }
         }
-        (Ty::I64 | Ty::I32 | Ty::U32 | Ty::U64, Literal::BigInteger(v)) => Err(bad(
-            span,
-            format!("{v} does not fit in `{}`", ty.rust_type()),
-            "out of range",
-            format!("use a value within the range of {}", ty.rust_type()),
-        )),
+        (Ty::I64 | Ty::I32 | Ty::U32 | Ty::U64, Literal::BigInteger(v)) => {
+            let (name, _) = integer_range(ty, 0);
+            Err(bad(
+                span,
+                format!("{v} does not fit in `{name}`"),
+                "out of range",
+                format!("use a value within the range of {name}"),
+            ))
+        }
         (Ty::I64 | Ty::I32 | Ty::U32 | Ty::U64, _) => Err(mismatch(value, ty_name, "0")),
-        (Ty::F64, Literal::Integer(v)) => Ok(format!("{:?}f64", *v as f64)),
-        (Ty::F64, Literal::Float(f)) if f.is_finite() => Ok(format!("{f:?}f64")),
+        (Ty::F64, Literal::Integer(v)) => Ok(DefaultValue::Float(*v as f64)),
+        (Ty::F64, Literal::Float(f)) if f.is_finite() => Ok(DefaultValue::Float(*f)),
         (Ty::F64, Literal::BigInteger(_)) => Err(bad(
             span,
             "this integer is too large to be read exactly",
@@ -99,12 +96,9 @@ pub fn default_expr(
             "use a finite number",
         )),
         (Ty::F64, _) => Err(mismatch(value, ty_name, "0.5")),
-        (Ty::Decimal, Literal::Integer(v)) => Ok(format!(
-            "{RT}::codec::decimal_literal({})",
-            lit(&v.to_string())
-        )),
+        (Ty::Decimal, Literal::Integer(v)) => Ok(DefaultValue::Decimal(v.to_string())),
         (Ty::Decimal, Literal::String(s) | Literal::BigInteger(s)) => match decimal_digits(s) {
-            Some(digits) if digits <= 38 => Ok(format!("{RT}::codec::decimal_literal({})", lit(s))),
+            Some(digits) if digits <= 38 => Ok(DefaultValue::Decimal(s.clone())),
             Some(digits) => Err(bad(
                 span,
                 format!("this decimal has {digits} significant digits"),
@@ -125,37 +119,33 @@ pub fn default_expr(
             "write the number in quotes, such as \"0.10\"",
         )),
         (Ty::Decimal, _) => Err(mismatch(value, ty_name, "\"12.50\"")),
-        (Ty::Bool, Literal::Bool(b)) => Ok(b.to_string()),
+        (Ty::Bool, Literal::Bool(b)) => Ok(DefaultValue::Bool(*b)),
         (Ty::Bool, _) => Err(mismatch(value, ty_name, "false")),
-        (Ty::Bytes, Literal::Array(items)) => {
-            let mut bytes = Vec::new();
-            for item in items {
+        (Ty::Bytes, Literal::Array(items)) => items
+            .iter()
+            .map(|item| {
                 match item.value {
-                    Literal::Integer(v) if (0..=255).contains(&v) => bytes.push(format!("{v}u8")),
-                    _ => {
-                        return Err(bad(
-                            &item.span,
-                            "a `bytes` default is an array of numbers from 0 to 255",
-                            "not a byte",
-                            "write bytes such as [0, 255]",
-                        ));
-                    }
+                    Literal::Integer(v) => u8::try_from(v).ok(),
+                    _ => None,
                 }
-            }
-            Ok(if bytes.is_empty() {
-                "::std::vec::Vec::new()".into()
-            } else {
-                format!("::std::vec![{}]", bytes.join(", "))
+                .ok_or_else(|| {
+                    bad(
+                        &item.span,
+                        "a `bytes` default is an array of numbers from 0 to 255",
+                        "not a byte",
+                        "write bytes such as [0, 255]",
+                    )
+                })
             })
-        }
+            .collect::<Result<_, _>>()
+            .map(DefaultValue::Bytes),
         (Ty::Bytes, _) => Err(mismatch(value, ty_name, "[0, 255]")),
         (Ty::DateTime(_), Literal::Datetime(text) | Literal::String(text)) => {
             match DateTime::parse_from_rfc3339(text) {
-                Ok(t) => Ok(format!(
-                    "{RT}::codec::datetime_literal({}, {})",
-                    t.timestamp(),
-                    t.timestamp_subsec_nanos()
-                )),
+                Ok(t) => Ok(DefaultValue::DateTime {
+                    seconds: t.timestamp(),
+                    nanos: t.timestamp_subsec_nanos(),
+                }),
                 Err(_) => Err(bad(
                     span,
                     format!("`{text}` is not a date and time with an offset"),
@@ -167,15 +157,11 @@ pub fn default_expr(
         (Ty::DateTime(_), _) => Err(mismatch(value, ty_name, "2024-01-01T00:00:00Z")),
         (Ty::Date(_), Literal::Datetime(text) | Literal::String(text)) => {
             match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-                Ok(d) => {
-                    use chrono::Datelike;
-                    Ok(format!(
-                        "{RT}::codec::date_literal({}, {}, {})",
-                        d.year(),
-                        d.month(),
-                        d.day()
-                    ))
-                }
+                Ok(d) => Ok(DefaultValue::Date {
+                    year: d.year(),
+                    month: d.month(),
+                    day: d.day(),
+                }),
                 Err(_) => Err(bad(
                     span,
                     format!("`{text}` is not a date"),
@@ -186,7 +172,7 @@ pub fn default_expr(
         }
         (Ty::Date(_), _) => Err(mismatch(value, ty_name, "2024-01-01")),
         (Ty::Uuid, Literal::String(s)) => match parse_uuid(s) {
-            Some(v) => Ok(format!("{RT}::codec::uuid_literal(0x{v:032x})")),
+            Some(v) => Ok(DefaultValue::Uuid(v)),
             None => Err(bad(
                 span,
                 format!("`{s}` is not a UUID"),
@@ -199,17 +185,17 @@ pub fn default_expr(
             ty_name,
             "\"67e55044-10b1-426f-9247-bb680e5fe0c8\"",
         )),
-        (Ty::Json, _) => Ok(format!(
-            "{RT}::json::Value::from({RT}::serde_json::json!({}))",
-            json_tokens(value)?
-        )),
+        (Ty::Json, _) => Ok(DefaultValue::Json(json_value(value)?)),
         (Ty::Enum(name), Literal::String(s)) => {
-            let variants = enums.get(name).map(Vec::as_slice).unwrap_or_default();
-            match variants.iter().find(|(value, _)| value == s) {
-                Some((_, variant)) => Ok(format!("{name}::{variant}")),
+            let variants = enums.get(name.as_str()).map_or(&[][..], |e| &e.variants);
+            match variants.iter().find(|v| v.value == *s) {
+                Some(v) => Ok(DefaultValue::Variant {
+                    enumeration: name.clone(),
+                    variant: v.rust.clone(),
+                }),
                 None => {
-                    let values: Vec<&str> = variants.iter().map(|(v, _)| v.as_str()).collect();
-                    let help = match crate::diagnostic::did_you_mean(s, values.iter().copied()) {
+                    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+                    let help = match did_you_mean(s, values.iter().copied()) {
                         Some(m) => format!("did you mean \"{m}\"?"),
                         None => format!("the values of `{name}` are: {}", values.join(", ")),
                     };
@@ -224,40 +210,25 @@ pub fn default_expr(
         }
         (Ty::Enum(_), _) => Err(mismatch(value, ty_name, "\"active\"")),
         (Ty::List(inner) | Ty::Set(inner), Literal::Array(items)) => {
-            let inner_name = ty_name
-                .split_once('<')
-                .map_or(ty_name, |(_, rest)| rest.strip_suffix('>').unwrap_or(rest));
-            let exprs = items
+            let inner_name = element_name(ty_name);
+            let values = items
                 .iter()
-                .map(|item| default_expr(item, inner, inner_name, enums))
+                .map(|item| default_value(item, inner, inner_name, enums))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(match (ty, exprs.is_empty()) {
-                (Ty::List(_), true) => "::std::vec::Vec::new()".into(),
-                (Ty::List(_), false) => format!("::std::vec![{}]", exprs.join(", ")),
-                (_, true) => "::std::collections::BTreeSet::new()".into(),
-                (_, false) => format!("::std::collections::BTreeSet::from([{}])", exprs.join(", ")),
+            Ok(if ty.is_set() {
+                DefaultValue::Set(values)
+            } else {
+                DefaultValue::List(values)
             })
         }
         (Ty::List(_) | Ty::Set(_), _) => Err(mismatch(value, ty_name, "[]")),
         (Ty::Map(inner), Literal::Table(entries)) => {
-            let inner_name = ty_name
-                .split_once('<')
-                .map_or(ty_name, |(_, rest)| rest.strip_suffix('>').unwrap_or(rest));
-            let exprs = entries
+            let inner_name = element_name(ty_name);
+            entries
                 .iter()
-                .map(|(k, v)| {
-                    Ok(format!(
-                        "(::std::string::String::from({}), {})",
-                        lit(&k.value),
-                        default_expr(v, inner, inner_name, enums)?
-                    ))
-                })
-                .collect::<Result<Vec<_>, BadDefault>>()?;
-            Ok(if exprs.is_empty() {
-                "::std::collections::BTreeMap::new()".into()
-            } else {
-                format!("::std::collections::BTreeMap::from([{}])", exprs.join(", "))
-            })
+                .map(|(k, v)| Ok((k.value.clone(), default_value(v, inner, inner_name, enums)?)))
+                .collect::<Result<_, BadDefault>>()
+                .map(DefaultValue::Map)
         }
         (Ty::Map(_), _) => Err(mismatch(value, ty_name, "{}")),
         (Ty::Nested(name), _) => Err(bad(
@@ -267,6 +238,23 @@ pub fn default_expr(
             "drop the default: make the field optional, or required and set in `new`",
         )),
     }
+}
+
+/// The name of an integer type and whether `v` is within its range.
+fn integer_range(ty: &Ty, v: i128) -> (&'static str, bool) {
+    match ty {
+        Ty::I64 => ("i64", i64::try_from(v).is_ok()),
+        Ty::I32 => ("i32", i32::try_from(v).is_ok()),
+        Ty::U32 => ("u32", u32::try_from(v).is_ok()),
+        _ => ("u64", u64::try_from(v).is_ok()),
+    }
+}
+
+/// The element type as written in `list<T>`, `set<T>` or `map<T>`, for messages.
+fn element_name(ty_name: &str) -> &str {
+    ty_name
+        .split_once('<')
+        .map_or(ty_name, |(_, rest)| rest.strip_suffix('>').unwrap_or(rest))
 }
 
 /// Significant digits of a decimal literal, or `None` when it is not one.
@@ -303,15 +291,13 @@ fn parse_uuid(s: &str) -> Option<u128> {
         .flatten()
 }
 
-/// The tokens of `json!` for a TOML literal (Rust string literals are valid there).
-///
-/// Integers beyond `i32` get a suffix: an unsuffixed literal in `json!` is an `i32`.
-fn json_tokens(value: &Sp<Literal>) -> Result<String, BadDefault> {
+/// The JSON value of a TOML literal: numbers within 64 bits, finite floats.
+fn json_value(value: &Sp<Literal>) -> Result<JsonValue, BadDefault> {
     Ok(match &value.value {
-        Literal::String(s) | Literal::Datetime(s) => lit(s),
-        Literal::Integer(i) if i32::try_from(*i).is_ok() => i.to_string(),
-        Literal::Integer(i) if i64::try_from(*i).is_ok() => format!("{i}i64"),
-        Literal::Integer(i) if u64::try_from(*i).is_ok() => format!("{i}u64"),
+        Literal::String(s) | Literal::Datetime(s) => JsonValue::String(s.clone()),
+        Literal::Integer(i) if i64::try_from(*i).is_ok() || u64::try_from(*i).is_ok() => {
+            JsonValue::Integer(*i)
+        }
         Literal::Integer(_) | Literal::BigInteger(_) => {
             return Err(bad(
                 &value.span,
@@ -320,7 +306,7 @@ fn json_tokens(value: &Sp<Literal>) -> Result<String, BadDefault> {
                 "use an integer within the range of i64 or u64, or a string",
             ));
         }
-        Literal::Float(f) if f.is_finite() => format!("{f:?}"),
+        Literal::Float(f) if f.is_finite() => JsonValue::Float(*f),
         Literal::Float(_) => {
             return Err(bad(
                 &value.span,
@@ -329,22 +315,15 @@ fn json_tokens(value: &Sp<Literal>) -> Result<String, BadDefault> {
                 "use a finite number, or a string",
             ));
         }
-        Literal::Bool(b) => b.to_string(),
-        Literal::Array(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(json_tokens)
-                .collect::<Result<Vec<_>, _>>()?
-                .join(", ")
-        ),
-        Literal::Table(entries) => format!(
-            "{{{}}}",
+        Literal::Bool(b) => JsonValue::Bool(*b),
+        Literal::Array(items) => {
+            JsonValue::Array(items.iter().map(json_value).collect::<Result<_, _>>()?)
+        }
+        Literal::Table(entries) => JsonValue::Object(
             entries
                 .iter()
-                .map(|(k, v)| Ok(format!("{}: {}", lit(&k.value), json_tokens(v)?)))
-                .collect::<Result<Vec<_>, BadDefault>>()?
-                .join(", ")
+                .map(|(k, v)| Ok((k.value.clone(), json_value(v)?)))
+                .collect::<Result<_, BadDefault>>()?,
         ),
     })
 }

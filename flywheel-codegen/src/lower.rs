@@ -1,0 +1,336 @@
+//! Checked tables to the semantic IR: the names, docs, roles and facts of everything the
+//! generated code declares. Nothing here spells Rust.
+
+use crate::checked::{CheckedTable, Enum, Field, Index, IndexKind, Key, Presence, Projection};
+use crate::ir::{
+    Doc, DocTypeIr, EnumIr, FieldIr, IndexIr, Ir, KeyIr, KeyRole, ProjectionIr, TableIr, VariantIr,
+};
+use crate::naming;
+
+/// The IR of every checked table, in input order.
+pub(crate) fn lower(tables: &[CheckedTable]) -> Ir {
+    Ir {
+        tables: tables.iter().map(table).collect(),
+    }
+}
+
+fn table(t: &CheckedTable) -> TableIr {
+    let model = &t.model.value;
+    let table_name = &t.table_name.value;
+    let fields: Vec<FieldIr> = t
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let key = key_role(t, i);
+            let ttl = t.ttl == Some(i);
+            let version = t.version == Some(i);
+            let role = match key {
+                Some(KeyRole::Hash) => "hash key",
+                Some(KeyRole::Range) => "range key",
+                None if ttl => "time to live",
+                None if version => "version",
+                None => "",
+            };
+            FieldIr {
+                key,
+                ttl,
+                version,
+                ..field(f, role)
+            }
+        })
+        .collect();
+
+    let mut doc = doc_or(t.doc.as_deref(), || {
+        format!("An item of the DynamoDB table `{table_name}`.")
+    });
+    doc.push(String::new());
+    let mut summary = format!(
+        "Table `{table_name}`: hash key `{}`",
+        t.fields[t.hash.field].attr.value
+    );
+    if let Some(r) = t.range {
+        summary.push_str(&format!(", range key `{}`", t.fields[r.field].attr.value));
+    }
+    summary.push('.');
+    doc.extend(doc_lines(&summary));
+
+    let mut indexes = vec![entry_point(t, &fields, None)];
+    indexes.extend(t.indexes.iter().map(|i| entry_point(t, &fields, Some(i))));
+    TableIr {
+        source: t.source.clone(),
+        module: t.module.clone(),
+        file_name: format!("{}.rs", t.file_stem),
+        table_name: table_name.clone(),
+        model: model.clone(),
+        key: format!("{model}Key"),
+        doc,
+        module_doc: doc_lines(&format!(
+            "The `{model}` model of table `{table_name}`, generated from `{}`.",
+            t.source
+        )),
+        key_doc: vec![format!("The primary key of [`{model}`].")],
+        attr_module_doc: vec![format!(
+            "Marker types of the attributes of `{model}`, used in the types of its attribute \
+             handles."
+        )],
+        index_module_doc: vec![format!(
+            "Marker types of the ways to query `{model}`: its table and each index."
+        )],
+        fields,
+        billing: t.billing,
+        indexes,
+        types: t
+            .types
+            .iter()
+            .map(|n| DocTypeIr {
+                name: n.name.value.clone(),
+                doc: doc_or(n.doc.as_deref(), || {
+                    format!(
+                        "The nested document type `{}`, stored as a map.",
+                        n.name.value
+                    )
+                }),
+                fields: n.fields.iter().map(|f| field(f, "")).collect(),
+            })
+            .collect(),
+        enums: t.enums.iter().map(enumeration).collect(),
+    }
+}
+
+fn key_role(t: &CheckedTable, field: usize) -> Option<KeyRole> {
+    if t.hash.field == field {
+        Some(KeyRole::Hash)
+    } else if t.range.is_some_and(|r| r.field == field) {
+        Some(KeyRole::Range)
+    } else {
+        None
+    }
+}
+
+/// A field with no role in a table; `role` goes into its doc (`hash key`, `version`).
+fn field(f: &Field, role: &str) -> FieldIr {
+    let attr = f.attr.value.replace('`', "'");
+    let role = if role.is_empty() {
+        String::new()
+    } else {
+        format!(", {role}")
+    };
+    let written: String = f.ty_text.split_whitespace().collect();
+    let doc = doc_then(
+        f.doc.as_deref(),
+        &format!("Attribute `{attr}`: `{written}`{role}."),
+    );
+    let base = f.rust.trim_start_matches("r#");
+    FieldIr {
+        attr: f.attr.value.clone(),
+        rust: f.rust.clone(),
+        ty: f.ty.clone(),
+        presence: f.presence.clone(),
+        key: None,
+        ttl: false,
+        version: false,
+        doc,
+        handle: naming::constant_name(base),
+        handle_doc: vec![format!(
+            "Handle on attribute `{attr}`, for conditions, filters and updates."
+        )],
+        marker: naming::marker_name(base),
+        marker_doc: vec![format!(
+            "Marks attribute `{attr}` in the types of handles and conditions."
+        )],
+    }
+}
+
+/// A query entry point: the table's primary key (`index` is `None`) or a secondary index.
+fn entry_point(t: &CheckedTable, fields: &[FieldIr], index: Option<&Index>) -> IndexIr {
+    let model = &t.model.value;
+    let (name, kind, hash, range, projection) = match index {
+        Some(i) => (
+            Some(i.name.clone()),
+            Some(i.kind),
+            i.hash,
+            i.range,
+            i.projection.clone(),
+        ),
+        None => (None, None, t.hash, t.range, Projection::All),
+    };
+    let global = kind == Some(IndexKind::Global);
+    let marker = name
+        .as_deref()
+        .map_or_else(|| "Table".to_owned(), naming::marker_name);
+    let method = name
+        .as_deref()
+        .map_or_else(|| "query".to_owned(), naming::query_method);
+    let key = |k: Key| KeyIr {
+        attr: fields[k.field].attr.clone(),
+        rust: fields[k.field].rust.clone(),
+        ty: fields[k.field].ty.clone(),
+        scalar: k.scalar,
+    };
+    let (hash, range) = (key(hash), range.map(key));
+    let what = match (&name, global) {
+        (Some(n), true) => format!("the global index `{n}`"),
+        (Some(n), false) => format!("the local index `{n}`"),
+        (None, _) => "the table's primary key".to_owned(),
+    };
+    let mut doc = doc_lines(&format!(
+        "Queries {what}: the items whose hash key `{}` equals the argument{}.",
+        hash.attr,
+        match &range {
+            Some(r) => format!(", in order of range key `{}`", r.attr),
+            None => String::new(),
+        }
+    ));
+    let index_keys = [
+        Some(hash.attr.as_str()),
+        range.as_ref().map(|r| r.attr.as_str()),
+    ];
+    let projection_struct = match &projection {
+        Projection::All => None,
+        Projection::KeysOnly | Projection::Include(_) => {
+            let name = naming::projection_item(model, &marker);
+            doc.push(String::new());
+            doc.extend(doc_lines(&format!(
+                "The index holds only some attributes, so the query returns [`{name}`]; \
+                 `fetch_full` reads the whole items."
+            )));
+            Some(projection_struct(
+                name,
+                &what,
+                t,
+                fields,
+                &projection,
+                &index_keys,
+            ))
+        }
+    };
+    // A filter may read what the index holds, except its own keys. A local index reads
+    // unprojected attributes from the table; a global one cannot.
+    let filterable = fields
+        .iter()
+        .filter(|f| !index_keys.contains(&Some(f.attr.as_str())))
+        .filter(|f| !global || holds(&projection, f))
+        .map(|f| f.marker.clone())
+        .collect();
+    IndexIr {
+        item: projection_struct
+            .as_ref()
+            .map_or_else(|| model.clone(), |p| p.name.clone()),
+        name,
+        kind,
+        marker,
+        method,
+        doc,
+        hash,
+        range,
+        throughput: index.and_then(|i| i.throughput),
+        projection,
+        filterable,
+        projection_struct,
+    }
+}
+
+/// Whether an index with `projection` holds the attribute of `f`: every index holds the
+/// table's keys.
+fn holds(projection: &Projection, f: &FieldIr) -> bool {
+    f.key.is_some()
+        || match projection {
+            Projection::All => true,
+            Projection::KeysOnly => false,
+            Projection::Include(names) => names.contains(&f.attr),
+        }
+}
+
+/// The struct a query of an index that holds only some attributes returns; the index keys are
+/// in every item of the index, so they are required.
+fn projection_struct(
+    name: String,
+    what: &str,
+    t: &CheckedTable,
+    fields: &[FieldIr],
+    projection: &Projection,
+    index_keys: &[Option<&str>],
+) -> ProjectionIr {
+    let projected: Vec<FieldIr> = t
+        .fields
+        .iter()
+        .zip(fields)
+        .filter(|(_, ir)| holds(projection, ir) || index_keys.contains(&Some(ir.attr.as_str())))
+        .map(|(f, ir)| {
+            let index_key = ir.key.is_none() && index_keys.contains(&Some(ir.attr.as_str()));
+            FieldIr {
+                key: ir.key,
+                presence: if index_key {
+                    Presence::Required
+                } else {
+                    f.presence.clone()
+                },
+                // Without a role: only the model's fields say what they are.
+                ..field(f, "")
+            }
+        })
+        .collect();
+    let names = projected
+        .iter()
+        .map(|f| format!("`{}`", f.attr.replace('`', "'")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    ProjectionIr {
+        doc: doc_lines(&format!(
+            "An item of {what} of [`{}`]: only the attributes the index holds ({names}).",
+            t.model.value
+        )),
+        name,
+        fields: projected,
+    }
+}
+
+fn enumeration(e: &Enum) -> EnumIr {
+    EnumIr {
+        name: e.name.clone(),
+        doc: doc_or(e.doc.as_deref(), || {
+            format!("The values of the enum `{}`.", e.name)
+        }),
+        variants: e
+            .variants
+            .iter()
+            .map(|v| {
+                let stored = format!("Stored as `{}`.", v.value.replace('`', "'"));
+                VariantIr {
+                    rust: v.rust.clone(),
+                    value: v.value.clone(),
+                    doc: doc_then(v.doc.as_deref(), &stored),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The schema's `doc`, or the generated one when it has none.
+fn doc_or(doc: Option<&str>, generated: impl FnOnce() -> String) -> Doc {
+    match doc {
+        Some(d) => doc_lines(d),
+        None => doc_lines(&generated()),
+    }
+}
+
+/// The schema's `doc` and a blank line, if it has one, then the generated line that says what
+/// the item is.
+fn doc_then(doc: Option<&str>, generated: &str) -> Doc {
+    let mut lines = Vec::new();
+    if let Some(d) = doc {
+        lines = doc_lines(d);
+        lines.push(String::new());
+    }
+    lines.extend(doc_lines(generated));
+    lines
+}
+
+/// The doc lines of `text`: trimmed, blank lines kept.
+fn doc_lines(text: &str) -> Doc {
+    text.trim()
+        .lines()
+        .map(|line| line.trim_end().to_owned())
+        .collect()
+}

@@ -1,0 +1,55 @@
+//! The IR to Rust text, through the askama templates: one file per table and `mod.rs`. The
+//! options travel with the IR in the templates' context; `rust.rs` spells what they print.
+
+pub(crate) mod rust;
+
+use askama::Template;
+
+use crate::ir::{Ir, TableIr};
+use crate::options::Options;
+use rust::Rust;
+
+#[derive(Template)]
+#[template(path = "table.rs", escape = "none")]
+struct TableTemplate<'a> {
+    t: &'a TableIr,
+    rs: Rust<'a>,
+    rt: &'a str,
+    serde: bool,
+}
+
+#[derive(Template)]
+#[template(path = "mod.rs", escape = "none")]
+struct ModTemplate<'a> {
+    tables: &'a [TableIr],
+    include: bool,
+    rs: Rust<'a>,
+    rt: &'a str,
+}
+
+/// The unformatted text of one table's module.
+pub(crate) fn table(t: &TableIr, options: &Options) -> Result<String, askama::Error> {
+    TableTemplate {
+        t,
+        rs: Rust::new(&options.runtime_path),
+        rt: &options.runtime_path,
+        serde: options.serde,
+    }
+    .render()
+}
+
+/// The unformatted text of `mod.rs`; `include` writes inline modules that `include!` their
+/// files (build-script mode) instead of `mod name;` declarations.
+pub(crate) fn module_tree(
+    ir: &Ir,
+    include: bool,
+    options: &Options,
+) -> Result<String, askama::Error> {
+    ModTemplate {
+        tables: &ir.tables,
+        include,
+        rs: Rust::new(&options.runtime_path),
+        rt: &options.runtime_path,
+    }
+    .render()
+}

@@ -1,0 +1,405 @@
+//! The one place that spells Rust: types, codecs, literals and the expressions that store and
+//! read fields, with the runtime reached through the configured path. The templates call it
+//! (`rs.codec(f.ty)`, `rs.decode(f)`) to fill in the items they lay out.
+
+use crate::checked::{
+    Billing, DefaultValue, IndexKind, JsonValue, Presence, Projection, Throughput,
+};
+use crate::ir::{FieldIr, IndexIr, KeyIr, TableIr};
+use crate::ty::{DateFormat, DateTimeFormat, Scalar, Ty};
+
+/// More parameters than clippy's `too_many_arguments` allows.
+const MANY_ARGUMENTS: usize = 7;
+
+/// Spells Rust for generated code whose runtime is at `rt` (such as `::flywheel_runtime`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rust<'a> {
+    rt: &'a str,
+}
+
+impl<'a> Rust<'a> {
+    /// Spelling with the runtime at `rt`.
+    pub(crate) fn new(rt: &'a str) -> Rust<'a> {
+        Rust { rt }
+    }
+
+    /// The Rust type of `ty`, with fully qualified paths.
+    pub(crate) fn ty(&self, ty: &Ty) -> String {
+        let rt = self.rt;
+        match ty {
+            Ty::Str => "::std::string::String".into(),
+            Ty::I64 => "i64".into(),
+            Ty::I32 => "i32".into(),
+            Ty::U32 => "u32".into(),
+            Ty::U64 => "u64".into(),
+            Ty::F64 => "f64".into(),
+            Ty::Decimal => format!("{rt}::Decimal"),
+            Ty::Bool => "bool".into(),
+            Ty::Bytes => "::std::vec::Vec<u8>".into(),
+            Ty::DateTime(_) => format!("{rt}::chrono::DateTime<{rt}::chrono::Utc>"),
+            Ty::Date(_) => format!("{rt}::chrono::NaiveDate"),
+            Ty::Uuid => format!("{rt}::uuid::Uuid"),
+            Ty::Json => format!("{rt}::json::Value"),
+            Ty::List(t) => format!("::std::vec::Vec<{}>", self.ty(t)),
+            Ty::Map(t) => format!(
+                "::std::collections::BTreeMap<::std::string::String, {}>",
+                self.ty(t)
+            ),
+            Ty::Set(t) => format!("::std::collections::BTreeSet<{}>", self.ty(t)),
+            Ty::Nested(name) | Ty::Enum(name) => name.clone(),
+        }
+    }
+
+    /// The codec that stores `ty`.
+    pub(crate) fn codec(&self, ty: &Ty) -> String {
+        let c = |name: &str| format!("{}::codec::{name}", self.rt);
+        match ty {
+            Ty::Str => c("Str"),
+            Ty::I64 => c("I64"),
+            Ty::I32 => c("I32"),
+            Ty::U32 => c("U32"),
+            Ty::U64 => c("U64"),
+            Ty::F64 => c("F64"),
+            Ty::Decimal => c("Dec"),
+            Ty::Bool => c("Bool"),
+            Ty::Bytes => c("Bytes"),
+            Ty::DateTime(DateTimeFormat::Rfc3339) => c("DateTimeRfc3339"),
+            Ty::DateTime(DateTimeFormat::Epoch) => c("DateTimeEpoch"),
+            Ty::DateTime(DateTimeFormat::EpochMillis) => c("DateTimeEpochMillis"),
+            Ty::DateTime(DateTimeFormat::EpochSeconds) => c("DateTimeEpochSeconds"),
+            Ty::Date(DateFormat::Iso) => c("DateIso"),
+            Ty::Date(DateFormat::Epoch) => c("DateEpoch"),
+            Ty::Uuid => c("Uuid"),
+            Ty::Json => c("Json"),
+            Ty::List(t) => format!("{}<{}>", c("List"), self.codec(t)),
+            Ty::Map(t) => format!("{}<{}>", c("Map"), self.codec(t)),
+            Ty::Set(t) => format!("{}<{}>", c("Set"), self.codec(t)),
+            Ty::Nested(name) => format!("{}<{name}>", c("Doc")),
+            Ty::Enum(name) => format!("{}<{name}>", c("Enum")),
+        }
+    }
+
+    /// A string literal holding `s`.
+    pub(crate) fn lit(&self, s: &str) -> String {
+        lit(s)
+    }
+
+    /// `Some("s")` or `None`, as an `Option<&'static str>`.
+    pub(crate) fn option_lit(&self, s: Option<&str>) -> String {
+        option(s.map(lit))
+    }
+
+    /// The literal of one doc line: rustdoc's leading space, none on a blank line.
+    pub(crate) fn doc(&self, line: &str) -> String {
+        if line.is_empty() {
+            lit("")
+        } else {
+            lit(&format!(" {line}"))
+        }
+    }
+
+    /// The crate path serde's derives reach serde through, as `#[serde(crate = ...)]` takes it.
+    pub(crate) fn serde_crate(&self) -> String {
+        lit(&format!("{}::serde", self.rt))
+    }
+
+    /// The type of the struct field of `f`.
+    pub(crate) fn field_type(&self, f: &FieldIr) -> String {
+        if f.is_optional() {
+            format!("::core::option::Option<{}>", self.ty(&f.ty))
+        } else {
+            self.ty(&f.ty)
+        }
+    }
+
+    /// The type of the parameter of `new` that gives a field of type `ty`.
+    pub(crate) fn param_type(&self, ty: &Ty) -> String {
+        format!("impl ::core::convert::Into<{}>", self.ty(ty))
+    }
+
+    /// Whether a function with `params` parameters needs clippy's `too_many_arguments` allowed.
+    pub(crate) fn many_arguments(&self, params: usize) -> bool {
+        params > MANY_ARGUMENTS
+    }
+
+    /// What `new` gives the field `f`: its parameter, `None`, or its default.
+    pub(crate) fn init(&self, f: &FieldIr) -> String {
+        match &f.presence {
+            Presence::Required => format!("{}.into()", f.rust),
+            Presence::Optional => "::core::option::Option::None".to_owned(),
+            Presence::Default(value) => self.default_value(value, &f.ty),
+        }
+    }
+
+    /// The statement that stores the field `f` of `self` into `item` (a local `Item`).
+    pub(crate) fn encode(&self, f: &FieldIr) -> String {
+        let (rt, codec, attr) = (self.rt, self.codec(&f.ty), lit(&f.attr));
+        if f.is_optional() {
+            format!(
+                "{rt}::codec::put_opt::<{codec}>(&mut item, {attr}, self.{}.as_ref())?;",
+                f.rust
+            )
+        } else {
+            format!(
+                "{rt}::codec::put::<{codec}>(&mut item, {attr}, &self.{})?;",
+                f.rust
+            )
+        }
+    }
+
+    /// The expression that reads the field `f` from `item` (a local `Item`). Table keys are read
+    /// by reference: the item stays whole for the error that names them.
+    pub(crate) fn decode(&self, f: &FieldIr) -> String {
+        let (rt, codec, attr) = (self.rt, self.codec(&f.ty), lit(&f.attr));
+        match &f.presence {
+            Presence::Optional => format!("{rt}::codec::take_opt::<{codec}>(&mut item, {attr})?"),
+            Presence::Required if f.key.is_some() => {
+                format!("{rt}::codec::take_key::<{codec}>(&item, {attr})?")
+            }
+            Presence::Required => format!("{rt}::codec::take::<{codec}>(&mut item, {attr})?"),
+            Presence::Default(value) => format!(
+                "{rt}::codec::take_or::<{codec}>(&mut item, {attr}, {})?",
+                default_fn(&self.default_value(value, &f.ty))
+            ),
+        }
+    }
+
+    /// The statement of `write_defaults` that stores the schema default of `f` into `item` (a
+    /// `&mut Item`), if it has one to store.
+    pub(crate) fn write_default(&self, f: &FieldIr) -> Option<String> {
+        let value = f.default_to_write()?;
+        Some(format!(
+            "{}::codec::put::<{}>(item, {}, &{})?;",
+            self.rt,
+            self.codec(&f.ty),
+            lit(&f.attr),
+            self.default_value(value, &f.ty)
+        ))
+    }
+
+    /// How a generated `from_item` binds its item: `mut` only when a field takes its value out
+    /// (every non-key field does), since a key-only struct that declared it would get a warning.
+    pub(crate) fn item_binding(&self, fields: &[FieldIr]) -> &'static str {
+        if fields.iter().all(|f| f.key.is_some()) {
+            "item"
+        } else {
+            "mut item"
+        }
+    }
+
+    /// The presence marker of a nested field's handle.
+    pub(crate) fn presence_marker(&self, f: &FieldIr) -> String {
+        let marker = if f.may_be_absent() {
+            "Optional"
+        } else {
+            "Required"
+        };
+        format!("{}::filter::{marker}", self.rt)
+    }
+
+    /// The codec of the range key of `index`, or the marker of having none.
+    pub(crate) fn range_codec(&self, index: &IndexIr) -> String {
+        match &index.range {
+            Some(r) => self.codec(&r.ty),
+            None => format!("{}::index::NoRangeKey", self.rt),
+        }
+    }
+
+    /// The `TableSchema` of `t`.
+    pub(crate) fn table_schema(&self, t: &TableIr) -> String {
+        let rt = self.rt;
+        let primary = t.primary();
+        let indexes: Vec<String> = t
+            .secondary()
+            .iter()
+            .map(|i| {
+                let kind = match i.kind {
+                    Some(IndexKind::Local) => "Local",
+                    _ => "Global",
+                };
+                format!(
+                    "{rt}::schema::IndexSchema {{ name: {}, kind: {rt}::schema::IndexKind::{kind}, hash_key: {}, range_key: {}, projection: {}, throughput: {} }}",
+                    // Every secondary index has a name; only the primary key has none.
+                    lit(i.name.as_deref().unwrap_or_default()),
+                    self.key_attribute(&i.hash),
+                    option(i.range.as_ref().map(|r| self.key_attribute(r))),
+                    self.projection(&i.projection),
+                    option(i.throughput.map(|t| self.throughput(t))),
+                )
+            })
+            .collect();
+        let billing = match t.billing {
+            Billing::Provisioned(tp) => {
+                format!(
+                    "{rt}::schema::Billing::Provisioned({})",
+                    self.throughput(tp)
+                )
+            }
+            Billing::OnDemand => format!("{rt}::schema::Billing::OnDemand"),
+        };
+        format!(
+            "{rt}::schema::TableSchema {{ name: {}, model: {}, hash_key: {}, range_key: {}, indexes: &[{}], billing: {billing}, ttl: {}, version: {}, attributes: &[{}] }}",
+            lit(&t.table_name),
+            lit(&t.model),
+            self.key_attribute(&primary.hash),
+            option(primary.range.as_ref().map(|r| self.key_attribute(r))),
+            indexes.join(", "),
+            self.option_lit(t.ttl().map(|f| f.attr.as_str())),
+            self.option_lit(t.version().map(|f| f.attr.as_str())),
+            t.fields
+                .iter()
+                .map(|f| lit(&f.attr))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    }
+
+    fn key_attribute(&self, key: &KeyIr) -> String {
+        let scalar = match key.scalar {
+            Scalar::S => "S",
+            Scalar::N => "N",
+            Scalar::B => "B",
+        };
+        format!(
+            "{rt}::schema::KeyAttribute {{ name: {}, scalar: {rt}::schema::ScalarType::{scalar} }}",
+            lit(&key.attr),
+            rt = self.rt
+        )
+    }
+
+    fn projection(&self, projection: &Projection) -> String {
+        let rt = self.rt;
+        match projection {
+            Projection::All => format!("{rt}::schema::Projection::All"),
+            Projection::KeysOnly => format!("{rt}::schema::Projection::KeysOnly"),
+            Projection::Include(names) => format!(
+                "{rt}::schema::Projection::Include(&[{}])",
+                names.iter().map(|n| lit(n)).collect::<Vec<_>>().join(", ")
+            ),
+        }
+    }
+
+    fn throughput(&self, t: Throughput) -> String {
+        format!(
+            "{}::schema::Throughput {{ read: {}, write: {} }}",
+            self.rt, t.read, t.write
+        )
+    }
+
+    /// The expression of the default `value` of a field of type `ty`.
+    pub(crate) fn default_value(&self, value: &DefaultValue, ty: &Ty) -> String {
+        let rt = self.rt;
+        let element = ty.element().unwrap_or(ty);
+        let items = |values: &[DefaultValue]| {
+            values
+                .iter()
+                .map(|v| self.default_value(v, element))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match value {
+            DefaultValue::String(s) => string(s),
+            // The integer type's name is its literal suffix.
+            DefaultValue::Integer(v) => format!("{v}{}", self.ty(ty)),
+            DefaultValue::Float(f) => format!("{f:?}f64"),
+            DefaultValue::Decimal(text) => format!("{rt}::codec::decimal_literal({})", lit(text)),
+            DefaultValue::Bool(b) => b.to_string(),
+            DefaultValue::Bytes(bytes) if bytes.is_empty() => "::std::vec::Vec::new()".into(),
+            DefaultValue::Bytes(bytes) => format!(
+                "::std::vec![{}]",
+                bytes
+                    .iter()
+                    .map(|b| format!("{b}u8"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            DefaultValue::DateTime { seconds, nanos } => {
+                format!("{rt}::codec::datetime_literal({seconds}, {nanos})")
+            }
+            DefaultValue::Date { year, month, day } => {
+                format!("{rt}::codec::date_literal({year}, {month}, {day})")
+            }
+            DefaultValue::Uuid(v) => format!("{rt}::codec::uuid_literal(0x{v:032x})"),
+            DefaultValue::Json(json) => format!(
+                "{rt}::json::Value::from({rt}::serde_json::json!({}))",
+                json_tokens(json)
+            ),
+            DefaultValue::Variant {
+                enumeration,
+                variant,
+            } => format!("{enumeration}::{variant}"),
+            DefaultValue::List(values) if values.is_empty() => "::std::vec::Vec::new()".into(),
+            DefaultValue::List(values) => format!("::std::vec![{}]", items(values)),
+            DefaultValue::Set(values) if values.is_empty() => {
+                "::std::collections::BTreeSet::new()".into()
+            }
+            DefaultValue::Set(values) => {
+                format!("::std::collections::BTreeSet::from([{}])", items(values))
+            }
+            DefaultValue::Map(entries) if entries.is_empty() => {
+                "::std::collections::BTreeMap::new()".into()
+            }
+            DefaultValue::Map(entries) => format!(
+                "::std::collections::BTreeMap::from([{}])",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("({}, {})", string(k), self.default_value(v, element)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+/// A Rust string literal holding `s` (schema text can never break out of it).
+fn lit(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// `Some(value)` or `None`.
+fn option(value: Option<String>) -> String {
+    match value {
+        Some(v) => format!("::core::option::Option::Some({v})"),
+        None => "::core::option::Option::None".to_owned(),
+    }
+}
+
+/// An owned `String` holding `s`.
+fn string(s: &str) -> String {
+    format!("::std::string::String::from({})", lit(s))
+}
+
+/// The default as a function: a plain constructor path (`Vec::new`) where the expression is
+/// just a call of it, a closure otherwise.
+fn default_fn(expr: &str) -> String {
+    match expr.strip_suffix("()") {
+        Some(path) if !path.contains(['(', ' ', '!']) => path.to_owned(),
+        _ => format!("|| {expr}"),
+    }
+}
+
+/// The tokens of `json!` for a value (Rust string literals are valid there).
+///
+/// Integers beyond `i32` get a suffix: an unsuffixed literal in `json!` is an `i32`.
+fn json_tokens(value: &JsonValue) -> String {
+    match value {
+        JsonValue::String(s) => lit(s),
+        JsonValue::Integer(i) if i32::try_from(*i).is_ok() => i.to_string(),
+        JsonValue::Integer(i) if i64::try_from(*i).is_ok() => format!("{i}i64"),
+        JsonValue::Integer(i) => format!("{i}u64"),
+        JsonValue::Float(f) => format!("{f:?}"),
+        JsonValue::Bool(b) => b.to_string(),
+        JsonValue::Array(items) => format!(
+            "[{}]",
+            items.iter().map(json_tokens).collect::<Vec<_>>().join(", ")
+        ),
+        JsonValue::Object(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|(k, v)| format!("{}: {}", lit(k), json_tokens(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
