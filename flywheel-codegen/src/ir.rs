@@ -104,6 +104,18 @@ impl TableIr {
         self.fields.iter().find(|f| f.version)
     }
 
+    /// The attribute markers of the fields updates may write.
+    pub(crate) fn updatable_markers(&self) -> Vec<&str> {
+        let fields = self.fields.iter().filter(|f| f.updatable());
+        fields.map(|f| f.marker.as_str()).collect()
+    }
+
+    /// The attribute markers of the fields updates may remove.
+    pub(crate) fn removable_markers(&self) -> Vec<&str> {
+        let fields = self.fields.iter().filter(|f| f.removable());
+        fields.map(|f| f.marker.as_str()).collect()
+    }
+
     /// The query entry point of the index `name`.
     #[cfg(test)]
     pub(crate) fn index(&self, name: &str) -> Option<&IndexIr> {
@@ -249,6 +261,7 @@ impl IndexIr {
     }
 
     /// The attribute of the range key.
+    #[cfg(test)]
     pub(crate) fn range_attr(&self) -> Option<&str> {
         self.range.as_ref().map(|r| r.attr.as_str())
     }

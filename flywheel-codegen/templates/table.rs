@@ -1,5 +1,6 @@
 {#- One schema file: the model, its key, nested types and enums. The IR says what there is;
-    `rs` spells types, codecs, literals and expressions, `rt` is the path to the runtime and
+    `rs` spells types, codecs, literals and expressions, `rt` is the name of the runtime in the
+    file (the alias of the `use` line at its top) and
     `serde` says whether the types derive serde's traits. This template only loops, branches
     and lays out the items. -#}
 {%- macro docs(lines) %}
@@ -19,7 +20,9 @@
 {%- for f in fields.iter() %}
 {%- call docs(f.doc) %}{%- endcall %}
 {%- if serde %}
-    #[serde(rename = {{ rs.lit(f.attr) }})]
+{%- if let Some(name) = rs.serde_rename(f.rust, f.attr) %}
+    #[serde(rename = {{ name }})]
+{%- endif %}
 {%- endif %}
     pub {{ f.rust }}: {{ rs.field_type(f) }},
 {%- endfor %}
@@ -58,36 +61,27 @@ pub struct {{ name }} {
     }
 {%- endmacro %}
 
-{%- macro from_item_body(fields, schema_of) %}
-        let result: ::core::result::Result<Self, {{ rt }}::codec::DecodeIssue> = (|| {
+{%- macro write_fields(fields) %}
+
+    fn write_fields(&self, item: &mut {{ rt }}::Item) -> {{ rt }}::codec::Encoded {
+{%- for f in fields.iter() %}
+        {{ rs.encode(f) }}
+{%- endfor %}
+        ::core::result::Result::Ok(())
+    }
+{%- endmacro %}
+
+{%- macro read_fields(fields) %}
             ::core::result::Result::Ok(Self {
 {%- for f in fields.iter() %}
                 {{ f.rust }}: {{ rs.decode(f) }},
 {%- endfor %}
             })
-        })();
-        result.map_err(|issue| {{ rt }}::DecodeError::new(&<{{ schema_of }} as {{ rt }}::Model>::SCHEMA, &item, issue))
-{%- endmacro %}
-
-{%- macro to_item_body(fields, schema_of) %}
-        let mut item = {{ rt }}::Item::with_capacity({{ fields.len() }});
-        let result: ::core::result::Result<(), {{ rt }}::codec::EncodeIssue> = (|| {
-{%- for f in fields.iter() %}
-            {{ rs.encode(f) }}
-{%- endfor %}
-            ::core::result::Result::Ok(())
-        })();
-        match result {
-            ::core::result::Result::Ok(()) => ::core::result::Result::Ok(item),
-            ::core::result::Result::Err(issue) => ::core::result::Result::Err(
-                {{ rt }}::EncodeError::new(&<{{ schema_of }} as {{ rt }}::Model>::SCHEMA, issue),
-            ),
-        }
 {%- endmacro %}
 
 {%- macro write_defaults(fields) %}
 
-    fn write_defaults(item: &mut {{ rt }}::Item) -> ::core::result::Result<(), {{ rt }}::codec::EncodeIssue> {
+    fn write_defaults(item: &mut {{ rt }}::Item) -> {{ rt }}::codec::Encoded {
 {%- for f in fields.iter() %}
 {%- if let Some(put) = rs.write_default(f) %}
         {{ put }}
@@ -96,6 +90,8 @@ pub struct {{ name }} {
         ::core::result::Result::Ok(())
     }
 {%- endmacro %}
+
+use {{ runtime_path }} as {{ rt }};
 
 {%- call data_struct(t.doc, t.model, t.fields, false) %}{%- endcall %}
 
@@ -121,10 +117,7 @@ impl ::core::convert::From<&{{ t.model }}> for {{ t.key }} {
 
 impl {{ rt }}::ModelKey for {{ t.key }} {
     type Model = {{ t.model }};
-
-    fn to_item(&self) -> ::core::result::Result<{{ rt }}::Item, {{ rt }}::EncodeError> {
-{%- call to_item_body(t.key_fields(), t.model) %}{%- endcall %}
-    }
+{%- call write_fields(t.key_fields()) %}{%- endcall %}
 }
 
 impl {{ rt }}::Model for {{ t.model }} {
@@ -136,12 +129,10 @@ impl {{ rt }}::Model for {{ t.model }} {
         {{ t.model }}::key(self)
     }
 
-    fn to_item(&self) -> ::core::result::Result<{{ rt }}::Item, {{ rt }}::EncodeError> {
-{%- call to_item_body(t.fields, "Self") %}{%- endcall %}
-    }
+{%- call write_fields(t.fields) %}{%- endcall %}
 
-    fn from_item({{ rs.item_binding(t.fields) }}: {{ rt }}::Item) -> ::core::result::Result<Self, {{ rt }}::DecodeError> {
-{%- call from_item_body(t.fields, "Self") %}{%- endcall %}
+    fn read_fields(item: &mut {{ rt }}::Item) -> {{ rt }}::codec::Decoded<Self> {
+{%- call read_fields(t.fields) %}{%- endcall %}
     }
 {%- if t.writes_defaults() %}
 {%- call write_defaults(t.fields) %}{%- endcall %}
@@ -151,12 +142,12 @@ impl {{ rt }}::Model for {{ t.model }} {
 impl {{ t.model }} {
 {%- for f in t.fields %}
 {%- call docs(f.handle_doc) %}{%- endcall %}
-    pub const {{ f.handle }}: {{ rt }}::Attr<{{ t.model }}, attr::{{ f.marker }}, {{ rs.codec(f.ty) }}> = {{ rt }}::Attr::new({{ rs.lit(f.attr) }});
+    pub const {{ f.handle }}: {{ rt }}::Attr<Self, attr::{{ f.marker }}, {{ rs.codec(f.ty) }}> = {{ rt }}::Attr::new({{ rs.lit(f.attr) }});
 {%- endfor %}
 {%- for i in t.indexes %}
 
 {%- call docs(i.doc) %}{%- endcall %}
-    pub fn {{ i.method }}({{ i.hash.rust }}: impl {{ rt }}::filter::IntoValue<{{ rs.codec(i.hash.ty) }}>) -> {{ rt }}::Query<index::{{ i.marker }}> {
+    pub fn {{ i.method }}({{ i.hash.rust }}: impl {{ rt }}::IntoValue<{{ rs.codec(i.hash.ty) }}>) -> {{ rt }}::Query<index::{{ i.marker }}> {
         {{ rt }}::Query::new({{ i.hash.rust }})
     }
 {%- endfor %}
@@ -177,7 +168,6 @@ impl {{ t.model }} {
 pub mod attr {
 {%- for f in t.fields %}
 {%- call docs(f.marker_doc) %}{%- endcall %}
-    #[derive(Debug, Clone, Copy)]
     pub struct {{ f.marker }};
 {%- endfor %}
 }
@@ -186,20 +176,19 @@ pub mod attr {
 pub mod index {
 {%- for i in t.indexes %}
 {%- call docs(i.doc) %}{%- endcall %}
-    #[derive(Debug, Clone, Copy)]
     pub struct {{ i.marker }};
 {%- endfor %}
 }
-{%- for f in t.fields %}
-{%- if f.updatable() %}
+{%- let updatable = t.updatable_markers() %}
+{%- if !updatable.is_empty() %}
 
-impl {{ rt }}::update::Updatable for attr::{{ f.marker }} {}
+{{ rt }}::updatable!({% for m in updatable %}attr::{{ m }}, {% endfor %});
 {%- endif %}
-{%- if f.removable() %}
+{%- let removable = t.removable_markers() %}
+{%- if !removable.is_empty() %}
 
-impl {{ rt }}::update::Removable for attr::{{ f.marker }} {}
+{{ rt }}::removable!({% for m in removable %}attr::{{ m }}, {% endfor %});
 {%- endif %}
-{%- endfor %}
 {%- for i in t.indexes %}
 
 impl {{ rt }}::index::Index for index::{{ i.marker }} {
@@ -207,9 +196,7 @@ impl {{ rt }}::index::Index for index::{{ i.marker }} {
     type Item = {{ i.item }};
     type Hash = {{ rs.codec(i.hash.ty) }};
     type Range = {{ rs.range_codec(i) }};
-    const NAME: ::core::option::Option<&'static str> = {{ rs.option_lit(i.name.as_deref()) }};
-    const HASH_KEY: &'static str = {{ rs.lit(i.hash.attr) }};
-    const RANGE_KEY: ::core::option::Option<&'static str> = {{ rs.option_lit(i.range_attr()) }};
+    const POSITION: ::core::option::Option<usize> = {% if loop.first %}::core::option::Option::None{% else %}::core::option::Option::Some({{ loop.index0 - 1 }}){% endif %};
 }
 {%- if i.range.is_some() %}
 
@@ -223,6 +210,8 @@ impl {{ rt }}::index::PrefixRangeKey for index::{{ i.marker }} {}
 
 impl {{ rt }}::index::ConsistentIndex for index::{{ i.marker }} {}
 {%- endif %}
+{#- One impl per attribute, not a macro: the compiler's note on a refused filter then quotes
+    this file's line for the attribute, not the macro's body. #}
 {%- for m in i.filterable %}
 
 impl {{ rt }}::filter::Filterable<index::{{ i.marker }}> for attr::{{ m }} {}
@@ -236,8 +225,10 @@ impl {{ p.name }} {
 }
 
 impl {{ rt }}::index::FromItem for {{ p.name }} {
-    fn from_item({{ rs.item_binding(p.fields) }}: {{ rt }}::Item) -> ::core::result::Result<Self, {{ rt }}::DecodeError> {
-{%- call from_item_body(p.fields, t.model) %}{%- endcall %}
+    fn from_item(item: {{ rt }}::Item) -> ::core::result::Result<Self, {{ rt }}::DecodeError> {
+        {{ rt }}::index::read_projection::<{{ t.model }}, _>(item, |item| {
+{%- call read_fields(p.fields) %}{%- endcall %}
+        })
     }
 }
 {%- endif %}
@@ -262,27 +253,17 @@ impl ::core::default::Default for {{ d.name }} {
 impl {{ d.name }} {
 {%- for f in d.fields %}
 {%- call docs(f.handle_doc) %}{%- endcall %}
-    pub const {{ f.handle }}: {{ rt }}::Field<{{ d.name }}, {{ rs.codec(f.ty) }}, {{ rs.presence_marker(f) }}> = {{ rt }}::Field::new({{ rs.lit(f.attr) }});
+    pub const {{ f.handle }}: {{ rt }}::Field<Self, {{ rs.codec(f.ty) }}, {{ rs.presence_marker(f) }}> = {{ rt }}::Field::new({{ rs.lit(f.attr) }});
 {%- endfor %}
 }
 
 impl {{ rt }}::Document for {{ d.name }} {
     const NAME: &'static str = {{ rs.lit(d.name) }};
+    const FIELDS: usize = {{ d.fields.len() }};
+{%- call write_fields(d.fields) %}{%- endcall %}
 
-    fn to_map(&self) -> ::core::result::Result<{{ rt }}::Item, {{ rt }}::codec::EncodeIssue> {
-        let mut item = {{ rt }}::Item::with_capacity({{ d.fields.len() }});
-{%- for f in d.fields %}
-        {{ rs.encode(f) }}
-{%- endfor %}
-        ::core::result::Result::Ok(item)
-    }
-
-    fn from_map(mut item: {{ rt }}::Item) -> ::core::result::Result<Self, {{ rt }}::codec::DecodeIssue> {
-        ::core::result::Result::Ok(Self {
-{%- for f in d.fields %}
-            {{ f.rust }}: {{ rs.decode(f) }},
-{%- endfor %}
-        })
+    fn read_fields(item: &mut {{ rt }}::Item) -> {{ rt }}::codec::Decoded<Self> {
+{%- call read_fields(d.fields) %}{%- endcall %}
     }
 {%- if d.writes_defaults() %}
 {%- call write_defaults(d.fields) %}{%- endcall %}
@@ -298,7 +279,9 @@ pub enum {{ e.name }} {
 {%- for v in e.variants %}
 {%- call docs(v.doc) %}{%- endcall %}
 {%- if serde %}
-    #[serde(rename = {{ rs.lit(v.value) }})]
+{%- if let Some(name) = rs.serde_rename(v.rust, v.value) %}
+    #[serde(rename = {{ name }})]
+{%- endif %}
 {%- endif %}
     {{ v.rust }},
 {%- endfor %}

@@ -91,7 +91,7 @@ pub mod retry;
 pub use cursor::Cursor;
 pub use engine::Engine;
 pub use error::{DecodeError, EncodeError, Error, Result, Stored};
-pub use filter::{Attr, Cond, Field};
+pub use filter::{Attr, Cond, Field, IntoValue};
 pub use model::{Document, Model, ModelKey, StringEnum};
 pub use query::Query;
 pub use read::Page;
@@ -158,18 +158,5 @@ macro_rules! updatable {
 macro_rules! removable {
     ($($attr:ty),* $(,)?) => {
         $(impl $crate::update::Removable for $attr {})*
-    };
-}
-
-/// Marks the attributes a query of an index may filter on (generated code): every attribute
-/// but the index's own key attributes.
-///
-/// ```text
-/// flywheel_runtime::filterable!(index::GameTitleIndex: attr::Userid, attr::Wins);
-/// ```
-#[macro_export]
-macro_rules! filterable {
-    ($index:ty: $($attr:ty),* $(,)?) => {
-        $(impl $crate::filter::Filterable<$index> for $attr {})*
     };
 }

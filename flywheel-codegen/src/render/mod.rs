@@ -14,9 +14,16 @@ use rust::Rust;
 struct TableTemplate<'a> {
     t: &'a TableIr,
     rs: Rust<'a>,
+    /// The runtime, as the file names it: the alias its `use` line gives the runtime path.
     rt: &'a str,
+    runtime_path: &'a str,
     serde: bool,
 }
+
+/// What a table's file calls the runtime: a `use` of the runtime path at its top gives it this
+/// name, so that every item can name the runtime briefly. Generated type names are
+/// UpperCamelCase, so no generated item takes the name.
+const RUNTIME_ALIAS: &str = "rt";
 
 #[derive(Template)]
 #[template(path = "mod.rs", escape = "none")]
@@ -31,8 +38,9 @@ struct ModTemplate<'a> {
 pub(crate) fn table(t: &TableIr, options: &Options) -> Result<String, askama::Error> {
     TableTemplate {
         t,
-        rs: Rust::new(&options.runtime_path),
-        rt: &options.runtime_path,
+        rs: Rust::new(RUNTIME_ALIAS),
+        rt: RUNTIME_ALIAS,
+        runtime_path: &options.runtime_path,
         serde: options.serde,
     }
     .render()

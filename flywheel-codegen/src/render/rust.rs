@@ -131,34 +131,30 @@ impl<'a> Rust<'a> {
         }
     }
 
-    /// The statement that stores the field `f` of `self` into `item` (a local `Item`).
+    /// The statement that stores the field `f` of `self` into `item` (a `&mut Item`). The
+    /// codec functions are called directly rather than through the attribute handles: each is
+    /// compiled once per codec, where a handle's method would be compiled once per attribute.
     pub(crate) fn encode(&self, f: &FieldIr) -> String {
-        let (rt, codec, attr) = (self.rt, self.codec(&f.ty), lit(&f.attr));
+        let (rt, codec, attr, field) = (self.rt, self.codec(&f.ty), lit(&f.attr), &f.rust);
         if f.is_optional() {
-            format!(
-                "{rt}::codec::put_opt::<{codec}>(&mut item, {attr}, self.{}.as_ref())?;",
-                f.rust
-            )
+            format!("{rt}::codec::put_opt::<{codec}>(item, {attr}, self.{field}.as_ref())?;")
         } else {
-            format!(
-                "{rt}::codec::put::<{codec}>(&mut item, {attr}, &self.{})?;",
-                f.rust
-            )
+            format!("{rt}::codec::put::<{codec}>(item, {attr}, &self.{field})?;")
         }
     }
 
-    /// The expression that reads the field `f` from `item` (a local `Item`). Table keys are read
-    /// by reference: the item stays whole for the error that names them.
+    /// The expression that reads the field `f` from `item` (a `&mut Item`). Table keys are read
+    /// in place: the item stays whole for the error that names them.
     pub(crate) fn decode(&self, f: &FieldIr) -> String {
         let (rt, codec, attr) = (self.rt, self.codec(&f.ty), lit(&f.attr));
         match &f.presence {
-            Presence::Optional => format!("{rt}::codec::take_opt::<{codec}>(&mut item, {attr})?"),
+            Presence::Optional => format!("{rt}::codec::take_opt::<{codec}>(item, {attr})?"),
             Presence::Required if f.key.is_some() => {
-                format!("{rt}::codec::take_key::<{codec}>(&item, {attr})?")
+                format!("{rt}::codec::take_key::<{codec}>(item, {attr})?")
             }
-            Presence::Required => format!("{rt}::codec::take::<{codec}>(&mut item, {attr})?"),
+            Presence::Required => format!("{rt}::codec::take::<{codec}>(item, {attr})?"),
             Presence::Default(value) => format!(
-                "{rt}::codec::take_or::<{codec}>(&mut item, {attr}, {})?",
+                "{rt}::codec::take_or::<{codec}>(item, {attr}, {})?",
                 default_fn(&self.default_value(value, &f.ty))
             ),
         }
@@ -177,14 +173,10 @@ impl<'a> Rust<'a> {
         ))
     }
 
-    /// How a generated `from_item` binds its item: `mut` only when a field takes its value out
-    /// (every non-key field does), since a key-only struct that declared it would get a warning.
-    pub(crate) fn item_binding(&self, fields: &[FieldIr]) -> &'static str {
-        if fields.iter().all(|f| f.key.is_some()) {
-            "item"
-        } else {
-            "mut item"
-        }
+    /// The `#[serde(rename)]` value of a field or variant named `rust` and stored as `stored`:
+    /// only where the two differ (serde reads a raw identifier without its `r#`).
+    pub(crate) fn serde_rename(&self, rust: &str, stored: &str) -> Option<String> {
+        (rust.trim_start_matches("r#") != stored).then(|| lit(stored))
     }
 
     /// The presence marker of a nested field's handle.
@@ -256,14 +248,14 @@ impl<'a> Rust<'a> {
 
     fn key_attribute(&self, key: &KeyIr) -> String {
         let scalar = match key.scalar {
-            Scalar::S => "S",
-            Scalar::N => "N",
-            Scalar::B => "B",
+            Scalar::S => "s",
+            Scalar::N => "n",
+            Scalar::B => "b",
         };
         format!(
-            "{rt}::schema::KeyAttribute {{ name: {}, scalar: {rt}::schema::ScalarType::{scalar} }}",
-            lit(&key.attr),
-            rt = self.rt
+            "{}::schema::KeyAttribute::{scalar}({})",
+            self.rt,
+            lit(&key.attr)
         )
     }
 

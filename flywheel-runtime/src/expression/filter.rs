@@ -13,9 +13,9 @@
 use std::marker::PhantomData;
 use std::ops::{BitAnd, BitOr, Not};
 
-use crate::codec::{self, Codec, DecodeIssue, EncodeIssue};
+use crate::AttributeValue;
+use crate::codec::{self, Codec, EncodeIssue};
 use crate::expr::{AttributeType, Comparison, Condition, Operand, Path};
-use crate::{AttributeValue, Item};
 
 /// A value that can stand for a value of the attribute stored with codec `C`.
 #[diagnostic::on_unimplemented(
@@ -380,118 +380,6 @@ impl<M, A, C> std::fmt::Debug for Attr<M, A, C> {
             .field("name", &self.name)
             .field("rest", &self.rest)
             .finish()
-    }
-}
-
-/// Writing and reading the attribute in an item: one line per field in the generated
-/// `write_fields` and `read_fields` bodies, so that the name and the codec are written once, in
-/// the handle. Only a handle on a whole attribute writes or reads one; a handle on a part of an
-/// attribute (`Order::LINES.at(0)`) returns an issue.
-impl<M, A, C: Codec> Attr<M, A, C> {
-    /// Stores `value` as the attribute.
-    #[inline(always)]
-    pub fn put(&self, item: &mut Item, value: &C::Value) -> Result<(), EncodeIssue> {
-        self.whole_for_write()?;
-        codec::put::<C>(item, self.name, value)
-    }
-
-    /// Stores `value` as the attribute when there is one; `None` stores nothing.
-    #[inline(always)]
-    pub fn put_opt(&self, item: &mut Item, value: Option<&C::Value>) -> Result<(), EncodeIssue> {
-        self.whole_for_write()?;
-        codec::put_opt::<C>(item, self.name, value)
-    }
-
-    /// Takes the required attribute out of `item`.
-    #[inline(always)]
-    pub fn take(&self, item: &mut Item) -> Result<C::Value, DecodeIssue> {
-        self.whole_for_read()?;
-        codec::take::<C>(item, self.name)
-    }
-
-    /// Reads a key attribute, leaving it in `item` so that later errors can name the item.
-    #[inline(always)]
-    pub fn take_key(&self, item: &Item) -> Result<C::Value, DecodeIssue> {
-        self.whole_for_read()?;
-        codec::take_key::<C>(item, self.name)
-    }
-
-    /// Takes an optional attribute: absent or `NULL` is `None` (unless `NULL` is a value).
-    #[inline(always)]
-    pub fn take_opt(&self, item: &mut Item) -> Result<Option<C::Value>, DecodeIssue> {
-        self.whole_for_read()?;
-        codec::take_opt::<C>(item, self.name)
-    }
-
-    /// Takes an attribute with a default: absent or `NULL` reads as `default()`.
-    #[inline(always)]
-    pub fn take_or(
-        &self,
-        item: &mut Item,
-        default: impl FnOnce() -> C::Value,
-    ) -> Result<C::Value, DecodeIssue> {
-        self.whole_for_read()?;
-        codec::take_or::<C>(item, self.name, default)
-    }
-
-    #[inline(always)]
-    fn whole_for_write(&self) -> Result<(), EncodeIssue> {
-        match self.rest.is_empty() {
-            true => Ok(()),
-            false => Err(EncodeIssue::new(PART_OF_ATTRIBUTE).at(self.name)),
-        }
-    }
-
-    #[inline(always)]
-    fn whole_for_read(&self) -> Result<(), DecodeIssue> {
-        match self.rest.is_empty() {
-            true => Ok(()),
-            false => Err(DecodeIssue {
-                steps: vec![crate::codec::PathStep::Name(self.name.to_owned())],
-                expected: PART_OF_ATTRIBUTE.into(),
-                found: "a handle on a part of it".into(),
-            }),
-        }
-    }
-}
-
-const PART_OF_ATTRIBUTE: &str =
-    "a handle on a whole attribute (a handle on a part of one reads and writes no attribute)";
-
-/// The same for the fields of a document type, in its `write_fields` and `read_fields`.
-impl<T, C: Codec, O> Field<T, C, O> {
-    /// Stores `value` as the field.
-    #[inline(always)]
-    pub fn put(&self, map: &mut Item, value: &C::Value) -> Result<(), EncodeIssue> {
-        codec::put::<C>(map, self.name, value)
-    }
-
-    /// Stores `value` as the field when there is one; `None` stores nothing.
-    #[inline(always)]
-    pub fn put_opt(&self, map: &mut Item, value: Option<&C::Value>) -> Result<(), EncodeIssue> {
-        codec::put_opt::<C>(map, self.name, value)
-    }
-
-    /// Takes the required field out of `map`.
-    #[inline(always)]
-    pub fn take(&self, map: &mut Item) -> Result<C::Value, DecodeIssue> {
-        codec::take::<C>(map, self.name)
-    }
-
-    /// Takes an optional field: absent or `NULL` is `None` (unless `NULL` is a value).
-    #[inline(always)]
-    pub fn take_opt(&self, map: &mut Item) -> Result<Option<C::Value>, DecodeIssue> {
-        codec::take_opt::<C>(map, self.name)
-    }
-
-    /// Takes a field with a default: absent or `NULL` reads as `default()`.
-    #[inline(always)]
-    pub fn take_or(
-        &self,
-        map: &mut Item,
-        default: impl FnOnce() -> C::Value,
-    ) -> Result<C::Value, DecodeIssue> {
-        codec::take_or::<C>(map, self.name, default)
     }
 }
 

@@ -49,6 +49,12 @@ pub trait Codec {
     }
 }
 
+/// What storing fields gives: nothing, or the issue of the first value that cannot be stored.
+pub type Encoded = Result<(), EncodeIssue>;
+
+/// What reading a value gives: the value, or the issue of the first attribute that cannot be read.
+pub type Decoded<T> = Result<T, DecodeIssue>;
+
 /// Stores `value` under `name` (nothing when the codec stores nothing).
 #[inline(always)]
 pub fn put<C: Codec>(item: &mut Item, name: &str, value: &C::Value) -> Result<(), EncodeIssue> {

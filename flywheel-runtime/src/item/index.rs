@@ -18,6 +18,16 @@ impl<M: Model> FromItem for M {
     }
 }
 
+/// Reads the projection struct of an index of model `M` with `read_fields` (generated: a line
+/// per field); an error names the table, the key and the attribute.
+#[inline]
+pub fn read_projection<M: Model, T>(
+    mut item: Item,
+    read_fields: impl FnOnce(&mut Item) -> Result<T, DecodeIssue>,
+) -> Result<T, DecodeError> {
+    read_fields(&mut item).map_err(|issue| DecodeError::new(&M::SCHEMA, &item, issue))
+}
+
 /// One way to query a model: the table's primary key, or a secondary index.
 ///
 /// Implemented by generated marker types such as `game_score::index::GameTitleIndex`.
@@ -31,12 +41,29 @@ pub trait Index: Send + Sync + 'static {
     type Hash: Codec;
     /// The codec of the index range key ([`NoRangeKey`] when there is none).
     type Range: Codec;
+    /// Where the index is in the model's [`TableSchema::indexes`]; `None` for the table itself.
+    const POSITION: Option<usize>;
     /// The index name; `None` for the table itself.
-    const NAME: Option<&'static str>;
+    const NAME: Option<&'static str> = match Self::POSITION {
+        Some(i) => Some(<Self::Model as Model>::SCHEMA.indexes[i].name),
+        None => None,
+    };
     /// The index hash key attribute.
-    const HASH_KEY: &'static str;
+    const HASH_KEY: &'static str = match Self::POSITION {
+        Some(i) => <Self::Model as Model>::SCHEMA.indexes[i].hash_key.name,
+        None => <Self::Model as Model>::SCHEMA.hash_key.name,
+    };
     /// The index range key attribute, if any.
-    const RANGE_KEY: Option<&'static str>;
+    const RANGE_KEY: Option<&'static str> = {
+        let range = match Self::POSITION {
+            Some(i) => <Self::Model as Model>::SCHEMA.indexes[i].range_key,
+            None => <Self::Model as Model>::SCHEMA.range_key,
+        };
+        match range {
+            Some(key) => Some(key.name),
+            None => None,
+        }
+    };
 
     /// The table schema of the model.
     fn schema() -> &'static TableSchema {

@@ -17,11 +17,29 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// The key of this item.
     fn key(&self) -> Self::Key;
 
-    /// Converts the item to its DynamoDB attributes.
-    fn to_item(&self) -> Result<Item, EncodeError>;
+    /// Stores every field into `item`, one attribute each (generated: a line per field).
+    fn write_fields(&self, item: &mut Item) -> Result<(), EncodeIssue>;
 
-    /// Reads an item from its DynamoDB attributes; undeclared attributes are ignored.
-    fn from_item(item: Item) -> Result<Self, DecodeError>;
+    /// Reads every field out of `item`, taking the attributes it reads (generated: a line per
+    /// field). Key attributes are read in place, so that `item` can name the item in an error.
+    fn read_fields(item: &mut Item) -> Result<Self, DecodeIssue>;
+
+    /// Converts the item to its DynamoDB attributes; an error names the table and key.
+    #[inline]
+    fn to_item(&self) -> Result<Item, EncodeError> {
+        let mut item = Item::with_capacity(Self::SCHEMA.attributes.len());
+        match self.write_fields(&mut item) {
+            Ok(()) => Ok(item),
+            Err(issue) => Err(EncodeError::new(&Self::SCHEMA, issue)),
+        }
+    }
+
+    /// Reads an item from its DynamoDB attributes; undeclared attributes are ignored. An error
+    /// names the table, the key and the attribute.
+    #[inline]
+    fn from_item(mut item: Item) -> Result<Self, DecodeError> {
+        Self::read_fields(&mut item).map_err(|issue| DecodeError::new(&Self::SCHEMA, &item, issue))
+    }
 
     /// Stores the schema default of every top-level field that has one (`default = ...`): what
     /// the field reads as when the item lacks it. A tracked model that was never saved writes
@@ -44,8 +62,18 @@ pub trait ModelKey: Clone + std::fmt::Debug + Send + Sync + 'static {
     /// The model this is the key of.
     type Model: Model<Key = Self>;
 
-    /// Converts the key to the DynamoDB key attributes.
-    fn to_item(&self) -> Result<Item, EncodeError>;
+    /// Stores the key attributes into `item` (generated: a line per key attribute).
+    fn write_fields(&self, item: &mut Item) -> Result<(), EncodeIssue>;
+
+    /// Converts the key to the DynamoDB key attributes; an error names the table.
+    #[inline]
+    fn to_item(&self) -> Result<Item, EncodeError> {
+        let mut item = Item::with_capacity(2);
+        match self.write_fields(&mut item) {
+            Ok(()) => Ok(item),
+            Err(issue) => Err(EncodeError::new(&<Self::Model as Model>::SCHEMA, issue)),
+        }
+    }
 }
 
 /// A nested document type from `[types.Name]`, stored as a map.
@@ -53,11 +81,28 @@ pub trait Document: Sized {
     /// The type name, for messages.
     const NAME: &'static str;
 
+    /// How many fields the type has.
+    const FIELDS: usize;
+
+    /// Stores every field into `map` (generated: a line per field).
+    fn write_fields(&self, map: &mut Item) -> Result<(), EncodeIssue>;
+
+    /// Reads every field out of `map` (generated: a line per field).
+    fn read_fields(map: &mut Item) -> Result<Self, DecodeIssue>;
+
     /// Converts the value to a map of attributes.
-    fn to_map(&self) -> Result<Item, EncodeIssue>;
+    #[inline]
+    fn to_map(&self) -> Result<Item, EncodeIssue> {
+        let mut map = Item::with_capacity(Self::FIELDS);
+        self.write_fields(&mut map)?;
+        Ok(map)
+    }
 
     /// Reads the value from a map of attributes.
-    fn from_map(map: Item) -> Result<Self, DecodeIssue>;
+    #[inline]
+    fn from_map(mut map: Item) -> Result<Self, DecodeIssue> {
+        Self::read_fields(&mut map)
+    }
 
     /// Stores the schema default of every field that has one, like [`Model::write_defaults`].
     fn write_defaults(map: &mut Item) -> Result<(), EncodeIssue> {

@@ -34,6 +34,32 @@ pub struct KeyAttribute {
     pub scalar: ScalarType,
 }
 
+impl KeyAttribute {
+    /// A string key attribute named `name`.
+    pub const fn s(name: &'static str) -> KeyAttribute {
+        KeyAttribute {
+            name,
+            scalar: ScalarType::S,
+        }
+    }
+
+    /// A number key attribute named `name`.
+    pub const fn n(name: &'static str) -> KeyAttribute {
+        KeyAttribute {
+            name,
+            scalar: ScalarType::N,
+        }
+    }
+
+    /// A binary key attribute named `name`.
+    pub const fn b(name: &'static str) -> KeyAttribute {
+        KeyAttribute {
+            name,
+            scalar: ScalarType::B,
+        }
+    }
+}
+
 /// Read and write capacity units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Throughput {
