@@ -16,6 +16,21 @@ use crate::schema::{
     Billing, IndexKind, KeyAttribute, Projection, ScalarType, TableSchema, Throughput,
 };
 
+/// Makes a builder `Name<'a, M>` with an `async fn send(self) -> Result<Out>` awaitable.
+macro_rules! awaitable {
+    ($builder:ident -> $out:ty) => {
+        impl<'a, M: $crate::Model> ::std::future::IntoFuture for $builder<'a, M> {
+            type Output = $crate::Result<$out>;
+            type IntoFuture = $crate::engine::BoxFuture<'a, $crate::Result<$out>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+pub(crate) use awaitable;
+
 /// A boxed future, as returned by the builders' `into_future`.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 

@@ -12,17 +12,15 @@
 //! # Ok(()) }
 //! ```
 
-use std::future::IntoFuture;
-
 use crate::Item;
 pub use crate::engine::BoxFuture;
 use crate::engine::Engine;
 use crate::error::{Error, Result, Stored};
-use crate::expr::{Condition, ExpressionBuilder, Path};
+use crate::expr::{ExpressionBuilder, Path};
 use crate::filter::Cond;
 use crate::model::{Model, ModelKey};
 use crate::retry::Replay;
-use crate::write::plan::Plan;
+use crate::write::plan::{Guard, Plan};
 use crate::write::version;
 
 impl Engine {
@@ -32,8 +30,7 @@ impl Engine {
             engine: self,
             item,
             create_only: false,
-            condition: None,
-            error: None,
+            guard: Guard::default(),
         }
     }
 
@@ -48,11 +45,7 @@ impl Engine {
 
     /// Tells whether an item with `key` exists, reading only its key.
     pub fn exists<K: ModelKey>(&self, key: K) -> Exists<'_, K::Model> {
-        Exists {
-            engine: self,
-            key,
-            consistent: false,
-        }
+        Exists { get: self.get(key) }
     }
 
     /// Deletes the item with `key`; deleting an absent item is not an error.
@@ -60,9 +53,7 @@ impl Engine {
         Delete {
             engine: self,
             key,
-            condition: None,
-            expected_version: None,
-            error: None,
+            guard: Guard::default(),
         }
     }
 
@@ -112,8 +103,7 @@ pub struct Save<'a, M> {
     engine: &'a Engine,
     item: &'a M,
     create_only: bool,
-    condition: Option<Condition>,
-    error: Option<Error>,
+    guard: Guard,
 }
 
 impl<'a, M: Model> Save<'a, M> {
@@ -127,21 +117,14 @@ impl<'a, M: Model> Save<'a, M> {
     /// Writes only if `condition` holds for the stored item; otherwise fails with
     /// [`Error::ConditionFailed`] carrying the stored item.
     pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
-        match condition.checked() {
-            Ok(c) => self.condition = Some(crate::expr::and(self.condition.take(), c)),
-            Err(e) => {
-                self.error.get_or_insert(e);
-            }
-        }
+        self.guard.condition(condition);
         self
     }
 
     async fn send(self) -> Result<Saved> {
         let engine = self.engine;
-        if let Some(error) = self.error {
-            return Err(error.in_table(&engine.table_name(&M::SCHEMA)));
-        }
-        let plan = Plan::put(engine, self.item, self.condition, self.create_only)?;
+        let (condition, _) = self.guard.into_parts::<M>(engine)?;
+        let plan = Plan::put(engine, self.item, condition, self.create_only)?;
         let version = plan.version().map_or(0, |v| v.expected + 1);
         match plan.send(engine, None).await {
             Ok(_) => Ok(Saved { version }),
@@ -165,14 +148,7 @@ impl<'a, M: Model> Save<'a, M> {
     }
 }
 
-impl<'a, M: Model> IntoFuture for Save<'a, M> {
-    type Output = Result<Saved>;
-    type IntoFuture = BoxFuture<'a, Result<Saved>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::engine::awaitable!(Save -> Saved);
 
 /// A GetItem, from [`Engine::get`].
 #[must_use = "a get does nothing until it is awaited"]
@@ -195,15 +171,28 @@ impl<'a, M: Model> Get<'a, M> {
 
     /// The item as stored, if there is one.
     pub(crate) async fn fetch(&self) -> Result<Option<Item>> {
+        self.read(false).await
+    }
+
+    /// The item as stored, or only its key (`key_only`), if there is one.
+    async fn read(&self, key_only: bool) -> Result<Option<Item>> {
         let engine = self.engine;
         let key = engine.key_item::<M>(&self.key)?;
         let table = engine.table_name(&M::SCHEMA);
-        let request = engine
+        let mut request = engine
             .client()
             .get_item()
             .table_name(&table)
             .set_key(Some(key))
             .consistent_read(self.consistent);
+        if key_only {
+            let mut exprs = ExpressionBuilder::new();
+            let projection = exprs.path(&Path::attr(M::SCHEMA.hash_key.name));
+            let (names, _) = exprs.finish();
+            request = request
+                .projection_expression(projection)
+                .set_expression_attribute_names(names);
+        }
         let out = engine
             .send("GetItem", &table, Replay::Safe, || request.clone().send())
             .await?;
@@ -218,111 +207,60 @@ impl<'a, M: Model> Get<'a, M> {
     }
 }
 
-impl<'a, M: Model> IntoFuture for Get<'a, M> {
-    type Output = Result<Option<M>>;
-    type IntoFuture = BoxFuture<'a, Result<Option<M>>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::engine::awaitable!(Get -> Option<M>);
 
 /// A key-only GetItem, from [`Engine::exists`].
 #[must_use = "an exists check does nothing until it is awaited"]
 pub struct Exists<'a, M: Model> {
-    engine: &'a Engine,
-    key: M::Key,
-    consistent: bool,
+    get: Get<'a, M>,
 }
 
 impl<'a, M: Model> Exists<'a, M> {
     /// Reads with strong consistency.
     pub fn consistent(mut self) -> Self {
-        self.consistent = true;
+        self.get.consistent = true;
         self
     }
 
     async fn send(self) -> Result<bool> {
-        let engine = self.engine;
-        let key = engine.key_item::<M>(&self.key)?;
-        let mut exprs = ExpressionBuilder::new();
-        let projection = exprs.path(&Path::attr(M::SCHEMA.hash_key.name));
-        let (names, _) = exprs.finish();
-        let table = engine.table_name(&M::SCHEMA);
-        let request = engine
-            .client()
-            .get_item()
-            .table_name(&table)
-            .set_key(Some(key))
-            .projection_expression(projection)
-            .set_expression_attribute_names(names)
-            .consistent_read(self.consistent);
-        let out = engine
-            .send("GetItem", &table, Replay::Safe, || request.clone().send())
-            .await?;
-        Ok(out.item.is_some_and(|item| !item.is_empty()))
+        let item = self.get.read(true).await?;
+        Ok(item.is_some_and(|item| !item.is_empty()))
     }
 }
 
-impl<'a, M: Model> IntoFuture for Exists<'a, M> {
-    type Output = Result<bool>;
-    type IntoFuture = BoxFuture<'a, Result<bool>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::engine::awaitable!(Exists -> bool);
 
 /// A DeleteItem, from [`Engine::delete`] or [`Engine::delete_item`].
 #[must_use = "a delete does nothing until it is awaited"]
 pub struct Delete<'a, M: Model> {
     engine: &'a Engine,
     key: M::Key,
-    condition: Option<Condition>,
-    expected_version: Option<i64>,
-    error: Option<Error>,
+    guard: Guard,
 }
 
 impl<'a, M: Model> Delete<'a, M> {
     /// Deletes only if `condition` holds for the stored item; otherwise fails with
     /// [`Error::ConditionFailed`] carrying it.
     pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
-        match condition.checked() {
-            Ok(c) => self.condition = Some(crate::expr::and(self.condition.take(), c)),
-            Err(e) => {
-                self.error.get_or_insert(e);
-            }
-        }
+        self.guard.condition(condition);
         self
     }
 
     /// For a model with a version attribute: deletes only if the stored version is `version`;
     /// otherwise [`Error::VersionConflict`].
     pub fn if_version(mut self, version: i64) -> Self {
-        if let Err(e) = version::one_version::<M>(self.expected_version, version) {
-            self.error.get_or_insert(e);
-        }
-        self.expected_version = Some(version);
+        self.guard.if_version::<M>(version);
         self
     }
 
     async fn send(self) -> Result<()> {
         let engine = self.engine;
-        if let Some(error) = self.error {
-            return Err(error.in_table(&engine.table_name(&M::SCHEMA)));
-        }
-        Plan::<M>::delete(engine, &self.key, self.condition, self.expected_version)?
+        let (condition, expected_version) = self.guard.into_parts::<M>(engine)?;
+        Plan::<M>::delete(engine, &self.key, condition, expected_version)?
             .send(engine, None)
             .await
             .map(drop)
     }
 }
 
-impl<'a, M: Model> IntoFuture for Delete<'a, M> {
-    type Output = Result<()>;
-    type IntoFuture = BoxFuture<'a, Result<()>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::engine::awaitable!(Delete -> ());

@@ -8,6 +8,8 @@
 
 use std::marker::PhantomData;
 
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+
 use aws_sdk_dynamodb::types::{
     ConditionCheck, Delete, Put, ReturnValue, ReturnValuesOnConditionCheckFailure,
     TransactWriteItem, Update,
@@ -19,8 +21,51 @@ use crate::Item;
 use crate::engine::Engine;
 use crate::error::{Error, Operation, Result, render_key};
 use crate::expr::{Action, Actions, Condition, ExpressionBuilder, Names, Path, Values};
+use crate::filter::Cond;
 use crate::model::Model;
-use crate::retry::Replay;
+use crate::retry::{Failure, Replay};
+use crate::schema::TableSchema;
+
+/// What the caller of a write asks of the stored item, gathered by the write's builder:
+/// conditions (all must hold) and an expected version. A builder never drops a call: the first
+/// mistake is kept and returned when the write runs.
+#[derive(Debug, Default)]
+pub(crate) struct Guard {
+    pub condition: Option<Condition>,
+    pub expected_version: Option<i64>,
+    pub error: Option<Error>,
+}
+
+impl Guard {
+    /// The write happens only if `condition` holds too.
+    pub fn condition<M: Model, S>(&mut self, condition: Cond<M, S>) {
+        match condition.checked() {
+            Ok(c) => self.condition = Some(crate::expr::and(self.condition.take(), c)),
+            Err(e) => self.failed(e),
+        }
+    }
+
+    /// The write happens only if the stored version of the versioned model `M` is `version`.
+    pub fn if_version<M: Model>(&mut self, version: i64) {
+        if let Err(e) = version::one_version::<M>(self.expected_version, version) {
+            self.failed(e);
+        }
+        self.expected_version = Some(version);
+    }
+
+    /// Keeps `error` unless an earlier one is kept.
+    pub fn failed(&mut self, error: Error) {
+        self.error.get_or_insert(error);
+    }
+
+    /// The kept mistake, in the table of `M`, or the condition and expected version.
+    pub fn into_parts<M: Model>(self, engine: &Engine) -> Result<(Option<Condition>, Option<i64>)> {
+        match self.error {
+            Some(error) => Err(error.in_table(&engine.table_name(&M::SCHEMA))),
+            None => Ok((self.condition, self.expected_version)),
+        }
+    }
+}
 
 /// What a write does to its item.
 pub(crate) enum Body {
@@ -239,12 +284,7 @@ impl<M: Model> Plan<M> {
     /// nothing asked). A refused condition becomes [`Error::VersionConflict`] or
     /// [`Error::ConditionFailed`].
     pub async fn send(self, engine: &Engine, returns: Option<ReturnValue>) -> Result<Option<Item>> {
-        let Written {
-            update,
-            condition,
-            names,
-            values,
-        } = self.written();
+        let written = self.written();
         let Plan {
             table,
             key,
@@ -253,90 +293,41 @@ impl<M: Model> Plan<M> {
             replay,
             ..
         } = self;
-        let failed = ReturnValuesOnConditionCheckFailure::AllOld;
         let client = engine.client();
+        let answered = Answered {
+            engine,
+            schema: &M::SCHEMA,
+            table: &table,
+            key: &key,
+            version,
+        };
         match body {
             Body::Put(item) => {
-                let request = client
-                    .put_item()
-                    .table_name(&table)
-                    .set_item(Some(item))
-                    .set_condition_expression(condition)
-                    .set_expression_attribute_names(names)
-                    .set_expression_attribute_values(values)
-                    .set_return_values(returns)
-                    .return_values_on_condition_check_failure(failed);
-                match engine
-                    .call("PutItem", &table, replay, || request.clone().send())
+                let request = client.put_item().set_item(Some(item));
+                let request = conditional!(request, &table, written).set_return_values(returns);
+                let result = engine.call("PutItem", &table, replay, || request.clone().send());
+                answered
+                    .with("PutItem", result.await, |out| out.attributes)
                     .await
-                {
-                    Ok(out) => Ok(out.attributes),
-                    Err(err) => Err(refusal::refused(
-                        engine,
-                        &M::SCHEMA,
-                        &table,
-                        &key,
-                        version,
-                        err,
-                        "PutItem",
-                    )
-                    .await),
-                }
             }
             Body::Update(_) => {
                 let request = client
                     .update_item()
-                    .table_name(&table)
                     .set_key(Some(key.clone()))
-                    .set_update_expression(update)
-                    .set_condition_expression(condition)
-                    .set_expression_attribute_names(names)
-                    .set_expression_attribute_values(values)
-                    .set_return_values(returns)
-                    .return_values_on_condition_check_failure(failed);
-                match engine
-                    .call("UpdateItem", &table, replay, || request.clone().send())
+                    .set_update_expression(written.update.clone());
+                let request = conditional!(request, &table, written).set_return_values(returns);
+                let result = engine.call("UpdateItem", &table, replay, || request.clone().send());
+                answered
+                    .with("UpdateItem", result.await, |out| out.attributes)
                     .await
-                {
-                    Ok(out) => Ok(out.attributes),
-                    Err(err) => Err(refusal::refused(
-                        engine,
-                        &M::SCHEMA,
-                        &table,
-                        &key,
-                        version,
-                        err,
-                        "UpdateItem",
-                    )
-                    .await),
-                }
             }
             Body::Delete => {
-                let request = client
-                    .delete_item()
-                    .table_name(&table)
-                    .set_key(Some(key.clone()))
-                    .set_condition_expression(condition)
-                    .set_expression_attribute_names(names)
-                    .set_expression_attribute_values(values)
-                    .set_return_values(returns)
-                    .return_values_on_condition_check_failure(failed);
-                match engine
-                    .call("DeleteItem", &table, replay, || request.clone().send())
+                let request = client.delete_item().set_key(Some(key.clone()));
+                let request = conditional!(request, &table, written).set_return_values(returns);
+                let result = engine.call("DeleteItem", &table, replay, || request.clone().send());
+                answered
+                    .with("DeleteItem", result.await, |out| out.attributes)
                     .await
-                {
-                    Ok(out) => Ok(out.attributes),
-                    Err(err) => Err(refusal::refused(
-                        engine,
-                        &M::SCHEMA,
-                        &table,
-                        &key,
-                        version,
-                        err,
-                        "DeleteItem",
-                    )
-                    .await),
-                }
             }
             Body::Check => Err(Error::Validation(
                 "a condition check is an operation of a transaction".into(),
@@ -346,73 +337,38 @@ impl<M: Model> Plan<M> {
 
     /// The plan as one operation of a transaction.
     pub fn transact(self) -> Result<TransactOp> {
-        let Written {
-            update,
-            condition,
-            names,
-            values,
-        } = self.written();
-        let failed = ReturnValuesOnConditionCheckFailure::AllOld;
+        let written = self.written();
         let table = &self.table;
+        let key = Some(self.key.clone());
         let built = |e: aws_sdk_dynamodb::error::BuildError| Error::Validation(e.to_string());
+        let item = TransactWriteItem::builder();
         let (operation, item) = match self.body {
-            Body::Put(item) => (
-                Operation::Put,
-                TransactWriteItem::builder().put(
-                    Put::builder()
-                        .table_name(table)
-                        .set_item(Some(item))
-                        .set_condition_expression(condition)
-                        .set_expression_attribute_names(names)
-                        .set_expression_attribute_values(values)
-                        .return_values_on_condition_check_failure(failed)
-                        .build()
-                        .map_err(built)?,
-                ),
-            ),
-            Body::Update(_) => (
-                Operation::Update,
-                TransactWriteItem::builder().update(
-                    Update::builder()
-                        .table_name(table)
-                        .set_key(Some(self.key.clone()))
-                        .set_update_expression(update)
-                        .set_condition_expression(condition)
-                        .set_expression_attribute_names(names)
-                        .set_expression_attribute_values(values)
-                        .return_values_on_condition_check_failure(failed)
-                        .build()
-                        .map_err(built)?,
-                ),
-            ),
-            Body::Delete => (
-                Operation::Delete,
-                TransactWriteItem::builder().delete(
-                    Delete::builder()
-                        .table_name(table)
-                        .set_key(Some(self.key.clone()))
-                        .set_condition_expression(condition)
-                        .set_expression_attribute_names(names)
-                        .set_expression_attribute_values(values)
-                        .return_values_on_condition_check_failure(failed)
-                        .build()
-                        .map_err(built)?,
-                ),
-            ),
-            Body::Check => (
-                Operation::ConditionCheck,
-                TransactWriteItem::builder().condition_check(
-                    ConditionCheck::builder()
-                        .table_name(table)
-                        .set_key(Some(self.key.clone()))
-                        .set_condition_expression(condition)
-                        .set_expression_attribute_names(names)
-                        .set_expression_attribute_values(values)
-                        .return_values_on_condition_check_failure(failed)
-                        .build()
-                        .map_err(built)?,
-                ),
-            ),
+            Body::Put(put) => {
+                let put = conditional!(Put::builder().set_item(Some(put)), table, written);
+                (Operation::Put, item.put(put.build().map_err(built)?))
+            }
+            Body::Update(_) => {
+                let update = Update::builder()
+                    .set_key(key)
+                    .set_update_expression(written.update.clone());
+                let update = conditional!(update, table, written);
+                (
+                    Operation::Update,
+                    item.update(update.build().map_err(built)?),
+                )
+            }
+            Body::Delete => {
+                let delete = conditional!(Delete::builder().set_key(key), table, written);
+                (
+                    Operation::Delete,
+                    item.delete(delete.build().map_err(built)?),
+                )
+            }
+            Body::Check => {
+                let check = conditional!(ConditionCheck::builder().set_key(key), table, written);
+                let check = check.build().map_err(built)?;
+                (Operation::ConditionCheck, item.condition_check(check))
+            }
         };
         Ok(TransactOp {
             operation,
@@ -422,6 +378,56 @@ impl<M: Model> Plan<M> {
             version: self.version,
             item: item.build(),
         })
+    }
+}
+
+/// What every conditional request shape, sent alone or in a transaction, sets alike: the table,
+/// the condition with its placeholders, and the stored item back when the condition fails.
+macro_rules! conditional {
+    ($builder:expr, $table:expr, $written:expr) => {
+        $builder
+            .table_name($table)
+            .set_condition_expression($written.condition)
+            .set_expression_attribute_names($written.names)
+            .set_expression_attribute_values($written.values)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+    };
+}
+use conditional;
+
+/// What a single-item write needs to turn its answer into a result.
+struct Answered<'a> {
+    engine: &'a Engine,
+    schema: &'a TableSchema,
+    table: &'a str,
+    key: &'a Item,
+    version: Option<VersionCheck>,
+}
+
+impl Answered<'_> {
+    /// The attributes the answer carries, or the typed error of the refusal.
+    async fn with<T, E>(
+        &self,
+        operation: &'static str,
+        result: std::result::Result<T, Failure<E>>,
+        attributes: impl FnOnce(T) -> Option<Item>,
+    ) -> Result<Option<Item>>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        match result {
+            Ok(out) => Ok(attributes(out)),
+            Err(failure) => Err(refusal::refused(
+                self.engine,
+                self.schema,
+                self.table,
+                self.key,
+                self.version,
+                failure,
+                operation,
+            )
+            .await),
+        }
     }
 }
 

@@ -30,18 +30,17 @@
 //! - a model with nothing set, no defaults and no version creates the item only if it does not
 //!   exist (flywheel's conditional save), then reads it.
 
-use std::future::IntoFuture;
 use std::ops::{Deref, DerefMut};
 
 use aws_sdk_dynamodb::types::ReturnValue;
 
-use crate::engine::{BoxFuture, Engine};
+use crate::engine::Engine;
 use crate::error::{Error, Result, render_key};
 use crate::expr::{Action, Actions, Comparison, Condition, Operand, Path, PathElement};
 use crate::filter::{Attr, Cond, IntoValue};
 use crate::model::Model;
 use crate::ops::Get;
-use crate::update::{Numeric, SetCodec, Updatable};
+use crate::update::{Numeric, SetCodec, Updatable, incr_action, set_action};
 use crate::write::plan::Plan;
 use crate::write::version::version_of;
 use crate::{AttributeValue, Item};
@@ -125,9 +124,7 @@ impl<M: Model> Tracked<M> {
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
     ) -> Result<&mut Self> {
-        let action = crate::filter::encode::<C>(by)
-            .and_then(|by| crate::update::increment(&attr, by))
-            .map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?;
+        let action = incr_action(&attr, by, false).map_err(encode_error::<M>)?;
         self.push_delta(attr.path(), action);
         Ok(self)
     }
@@ -138,9 +135,7 @@ impl<M: Model> Tracked<M> {
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
     ) -> Result<&mut Self> {
-        let action = crate::filter::encode::<C>(by)
-            .and_then(|by| crate::update::increment(&attr, C::negate(by)))
-            .map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?;
+        let action = incr_action(&attr, by, true).map_err(encode_error::<M>)?;
         self.push_delta(attr.path(), action);
         Ok(self)
     }
@@ -151,10 +146,8 @@ impl<M: Model> Tracked<M> {
         attr: Attr<M, A, C>,
         elements: impl IntoValue<C>,
     ) -> Result<&mut Self> {
-        if let Some(value) = C::encode(&elements.into_value())
-            .map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?
-        {
-            self.push_delta(attr.path(), Action::Add(value));
+        if let Some(action) = set_action(elements, Action::Add).map_err(encode_error::<M>)? {
+            self.push_delta(attr.path(), action);
         }
         Ok(self)
     }
@@ -165,10 +158,8 @@ impl<M: Model> Tracked<M> {
         attr: Attr<M, A, C>,
         elements: impl IntoValue<C>,
     ) -> Result<&mut Self> {
-        if let Some(value) = C::encode(&elements.into_value())
-            .map_err(|i| Error::Encode(crate::EncodeError::new(&M::SCHEMA, i)))?
-        {
-            self.push_delta(attr.path(), Action::Delete(value));
+        if let Some(action) = set_action(elements, Action::Delete).map_err(encode_error::<M>)? {
+            self.push_delta(attr.path(), action);
         }
         Ok(self)
     }
@@ -521,11 +512,9 @@ async fn create_bare<M: Model>(engine: &Engine, tracked: &mut Tracked<M>) -> Res
     Ok(true)
 }
 
-impl<'a, M: Model> IntoFuture for Sync<'a, M> {
-    type Output = Result<bool>;
-    type IntoFuture = BoxFuture<'a, Result<bool>>;
+crate::engine::awaitable!(Sync -> bool);
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
+/// An issue with a value given to a tracked model's delta, as the error of model `M`.
+fn encode_error<M: Model>(issue: crate::codec::EncodeIssue) -> Error {
+    Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue))
 }

@@ -21,12 +21,11 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use crate::codec::{self, Codec, EncodeIssue};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::expr::{Action, Actions, Condition, Path};
+use crate::expr::{Action, Actions, Path};
 use crate::filter::{Attr, Cond, IntoValue, Optional, Part, encode};
 use crate::model::Model;
 use crate::partial::Partial;
-use crate::write::plan::Plan;
-use crate::write::version;
+use crate::write::plan::{Guard, Plan};
 use crate::{AttributeValue, Item};
 
 /// Implemented (by generated code) for every attribute an update may write: all but the
@@ -96,6 +95,26 @@ pub trait ListCodec: Codec {}
 
 impl<C: Codec> ListCodec for codec::List<C> {}
 
+/// The action adding `by` to the number at `attr`, or subtracting it (`negate`); shared by
+/// updates and syncs.
+pub(crate) fn incr_action<M: Model, A, C: Numeric>(
+    attr: &Attr<M, A, C>,
+    by: impl IntoValue<C>,
+    negate: bool,
+) -> std::result::Result<Action, EncodeIssue> {
+    let by = encode::<C>(by)?;
+    increment(attr, if negate { C::negate(by) } else { by })
+}
+
+/// The action adding elements to a set or deleting them from it (`make`); `None` for no
+/// elements, which changes nothing (DynamoDB rejects an empty set). Shared by updates and syncs.
+pub(crate) fn set_action<C: SetCodec>(
+    elements: impl IntoValue<C>,
+    make: fn(AttributeValue) -> Action,
+) -> std::result::Result<Option<Action>, EncodeIssue> {
+    C::encode(&elements.into_value()).map(|v| v.map(make))
+}
+
 /// The action adding `by` to the number at `attr`: `ADD`, or an addition to the schema default
 /// where the attribute has one (an absent value reads as the default, not as 0).
 pub(crate) fn increment<M: Model, A, C: Codec>(
@@ -113,9 +132,7 @@ pub(crate) fn increment<M: Model, A, C: Codec>(
 pub struct Update<M: Model> {
     key: M::Key,
     actions: Actions,
-    condition: Option<Condition>,
-    expected_version: Option<i64>,
-    error: Option<Error>,
+    guard: Guard,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -136,9 +153,7 @@ impl<M: Model> Update<M> {
         Update {
             key,
             actions: Actions::default(),
-            condition: None,
-            expected_version: None,
-            error: None,
+            guard: Guard::default(),
             _model: PhantomData,
         }
     }
@@ -148,8 +163,8 @@ impl<M: Model> Update<M> {
             Ok(action) => self.actions.list.push((path, action)),
             Err(issue) => {
                 let issue = issue.at(&path.to_string());
-                self.error
-                    .get_or_insert(Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue)));
+                let error = Error::Encode(crate::EncodeError::new(&M::SCHEMA, issue));
+                self.guard.failed(error);
             }
         }
         self
@@ -199,8 +214,7 @@ impl<M: Model> Update<M> {
         by: impl IntoValue<C>,
     ) -> Self {
         let path = attr.path();
-        let action = encode::<C>(by).and_then(|by| increment(&attr, by));
-        self.push(path, action)
+        self.push(path, incr_action(&attr, by, false))
     }
 
     /// Subtracts `by` from the number atomically (an absent number counts as for `incr`).
@@ -210,8 +224,7 @@ impl<M: Model> Update<M> {
         by: impl IntoValue<C>,
     ) -> Self {
         let path = attr.path();
-        let action = encode::<C>(by).and_then(|by| increment(&attr, C::negate(by)));
-        self.push(path, action)
+        self.push(path, incr_action(&attr, by, true))
     }
 
     /// Adds `elements` to the set atomically (an absent set counts as empty).
@@ -221,10 +234,7 @@ impl<M: Model> Update<M> {
         elements: impl IntoValue<C>,
     ) -> Self {
         let path = attr.path();
-        self.push_unless_nothing(
-            path,
-            C::encode(&elements.into_value()).map(|v| v.map(Action::Add)),
-        )
+        self.push_unless_nothing(path, set_action(elements, Action::Add))
     }
 
     /// Removes `elements` from the set atomically.
@@ -234,10 +244,7 @@ impl<M: Model> Update<M> {
         elements: impl IntoValue<C>,
     ) -> Self {
         let path = attr.path();
-        self.push_unless_nothing(
-            path,
-            C::encode(&elements.into_value()).map(|v| v.map(Action::Delete)),
-        )
+        self.push_unless_nothing(path, set_action(elements, Action::Delete))
     }
 
     fn push_unless_nothing(
@@ -275,22 +282,14 @@ impl<M: Model> Update<M> {
 
     /// Writes only if `condition` holds; otherwise [`Error::ConditionFailed`] with the item.
     pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
-        match condition.checked() {
-            Ok(c) => self.condition = Some(crate::expr::and(self.condition.take(), c)),
-            Err(e) => {
-                self.error.get_or_insert(e);
-            }
-        }
+        self.guard.condition(condition);
         self
     }
 
     /// For a model with a version attribute: writes only if the stored version is `version`
     /// (0: the item does not exist yet); otherwise [`Error::VersionConflict`].
     pub fn if_version(mut self, version: i64) -> Self {
-        if let Err(e) = version::one_version::<M>(self.expected_version, version) {
-            self.error.get_or_insert(e);
-        }
-        self.expected_version = Some(version);
+        self.guard.if_version::<M>(version);
         self
     }
 
@@ -336,16 +335,8 @@ impl<M: Model> Update<M> {
 
     /// The write plan of the update, checked; shared with transactions.
     pub(crate) fn plan(self, engine: &Engine) -> Result<Plan<M>> {
-        if let Some(error) = self.error {
-            return Err(error.in_table(&engine.table_name(&M::SCHEMA)));
-        }
-        Plan::update(
-            engine,
-            &self.key,
-            self.actions,
-            self.condition,
-            self.expected_version,
-        )
+        let (condition, expected_version) = self.guard.into_parts::<M>(engine)?;
+        Plan::update(engine, &self.key, self.actions, condition, expected_version)
     }
 
     async fn run(self, engine: &Engine, returns: ReturnValue) -> Result<Option<Item>> {
