@@ -48,15 +48,33 @@ impl<M: Model> Source for OfTable<M> {
 /// [`first`](Read::first) and [`one`](Read::one), for scans [`parallel`](Read::parallel).
 ///
 /// `R` records whether a query has its range-key condition yet
-/// ([`Unranged`](crate::query::Unranged) or [`Ranged`](crate::query::Ranged)).
+/// ([`Unranged`] or [`Ranged`]).
 #[must_use = "a read does nothing until a terminator such as `all(&engine)` runs it"]
-pub struct Read<S, T, R = crate::query::Unranged> {
+pub struct Read<S, T, R = Unranged> {
     pub(crate) spec: Spec,
     _types: Types<S, T, R>,
 }
 
 /// Ties a read to its source, item type and range state without owning any of them.
 type Types<S, T, R> = PhantomData<fn() -> (S, T, R)>;
+
+/// A query without a range-key condition yet.
+#[derive(Debug, Clone, Copy)]
+pub struct Unranged;
+
+/// A query with its range-key condition.
+#[derive(Debug, Clone, Copy)]
+pub struct Ranged;
+
+/// Implemented only by [`Unranged`]: a query takes one range-key condition.
+#[diagnostic::on_unimplemented(
+    message = "this query already has a range-key condition, and DynamoDB allows only one",
+    label = "a second range-key condition",
+    note = "for a lower and an upper bound together use `range_between(low, high)` (both included); to narrow further, use `.filter(...)` on other attributes"
+)]
+pub trait RangeFree {}
+
+impl RangeFree for Unranged {}
 
 impl<S, T, R> Read<S, T, R> {
     pub(crate) fn from_spec(spec: Spec) -> Self {

@@ -33,23 +33,7 @@ use crate::read::{OfIndex, Read};
 /// not compile (both bounds go in one [`range_between`](Query::range_between)).
 pub type Query<I, T = <I as Index>::Item, R = Unranged> = Read<OfIndex<I>, T, R>;
 
-/// A query without a range-key condition yet.
-#[derive(Debug, Clone, Copy)]
-pub struct Unranged;
-
-/// A query with its range-key condition.
-#[derive(Debug, Clone, Copy)]
-pub struct Ranged;
-
-/// Implemented only by [`Unranged`]: a query takes one range-key condition.
-#[diagnostic::on_unimplemented(
-    message = "this query already has a range-key condition, and DynamoDB allows only one",
-    label = "a second range-key condition",
-    note = "for a lower and an upper bound together use `range_between(low, high)` (both included); to narrow further, use `.filter(...)` on other attributes"
-)]
-pub trait RangeFree {}
-
-impl RangeFree for Unranged {}
+pub use crate::read::{RangeFree, Ranged, Unranged};
 
 impl<I: Index> Query<I> {
     /// The query of index `I` for the items whose hash key is `hash`; called by generated code.
