@@ -3,7 +3,7 @@
 
 use crate::harness::db;
 
-use db::{n, raw_get, s, start_with_tables};
+use db::{n, start_with_tables};
 use flywheel_runtime::batch::BatchWritten;
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::uuid::Uuid;
@@ -85,28 +85,20 @@ async fn one_batch_puts_and_deletes_items_of_several_models() {
     );
 
     assert_eq!(
-        engine.get(new_score.key()).consistent().await.unwrap(),
+        db::read_consistent(&engine, new_score.key()).await,
         Some(new_score)
     );
     assert_eq!(
-        engine.get(kept_score.key()).consistent().await.unwrap(),
+        db::read_consistent(&engine, kept_score.key()).await,
         Some(kept_score)
     );
+    assert_eq!(db::read_consistent(&engine, old_score.key()).await, None);
     assert_eq!(
-        engine.get(old_score.key()).consistent().await.unwrap(),
-        None
-    );
-    assert_eq!(
-        engine.get(new_odd.key()).consistent().await.unwrap(),
+        db::read_consistent(&engine, new_odd.key()).await,
         Some(new_odd)
     );
-    assert_eq!(engine.get(old_odd.key()).consistent().await.unwrap(), None);
-    let stored_order = engine
-        .get(new_order.key())
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(db::read_consistent(&engine, old_odd.key()).await, None);
+    let stored_order = db::read_existing(&engine, new_order.key()).await;
     assert_eq!(stored_order.revision, 1);
     assert_eq!(
         stored_order,
@@ -115,12 +107,7 @@ async fn one_batch_puts_and_deletes_items_of_several_models() {
             ..new_order
         }
     );
-    let stored_profile = engine
-        .get(new_profile.key())
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let stored_profile = db::read_existing(&engine, new_profile.key()).await;
     assert_eq!(
         stored_profile,
         UserProfile {
@@ -187,19 +174,12 @@ async fn repeated_keys_in_one_batch_keep_the_last_operation() {
     assert_eq!(written.written, 3, "one operation per key");
 
     assert_eq!(
-        engine
-            .get(put_then_deleted.key())
-            .consistent()
-            .await
-            .unwrap(),
+        db::read_consistent(&engine, put_then_deleted.key()).await,
         None
     );
+    assert_eq!(db::read_consistent(&engine, first.key()).await, Some(last));
     assert_eq!(
-        engine.get(first.key()).consistent().await.unwrap(),
-        Some(last)
-    );
-    assert_eq!(
-        engine.get(stored.key()).consistent().await.unwrap(),
+        db::read_consistent(&engine, stored.key()).await,
         Some(deleted_then_put)
     );
 
@@ -207,11 +187,7 @@ async fn repeated_keys_in_one_batch_keep_the_last_operation() {
     let puts: Vec<GameScore> = (0..60).map(|i| score("same", "key", i)).collect();
     let written = engine.save_many(&puts).await.unwrap();
     assert_eq!((written.written, written.requests), (1, 1));
-    let read = engine
-        .get(GameScoreKey::new("same", "key"))
-        .consistent()
-        .await
-        .unwrap();
+    let read = db::read_consistent(&engine, GameScoreKey::new("same", "key")).await;
     assert_eq!(read.unwrap().wins, 59);
 }
 
@@ -406,8 +382,8 @@ async fn versioned_puts_need_overwrite_versions() {
             other => panic!("expected a validation error, got {other:?}"),
         }
     }
-    assert_eq!(engine.get(game.key()).consistent().await.unwrap(), None);
-    assert_eq!(engine.get(fresh.key()).consistent().await.unwrap(), None);
+    assert_eq!(db::read_consistent(&engine, game.key()).await, None);
+    assert_eq!(db::read_consistent(&engine, fresh.key()).await, None);
     assert_eq!(count_scores(&engine).await, 1);
 
     // With it (before or after the puts), each is written with its version plus one,
@@ -424,24 +400,13 @@ async fn versioned_puts_need_overwrite_versions() {
         .await
         .unwrap();
     assert_eq!(written.written, 2);
-    let read = engine
-        .get(stored.key())
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let read = db::read_existing(&engine, stored.key()).await;
     assert_eq!(
         (read.revision, read.state),
         (1, OrderState::Shipped),
         "revision 2 overwritten"
     );
-    let item = raw_get(
-        &engine,
-        "Orders",
-        &[("customer_id", s("c-2")), ("order_id", s("o-2"))],
-    )
-    .await
-    .unwrap();
+    let item = db::raw_order(&engine, "c-2", "o-2").await.unwrap();
     assert_eq!(item["revision"], n("1"));
 
     let mut at_five = profile(5);
@@ -454,16 +419,8 @@ async fn versioned_puts_need_overwrite_versions() {
         .send()
         .await
         .unwrap();
-    let read = engine
-        .get(at_five.key())
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let read = db::read_existing(&engine, at_five.key()).await;
     assert_eq!(read.version, 6);
-    assert_eq!(
-        engine.get(game.key()).consistent().await.unwrap(),
-        Some(game)
-    );
+    assert_eq!(db::read_consistent(&engine, game.key()).await, Some(game));
     assert_eq!(<Order as Model>::SCHEMA.version, Some("revision"));
 }

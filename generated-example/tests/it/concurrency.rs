@@ -7,10 +7,10 @@ use crate::harness::db;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use db::start_with_tables;
+use db::{start_with_tables, tracked};
+use flywheel_runtime::Error;
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::uuid::Uuid;
-use flywheel_runtime::{Engine, Error, Model, Tracked};
 use generated_example::models::odd_names::OddPath;
 use generated_example::models::user_profile::Status;
 use generated_example::models::{
@@ -27,16 +27,6 @@ fn path() -> OddPath {
     path.select = Some("*".into());
     path.x_y = Some(-1);
     path
-}
-
-async fn tracked<M: Model>(engine: &Engine, key: M::Key) -> Tracked<M> {
-    engine
-        .get(key)
-        .consistent()
-        .tracked()
-        .await
-        .expect("the read succeeds")
-        .expect("the item exists")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -67,7 +57,7 @@ async fn sixteen_tasks_of_a_hundred_increments_count_exactly_1600() {
     for task in tasks {
         task.await.expect("the task does not panic");
     }
-    let score: GameScore = engine.get(key()).consistent().await.unwrap().unwrap();
+    let score: GameScore = db::read_existing(&engine, key()).await;
     assert_eq!(score.wins, 1600);
     assert_eq!(score.losses, 0, "nothing else changed");
 }
@@ -96,7 +86,7 @@ async fn increments_of_an_absent_item_create_it_and_still_count_exactly() {
     for task in tasks {
         task.await.unwrap();
     }
-    let score: GameScore = engine.get(key()).consistent().await.unwrap().unwrap();
+    let score: GameScore = db::read_existing(&engine, key()).await;
     assert_eq!((score.wins, score.losses), (400, -200));
 }
 
@@ -143,7 +133,7 @@ async fn concurrent_syncs_of_different_fields_all_land() {
                 .expect("a sync of its own field succeeds")
         );
     }
-    let stored: OddNames = engine.get(key).consistent().await.unwrap().unwrap();
+    let stored: OddNames = db::read_existing(&engine, key).await;
     let mut expected = item.clone();
     expected.status = Some("shipped".into());
     expected.a_b = Some("b".into());
@@ -192,7 +182,7 @@ async fn concurrent_syncs_of_the_four_fields_of_a_score_all_land() {
             .unwrap()
             .expect("a sync of its own field succeeds");
     }
-    let stored: GameScore = engine.get(key()).consistent().await.unwrap().unwrap();
+    let stored: GameScore = db::read_existing(&engine, key()).await;
     assert_eq!(stored.top_score, Some(9001));
     assert_eq!(stored.top_score_time, Some(when));
     assert_eq!((stored.wins, stored.losses), (3, 4));
@@ -249,7 +239,7 @@ async fn of_concurrent_syncs_of_one_field_exactly_one_wins() {
     }
     assert_eq!(winners.len(), 1, "exactly one sync wins");
     assert_eq!(conflicts, 7);
-    let stored: GameScore = engine.get(key()).consistent().await.unwrap().unwrap();
+    let stored: GameScore = db::read_existing(&engine, key()).await;
     assert_eq!(
         stored.top_score,
         Some(winners[0]),
@@ -307,12 +297,7 @@ async fn of_concurrent_syncs_of_a_versioned_item_exactly_one_wins() {
         }
     }
     assert_eq!(winners.len(), 1, "exactly one sync wins");
-    let stored: UserProfile = engine
-        .get(UserProfileKey::new(id))
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let stored: UserProfile = db::read_existing(&engine, UserProfileKey::new(id)).await;
     assert_eq!(
         stored, winners[0],
         "the winner's copy, reloaded, is what is stored"
@@ -358,6 +343,6 @@ async fn concurrent_conditional_updates_never_overshoot() {
         total += task.await.unwrap();
     }
     assert_eq!(total, 50);
-    let stored: GameScore = engine.get(key()).consistent().await.unwrap().unwrap();
+    let stored: GameScore = db::read_existing(&engine, key()).await;
     assert_eq!(stored.wins, 0);
 }

@@ -5,17 +5,17 @@
 
 use crate::harness::data;
 use crate::harness::db;
+use crate::harness::requests::recording;
 
 use std::collections::BTreeSet;
 use std::fmt::Debug;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use data::{put_all, recording, t};
-use db::start_with_tables;
+use data::{put_all, t};
 use flywheel_runtime::cursor::CursorKey;
 use flywheel_runtime::{Cursor, Engine, Error, Page};
-use generated_example::models::order::OrderByCreatedItem;
+use generated_example::models::order::{OrderByCreatedItem, OrderState};
 use generated_example::models::{GameScore, OddNames, Order, UserProfile};
 use sha2::{Digest, Sha256};
 
@@ -90,8 +90,17 @@ where
     }
 }
 
-fn next<T>(page: Page<T>) -> Cursor {
-    page.next.expect("a next page")
+/// The cursor after a first page of five items of `read` (a query or scan builder).
+macro_rules! cursor_after_five {
+    ($engine:expr, $read:expr) => {
+        $read
+            .page_size(5)
+            .page($engine, None)
+            .await
+            .unwrap()
+            .next
+            .expect("a next page")
+    };
 }
 
 fn assert_all_once<T: Debug, K: Ord + Debug>(items: &[T], key: impl Fn(&T) -> K, expected: usize) {
@@ -102,9 +111,8 @@ fn assert_all_once<T: Debug, K: Ord + Debug>(items: &[T], key: impl Fn(&T) -> K,
 
 #[tokio::test]
 async fn pages_of_a_table_query_in_order_with_and_without_limits() {
-    let (_local, engine) = start_with_tables().await;
     let all = data();
-    put_all(&engine, &all).await;
+    let (_local, engine) = data::start_with(&all).await;
     let p: Vec<GameScore> = all[..1000].to_vec();
     let e = &engine;
 
@@ -160,9 +168,8 @@ async fn pages_of_a_table_query_in_order_with_and_without_limits() {
 
 #[tokio::test]
 async fn pages_of_indexes_and_scans() {
-    let (_local, engine) = start_with_tables().await;
     let all = data();
-    put_all(&engine, &all).await;
+    let (_local, engine) = data::start_with(&all).await;
     let orders = big_orders();
     put_all(&engine, &orders).await;
     let e = &engine;
@@ -253,11 +260,20 @@ async fn pages_of_indexes_and_scans() {
     assert_eq!(items, want);
 }
 
+/// Asserts, case by case, that `read.page(engine, Some(cursor))` is refused as an
+/// `InvalidCursor` before anything is sent; a case is `"what": read, cursor;`, and a failure
+/// names it.
+macro_rules! assert_cursors_refused {
+    ($engine:expr, $requests:expr; $($what:literal: $read:expr, $cursor:expr;)+) => {
+        $(assert_refused($what, $read.page($engine, Some($cursor)).await, $requests);)+
+    };
+}
+
 /// Asserts that `result` is an `InvalidCursor` error and that nothing was sent.
 fn assert_refused<T: Debug>(
     what: &str,
     result: flywheel_runtime::Result<T>,
-    requests: &data::Requests,
+    requests: &crate::harness::requests::Requests,
 ) {
     match result {
         Err(Error::InvalidCursor(message)) => assert!(!message.is_empty()),
@@ -272,61 +288,17 @@ fn assert_refused<T: Debug>(
 
 #[tokio::test]
 async fn cursors_of_other_indexes_tables_and_segments_are_refused_before_any_request() {
-    let (_local, engine) = start_with_tables().await;
-    put_all(&engine, &data()).await;
+    let (_local, engine) = data::start_with(&data()).await;
     put_all(&engine, &big_orders()).await;
     put_all(&engine, &data::profiles()).await;
 
-    let table = next(
-        GameScore::query("p")
-            .page_size(5)
-            .page(&engine, None)
-            .await
-            .unwrap(),
-    );
-    let titles = next(
-        GameScore::query_game_title_index("Paged")
-            .page_size(5)
-            .page(&engine, None)
-            .await
-            .unwrap(),
-    );
-    let scan = next(
-        GameScore::scan()
-            .page_size(5)
-            .page(&engine, None)
-            .await
-            .unwrap(),
-    );
-    let segment0 = next(
-        GameScore::scan()
-            .segment(0, 4)
-            .page_size(5)
-            .page(&engine, None)
-            .await
-            .unwrap(),
-    );
-    let orders = next(
-        Order::query("big")
-            .page_size(5)
-            .page(&engine, None)
-            .await
-            .unwrap(),
-    );
-    let created = next(
-        Order::query_by_created("big")
-            .page_size(5)
-            .page(&engine, None)
-            .await
-            .unwrap(),
-    );
-    let profiles = next(
-        UserProfile::scan()
-            .page_size(5)
-            .page(&engine, None)
-            .await
-            .unwrap(),
-    );
+    let table = cursor_after_five!(&engine, GameScore::query("p"));
+    let titles = cursor_after_five!(&engine, GameScore::query_game_title_index("Paged"));
+    let scan = cursor_after_five!(&engine, GameScore::scan());
+    let segment0 = cursor_after_five!(&engine, GameScore::scan().segment(0, 4));
+    let orders = cursor_after_five!(&engine, Order::query("big"));
+    let created = cursor_after_five!(&engine, Order::query_by_created("big"));
+    let profiles = cursor_after_five!(&engine, UserProfile::scan());
     let (counting, requests) = recording(&engine);
     let e = &counting;
     // The right cursors work, through the recording engine too.
@@ -348,110 +320,28 @@ async fn cursors_of_other_indexes_tables_and_segments_are_refused_before_any_req
         .unwrap();
     assert_eq!(requests.take().len(), 3);
 
-    // Another index of the same model, either way.
-    assert_refused(
-        "table cursor on an index",
-        GameScore::query_game_title_index("Paged")
-            .page(e, Some(&table))
-            .await,
-        &requests,
-    );
-    assert_refused(
-        "index cursor on the table",
-        GameScore::query("p").page(e, Some(&titles)).await,
-        &requests,
-    );
-    assert_refused(
-        "LSI cursor on the table",
-        Order::query("big").page(e, Some(&created)).await,
-        &requests,
-    );
-    assert_refused(
-        "LSI cursor on a GSI",
-        Order::query_by_state(generated_example::models::order::OrderState::Open)
-            .page(e, Some(&created))
-            .await,
-        &requests,
-    );
-    assert_refused(
-        "table cursor on an LSI",
-        Order::query_by_created("big").page(e, Some(&orders)).await,
-        &requests,
-    );
-    assert_refused(
-        "LSI cursor on a keys-only GSI",
-        Order::query_by_sku("sku-1").page(e, Some(&created)).await,
-        &requests,
-    );
-    assert_refused(
-        "index cursor on a scan",
-        GameScore::scan().page(e, Some(&titles)).await,
-        &requests,
-    );
-    // Another table.
-    assert_refused(
-        "Orders cursor on GameScores",
-        GameScore::query("p").page(e, Some(&orders)).await,
-        &requests,
-    );
-    assert_refused(
-        "GameScores cursor on Orders",
-        Order::query("big").page(e, Some(&table)).await,
-        &requests,
-    );
-    assert_refused(
-        "GameScores scan cursor on a UserProfiles scan",
-        UserProfile::scan().page(e, Some(&scan)).await,
-        &requests,
-    );
-    assert_refused(
-        "UserProfiles scan cursor on a GameScores scan",
-        GameScore::scan().page(e, Some(&profiles)).await,
-        &requests,
-    );
-    assert_refused(
-        "GameScores cursor on OddNames",
-        OddNames::query("p").page(e, Some(&table)).await,
-        &requests,
-    );
-    // Another segment, or none.
-    assert_refused(
-        "segment 0 on segment 1",
-        GameScore::scan()
-            .segment(1, 4)
-            .page(e, Some(&segment0))
-            .await,
-        &requests,
-    );
-    assert_refused(
-        "segment 0 of 4 on segment 0 of 2",
-        GameScore::scan()
-            .segment(0, 2)
-            .page(e, Some(&segment0))
-            .await,
-        &requests,
-    );
-    assert_refused(
-        "segment cursor on a whole scan",
-        GameScore::scan().page(e, Some(&segment0)).await,
-        &requests,
-    );
-    assert_refused(
-        "whole-scan cursor on a segment",
-        GameScore::scan().segment(0, 4).page(e, Some(&scan)).await,
-        &requests,
-    );
-    assert_refused(
-        "segment cursor on a query",
-        GameScore::query("p").page(e, Some(&segment0)).await,
-        &requests,
-    );
-    assert_refused(
-        "segment cursor on an index",
-        GameScore::query_game_title_index("Paged")
-            .page(e, Some(&segment0))
-            .await,
-        &requests,
+    assert_cursors_refused!(e, &requests;
+        // Another index of the same model, either way.
+        "table cursor on an index": GameScore::query_game_title_index("Paged"), &table;
+        "index cursor on the table": GameScore::query("p"), &titles;
+        "LSI cursor on the table": Order::query("big"), &created;
+        "LSI cursor on a GSI": Order::query_by_state(OrderState::Open), &created;
+        "table cursor on an LSI": Order::query_by_created("big"), &orders;
+        "LSI cursor on a keys-only GSI": Order::query_by_sku("sku-1"), &created;
+        "index cursor on a scan": GameScore::scan(), &titles;
+        // Another table.
+        "Orders cursor on GameScores": GameScore::query("p"), &orders;
+        "GameScores cursor on Orders": Order::query("big"), &table;
+        "GameScores scan cursor on a UserProfiles scan": UserProfile::scan(), &scan;
+        "UserProfiles scan cursor on a GameScores scan": GameScore::scan(), &profiles;
+        "GameScores cursor on OddNames": OddNames::query("p"), &table;
+        // Another segment, or none.
+        "segment 0 on segment 1": GameScore::scan().segment(1, 4), &segment0;
+        "segment 0 of 4 on segment 0 of 2": GameScore::scan().segment(0, 2), &segment0;
+        "segment cursor on a whole scan": GameScore::scan(), &segment0;
+        "whole-scan cursor on a segment": GameScore::scan().segment(0, 4), &scan;
+        "segment cursor on a query": GameScore::query("p"), &segment0;
+        "segment cursor on an index": GameScore::query_game_title_index("Paged"), &segment0;
     );
 }
 
@@ -502,8 +392,7 @@ fn key() -> CursorKey {
 
 #[tokio::test]
 async fn altered_truncated_and_garbage_tokens_are_refused_in_every_mode() {
-    let (_local, engine) = start_with_tables().await;
-    put_all(&engine, &data()).await;
+    let (_local, engine) = data::start_with(&data()).await;
     for (mode, engine) in [
         ("plain", engine.clone()),
         ("sealed", engine.clone().with_cursor_key(key())),
@@ -517,14 +406,7 @@ async fn altered_truncated_and_garbage_tokens_are_refused_in_every_mode() {
     ] {
         let (counting, requests) = recording(&engine);
         let e = &counting;
-        let token = GameScore::query("p")
-            .page_size(5)
-            .page(&engine, None)
-            .await
-            .unwrap()
-            .next
-            .unwrap()
-            .to_string();
+        let token = cursor_after_five!(&engine, GameScore::query("p")).to_string();
         let opens = |text: String| async move {
             match Cursor::parse(&text) {
                 Ok(c) => GameScore::query("p")
@@ -590,18 +472,10 @@ async fn altered_truncated_and_garbage_tokens_are_refused_in_every_mode() {
 /// still checked: a key without the queried index's key attributes is refused.
 #[tokio::test]
 async fn plain_cursors_can_be_made_by_hand_but_only_for_their_query() {
-    let (_local, engine) = start_with_tables().await;
-    put_all(&engine, &data()).await;
+    let (_local, engine) = data::start_with(&data()).await;
     let (counting, requests) = recording(&engine);
     let e = &counting;
-    let token = GameScore::query("p")
-        .page_size(5)
-        .page(&engine, None)
-        .await
-        .unwrap()
-        .next
-        .unwrap()
-        .to_string();
+    let token = cursor_after_five!(&engine, GameScore::query("p")).to_string();
     let body = plain_body(&token);
     let digest = &body[..16];
     // The key values are readable in a plain token.
@@ -678,8 +552,7 @@ async fn plain_cursors_can_be_made_by_hand_but_only_for_their_query() {
 /// expiry filtering is refused before anything is sent, in every mode.
 #[tokio::test]
 async fn a_cursor_of_another_hash_key_condition_filter_or_order_is_refused() {
-    let (_local, engine) = start_with_tables().await;
-    put_all(&engine, &data()).await;
+    let (_local, engine) = data::start_with(&data()).await;
     for engine in [engine.clone(), engine.clone().with_cursor_key(key())] {
         let (counting, requests) = recording(&engine);
         let e = &counting;
@@ -688,13 +561,7 @@ async fn a_cursor_of_another_hash_key_condition_filter_or_order_is_refused() {
                 .range_ge("t0000")
                 .filter(GameScore::WINS.ge(0))
         };
-        let cursor = base()
-            .page_size(5)
-            .page(e, None)
-            .await
-            .unwrap()
-            .next
-            .unwrap();
+        let cursor = cursor_after_five!(e, base());
         requests.take();
         // What does not change where the query goes is fine: page size, limit, selection,
         // consistency.
@@ -712,53 +579,14 @@ async fn a_cursor_of_another_hash_key_condition_filter_or_order_is_refused() {
             .await
             .unwrap();
         requests.take();
-        assert_refused(
-            "another hash key",
-            GameScore::query("q001")
-                .range_ge("t0000")
-                .filter(GameScore::WINS.ge(0))
-                .page(e, Some(&cursor))
-                .await,
-            &requests,
-        );
-        assert_refused(
-            "no range condition",
-            GameScore::query("p")
-                .filter(GameScore::WINS.ge(0))
-                .page(e, Some(&cursor))
-                .await,
-            &requests,
-        );
-        assert_refused(
-            "another range condition",
-            GameScore::query("p")
-                .range_ge("t0001")
-                .filter(GameScore::WINS.ge(0))
-                .page(e, Some(&cursor))
-                .await,
-            &requests,
-        );
-        assert_refused(
-            "another filter value",
-            GameScore::query("p")
-                .range_ge("t0000")
-                .filter(GameScore::WINS.ge(1))
-                .page(e, Some(&cursor))
-                .await,
-            &requests,
-        );
-        assert_refused(
-            "no filter",
-            GameScore::query("p")
-                .range_ge("t0000")
-                .page(e, Some(&cursor))
-                .await,
-            &requests,
-        );
-        assert_refused(
-            "reversed",
-            base().reverse().page(e, Some(&cursor)).await,
-            &requests,
+        let wins = || GameScore::WINS.ge(0);
+        assert_cursors_refused!(e, &requests;
+            "another hash key": GameScore::query("q001").range_ge("t0000").filter(wins()), &cursor;
+            "no range condition": GameScore::query("p").filter(wins()), &cursor;
+            "another range condition": GameScore::query("p").range_ge("t0001").filter(wins()), &cursor;
+            "another filter value": GameScore::query("p").range_ge("t0000").filter(GameScore::WINS.ge(1)), &cursor;
+            "no filter": GameScore::query("p").range_ge("t0000"), &cursor;
+            "reversed": base().reverse(), &cursor;
         );
         assert_refused(
             "another namespace",
@@ -772,8 +600,7 @@ async fn a_cursor_of_another_hash_key_condition_filter_or_order_is_refused() {
 
 #[tokio::test]
 async fn sealed_cursors_hide_their_keys_and_open_only_with_their_key() {
-    let (_local, engine) = start_with_tables().await;
-    put_all(&engine, &data()).await;
+    let (_local, engine) = data::start_with(&data()).await;
     let sealed = engine.clone().with_cursor_key(key());
     // Paging works the same, and no token shows a key value.
     let (items, sizes) = walk(|cursor| {
@@ -802,13 +629,7 @@ async fn sealed_cursors_hide_their_keys_and_open_only_with_their_key() {
     .await;
     assert_eq!(items.len(), 1000);
     assert!(sizes.iter().all(|s| *s == 13 || *s == 1000 % 13));
-    let cursor = GameScore::query("p")
-        .page_size(5)
-        .page(&sealed, None)
-        .await
-        .unwrap()
-        .next
-        .unwrap();
+    let cursor = cursor_after_five!(&sealed, GameScore::query("p"));
     // Another instance with the same key resumes it.
     let other_instance = engine.clone().with_cursor_key(key());
     let page = GameScore::query("p")
@@ -866,20 +687,12 @@ async fn sealed_cursors_hide_their_keys_and_open_only_with_their_key() {
 /// With `with_readable_cursors` a token shows its key values but cannot be altered.
 #[tokio::test]
 async fn signed_cursors_are_readable_but_cannot_be_made_up() {
-    let (_local, engine) = start_with_tables().await;
-    put_all(&engine, &data()).await;
+    let (_local, engine) = data::start_with(&data()).await;
     let signed = engine
         .clone()
         .with_cursor_key(key())
         .with_readable_cursors();
-    let token = GameScore::query("p")
-        .page_size(5)
-        .page(&signed, None)
-        .await
-        .unwrap()
-        .next
-        .unwrap()
-        .to_string();
+    let token = cursor_after_five!(&signed, GameScore::query("p")).to_string();
     let mut bytes = b64_decode(&token);
     let at = bytes
         .windows(5)
@@ -946,8 +759,7 @@ fn the_cursor_key_comes_from_the_environment() {
     }
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (local, _engine) = runtime.block_on(async {
-        let (local, engine) = start_with_tables().await;
-        put_all(&engine, &data()).await;
+        let (local, engine) = data::start_with(&data()).await;
         (local, engine)
     });
     let (id, secret_key, token) = db::credentials();

@@ -78,12 +78,7 @@ fn assert_decode_error(
 async fn the_valid_base_item_decodes() {
     let (_local, engine) = start_with_tables().await;
     raw_put(&engine, "UserProfiles", valid_profile()).await;
-    let read = engine
-        .get(UserProfileKey::new(ID))
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let read = db::read_existing(&engine, UserProfileKey::new(ID)).await;
     assert_eq!(read.email, "a@example.com");
 }
 
@@ -195,12 +190,7 @@ async fn a_fractional_number_for_an_int() {
         ],
     )
     .await;
-    let score: GameScore = engine
-        .get(GameScoreKey::new("u", "t"))
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let score: GameScore = db::read_existing(&engine, GameScoreKey::new("u", "t")).await;
     assert_eq!(score.top_score, Some(1000));
 }
 
@@ -532,9 +522,7 @@ fn profile() -> UserProfile {
 type Spoil = Box<dyn Fn(&mut UserProfile)>;
 
 async fn nothing_stored(engine: &Engine) -> bool {
-    raw_get(engine, "UserProfiles", &[("user_id", s(ID_TEXT))])
-        .await
-        .is_none()
+    db::raw_profile(engine, ID).await.is_none()
 }
 
 #[tokio::test]
@@ -635,12 +623,7 @@ async fn decimals_with_39_digits_are_refused_and_nothing_is_written() {
     // Nested in a list of documents, and the existing item is left as it was.
     let mut order = Order::new("c", "o", DateTime::from_timestamp(0, 0).unwrap(), dec("1"));
     engine.save(&order).await.unwrap();
-    let stored_before = raw_get(
-        &engine,
-        "Orders",
-        &[("customer_id", s("c")), ("order_id", s("o"))],
-    )
-    .await;
+    let stored_before = db::raw_order(&engine, "c", "o").await;
     order.total = dec("2");
     order.lines = vec![
         OrderLine::new("a", dec("1")),
@@ -653,12 +636,7 @@ async fn decimals_with_39_digits_are_refused_and_nothing_is_written() {
         }
         other => panic!("expected an encode error, got {other:?}"),
     }
-    let stored_after = raw_get(
-        &engine,
-        "Orders",
-        &[("customer_id", s("c")), ("order_id", s("o"))],
-    )
-    .await;
+    let stored_after = db::raw_order(&engine, "c", "o").await;
     assert_eq!(stored_after, stored_before);
 
     // Out of DynamoDB's range, whatever the digits.

@@ -5,8 +5,7 @@
 use crate::harness::data;
 use crate::harness::db;
 
-use data::{dec, order_created, orders, profiles, put_all, scores, t, ymd};
-use db::start_with_tables;
+use data::{dec, order_created, orders, profiles, scores, t, ymd};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::expr::AttributeType;
 use flywheel_runtime::serde_json::json;
@@ -57,9 +56,8 @@ macro_rules! profiles_where {
 }
 
 async fn loaded_profiles() -> (db::TestDb, Engine, Vec<UserProfile>) {
-    let (local, engine) = start_with_tables().await;
     let all = profiles();
-    put_all(&engine, &all).await;
+    let (local, engine) = data::start_with(&all).await;
     (local, engine, all)
 }
 
@@ -454,9 +452,8 @@ macro_rules! orders_where {
 
 #[tokio::test]
 async fn query_filters_on_orders_with_lines_labels_sets_and_bytes() {
-    let (_local, engine) = start_with_tables().await;
     let all = orders();
-    put_all(&engine, &all).await;
+    let (_local, engine) = data::start_with(&all).await;
     let e = &engine;
     let all = &all[..];
     let line = |o: &Order, i: usize| o.lines.get(i).cloned();
@@ -538,9 +535,8 @@ async fn query_filters_on_orders_with_lines_labels_sets_and_bytes() {
 
 #[tokio::test]
 async fn query_filters_on_scores_in_the_table_and_the_title_index() {
-    let (_local, engine) = start_with_tables().await;
     let all = scores();
-    put_all(&engine, &all).await;
+    let (_local, engine) = data::start_with(&all).await;
 
     // Table queries, in title order.
     for user in 0..8 {

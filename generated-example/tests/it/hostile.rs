@@ -2,9 +2,9 @@
 //! each case must end in a typed error or a bounded retry, never a panic, a hang or an
 //! unbounded allocation. Also the limits DynamoDB puts on items, checked before sending.
 
-use crate::harness::data;
 use crate::harness::db;
 use crate::harness::faults;
+use crate::harness::requests::recording;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -496,7 +496,7 @@ async fn keys_decode_only_from_the_form_flywheel_writes() {
 #[tokio::test]
 async fn limits_of_dynamodb_are_checked_before_sending() {
     let (_local, engine) = db::start_with_tables().await;
-    let (counting, requests) = data::recording(&engine);
+    let (counting, requests) = recording(&engine);
     // An item over 400 KB, named by its largest attribute.
     let mut big = UserProfile::new(
         Uuid::from_u128(1),

@@ -1,10 +1,10 @@
 //! Single-item operations against the emulator: create-only and overwriting saves, get,
 //! exists and delete.
 
-use crate::harness::data;
 use crate::harness::db;
+use crate::harness::requests::recording;
 
-use db::{n, raw_get, s, start_with_tables, table};
+use db::{n, s, start_with_tables, table};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::uuid::Uuid;
 use flywheel_runtime::{Engine, Error, Item};
@@ -25,12 +25,7 @@ fn key() -> GameScoreKey {
 }
 
 async fn stored(engine: &Engine) -> Option<Item> {
-    raw_get(
-        engine,
-        "GameScores",
-        &[("userid", s("abc")), ("title", s("Master Blaster"))],
-    )
-    .await
+    db::raw_score(engine, "abc", "Master Blaster").await
 }
 
 #[tokio::test]
@@ -61,7 +56,7 @@ async fn create_only_writes_a_new_item_once() {
 
     // Nothing of the refused save was written.
     assert_eq!(stored(&engine).await.as_ref(), Some(&raw_first));
-    let read = engine.get(key()).consistent().await.unwrap().unwrap();
+    let read = db::read_existing(&engine, key()).await;
     assert_eq!(read, first);
 
     // The condition is on the whole key: another range key under the same hash key is new.
@@ -71,7 +66,7 @@ async fn create_only_writes_a_new_item_once() {
 
     // A plain save overwrites.
     engine.save(&second).await.unwrap();
-    let read = engine.get(key()).consistent().await.unwrap().unwrap();
+    let read = db::read_existing(&engine, key()).await;
     assert_eq!(read, second);
     assert_eq!(stored(&engine).await.unwrap()["top_score"], n("2"));
 }
@@ -95,7 +90,7 @@ async fn a_plain_save_replaces_the_whole_item() {
     let raw = stored(&engine).await.unwrap();
     assert!(!raw.contains_key("top_score"), "{raw:?}");
     assert!(!raw.contains_key("top_score_time"), "{raw:?}");
-    assert_eq!(engine.get(key()).consistent().await.unwrap().unwrap(), bare);
+    assert_eq!(db::read_existing(&engine, key()).await, bare);
 }
 
 #[tokio::test]
@@ -113,12 +108,7 @@ async fn create_only_on_a_table_with_a_hash_key_only() {
         }
         other => panic!("expected AlreadyExists, got {other:?}"),
     }
-    let read = engine
-        .get(UserProfileKey::new(id))
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let read = db::read_existing(&engine, UserProfileKey::new(id)).await;
     assert_eq!(read.email, "first@example.com");
 }
 
@@ -145,7 +135,7 @@ async fn concurrent_create_only_saves_have_exactly_one_winner() {
     }
     assert_eq!(winners.len(), 1, "exactly one create-only save succeeds");
     assert_eq!(refused, 7);
-    let read = engine.get(key()).consistent().await.unwrap().unwrap();
+    let read = db::read_existing(&engine, key()).await;
     assert_eq!(read, winners[0]);
 }
 
@@ -153,7 +143,7 @@ async fn concurrent_create_only_saves_have_exactly_one_winner() {
 async fn get_exists_and_delete() {
     let (_local, engine) = start_with_tables().await;
     // Absent: get is None, exists is false, delete is fine.
-    assert_eq!(engine.get(key()).consistent().await.unwrap(), None);
+    assert_eq!(db::read_consistent(&engine, key()).await, None);
     assert_eq!(engine.get(key()).await.unwrap(), None);
     assert!(!engine.exists(key()).consistent().await.unwrap());
     engine.delete(key()).await.unwrap();
@@ -177,7 +167,7 @@ async fn get_exists_and_delete() {
 
     engine.delete(key()).await.unwrap();
     assert!(!engine.exists(key()).consistent().await.unwrap());
-    assert_eq!(engine.get(key()).consistent().await.unwrap(), None);
+    assert_eq!(db::read_consistent(&engine, key()).await, None);
     assert_eq!(stored(&engine).await, None);
     // Deleting again, and deleting what never existed, are not errors.
     engine.delete(key()).await.unwrap();
@@ -188,10 +178,7 @@ async fn get_exists_and_delete() {
 
     // After a delete, a create-only save succeeds again.
     engine.save(&score(4)).create_only().await.unwrap();
-    assert_eq!(
-        engine.get(key()).consistent().await.unwrap(),
-        Some(score(4))
-    );
+    assert_eq!(db::read_consistent(&engine, key()).await, Some(score(4)));
 
     // Deleting one item leaves its neighbours under the same hash key.
     let mut neighbour = score(5);
@@ -274,7 +261,7 @@ async fn empty_strings_in_key_attributes_are_refused_before_sending() {
     // them in table and index key attributes: flywheel refuses them first, naming the
     // attribute, and sends nothing.
     let (_local, engine) = start_with_tables().await;
-    let (counting, requests) = data::recording(&engine);
+    let (counting, requests) = recording(&engine);
     for (item, attribute) in [
         (GameScore::new("", "t"), "userid"),
         (GameScore::new("u", ""), "title"),

@@ -8,7 +8,6 @@ use crate::harness::db;
 
 use std::collections::BTreeMap;
 
-use data::put_all;
 use db::{raw_get, s, start_with_tables};
 use flywheel_runtime::{AttributeValue, Cursor, Engine, Error, Item};
 use generated_example::models::odd_names::{OddNamesByStatusIdxItem, OddPath};
@@ -77,9 +76,8 @@ fn data() -> Vec<OddNames> {
 }
 
 async fn loaded() -> (db::TestDb, Engine, Vec<OddNames>) {
-    let (local, engine) = start_with_tables().await;
     let all = data();
-    put_all(&engine, &all).await;
+    let (local, engine) = data::start_with(&all).await;
     (local, engine, all)
 }
 
@@ -95,7 +93,7 @@ async fn save_get_exists_and_delete() {
         Err(Error::AlreadyExists { .. })
     ));
     for item in &all {
-        let read = engine.get(item.key()).consistent().await.unwrap();
+        let read = db::read_consistent(&engine, item.key()).await;
         assert_eq!(read.as_ref(), Some(item));
     }
     // Stored under the names of the schema, dots and all.
@@ -137,11 +135,7 @@ async fn save_get_exists_and_delete() {
             .unwrap()
     );
     assert_eq!(
-        engine
-            .get(OddNamesKey::new("o2", 3))
-            .consistent()
-            .await
-            .unwrap(),
+        db::read_consistent(&engine, OddNamesKey::new("o2", 3)).await,
         None::<OddNames>
     );
 }

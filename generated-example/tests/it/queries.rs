@@ -4,8 +4,9 @@
 
 use crate::harness::data;
 use crate::harness::db;
+use crate::harness::requests::recording;
 
-use data::{TITLES, order_created, orders, profiles, put_all, recording, scores};
+use data::{TITLES, order_created, orders, profiles, put_all, scores};
 use db::start_with_tables;
 use flywheel_runtime::chrono::{DateTime, Utc};
 use flywheel_runtime::query::Ranged;
@@ -28,9 +29,8 @@ fn reversed<T>(mut v: Vec<T>) -> Vec<T> {
 
 #[tokio::test]
 async fn range_conditions_on_the_table_key() {
-    let (_local, engine) = start_with_tables().await;
     let all = scores();
-    put_all(&engine, &all).await;
+    let (_local, engine) = data::start_with(&all).await;
 
     type Case = (
         &'static str,
@@ -123,9 +123,8 @@ async fn range_conditions_on_the_table_key() {
 
 #[tokio::test]
 async fn range_conditions_on_a_global_index() {
-    let (_local, engine) = start_with_tables().await;
     let all = scores();
-    put_all(&engine, &all).await;
+    let (_local, engine) = data::start_with(&all).await;
 
     for title in TITLES {
         // Items without a top score are not in the index.
@@ -215,9 +214,8 @@ fn by_created(o: &Order) -> OrderByCreatedItem {
 
 #[tokio::test]
 async fn range_conditions_on_a_local_index_with_an_include_projection() {
-    let (_local, engine) = start_with_tables().await;
     let all = orders();
-    put_all(&engine, &all).await;
+    let (_local, engine) = data::start_with(&all).await;
 
     for c in 0..4 {
         let customer = format!("c{c}");
@@ -371,9 +369,8 @@ async fn range_conditions_on_a_local_index_with_an_include_projection() {
 
 #[tokio::test]
 async fn a_global_index_without_range_key_and_keys_only() {
-    let (_local, engine) = start_with_tables().await;
     let all = orders();
-    put_all(&engine, &all).await;
+    let (_local, engine) = data::start_with(&all).await;
 
     for sku in ["sku-0", "sku-1", "sku-2", "sku-3", "sku-9"] {
         let mut want: Vec<OrderBySkuItem> = all
@@ -413,9 +410,8 @@ async fn a_global_index_without_range_key_and_keys_only() {
 
 #[tokio::test]
 async fn a_keys_only_index_returns_keys_and_fetch_full_the_whole_items() {
-    let (_local, engine) = start_with_tables().await;
     let all = profiles();
-    put_all(&engine, &all).await;
+    let (_local, engine) = data::start_with(&all).await;
 
     let seventh: Vec<UserProfileByEmailItem> = UserProfile::query_by_email("user7@example.org")
         .all(&engine)
@@ -751,9 +747,8 @@ fn bulk(count: usize) -> Vec<GameScore> {
 
 #[tokio::test]
 async fn first_one_and_their_errors() {
-    let (_local, engine) = start_with_tables().await;
     let all = scores();
-    put_all(&engine, &all).await;
+    let (_local, engine) = data::start_with(&all).await;
 
     let mine = by_title(all.iter().filter(|s| s.userid == "u2").cloned().collect());
     assert_eq!(
@@ -848,9 +843,8 @@ async fn first_one_and_their_errors() {
 
 #[tokio::test]
 async fn count_limit_and_page_size_over_many_pages() {
-    let (_local, engine) = start_with_tables().await;
     let items = bulk(500);
-    put_all(&engine, &items).await;
+    let (_local, engine) = data::start_with(&items).await;
     let (counting, requests) = recording(&engine);
 
     assert_eq!(
@@ -1117,9 +1111,8 @@ async fn delete_removes_exactly_the_matching_items_in_batches() {
 
 #[tokio::test]
 async fn a_limit_of_zero_returns_nothing_everywhere() {
-    let (_local, engine) = start_with_tables().await;
     let items = bulk(30);
-    put_all(&engine, &items).await;
+    let (_local, engine) = data::start_with(&items).await;
     let q = GameScore::query("bulk").limit(0);
     assert_eq!(q.all(&engine).await.unwrap(), Vec::<GameScore>::new());
     // `first` and `one` keep the caller's limit: none of the 30 items is within it.
@@ -1157,8 +1150,7 @@ async fn a_limit_of_zero_returns_nothing_everywhere() {
 /// anything is sent (a second range-key condition does not compile: see tests/ui).
 #[tokio::test]
 async fn repeated_builder_calls_combine_or_are_refused() {
-    let (_local, engine) = start_with_tables().await;
-    put_all(&engine, &bulk(30)).await;
+    let (_local, engine) = data::start_with(&bulk(30)).await;
     let (e, requests) = recording(&engine);
     let e = &e;
 

@@ -6,7 +6,7 @@ use crate::harness::db;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 
-use db::{n, raw_get, s, start_with_tables};
+use db::{n, s, start_with_tables};
 use flywheel_runtime::chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use flywheel_runtime::serde_json::json;
 use flywheel_runtime::uuid::Uuid;
@@ -73,29 +73,21 @@ async fn save_and_get<M: Model + Debug>(engine: &Engine, item: &M) -> M {
 }
 
 async fn raw_user(engine: &Engine, id: Uuid) -> Item {
-    raw_get(engine, "UserProfiles", &[("user_id", s(&id.to_string()))])
+    db::raw_profile(engine, id)
         .await
         .expect("the raw item exists")
 }
 
 async fn raw_order(engine: &Engine, customer: &str, order: &str) -> Item {
-    raw_get(
-        engine,
-        "Orders",
-        &[("customer_id", s(customer)), ("order_id", s(order))],
-    )
-    .await
-    .expect("the raw item exists")
+    db::raw_order(engine, customer, order)
+        .await
+        .expect("the raw item exists")
 }
 
 async fn raw_score(engine: &Engine, userid: &str, title: &str) -> Item {
-    raw_get(
-        engine,
-        "GameScores",
-        &[("userid", s(userid)), ("title", s(title))],
-    )
-    .await
-    .expect("the raw item exists")
+    db::raw_score(engine, userid, title)
+        .await
+        .expect("the raw item exists")
 }
 
 fn all_bytes() -> Vec<u8> {
@@ -808,13 +800,7 @@ async fn game_scores_round_trip_with_unicode_keys() {
     let other = GameScore::new("игрок-😀", "Café 東京");
     assert_eq!(save_and_get(&engine, &other).await, other);
     assert_eq!(
-        engine
-            .get(score.key())
-            .consistent()
-            .await
-            .unwrap()
-            .unwrap()
-            .top_score,
+        db::read_existing(&engine, score.key()).await.top_score,
         Some(9001)
     );
 

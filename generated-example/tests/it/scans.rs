@@ -2,12 +2,10 @@
 //! limits; single segments page on their own; plain scans page, count and stream.
 
 use crate::harness::data;
-use crate::harness::db;
+use crate::harness::requests::recording;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use data::{put_all, recording};
-use db::start_with_tables;
 use flywheel_runtime::{Cursor, Error};
 use futures::TryStreamExt;
 use generated_example::models::{GameScore, GameScoreKey};
@@ -34,9 +32,8 @@ fn keys(items: &[GameScore]) -> HashSet<GameScoreKey> {
 
 #[tokio::test]
 async fn a_parallel_scan_returns_every_item_exactly_once() {
-    let (_local, engine) = start_with_tables().await;
     let all = data();
-    put_all(&engine, &all).await;
+    let (_local, engine) = data::start_with(&all).await;
     let (counting, requests) = recording(&engine);
 
     let got: Vec<GameScore> = GameScore::scan()
@@ -120,9 +117,8 @@ async fn a_parallel_scan_returns_every_item_exactly_once() {
 
 #[tokio::test]
 async fn segments_page_on_their_own() {
-    let (_local, engine) = start_with_tables().await;
     let all = data();
-    put_all(&engine, &all).await;
+    let (_local, engine) = data::start_with(&all).await;
 
     let mut seen: Vec<GameScore> = Vec::new();
     let mut last_cursors = Vec::new();
@@ -197,9 +193,8 @@ async fn segments_page_on_their_own() {
 
 #[tokio::test]
 async fn plain_scans_limit_count_and_read_consistently() {
-    let (_local, engine) = start_with_tables().await;
     let all = data();
-    put_all(&engine, &all).await;
+    let (_local, engine) = data::start_with(&all).await;
 
     let everything = GameScore::scan().consistent().all(&engine).await.unwrap();
     assert_eq!(keys(&everything), keys(&all));

@@ -2,10 +2,9 @@
 //! poll, and taking N items in pages of P sends exactly ceil(N / P) requests.
 
 use crate::harness::data;
-use crate::harness::db;
+use crate::harness::requests::recording;
 
-use data::{orders, put_all, recording, scores};
-use db::start_with_tables;
+use data::{orders, put_all, scores};
 use flywheel_runtime::Error;
 use futures::{StreamExt, TryStreamExt};
 use generated_example::models::order::OrderState;
@@ -24,9 +23,8 @@ fn bulk() -> Vec<GameScore> {
 
 #[tokio::test]
 async fn a_stream_yields_the_items_all_returns() {
-    let (_local, engine) = start_with_tables().await;
     let items = bulk();
-    put_all(&engine, &items).await;
+    let (_local, engine) = data::start_with(&items).await;
     put_all(&engine, &scores()).await;
     put_all(&engine, &orders()).await;
     let e = &engine;
@@ -98,9 +96,8 @@ async fn a_stream_yields_the_items_all_returns() {
 
 #[tokio::test]
 async fn a_stream_reads_a_page_only_when_the_previous_one_is_used_up() {
-    let (_local, engine) = start_with_tables().await;
     let items = bulk();
-    put_all(&engine, &items).await;
+    let (_local, engine) = data::start_with(&items).await;
     let (counting, requests) = recording(&engine);
     let e = &counting;
 

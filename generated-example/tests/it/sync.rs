@@ -2,13 +2,14 @@
 //! read is never overwritten unless asked, deltas are atomic, and the model is reloaded.
 
 use crate::harness::db;
+use crate::harness::requests::recording;
 
 use std::collections::BTreeSet;
 
-use db::{n, observed, raw_get, s, start_with_tables};
+use db::{n, s, start_with_tables, tracked};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::uuid::Uuid;
-use flywheel_runtime::{AttributeValue, Engine, Error, Item, Model, Stored, Tracked};
+use flywheel_runtime::{AttributeValue, Engine, Error, Item, Stored, Tracked};
 use generated_example::models::user_profile::{Address, Status};
 use generated_example::models::{GameScore, GameScoreKey, UserProfile, UserProfileKey};
 
@@ -37,30 +38,12 @@ fn profile() -> UserProfile {
     p
 }
 
-async fn tracked<M: Model>(engine: &Engine, key: M::Key) -> Tracked<M> {
-    engine
-        .get(key)
-        .consistent()
-        .tracked()
-        .await
-        .unwrap()
-        .expect("the item exists")
-}
-
 async fn raw_score(engine: &Engine) -> Item {
-    raw_get(
-        engine,
-        "GameScores",
-        &[("userid", s("abc")), ("title", s("Comet Quest"))],
-    )
-    .await
-    .unwrap()
+    db::raw_score(engine, "abc", "Comet Quest").await.unwrap()
 }
 
 async fn raw_profile(engine: &Engine) -> Item {
-    raw_get(engine, "UserProfiles", &[("user_id", s(&ID.to_string()))])
-        .await
-        .unwrap()
+    db::raw_profile(engine, ID).await.unwrap()
 }
 
 /// Changes attributes of the score behind flywheel's back, with the raw client.
@@ -78,7 +61,7 @@ async fn raw_update(engine: &Engine, expression: &str, values: Vec<(&str, Attrib
     request.send().await.unwrap();
 }
 
-fn updates(requests: &db::Requests) -> Vec<String> {
+fn updates(requests: &crate::harness::requests::Requests) -> Vec<String> {
     requests
         .take()
         .into_iter()
@@ -89,7 +72,7 @@ fn updates(requests: &db::Requests) -> Vec<String> {
 #[tokio::test]
 async fn only_changed_attributes_are_sent_so_other_changes_survive() {
     let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = observed(&engine);
+    let (watched, requests) = recording(&engine);
     engine.save(&score()).await.unwrap();
     let mut copy = tracked::<GameScore>(&engine, key()).await;
     // Someone else changes `losses` after the read.
@@ -117,7 +100,7 @@ async fn only_changed_attributes_are_sent_so_other_changes_survive() {
 #[tokio::test]
 async fn clearing_an_optional_field_sends_remove() {
     let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = observed(&engine);
+    let (watched, requests) = recording(&engine);
     engine.save(&score()).await.unwrap();
     let mut copy = tracked::<GameScore>(&engine, key()).await;
     copy.top_score = None;
@@ -131,7 +114,7 @@ async fn clearing_an_optional_field_sends_remove() {
 #[tokio::test]
 async fn emptying_a_set_removes_it_and_changing_one_sets_it() {
     let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = observed(&engine);
+    let (watched, requests) = recording(&engine);
     engine.save(&profile()).await.unwrap();
     let mut copy = tracked::<UserProfile>(&engine, UserProfileKey::new(ID)).await;
     copy.tags.clear();
@@ -159,19 +142,14 @@ async fn a_nested_change_writes_the_top_level_attribute() {
     copy.home.as_mut().unwrap().street = Some("1 Main St".into());
     assert_eq!(copy.changes().unwrap(), ["home"]);
     assert!(engine.sync(&mut copy).await.unwrap());
-    let read: UserProfile = engine
-        .get(UserProfileKey::new(ID))
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let read: UserProfile = db::read_existing(&engine, UserProfileKey::new(ID)).await;
     assert_eq!(read.home.unwrap().street.as_deref(), Some("1 Main St"));
 }
 
 #[tokio::test]
 async fn deltas_are_atomic_and_the_model_is_reloaded() {
     let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = observed(&engine);
+    let (watched, requests) = recording(&engine);
     engine.save(&score()).await.unwrap();
     let mut copy = tracked::<GameScore>(&engine, key()).await;
     copy.incr(GameScore::WINS, 5)
@@ -225,7 +203,7 @@ async fn deltas_are_atomic_and_the_model_is_reloaded() {
 #[tokio::test]
 async fn a_delta_and_a_changed_value_of_one_field_are_refused_before_sending() {
     let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = observed(&engine);
+    let (watched, requests) = recording(&engine);
     engine.save(&score()).await.unwrap();
     let mut copy = tracked::<GameScore>(&engine, key()).await;
     copy.incr(GameScore::WINS, 1).unwrap();
@@ -387,7 +365,7 @@ async fn overwrite_skips_the_unchanged_check_but_still_writes_only_changes() {
 #[tokio::test]
 async fn a_sync_with_nothing_changed_sends_nothing() {
     let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = observed(&engine);
+    let (watched, requests) = recording(&engine);
     engine.save(&score()).await.unwrap();
     engine.save(&profile()).await.unwrap();
     let mut copy = tracked::<GameScore>(&engine, key()).await;
@@ -409,7 +387,7 @@ async fn a_sync_with_nothing_changed_sends_nothing() {
 #[tokio::test]
 async fn changing_the_key_of_a_loaded_model_is_refused() {
     let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = observed(&engine);
+    let (watched, requests) = recording(&engine);
     engine.save(&score()).await.unwrap();
     let mut copy = tracked::<GameScore>(&engine, key()).await;
     copy.title = "Other Game".into();
@@ -439,7 +417,7 @@ async fn a_new_tracked_model_creates_the_item_and_a_second_create_conflicts() {
     assert!(!first.is_stored());
     assert!(engine.sync(&mut first).await.unwrap());
     assert!(first.is_stored());
-    assert_eq!(engine.get(key()).consistent().await.unwrap(), Some(score()));
+    assert_eq!(db::read_consistent(&engine, key()).await, Some(score()));
 
     let before = raw_score(&engine).await;
     let mut other = score();
@@ -477,10 +455,7 @@ async fn a_new_tracked_model_merges_into_an_item_holding_other_attributes() {
     let mut expected = score();
     expected.top_score_time = Some(DateTime::from_timestamp(1, 500_000_000).unwrap());
     assert_eq!(*copy, expected, "reloaded with what was stored already");
-    assert_eq!(
-        engine.get(key()).consistent().await.unwrap(),
-        Some(expected)
-    );
+    assert_eq!(db::read_consistent(&engine, key()).await, Some(expected));
 }
 
 #[tokio::test]
@@ -497,12 +472,7 @@ async fn a_new_versioned_model_creates_at_version_one_once() {
         }) => assert_eq!((expected, found), (0, Stored::Present(1))),
         other => panic!("expected a version conflict, got {other:?}"),
     }
-    let stored: UserProfile = engine
-        .get(UserProfileKey::new(ID))
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let stored: UserProfile = db::read_existing(&engine, UserProfileKey::new(ID)).await;
     assert_eq!(stored, *first);
     assert_eq!(stored.display_name, None);
 }
@@ -591,7 +561,7 @@ async fn a_sync_never_brings_back_an_item_deleted_since_it_was_read() {
 #[tokio::test]
 async fn repeated_deltas_on_one_attribute_are_sent_as_one() {
     let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = observed(&engine);
+    let (watched, requests) = recording(&engine);
     engine.save(&score()).await.unwrap();
     let mut copy = tracked::<GameScore>(&engine, key()).await;
     for _ in 0..5 {
@@ -657,7 +627,7 @@ async fn repeated_deltas_on_one_attribute_are_sent_as_one() {
 #[tokio::test]
 async fn a_new_tracked_model_writes_only_what_the_caller_set() {
     let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = observed(&engine);
+    let (watched, requests) = recording(&engine);
 
     // No item yet: the increment starts from the default, the other default is filled in.
     let mut fresh = Tracked::new(GameScore::new("abc", "Comet Quest"));

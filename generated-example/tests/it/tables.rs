@@ -3,6 +3,7 @@
 //! `delete_schema` removes the tables; a namespace keeps tables apart.
 
 use crate::harness::db;
+use crate::harness::requests::recording;
 
 use std::collections::BTreeSet;
 
@@ -264,11 +265,7 @@ async fn create_schema_twice_creates_nothing_the_second_time() {
     assert_example_tables(&engine).await;
     // The existing tables and their items are kept.
     assert_eq!(
-        engine
-            .get(GameScoreKey::new("u", "t"))
-            .consistent()
-            .await
-            .unwrap(),
+        db::read_consistent(&engine, GameScoreKey::new("u", "t")).await,
         Some(score)
     );
 
@@ -326,7 +323,7 @@ async fn create_schema_enables_time_to_live_on_an_existing_table_without_it() {
 async fn skip_ttl_creates_the_tables_without_time_to_live() {
     let local = TestDb::start();
     let engine = local.engine();
-    let (watched, requests) = db::observed(&engine);
+    let (watched, requests) = recording(&engine);
     let created = watched
         .create_schema(models::TABLES)
         .skip_ttl()
@@ -424,12 +421,7 @@ async fn a_namespace_prefixes_every_table() {
     let mut score = GameScore::new("u", "t");
     score.top_score = Some(7);
     test.save(&score).create_only().await.unwrap();
-    let raw = raw_get(
-        &test,
-        "GameScores",
-        &[("userid", s("u")), ("title", s("t"))],
-    )
-    .await;
+    let raw = db::raw_score(&test, "u", "t").await;
     assert!(raw.is_some());
     let raw = raw_get(
         &plain,
@@ -461,18 +453,11 @@ async fn a_namespace_prefixes_every_table() {
     );
     assert_eq!(table_names(&plain).await.len(), 2 * models::TABLES.len());
     assert_eq!(
-        plain
-            .get(GameScoreKey::new("u", "t"))
-            .consistent()
-            .await
-            .unwrap(),
+        db::read_consistent(&plain, GameScoreKey::new("u", "t")).await,
         None
     );
     assert_eq!(
-        test.get(GameScoreKey::new("u", "t"))
-            .consistent()
-            .await
-            .unwrap(),
+        db::read_consistent(&test, GameScoreKey::new("u", "t")).await,
         Some(score)
     );
 

@@ -101,24 +101,9 @@ impl Fixture {
         Fixture {
             game,
             doomed,
-            read_order: engine
-                .get(OrderKey::new("c-1", "o-1"))
-                .consistent()
-                .await
-                .unwrap()
-                .unwrap(),
-            order_to_pay: engine
-                .get(OrderKey::new("c-3", "o-3"))
-                .consistent()
-                .await
-                .unwrap()
-                .unwrap(),
-            profile: engine
-                .get(UserProfileKey::new(profile_id()))
-                .consistent()
-                .await
-                .unwrap()
-                .unwrap(),
+            read_order: db::read_existing(&engine, OrderKey::new("c-1", "o-1")).await,
+            order_to_pay: db::read_existing(&engine, OrderKey::new("c-3", "o-3")).await,
+            profile: db::read_existing(&engine, UserProfileKey::new(profile_id())).await,
         }
     }
 
@@ -167,31 +152,18 @@ async fn a_write_transaction_applies_every_operation() {
         2
     );
     assert_eq!(
-        engine
-            .get(OddNamesKey::new("new", 2))
-            .consistent()
-            .await
-            .unwrap(),
+        db::read_consistent(&engine, OddNamesKey::new("new", 2)).await,
         Some(OddNames::new("new", 2))
     );
     assert_eq!(
-        engine.get(fixture.doomed.key()).consistent().await.unwrap(),
+        db::read_consistent(&engine, fixture.doomed.key()).await,
         None
     );
     assert_eq!(
-        engine
-            .get(fixture.read_order.key())
-            .consistent()
-            .await
-            .unwrap(),
+        db::read_consistent(&engine, fixture.read_order.key()).await,
         None
     );
-    let created = engine
-        .get(OrderKey::new("c-2", "o-2"))
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let created = db::read_existing(&engine, OrderKey::new("c-2", "o-2")).await;
     assert_eq!(
         created,
         Order {
@@ -199,20 +171,10 @@ async fn a_write_transaction_applies_every_operation() {
             ..order(2)
         }
     );
-    let paid = engine
-        .get(fixture.order_to_pay.key())
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let paid = db::read_existing(&engine, fixture.order_to_pay.key()).await;
     assert_eq!((paid.state, paid.revision), (OrderState::Paid, 2));
     // The checked item is not written.
-    let profile = engine
-        .get(UserProfileKey::new(profile_id()))
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let profile = db::read_existing(&engine, UserProfileKey::new(profile_id())).await;
     assert_eq!(profile, fixture.profile);
 }
 
@@ -325,12 +287,7 @@ async fn a_failing_condition_cancels_every_operation() {
         panic!("expected TransactionCanceled, got {err:?}");
     };
     let kinds: Vec<&CancelKind> = reasons.iter().map(|r| &r.kind).collect();
-    let stored_game = raw_get(
-        &engine,
-        "GameScores",
-        &[("userid", s("abc")), ("title", s("Comet Quest"))],
-    )
-    .await;
+    let stored_game = db::raw_score(&engine, "abc", "Comet Quest").await;
     let stored_odd = raw_get(
         &engine,
         "odd.names-table_1",
@@ -452,27 +409,12 @@ async fn stale_versions_cancel_with_version_conflicts() {
         .send()
         .await
         .unwrap();
-    let read = engine
-        .get(stale[0].key())
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let read = db::read_existing(&engine, stale[0].key()).await;
     assert_eq!((read.revision, read.state), (3, OrderState::Cancelled));
-    let read = engine
-        .get(stale[1].key())
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let read = db::read_existing(&engine, stale[1].key()).await;
     assert_eq!((read.revision, read.state), (3, OrderState::Paid));
-    assert_eq!(engine.get(stale[2].key()).consistent().await.unwrap(), None);
-    let read = engine
-        .get(UserProfileKey::new(profile_id()))
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(db::read_consistent(&engine, stale[2].key()).await, None);
+    let read = db::read_existing(&engine, UserProfileKey::new(profile_id())).await;
     assert_eq!(read.version, 2);
 }
 
@@ -615,15 +557,7 @@ async fn an_idempotency_token_applies_a_transaction_once() {
     send("checkout-1", 1)
         .await
         .expect("the same transaction again is a success");
-    let wins = || async {
-        engine
-            .get(key.clone())
-            .consistent()
-            .await
-            .unwrap()
-            .unwrap()
-            .wins
-    };
+    let wins = || async { db::read_existing(&engine, key.clone()).await.wins };
     assert_eq!(wins().await, 1, "applied once");
 
     // The same token with other content is refused by DynamoDB.

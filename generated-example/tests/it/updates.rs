@@ -2,10 +2,11 @@
 //! conditions, return values, and the checks made before anything is sent.
 
 use crate::harness::db;
+use crate::harness::requests::recording;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use db::{n, observed, raw_get, s, start_with_tables};
+use db::{n, s, start_with_tables};
 use flywheel_runtime::chrono::{DateTime, NaiveDate, Utc};
 use flywheel_runtime::serde_json::json;
 use flywheel_runtime::uuid::Uuid;
@@ -68,13 +69,11 @@ async fn saved(engine: &Engine, mut p: UserProfile) -> UserProfile {
 }
 
 async fn read(engine: &Engine) -> UserProfile {
-    engine.get(key()).consistent().await.unwrap().unwrap()
+    db::read_existing(&engine, key()).await
 }
 
 async fn raw(engine: &Engine) -> Item {
-    raw_get(engine, "UserProfiles", &[("user_id", s(&ID.to_string()))])
-        .await
-        .unwrap()
+    db::raw_profile(engine, ID).await.unwrap()
 }
 
 fn order_key() -> OrderKey {
@@ -91,13 +90,7 @@ fn order() -> Order {
 }
 
 async fn raw_order(engine: &Engine) -> Item {
-    raw_get(
-        engine,
-        "Orders",
-        &[("customer_id", s("c-1")), ("order_id", s("o-1"))],
-    )
-    .await
-    .unwrap()
+    db::raw_order(engine, "c-1", "o-1").await.unwrap()
 }
 
 fn score_key() -> GameScoreKey {
@@ -246,10 +239,7 @@ async fn set_writes_the_types_of_orders_and_scores() {
     expected.created_at = at(1_700_000_001, 0);
     expected.revision = 2;
     assert_eq!(got, expected);
-    assert_eq!(
-        engine.get(order_key()).consistent().await.unwrap().unwrap(),
-        expected
-    );
+    assert_eq!(db::read_existing(&engine, order_key()).await, expected);
 
     // GameScore's datetime uses the `epoch` format: seconds with a fraction.
     let got = GameScore::update(score_key())
@@ -260,13 +250,7 @@ async fn set_writes_the_types_of_orders_and_scores() {
         .unwrap();
     assert_eq!(got.top_score_time, Some(at(1_700_000_000, 250_000_000)));
     assert_eq!(got.top_score, Some(9001));
-    let raw = raw_get(
-        &engine,
-        "GameScores",
-        &[("userid", s("abc")), ("title", s("Comet Quest"))],
-    )
-    .await
-    .unwrap();
+    let raw = db::raw_score(&engine, "abc", "Comet Quest").await.unwrap();
     assert_eq!(raw["top_score_time"], n("1700000000.25"));
 }
 
@@ -976,7 +960,7 @@ async fn return_values_all_new_all_old_updated_new_updated_old() {
 #[tokio::test]
 async fn two_actions_on_one_path_or_overlapping_paths_are_refused_before_sending() {
     let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = observed(&engine);
+    let (watched, requests) = recording(&engine);
     let refusals: Vec<(flywheel_runtime::Result<()>, &str)> = vec![
         (
             UserProfile::update(key())
@@ -1063,7 +1047,7 @@ async fn two_actions_on_one_path_or_overlapping_paths_are_refused_before_sending
 #[tokio::test]
 async fn a_value_that_cannot_be_stored_is_refused_before_sending() {
     let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = observed(&engine);
+    let (watched, requests) = recording(&engine);
     let err = UserProfile::update(key())
         .set(UserProfile::RATING, f64::NAN)
         .send(&watched)

@@ -3,7 +3,7 @@
 
 use crate::harness::db;
 
-use db::{PROFILE_ID as ID, n, profile, profile_key as key, raw_get, s, start_with_tables};
+use db::{PROFILE_ID as ID, n, profile, profile_key as key, start_with_tables};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::ops::Saved;
 use flywheel_runtime::uuid::Uuid;
@@ -28,24 +28,16 @@ fn order_key() -> OrderKey {
 }
 
 async fn raw_profile(engine: &Engine) -> Option<Item> {
-    raw_get(engine, "UserProfiles", &[("user_id", s(&ID.to_string()))]).await
+    db::raw_profile(engine, ID).await
 }
 
 async fn raw_order(engine: &Engine) -> Option<Item> {
-    raw_get(
-        engine,
-        "Orders",
-        &[("customer_id", s("c-1")), ("order_id", s("o-1"))],
-    )
-    .await
+    db::raw_order(engine, "c-1", "o-1").await
 }
 
 async fn read(engine: &Engine) -> UserProfile {
-    engine
-        .get(key())
-        .consistent()
+    db::read_consistent(&engine, key())
         .await
-        .unwrap()
         .expect("the profile exists")
 }
 
@@ -112,7 +104,7 @@ async fn saves_start_at_one_count_up_and_refuse_a_stale_version() {
 async fn an_order_counts_its_revision_the_same_way() {
     let (_local, engine) = start_with_tables().await;
     assert_eq!(engine.save(&order()).await.unwrap(), Saved { version: 1 });
-    let mut read: Order = engine.get(order_key()).consistent().await.unwrap().unwrap();
+    let mut read: Order = db::read_existing(&engine, order_key()).await;
     assert_eq!(read.revision, 1);
     read.state = OrderState::Paid;
     assert_eq!(engine.save(&read).await.unwrap(), Saved { version: 2 });
@@ -120,7 +112,7 @@ async fn an_order_counts_its_revision_the_same_way() {
     // `read` still says revision 1.
     read.state = OrderState::Cancelled;
     assert_version_conflict(engine.save(&read).await, 1, Some(2));
-    let stored: Order = engine.get(order_key()).consistent().await.unwrap().unwrap();
+    let stored: Order = db::read_existing(&engine, order_key()).await;
     assert_eq!((stored.state, stored.revision), (OrderState::Paid, 2));
 
     // Updates count the revision too, and `if_version` checks it.
@@ -139,7 +131,7 @@ async fn an_order_counts_its_revision_the_same_way() {
         2,
         Some(3),
     );
-    let stored: Order = engine.get(order_key()).consistent().await.unwrap().unwrap();
+    let stored: Order = db::read_existing(&engine, order_key()).await;
     assert_eq!((stored.state, stored.revision), (OrderState::Shipped, 3));
 }
 
@@ -174,12 +166,7 @@ async fn a_model_without_a_version_attribute_reports_none() {
             .await
             .unwrap()
     );
-    let stored: GameScore = engine
-        .get(GameScoreKey::new("abc", "t"))
-        .consistent()
-        .await
-        .unwrap()
-        .unwrap();
+    let stored: GameScore = db::read_existing(&engine, GameScoreKey::new("abc", "t")).await;
     assert_eq!(stored.wins, 0, "the refused update wrote nothing");
 }
 
@@ -293,7 +280,7 @@ async fn updates_check_if_version_and_always_increment() {
         .send(&engine)
         .await
         .unwrap();
-    let created: UserProfile = engine.get(other).consistent().await.unwrap().unwrap();
+    let created: UserProfile = db::read_existing(&engine, other).await;
     assert_eq!(created.version, 1);
 }
 
@@ -435,7 +422,7 @@ async fn deletes_check_the_version() {
 
     // An order through `delete_item` with its revision.
     engine.save(&order()).await.unwrap();
-    let read_order: Order = engine.get(order_key()).consistent().await.unwrap().unwrap();
+    let read_order: Order = db::read_existing(&engine, order_key()).await;
     let mut stale_order = read_order.clone();
     stale_order.revision = 7;
     assert_version_conflict(engine.delete_item(&stale_order).await, 7, Some(1));

@@ -1,108 +1,19 @@
 //! Shared by the query, scan, cursor and stream tests: deterministic data sets of every example
-//! model, fast bulk loading, and an engine that records each request it sends.
+//! model, fast bulk loading, and a fresh database holding a data set ([`start_with`]).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
 
-use flywheel_runtime::aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
-use flywheel_runtime::aws_sdk_dynamodb::config::{ConfigBag, Intercept};
-use flywheel_runtime::aws_sdk_dynamodb::error::BoxError;
-use flywheel_runtime::aws_sdk_dynamodb::operation::batch_get_item::BatchGetItemInput;
-use flywheel_runtime::aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemInput;
-use flywheel_runtime::aws_sdk_dynamodb::operation::get_item::GetItemInput;
-use flywheel_runtime::aws_sdk_dynamodb::operation::put_item::PutItemInput;
-use flywheel_runtime::aws_sdk_dynamodb::operation::query::QueryInput;
-use flywheel_runtime::aws_sdk_dynamodb::operation::scan::ScanInput;
 use flywheel_runtime::aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 use flywheel_runtime::chrono::{DateTime, NaiveDate, Utc};
 use flywheel_runtime::serde_json::json;
 use flywheel_runtime::uuid::Uuid;
 use flywheel_runtime::{Decimal, Engine, Item, Model};
 use futures::StreamExt;
+
+use super::db;
 use generated_example::models::order::{Discount, OrderLine, OrderState};
 use generated_example::models::user_profile::{AccountKind, Address, GeoPoint, Status};
 use generated_example::models::{GameScore, Order, UserProfile};
-
-/// One request the recording engine sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sent {
-    /// `Query`, `Scan`, `BatchWriteItem`, ... or `Other`.
-    pub operation: &'static str,
-    /// The table of a query or scan.
-    pub table: Option<String>,
-    /// The index of a query or scan.
-    pub index: Option<String>,
-    /// The segment of a scan.
-    pub segment: Option<i32>,
-}
-
-/// The requests a recording engine sent, in order.
-#[derive(Debug, Clone, Default)]
-pub struct Requests(Arc<Mutex<Vec<Sent>>>);
-
-impl Requests {
-    /// How many requests were sent so far.
-    pub fn count(&self) -> usize {
-        self.0.lock().unwrap().len()
-    }
-
-    /// The requests sent so far, forgetting them.
-    pub fn take(&self) -> Vec<Sent> {
-        std::mem::take(&mut *self.0.lock().unwrap())
-    }
-}
-
-#[derive(Debug)]
-struct Recorder(Requests);
-
-impl Intercept for Recorder {
-    fn name(&self) -> &'static str {
-        "request recorder"
-    }
-
-    fn read_before_execution(
-        &self,
-        context: &BeforeSerializationInterceptorContextRef<'_>,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let input = context.input();
-        let mut sent = Sent {
-            operation: "Other",
-            table: None,
-            index: None,
-            segment: None,
-        };
-        if let Some(q) = input.downcast_ref::<QueryInput>() {
-            sent.operation = "Query";
-            sent.table = q.table_name.clone();
-            sent.index = q.index_name.clone();
-        } else if let Some(s) = input.downcast_ref::<ScanInput>() {
-            sent.operation = "Scan";
-            sent.table = s.table_name.clone();
-            sent.index = s.index_name.clone();
-            sent.segment = s.segment;
-        } else if input.downcast_ref::<BatchWriteItemInput>().is_some() {
-            sent.operation = "BatchWriteItem";
-        } else if input.downcast_ref::<BatchGetItemInput>().is_some() {
-            sent.operation = "BatchGetItem";
-        } else if input.downcast_ref::<GetItemInput>().is_some() {
-            sent.operation = "GetItem";
-        } else if input.downcast_ref::<PutItemInput>().is_some() {
-            sent.operation = "PutItem";
-        }
-        self.0.0.lock().unwrap().push(sent);
-        Ok(())
-    }
-}
-
-/// An engine on the same endpoint as `engine` whose client records every request it sends.
-pub fn recording(engine: &Engine) -> (Engine, Requests) {
-    let requests = Requests::default();
-    let engine = engine
-        .clone()
-        .with_client_config(|c| c.interceptor(Recorder(requests.clone())));
-    (engine, requests)
-}
 
 /// Writes raw items into `table` (its name in DynamoDB, namespace included) with
 /// BatchWriteItem, 25 a request and four requests at a time, retrying whatever DynamoDB leaves
@@ -141,6 +52,13 @@ pub async fn put_items(engine: &Engine, table: &str, items: Vec<Item>) {
         .buffer_unordered(4)
         .collect::<Vec<()>>()
         .await;
+}
+
+/// A fresh database with every example table (see [`db::start_with_tables`]) holding `models`.
+pub async fn start_with<M: Model>(models: &[M]) -> (db::TestDb, Engine) {
+    let (db, engine) = db::start_with_tables().await;
+    put_all(&engine, models).await;
+    (db, engine)
 }
 
 /// Writes models in batches (see [`put_items`]).

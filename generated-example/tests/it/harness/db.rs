@@ -18,12 +18,16 @@
 //! In both cases the engine of a test has that random namespace, so tests name tables through
 //! it: [`table`] for raw requests ([`raw_get`] and [`raw_put`] take the schema's table name and
 //! add it themselves).
+//!
+//! Besides the set-up: reading an item back as the models see it ([`read_consistent`],
+//! [`read_existing`], [`tracked`]) and as it is stored ([`raw_get`], [`raw_score`],
+//! [`raw_order`], [`raw_profile`]), and writing items by hand ([`raw_put`], with [`s`], [`n`] and [`m`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use flywheel_runtime::aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use flywheel_runtime::local::LocalDynamo;
-use flywheel_runtime::{AttributeValue, Engine, Item, RetryPolicy};
+use flywheel_runtime::{AttributeValue, Engine, Item, Model, ModelKey, RetryPolicy, Tracked};
 use generated_example::models;
 
 /// The environment variable naming an external endpoint for the tests.
@@ -278,6 +282,55 @@ pub async fn raw_get(engine: &Engine, table: &str, key: &[(&str, AttributeValue)
     request.send().await.expect("raw GetItem succeeds").item
 }
 
+/// The stored `GameScores` item of `userid` and `title`, as [`raw_get`] reads it.
+pub async fn raw_score(engine: &Engine, userid: &str, title: &str) -> Option<Item> {
+    let key = [("userid", s(userid)), ("title", s(title))];
+    raw_get(engine, "GameScores", &key).await
+}
+
+/// The stored `Orders` item of `customer` and `order` (its id), as [`raw_get`] reads it.
+pub async fn raw_order(engine: &Engine, customer: &str, order: &str) -> Option<Item> {
+    let key = [("customer_id", s(customer)), ("order_id", s(order))];
+    raw_get(engine, "Orders", &key).await
+}
+
+/// The stored `UserProfiles` item of `user_id`, as [`raw_get`] reads it.
+pub async fn raw_profile(engine: &Engine, user_id: flywheel_runtime::uuid::Uuid) -> Option<Item> {
+    raw_get(
+        engine,
+        "UserProfiles",
+        &[("user_id", s(&user_id.to_string()))],
+    )
+    .await
+}
+
+/// The model stored at `key`, read consistently (`None` when there is none); panics when the
+/// read fails.
+pub async fn read_consistent<K: ModelKey>(engine: &Engine, key: K) -> Option<K::Model> {
+    engine
+        .get(key)
+        .consistent()
+        .await
+        .expect("the read succeeds")
+}
+
+/// The model stored at `key`, read consistently; panics when the read fails or finds nothing.
+pub async fn read_existing<K: ModelKey>(engine: &Engine, key: K) -> K::Model {
+    read_consistent(engine, key).await.expect("the item exists")
+}
+
+/// The model stored at `key`, read consistently and tracked for `sync`; panics when the read
+/// fails or finds nothing.
+pub async fn tracked<M: Model>(engine: &Engine, key: M::Key) -> Tracked<M> {
+    engine
+        .get(key)
+        .consistent()
+        .tracked()
+        .await
+        .expect("the read succeeds")
+        .expect("the item exists")
+}
+
 /// Writes an item into the schema table `table` (the engine's namespace is added) with the raw
 /// client, bypassing the models.
 pub async fn raw_put(engine: &Engine, table: &str, item: Vec<(&str, AttributeValue)>) {
@@ -310,116 +363,4 @@ pub fn m(entries: Vec<(&str, AttributeValue)>) -> AttributeValue {
             .map(|(k, v)| (k.to_owned(), v))
             .collect(),
     )
-}
-
-/// One request an observed engine sent: the operation and, for an UpdateItem, its update
-/// expression with the attribute names put back in place of their placeholders.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    /// `UpdateItem`, `PutItem`, `GetItem`, `DeleteItem`, `CreateTable`, `DescribeTable`,
-    /// `DescribeTimeToLive`, `UpdateTimeToLive`, or `Other`.
-    pub operation: &'static str,
-    /// The update expression of an UpdateItem, with names resolved.
-    pub update: Option<String>,
-}
-
-/// The requests an observed engine sent, in order.
-#[derive(Debug, Clone, Default)]
-pub struct Requests(std::sync::Arc<std::sync::Mutex<Vec<Request>>>);
-
-impl Requests {
-    /// How many requests were sent so far.
-    pub fn count(&self) -> usize {
-        self.0.lock().unwrap().len()
-    }
-
-    /// Every request sent so far.
-    pub fn all(&self) -> Vec<Request> {
-        self.0.lock().unwrap().clone()
-    }
-
-    /// The requests sent so far, forgetting them.
-    pub fn take(&self) -> Vec<Request> {
-        std::mem::take(&mut *self.0.lock().unwrap())
-    }
-}
-
-#[derive(Debug)]
-struct Observer(Requests);
-
-impl flywheel_runtime::aws_sdk_dynamodb::config::Intercept for Observer {
-    fn name(&self) -> &'static str {
-        "request observer"
-    }
-
-    fn read_before_execution(
-        &self,
-        context: &flywheel_runtime::aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef<'_>,
-        _cfg: &mut flywheel_runtime::aws_sdk_dynamodb::config::ConfigBag,
-    ) -> Result<(), flywheel_runtime::aws_sdk_dynamodb::error::BoxError> {
-        use flywheel_runtime::aws_sdk_dynamodb::operation;
-        let input = context.input();
-        let (operation, update) =
-            if let Some(i) = input.downcast_ref::<operation::update_item::UpdateItemInput>() {
-                // Put the names back, longest placeholder first so `#n1` does not eat `#n10`.
-                let mut text = i.update_expression().unwrap_or_default().to_owned();
-                let mut names: Vec<_> = i
-                    .expression_attribute_names()
-                    .map(|n| n.iter().collect())
-                    .unwrap_or_else(Vec::new);
-                names.sort_by_key(|(placeholder, _)| std::cmp::Reverse(placeholder.len()));
-                for (placeholder, name) in names {
-                    text = text.replace(placeholder.as_str(), name);
-                }
-                ("UpdateItem", Some(text))
-            } else if input
-                .downcast_ref::<operation::put_item::PutItemInput>()
-                .is_some()
-            {
-                ("PutItem", None)
-            } else if input
-                .downcast_ref::<operation::get_item::GetItemInput>()
-                .is_some()
-            {
-                ("GetItem", None)
-            } else if input
-                .downcast_ref::<operation::delete_item::DeleteItemInput>()
-                .is_some()
-            {
-                ("DeleteItem", None)
-            } else if input
-                .downcast_ref::<operation::create_table::CreateTableInput>()
-                .is_some()
-            {
-                ("CreateTable", None)
-            } else if input
-                .downcast_ref::<operation::describe_table::DescribeTableInput>()
-                .is_some()
-            {
-                ("DescribeTable", None)
-            } else if input
-                .downcast_ref::<operation::describe_time_to_live::DescribeTimeToLiveInput>()
-                .is_some()
-            {
-                ("DescribeTimeToLive", None)
-            } else if input
-                .downcast_ref::<operation::update_time_to_live::UpdateTimeToLiveInput>()
-                .is_some()
-            {
-                ("UpdateTimeToLive", None)
-            } else {
-                ("Other", None)
-            };
-        self.0.0.lock().unwrap().push(Request { operation, update });
-        Ok(())
-    }
-}
-
-/// An engine on the same server (and namespace) that records every request it sends.
-pub fn observed(engine: &Engine) -> (Engine, Requests) {
-    let requests = Requests::default();
-    let engine = engine
-        .clone()
-        .with_client_config(|c| c.interceptor(Observer(requests.clone())));
-    (engine, requests)
 }

@@ -1,6 +1,8 @@
-//! What the topic modules share: a fresh database per test ([`db`]), deterministic data sets
-//! and a request-recording engine ([`data`]), and a fault-injecting proxy ([`faults`]).
+//! What the topic modules share: a fresh database per test, raw item access and read-back
+//! helpers ([`db`]), deterministic data sets ([`data`]), an engine that records the requests it
+//! sends ([`requests`]), and a fault-injecting proxy ([`faults`]).
 
 pub mod data;
 pub mod db;
 pub mod faults;
+pub mod requests;
