@@ -8,10 +8,11 @@ use db::{m, n, raw_get, raw_put, s, start_with_tables, table};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::serde_json::json;
 use flywheel_runtime::uuid::Uuid;
-use flywheel_runtime::{AttributeValue, Decimal, DecodeError, Engine, Error, Model};
+use flywheel_runtime::{AttributeValue, Decimal, DecodeError, EncodeError, Engine, Error, Model};
 use generated_example::models::game_score::{GameScore, GameScoreKey};
 use generated_example::models::order::{Order, OrderKey, OrderLine};
 use generated_example::models::user_profile::{Address, GeoPoint, UserProfile, UserProfileKey};
+use std::fmt::Debug;
 
 const ID: Uuid = Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
 const ID_TEXT: &str = "01234567-89ab-cdef-0123-456789abcdef";
@@ -43,11 +44,66 @@ fn profile_without(name: &str) -> Vec<(&'static str, AttributeValue)> {
         .collect()
 }
 
-async fn get_profile_error(engine: &Engine) -> DecodeError {
-    match engine.get(UserProfileKey::new(ID)).consistent().await {
+/// The decode error of `result`; panics on anything else.
+fn decode_error<T: Debug>(result: flywheel_runtime::Result<T>) -> DecodeError {
+    match result {
         Err(Error::Decode(e)) => e,
         other => panic!("expected a decode error, got {other:?}"),
     }
+}
+
+/// The encode error of `result`, the outcome of `what`; panics on anything else.
+fn encode_error<T: Debug>(what: &str, result: flywheel_runtime::Result<T>) -> EncodeError {
+    match result {
+        Err(Error::Encode(e)) => e,
+        other => panic!("{what}: expected an encode error, got {other:?}"),
+    }
+}
+
+async fn get_profile_error(engine: &Engine) -> DecodeError {
+    decode_error(engine.get(UserProfileKey::new(ID)).consistent().await)
+}
+
+/// Stores the valid profile with `name` set to `value` (see [`profile_with`]) and returns the
+/// error of reading it back.
+async fn spoiled_profile_error(
+    engine: &Engine,
+    name: &'static str,
+    value: AttributeValue,
+) -> DecodeError {
+    raw_put(engine, "UserProfiles", profile_with(name, value)).await;
+    get_profile_error(engine).await
+}
+
+/// [`assert_decode_error`] for the profile of [`valid_profile`], in `engine`'s table.
+fn assert_profile_decode_error(
+    engine: &Engine,
+    e: &DecodeError,
+    attribute: &str,
+    expected: &str,
+    found: &str,
+) {
+    let table = table(engine, "UserProfiles");
+    assert_decode_error(e, &table, USER_KEY, attribute, expected, found);
+}
+
+/// Stores the score of user `u` on title `t` with the raw client: its key and `attribute`.
+async fn put_score_u_t(engine: &Engine, attribute: (&'static str, AttributeValue)) {
+    let item = vec![("userid", s("u")), ("title", s("t")), attribute];
+    raw_put(engine, "GameScores", item).await;
+}
+
+/// Stores order `o` of customer `c` with the raw client: its required attributes and
+/// `attribute`.
+async fn put_order_c_o(engine: &Engine, attribute: (&'static str, AttributeValue)) {
+    let mut item = vec![
+        ("customer_id", s("c")),
+        ("order_id", s("o")),
+        ("created_at", s("2024-05-01T12:30:00.000000000Z")),
+        ("total", n("1")),
+    ];
+    item.push(attribute);
+    raw_put(engine, "Orders", item).await;
 }
 
 /// Checks every field of `e` and that its message names table, key and attribute.
@@ -85,12 +141,10 @@ async fn the_valid_base_item_decodes() {
 #[tokio::test]
 async fn a_string_where_an_int_is_expected() {
     let (_local, engine) = start_with_tables().await;
-    raw_put(&engine, "UserProfiles", profile_with("version", s("7"))).await;
-    let e = get_profile_error(&engine).await;
-    assert_decode_error(
+    let e = spoiled_profile_error(&engine, "version", s("7")).await;
+    assert_profile_decode_error(
+        &engine,
         &e,
-        &table(&engine, "UserProfiles"),
-        USER_KEY,
         "version",
         "a number (N) within the range of i64",
         "S \"7\"",
@@ -120,25 +174,17 @@ async fn numbers_out_of_range_for_u32_i32_u64_and_i64() {
         ("version", "-9223372036854775809", "i64"),
     ];
     for (attribute, number, ty) in cases {
-        raw_put(&engine, "UserProfiles", profile_with(attribute, n(number))).await;
-        let e = get_profile_error(&engine).await;
-        assert_decode_error(
+        let e = spoiled_profile_error(&engine, attribute, n(number)).await;
+        assert_profile_decode_error(
+            &engine,
             &e,
-            &table(&engine, "UserProfiles"),
-            USER_KEY,
             attribute,
             &format!("a number (N) within the range of {ty}"),
             &format!("N {number}"),
         );
     }
     // The same numbers written in exponent notation are no way around the check.
-    raw_put(
-        &engine,
-        "UserProfiles",
-        profile_with("age", n("4.294967296E+9")),
-    )
-    .await;
-    let e = get_profile_error(&engine).await;
+    let e = spoiled_profile_error(&engine, "age", n("4.294967296E+9")).await;
     assert_eq!(e.attribute, "age");
 }
 
@@ -150,46 +196,24 @@ async fn a_fractional_number_for_an_int() {
         ("version", "-0.000001", "i64"),
         ("age", "1E-5", "u32"),
     ] {
-        raw_put(&engine, "UserProfiles", profile_with(attribute, n(number))).await;
-        let e = get_profile_error(&engine).await;
+        let e = spoiled_profile_error(&engine, attribute, n(number)).await;
         assert_eq!(e.attribute, attribute);
         assert_eq!(e.expected, format!("a number (N) within the range of {ty}"));
         assert!(e.found.starts_with("N "), "{e:?}");
     }
 
-    raw_put(
-        &engine,
-        "GameScores",
-        vec![
-            ("userid", s("u")),
-            ("title", s("t")),
-            ("top_score", n("12.5")),
-        ],
-    )
-    .await;
-    match engine.get(GameScoreKey::new("u", "t")).await {
-        Err(Error::Decode(e)) => assert_decode_error(
-            &e,
-            &table(&engine, "GameScores"),
-            "{userid = S \"u\", title = S \"t\"}",
-            "top_score",
-            "a number (N) within the range of i64",
-            "N 12.5",
-        ),
-        other => panic!("expected a decode error, got {other:?}"),
-    }
+    put_score_u_t(&engine, ("top_score", n("12.5"))).await;
+    assert_decode_error(
+        &decode_error(engine.get(GameScoreKey::new("u", "t")).await),
+        &table(&engine, "GameScores"),
+        "{userid = S \"u\", title = S \"t\"}",
+        "top_score",
+        "a number (N) within the range of i64",
+        "N 12.5",
+    );
 
     // An integral number in another spelling is read, not refused.
-    raw_put(
-        &engine,
-        "GameScores",
-        vec![
-            ("userid", s("u")),
-            ("title", s("t")),
-            ("top_score", n("1.0E+3")),
-        ],
-    )
-    .await;
+    put_score_u_t(&engine, ("top_score", n("1.0E+3"))).await;
     let score: GameScore = db::read_existing(&engine, GameScoreKey::new("u", "t")).await;
     assert_eq!(score.top_score, Some(1000));
 }
@@ -197,42 +221,27 @@ async fn a_fractional_number_for_an_int() {
 #[tokio::test]
 async fn an_unknown_enum_value() {
     let (_local, engine) = start_with_tables().await;
-    raw_put(
+    let e = spoiled_profile_error(&engine, "status", s("deleted")).await;
+    assert_profile_decode_error(
         &engine,
-        "UserProfiles",
-        profile_with("status", s("deleted")),
-    )
-    .await;
-    let e = get_profile_error(&engine).await;
-    assert_decode_error(
         &e,
-        &table(&engine, "UserProfiles"),
-        USER_KEY,
         "status",
         "one of active, suspended, banned (S)",
         "S \"deleted\"",
     );
 
     // The Rust name of a variant is not its stored value.
-    raw_put(
+    let e = spoiled_profile_error(&engine, "type", s("NonProfit")).await;
+    assert_profile_decode_error(
         &engine,
-        "UserProfiles",
-        profile_with("type", s("NonProfit")),
-    )
-    .await;
-    let e = get_profile_error(&engine).await;
-    assert_decode_error(
         &e,
-        &table(&engine, "UserProfiles"),
-        USER_KEY,
         "type",
         "one of personal, business, non-profit (S)",
         "S \"NonProfit\"",
     );
 
     // An enum value of the wrong type.
-    raw_put(&engine, "UserProfiles", profile_with("status", n("1"))).await;
-    let e = get_profile_error(&engine).await;
+    let e = spoiled_profile_error(&engine, "status", n("1")).await;
     assert_eq!(e.attribute, "status");
     assert_eq!(e.found, "N 1");
 }
@@ -243,10 +252,9 @@ async fn a_missing_required_field() {
     for attribute in ["email", "created_at"] {
         raw_put(&engine, "UserProfiles", profile_without(attribute)).await;
         let e = get_profile_error(&engine).await;
-        assert_decode_error(
+        assert_profile_decode_error(
+            &engine,
             &e,
-            &table(&engine, "UserProfiles"),
-            USER_KEY,
             attribute,
             "present (the field is required)",
             "no such attribute",
@@ -254,17 +262,10 @@ async fn a_missing_required_field() {
     }
     // NULL is no value for a required field either. (`email` is the ByEmail index key, so
     // DynamoDB itself refuses a NULL there; `created_at` is not an index key of this table.)
-    raw_put(
+    let e = spoiled_profile_error(&engine, "created_at", AttributeValue::Null(true)).await;
+    assert_profile_decode_error(
         &engine,
-        "UserProfiles",
-        profile_with("created_at", AttributeValue::Null(true)),
-    )
-    .await;
-    let e = get_profile_error(&engine).await;
-    assert_decode_error(
         &e,
-        &table(&engine, "UserProfiles"),
-        USER_KEY,
         "created_at",
         "a UTC timestamp as YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ (S), as flywheel writes it",
         "NULL",
@@ -278,33 +279,18 @@ async fn a_wrong_type_inside_a_list_of_nested_documents() {
         m(vec![("city", s("Paris"))]),
         m(vec![("city", n("42")), ("street", s("Rue"))]),
     ]);
-    raw_put(
-        &engine,
-        "UserProfiles",
-        profile_with("addresses", addresses),
-    )
-    .await;
-    let e = get_profile_error(&engine).await;
-    assert_decode_error(
-        &e,
-        &table(&engine, "UserProfiles"),
-        USER_KEY,
-        "addresses[1].city",
-        "a string (S)",
-        "N 42",
-    );
+    let e = spoiled_profile_error(&engine, "addresses", addresses).await;
+    assert_profile_decode_error(&engine, &e, "addresses[1].city", "a string (S)", "N 42");
 
     // A required field missing two levels down.
     let home = m(vec![
         ("city", s("Oslo")),
         ("location", m(vec![("lat", n("59.9"))])),
     ]);
-    raw_put(&engine, "UserProfiles", profile_with("home", home)).await;
-    let e = get_profile_error(&engine).await;
-    assert_decode_error(
+    let e = spoiled_profile_error(&engine, "home", home).await;
+    assert_profile_decode_error(
+        &engine,
         &e,
-        &table(&engine, "UserProfiles"),
-        USER_KEY,
         "home.location.lon",
         "present (the field is required)",
         "no such attribute",
@@ -312,17 +298,10 @@ async fn a_wrong_type_inside_a_list_of_nested_documents() {
 
     // A list element that is not a map at all.
     let addresses = AttributeValue::L(vec![m(vec![("city", s("Paris"))]), s("Berlin")]);
-    raw_put(
+    let e = spoiled_profile_error(&engine, "addresses", addresses).await;
+    assert_profile_decode_error(
         &engine,
-        "UserProfiles",
-        profile_with("addresses", addresses),
-    )
-    .await;
-    let e = get_profile_error(&engine).await;
-    assert_decode_error(
         &e,
-        &table(&engine, "UserProfiles"),
-        USER_KEY,
         "addresses[1]",
         "a map (M) holding a Address",
         "S \"Berlin\"",
@@ -340,52 +319,23 @@ async fn a_wrong_type_inside_a_list_of_nested_documents() {
             ]),
         ),
     ])]);
-    raw_put(
-        &engine,
-        "Orders",
-        vec![
-            ("customer_id", s("c")),
-            ("order_id", s("o")),
-            ("created_at", s("2024-05-01T12:30:00.000000000Z")),
-            ("total", n("1")),
-            ("lines", lines),
-        ],
-    )
-    .await;
-    match engine.get(OrderKey::new("c", "o")).await {
-        Err(Error::Decode(e)) => assert_decode_error(
-            &e,
-            &table(&engine, "Orders"),
-            "{customer_id = S \"c\", order_id = S \"o\"}",
-            "lines[0].discounts[1].percent",
-            "a number (N)",
-            "S \"ten\"",
-        ),
-        other => panic!("expected a decode error, got {other:?}"),
-    }
+    put_order_c_o(&engine, ("lines", lines)).await;
+    assert_decode_error(
+        &decode_error(engine.get(OrderKey::new("c", "o")).await),
+        &table(&engine, "Orders"),
+        "{customer_id = S \"c\", order_id = S \"o\"}",
+        "lines[0].discounts[1].percent",
+        "a number (N)",
+        "S \"ten\"",
+    );
 
     // A wrong element inside a map of lists.
     let labels = m(vec![("colour", AttributeValue::L(vec![s("red"), n("3")]))]);
-    raw_put(
-        &engine,
-        "Orders",
-        vec![
-            ("customer_id", s("c")),
-            ("order_id", s("o")),
-            ("created_at", s("2024-05-01T12:30:00.000000000Z")),
-            ("total", n("1")),
-            ("labels", labels),
-        ],
-    )
-    .await;
-    match engine.get(OrderKey::new("c", "o")).await {
-        Err(Error::Decode(e)) => {
-            assert_eq!(e.attribute, "labels.colour[1]");
-            assert_eq!(e.expected, "a string (S)");
-            assert_eq!(e.found, "N 3");
-        }
-        other => panic!("expected a decode error, got {other:?}"),
-    }
+    put_order_c_o(&engine, ("labels", labels)).await;
+    let e = decode_error(engine.get(OrderKey::new("c", "o")).await);
+    assert_eq!(e.attribute, "labels.colour[1]");
+    assert_eq!(e.expected, "a string (S)");
+    assert_eq!(e.found, "N 3");
 }
 
 #[tokio::test]
@@ -462,8 +412,7 @@ async fn malformed_dates_and_datetimes() {
         ),
     ];
     for (attribute, value, expected, found) in cases {
-        raw_put(&engine, "UserProfiles", profile_with(attribute, value)).await;
-        let e = get_profile_error(&engine).await;
+        let e = spoiled_profile_error(&engine, attribute, value).await;
         // DynamoDB returns numbers in its own spelling: 1E+100 comes back as 1 and 100 zeros.
         let plain = format!("N 1{}", "0".repeat(100));
         let found = if found == "N 1E+100" && e.found == plain {
@@ -471,14 +420,7 @@ async fn malformed_dates_and_datetimes() {
         } else {
             found
         };
-        assert_decode_error(
-            &e,
-            &table(&engine, "UserProfiles"),
-            USER_KEY,
-            attribute,
-            expected,
-            found,
-        );
+        assert_profile_decode_error(&engine, &e, attribute, expected, found);
     }
 }
 
@@ -493,13 +435,11 @@ async fn decode_errors_name_the_namespaced_table() {
         .create_schema(generated_example::models::TABLES)
         .await
         .unwrap();
-    raw_put(&engine, "UserProfiles", profile_with("age", s("old"))).await;
-    let e = get_profile_error(&engine).await;
+    let e = spoiled_profile_error(&engine, "age", s("old")).await;
     assert!(e.table.ends_with("-test-UserProfiles"), "{e:?}");
-    assert_decode_error(
+    assert_profile_decode_error(
+        &engine,
         &e,
-        &table(&engine, "UserProfiles"),
-        USER_KEY,
         "age",
         "a number (N) within the range of u32",
         "S \"old\"",
@@ -572,17 +512,13 @@ async fn floats_dynamodb_cannot_hold_are_refused_and_nothing_is_written() {
     for (attribute, spoil, reason) in cases {
         let mut p = profile();
         spoil(&mut p);
-        match engine.save(&p).await {
-            Err(Error::Encode(e)) => {
-                assert_eq!(e.table, table(&engine, "UserProfiles"));
-                assert_eq!(e.attribute, attribute);
-                assert!(e.reason.contains(reason), "{e:?}");
-                let message = e.to_string();
-                assert!(message.contains(&format!("`{attribute}`")), "{message}");
-                assert!(message.contains(&e.table), "{message}");
-            }
-            other => panic!("expected an encode error for {attribute}, got {other:?}"),
-        }
+        let e = encode_error(attribute, engine.save(&p).await);
+        assert_eq!(e.table, table(&engine, "UserProfiles"));
+        assert_eq!(e.attribute, attribute);
+        assert!(e.reason.contains(reason), "{e:?}");
+        let message = e.to_string();
+        assert!(message.contains(&format!("`{attribute}`")), "{message}");
+        assert!(message.contains(&e.table), "{message}");
         assert!(
             nothing_stored(&engine).await,
             "{attribute}: something was written"
@@ -605,15 +541,11 @@ async fn decimals_with_39_digits_are_refused_and_nothing_is_written() {
     let too_long = "123456789012345678901234567890123456789";
     let mut p = profile();
     p.balance = dec(too_long);
-    match engine.save(&p).await {
-        Err(Error::Encode(e)) => {
-            assert_eq!(e.table, table(&engine, "UserProfiles"));
-            assert_eq!(e.attribute, "balance");
-            assert!(e.reason.contains("39 significant digits"), "{e:?}");
-            assert!(e.to_string().contains("`balance`"));
-        }
-        other => panic!("expected an encode error, got {other:?}"),
-    }
+    let e = encode_error("the save", engine.save(&p).await);
+    assert_eq!(e.table, table(&engine, "UserProfiles"));
+    assert_eq!(e.attribute, "balance");
+    assert!(e.reason.contains("39 significant digits"), "{e:?}");
+    assert!(e.to_string().contains("`balance`"));
     assert!(nothing_stored(&engine).await);
 
     // 38 digits plus trailing zeros are fine: only significant digits count.
@@ -629,28 +561,20 @@ async fn decimals_with_39_digits_are_refused_and_nothing_is_written() {
         OrderLine::new("a", dec("1")),
         OrderLine::new("b", dec("-0.123456789012345678901234567890123456789")),
     ];
-    match engine.save(&order).await {
-        Err(Error::Encode(e)) => {
-            assert_eq!(e.table, table(&engine, "Orders"));
-            assert_eq!(e.attribute, "lines[1].unit_price");
-        }
-        other => panic!("expected an encode error, got {other:?}"),
-    }
+    let e = encode_error("the save", engine.save(&order).await);
+    assert_eq!(e.table, table(&engine, "Orders"));
+    assert_eq!(e.attribute, "lines[1].unit_price");
     let stored_after = db::raw_order(&engine, "c", "o").await;
     assert_eq!(stored_after, stored_before);
 
     // Out of DynamoDB's range, whatever the digits.
     order.lines.clear();
     order.total = dec("1E+126");
-    match engine.save(&order).await {
-        Err(Error::Encode(e)) => assert_eq!(e.attribute, "total"),
-        other => panic!("expected an encode error, got {other:?}"),
-    }
+    let e = encode_error("the save", engine.save(&order).await);
+    assert_eq!(e.attribute, "total");
     order.total = dec("-1E-131");
-    match engine.save(&order).await {
-        Err(Error::Encode(e)) => assert_eq!(e.attribute, "total"),
-        other => panic!("expected an encode error, got {other:?}"),
-    }
+    let e = encode_error("the save", engine.save(&order).await);
+    assert_eq!(e.attribute, "total");
 }
 
 #[tokio::test]
@@ -662,14 +586,10 @@ async fn encode_errors_name_the_namespaced_table() {
         .with_namespace(format!("{}test-", engine.namespace()));
     let mut p = profile();
     p.rating = Some(f64::NAN);
-    match engine.save(&p).await {
-        Err(Error::Encode(e)) => {
-            assert!(e.table.ends_with("-test-UserProfiles"), "{e:?}");
-            assert_eq!(e.table, table(&engine, "UserProfiles"));
-            assert!(e.to_string().contains(&e.table));
-        }
-        other => panic!("expected an encode error, got {other:?}"),
-    }
+    let e = encode_error("the save", engine.save(&p).await);
+    assert!(e.table.ends_with("-test-UserProfiles"), "{e:?}");
+    assert_eq!(e.table, table(&engine, "UserProfiles"));
+    assert!(e.to_string().contains(&e.table));
 }
 
 #[tokio::test]
@@ -682,14 +602,10 @@ async fn json_numbers_dynamodb_cannot_hold_are_refused_and_nothing_is_written() 
     ] {
         let mut p = profile();
         p.settings = document.into();
-        match engine.save(&p).await {
-            Err(Error::Encode(e)) => {
-                assert_eq!(e.table, table(&engine, "UserProfiles"));
-                assert_eq!(e.attribute, attribute);
-                assert!(e.reason.contains("outside the range"), "{e:?}");
-            }
-            other => panic!("expected an encode error for {attribute}, got {other:?}"),
-        }
+        let e = encode_error(attribute, engine.save(&p).await);
+        assert_eq!(e.table, table(&engine, "UserProfiles"));
+        assert_eq!(e.attribute, attribute);
+        assert!(e.reason.contains("outside the range"), "{e:?}");
         assert!(nothing_stored(&engine).await);
     }
 }
@@ -700,23 +616,15 @@ async fn empty_map_keys_are_refused_and_nothing_is_written() {
     let (_local, engine) = start_with_tables().await;
     let mut p = profile();
     p.nicknames.insert(String::new(), "nobody".into());
-    match engine.save(&p).await {
-        Err(Error::Encode(e)) => {
-            assert_eq!(e.attribute, "nicknames");
-            assert!(e.reason.contains("empty"), "{e:?}");
-        }
-        other => panic!("expected an encode error, got {other:?}"),
-    }
+    let e = encode_error("the save", engine.save(&p).await);
+    assert_eq!(e.attribute, "nicknames");
+    assert!(e.reason.contains("empty"), "{e:?}");
     assert!(nothing_stored(&engine).await);
 
     let mut p = profile();
     p.settings = json!({"ok": {"": 1}}).into();
-    match engine.save(&p).await {
-        Err(Error::Encode(e)) => {
-            assert_eq!(e.attribute, "settings.ok");
-            assert!(e.reason.contains("empty"), "{e:?}");
-        }
-        other => panic!("expected an encode error, got {other:?}"),
-    }
+    let e = encode_error("the save", engine.save(&p).await);
+    assert_eq!(e.attribute, "settings.ok");
+    assert!(e.reason.contains("empty"), "{e:?}");
     assert!(nothing_stored(&engine).await);
 }

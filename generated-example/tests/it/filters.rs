@@ -41,12 +41,7 @@ async fn check_profiles<S>(
     };
     assert_eq!(ids(&got), ids(&want), "{what}");
     assert_eq!(got, want, "{what}: the items come back whole");
-    assert!(
-        !want.is_empty() && want.len() < all.len(),
-        "{what}: the case should select some profiles but not all ({} of {})",
-        want.len(),
-        all.len()
-    );
+    data::assert_selects_some_not_all(what, want.len(), all.len());
 }
 
 macro_rules! profiles_where {

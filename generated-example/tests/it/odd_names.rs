@@ -172,12 +172,7 @@ async fn check(
     got.sort_by(|a, b| (&a.order, a.size).cmp(&(&b.order, b.size)));
     let want: Vec<OddNames> = all.iter().filter(|o| expect(o)).cloned().collect();
     assert_eq!(got, want, "{what} on a scan");
-    assert!(
-        !want.is_empty() && want.len() < all.len(),
-        "{what}: selects {} of {}",
-        want.len(),
-        all.len()
-    );
+    data::assert_selects_some_not_all(what, want.len(), all.len());
 }
 
 macro_rules! odd_where {

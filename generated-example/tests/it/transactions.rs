@@ -101,9 +101,9 @@ impl Fixture {
         Fixture {
             game,
             doomed,
-            read_order: db::read_existing(&engine, OrderKey::new("c-1", "o-1")).await,
-            order_to_pay: db::read_existing(&engine, OrderKey::new("c-3", "o-3")).await,
-            profile: db::read_existing(&engine, UserProfileKey::new(profile_id())).await,
+            read_order: db::read_existing(engine, OrderKey::new("c-1", "o-1")).await,
+            order_to_pay: db::read_existing(engine, OrderKey::new("c-3", "o-3")).await,
+            profile: db::read_existing(engine, UserProfileKey::new(profile_id())).await,
         }
     }
 

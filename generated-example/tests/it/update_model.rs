@@ -528,8 +528,12 @@ async fn run_case(engine: &Engine, steps: &[Vec<Op>]) -> Result<(), TestCaseErro
     Ok(())
 }
 
-#[test]
-fn random_updates_leave_the_item_as_the_same_changes_leave_the_struct() {
+/// Runs `case` on 64 random values of `strategy`, all against the example tables of one fresh
+/// database, and fails the test with proptest's report of the smallest failing value.
+fn check_property<S: Strategy>(
+    strategy: S,
+    case: impl Fn(&tokio::runtime::Runtime, &Engine, S::Value) -> Result<(), TestCaseError>,
+) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -549,13 +553,18 @@ fn random_updates_leave_the_item_as_the_same_changes_leave_the_struct() {
         ..Config::default()
     };
     let mut runner = TestRunner::new(config);
-    let strategy = proptest::collection::vec(step(), 1..=20);
-    let outcome = runner.run(&strategy, |steps| {
-        runtime.block_on(run_case(&engine, &steps))
-    });
+    let outcome = runner.run(&strategy, |value| case(&runtime, &engine, value));
     if let Err(failure) = outcome {
         panic!("{failure}");
     }
+}
+
+#[test]
+fn random_updates_leave_the_item_as_the_same_changes_leave_the_struct() {
+    check_property(
+        proptest::collection::vec(step(), 1..=20),
+        |runtime, engine, steps| runtime.block_on(run_case(engine, &steps)),
+    );
 }
 
 /// A field of a score with a value, for the sync property.
@@ -778,30 +787,8 @@ async fn run_sync_case(engine: &Engine, ops: &[SyncOp]) -> Result<(), TestCaseEr
 
 #[test]
 fn random_syncs_of_two_sessions_merge_fields_and_refuse_conflicts() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let local = db::TestDb::start();
-    let engine = local.engine();
-    runtime
-        .block_on(
-            engine
-                .create_schema(generated_example::models::TABLES)
-                .into_future(),
-        )
-        .unwrap();
-    let config = Config {
-        cases: 64,
-        failure_persistence: None,
-        ..Config::default()
-    };
-    let mut runner = TestRunner::new(config);
-    let strategy = proptest::collection::vec(sync_op(), 1..=24);
-    let outcome = runner.run(&strategy, |ops| {
-        runtime.block_on(run_sync_case(&engine, &ops))
-    });
-    if let Err(failure) = outcome {
-        panic!("{failure}");
-    }
+    check_property(
+        proptest::collection::vec(sync_op(), 1..=24),
+        |runtime, engine, ops| runtime.block_on(run_sync_case(engine, &ops)),
+    );
 }

@@ -69,7 +69,7 @@ async fn saved(engine: &Engine, mut p: UserProfile) -> UserProfile {
 }
 
 async fn read(engine: &Engine) -> UserProfile {
-    db::read_existing(&engine, key()).await
+    db::read_existing(engine, key()).await
 }
 
 async fn raw(engine: &Engine) -> Item {

@@ -36,7 +36,7 @@ async fn raw_order(engine: &Engine) -> Option<Item> {
 }
 
 async fn read(engine: &Engine) -> UserProfile {
-    db::read_consistent(&engine, key())
+    db::read_consistent(engine, key())
         .await
         .expect("the profile exists")
 }

@@ -61,6 +61,15 @@ pub async fn start_with<M: Model>(models: &[M]) -> (db::TestDb, Engine) {
     (db, engine)
 }
 
+/// Asserts that a filter case (`what`) selects some of the `total` items of its data set but not
+/// all, so that it tells something.
+pub fn assert_selects_some_not_all(what: &str, selected: usize, total: usize) {
+    assert!(
+        selected > 0 && selected < total,
+        "{what}: the case should select some items but not all ({selected} of {total})"
+    );
+}
+
 /// Writes models in batches (see [`put_items`]).
 pub async fn put_all<M: Model>(engine: &Engine, models: &[M]) {
     let items = models

@@ -66,8 +66,11 @@ fn is<T: std::fmt::Debug + Send + Sync + 'static>(context: &Context<'_>) -> bool
     context.input().downcast_ref::<T>().is_some()
 }
 
+/// Tells whether a request is of one operation.
+type IsOperation = fn(&Context<'_>) -> bool;
+
 /// The operations a [`Sent`] names; any other is `Other`.
-const OPERATIONS: &[(&str, fn(&Context<'_>) -> bool)] = &[
+const OPERATIONS: &[(&str, IsOperation)] = &[
     ("Query", is::<QueryInput>),
     ("Scan", is::<ScanInput>),
     ("GetItem", is::<GetItemInput>),
@@ -88,7 +91,7 @@ fn resolved_update(input: &UpdateItemInput) -> String {
     let mut names: Vec<_> = input
         .expression_attribute_names()
         .map(|n| n.iter().collect())
-        .unwrap_or_else(Vec::new);
+        .unwrap_or_default();
     // Longest placeholder first, so `#n1` does not eat `#n10`.
     names.sort_by_key(|(placeholder, _)| std::cmp::Reverse(placeholder.len()));
     for (placeholder, name) in names {
