@@ -137,21 +137,25 @@ impl<M: Model> Plan<M> {
         let mut item =
             crate::limits::whole_item(model).map_err(|e| engine.encode_error(schema, e))?;
         let alone = condition.is_none() && !create_only;
-        let mut plan = Plan::new(engine, schema.key_of(&item), Body::Delete, condition);
+        let mut condition = condition;
+        let mut check = None;
         if let Some(attribute) = schema.version {
             let read = version::version_of(&item, attribute).unwrap_or(0);
             item.insert(attribute.to_owned(), version::number(read + 1));
-            plan.require(version::condition(attribute, read));
-            plan.version = Some(VersionCheck {
+            also(&mut condition, version::condition(attribute, read));
+            check = Some(VersionCheck {
                 attribute,
                 expected: read,
                 alone,
             });
         }
         if create_only {
-            plan.require(Condition::NotExists(Path::attr(schema.hash_key.name)));
+            let absent = Condition::NotExists(Path::attr(schema.hash_key.name));
+            also(&mut condition, absent);
         }
-        plan.body = Body::Put(item);
+        let key = schema.key_of(&item);
+        let mut plan = Plan::new(engine, key, Body::Put(item), condition);
+        plan.version = check;
         Ok(plan)
     }
 
@@ -164,16 +168,20 @@ impl<M: Model> Plan<M> {
         expected: Option<i64>,
     ) -> Result<Plan<M>> {
         let key = engine.key_item::<M>(key)?;
-        let alone = condition.is_none();
-        let mut plan = Plan::new(engine, key, Body::Delete, condition);
-        plan.version = VersionCheck::of::<M>(expected, alone);
-        if let Some(check) = plan.version {
-            plan.require(if check.expected == 0 {
-                Condition::NotExists(Path::attr(M::SCHEMA.hash_key.name))
-            } else {
-                version::condition(check.attribute, check.expected)
-            });
+        let check = VersionCheck::of::<M>(expected, condition.is_none());
+        let mut condition = condition;
+        if let Some(check) = check {
+            also(
+                &mut condition,
+                if check.expected == 0 {
+                    Condition::NotExists(Path::attr(M::SCHEMA.hash_key.name))
+                } else {
+                    version::condition(check.attribute, check.expected)
+                },
+            );
         }
+        let mut plan = Plan::new(engine, key, Body::Delete, condition);
+        plan.version = check;
         Ok(plan)
     }
 
@@ -190,25 +198,25 @@ impl<M: Model> Plan<M> {
         // Judged before the version's own increment, which a version condition guards (and
         // which, unguarded, only counts one write twice).
         let replay = replay(&actions);
-        let alone = condition.is_none();
-        let mut plan = Plan::new(engine, key, Body::Delete, condition);
-        plan.replay = replay;
+        let check = VersionCheck::of::<M>(expected, condition.is_none());
+        let mut condition = condition;
         if let Some(attribute) = M::SCHEMA.version {
             actions
                 .list
                 .push((Path::attr(attribute), Action::Add(version::number(1))));
             if let Some(expected) = expected {
-                plan.require(version::condition(attribute, expected));
+                also(&mut condition, version::condition(attribute, expected));
             }
         }
-        plan.version = VersionCheck::of::<M>(expected, alone);
         actions.check()?;
         if actions.is_empty() {
             return Err(Error::Validation(
                 "an update needs at least one action".into(),
             ));
         }
-        plan.body = Body::Update(actions);
+        let mut plan = Plan::new(engine, key, Body::Update(actions), condition);
+        plan.version = check;
+        plan.replay = replay;
         Ok(plan)
     }
 
@@ -240,10 +248,10 @@ impl<M: Model> Plan<M> {
             1 => conditions.pop(),
             _ => Some(Condition::And(conditions)),
         };
-        let mut plan = Plan::new(engine, key, Body::Delete, condition);
-        plan.replay = replay(&actions);
+        let replay = replay(&actions);
+        let mut plan = Plan::new(engine, key, Body::Update(actions), condition);
+        plan.replay = replay;
         plan.version = version;
-        plan.body = Body::Update(actions);
         Ok(plan)
     }
 
@@ -256,11 +264,6 @@ impl<M: Model> Plan<M> {
     /// The version check among the conditions.
     pub fn version(&self) -> Option<VersionCheck> {
         self.version
-    }
-
-    /// The write happens only if `condition` holds too.
-    pub fn require(&mut self, condition: Condition) {
-        self.condition = Some(crate::expr::and(self.condition.take(), condition));
     }
 
     /// The update expression (first, so that its placeholders come first) and the condition.
@@ -429,6 +432,11 @@ impl Answered<'_> {
             .await),
         }
     }
+}
+
+/// `condition` must hold too.
+fn also(condition: &mut Option<Condition>, also: Condition) {
+    *condition = Some(crate::expr::and(condition.take(), also));
 }
 
 /// Whether carrying the actions out twice does what carrying them out once does: not for
