@@ -279,6 +279,40 @@ impl ExpressionBuilder {
         }
     }
 
+    /// The text of a query's key condition.
+    pub(crate) fn key_condition(&mut self, key: &KeyCondition) -> String {
+        let hash = self.path(&Path::attr(key.hash_attr));
+        let hash_value = self.value(key.hash.clone());
+        let mut text = format!("{hash} = {hash_value}");
+        if let (Some(attr), Some(range)) = (key.range_attr, &key.range) {
+            let range_path = self.path(&Path::attr(attr));
+            let part = match range {
+                RangeCondition::Compare(op, v) => self.condition(&Condition::Compare(
+                    Operand::Path(Path::attr(attr)),
+                    *op,
+                    Operand::Value(v.clone()),
+                )),
+                RangeCondition::Between(low, high) => format!(
+                    "{range_path} BETWEEN {} AND {}",
+                    self.value(low.clone()),
+                    self.value(high.clone())
+                ),
+                RangeCondition::BeginsWith(prefix) => {
+                    format!("begins_with({range_path}, {})", self.value(prefix.clone()))
+                }
+            };
+            text.push_str(" AND ");
+            text.push_str(&part);
+        }
+        text
+    }
+
+    /// The text of a projection reading `paths`.
+    pub(crate) fn projection(&mut self, paths: &[Path]) -> String {
+        let parts: Vec<String> = paths.iter().map(|p| self.path(p)).collect();
+        parts.join(", ")
+    }
+
     /// The expression text of a condition.
     pub fn condition(&mut self, condition: &Condition) -> String {
         match condition {
@@ -509,4 +543,21 @@ fn overlaps(a: &Path, b: &Path) -> bool {
     let (a, b) = (a.elements(), b.elements());
     let n = a.len().min(b.len());
     a[..n] == b[..n]
+}
+
+/// A condition on the range key of the queried index.
+#[derive(Debug, Clone)]
+pub(crate) enum RangeCondition {
+    Compare(Comparison, AttributeValue),
+    Between(AttributeValue, AttributeValue),
+    BeginsWith(AttributeValue),
+}
+
+/// The key condition of a query: the hash key's value and, if any, one range-key condition.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyCondition {
+    pub hash_attr: &'static str,
+    pub hash: AttributeValue,
+    pub range_attr: Option<&'static str>,
+    pub range: Option<RangeCondition>,
 }

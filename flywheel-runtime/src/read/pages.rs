@@ -9,29 +9,13 @@ use crate::cursor::{Binder, Binding, Cursor, key_attributes};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::{
-    Comparison, Condition, ExpressionBuilder, Names, Operand, Path, PathElement, Values,
+    Comparison, Condition, ExpressionBuilder, KeyCondition, Names, Operand, Path, PathElement,
+    RangeCondition, Values,
 };
 use crate::index::FromItem;
 use crate::retry::Replay;
 use crate::schema::TableSchema;
 use crate::{AttributeValue, Item};
-
-/// A condition on the range key of the queried index.
-#[derive(Debug, Clone)]
-pub(crate) enum RangeCondition {
-    Compare(Comparison, AttributeValue),
-    Between(AttributeValue, AttributeValue),
-    BeginsWith(AttributeValue),
-}
-
-/// The key condition of a query.
-#[derive(Debug, Clone)]
-pub(crate) struct KeyCondition {
-    pub hash_attr: &'static str,
-    pub hash: AttributeValue,
-    pub range_attr: Option<&'static str>,
-    pub range: Option<RangeCondition>,
-}
 
 /// Everything a query or scan was told, before it is sent.
 #[derive(Debug, Clone)]
@@ -176,37 +160,7 @@ impl Spec {
             return Err(error.to_error().in_table(&engine.table_name(self.schema)));
         }
         let mut exprs = ExpressionBuilder::new();
-        let key_condition = self.key.as_ref().map(|key| {
-            let hash = exprs.path(&Path::attr(key.hash_attr));
-            let hash_value = exprs.value(key.hash.clone());
-            let mut text = format!("{hash} = {hash_value}");
-            if let (Some(attr), Some(range)) = (key.range_attr, &key.range) {
-                let range_path = exprs.path(&Path::attr(attr));
-                let part = match range {
-                    RangeCondition::Compare(op, v) => {
-                        let cond = Condition::Compare(
-                            Operand::Path(Path::attr(attr)),
-                            *op,
-                            Operand::Value(v.clone()),
-                        );
-                        exprs.condition(&cond)
-                    }
-                    RangeCondition::Between(low, high) => {
-                        format!(
-                            "{range_path} BETWEEN {} AND {}",
-                            exprs.value(low.clone()),
-                            exprs.value(high.clone())
-                        )
-                    }
-                    RangeCondition::BeginsWith(prefix) => {
-                        format!("begins_with({range_path}, {})", exprs.value(prefix.clone()))
-                    }
-                };
-                text.push_str(" AND ");
-                text.push_str(&part);
-            }
-            text
-        });
+        let key_condition = self.key.as_ref().map(|key| exprs.key_condition(key));
         let mut filters = self.filters.clone();
         if self.exclude_expired {
             let Some(ttl) = self.schema.ttl else {
@@ -262,18 +216,12 @@ impl Spec {
                         all.push(p);
                     }
                 }
-                all.iter()
-                    .map(|p| exprs.path(p))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                exprs.projection(&all)
             }),
-            Shape::TableKeys => Some(
-                self.schema
-                    .key_attributes()
-                    .map(|k| exprs.path(&Path::attr(k)))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
+            Shape::TableKeys => {
+                let keys: Vec<Path> = self.schema.key_attributes().map(Path::attr).collect();
+                Some(exprs.projection(&keys))
+            }
             Shape::Count => None,
         };
         let (names, values) = exprs.finish();

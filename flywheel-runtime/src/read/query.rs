@@ -17,9 +17,10 @@
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::Comparison;
+use crate::expr::{KeyCondition, RangeCondition};
 use crate::filter::{AllFilterable, Cond, IntoValue, encode};
 use crate::index::{ConsistentIndex, FromItem, HasRangeKey, Index, PrefixRangeKey};
-use crate::read::pages::{self, KeyCondition, RangeCondition, Spec};
+use crate::read::pages::{self, Spec};
 use crate::read::{OfIndex, Read};
 
 /// A query of index `I` returning `T` (the index's item type unless [`Query::select`] chose
