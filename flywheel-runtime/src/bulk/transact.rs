@@ -6,7 +6,7 @@
 //! operation, on which table and key, and why (its condition failed, with the stored item; the
 //! version did not match; another transaction conflicted; throttling; validation). When the
 //! server returns no item with a failed condition, the item is read once after the cancellation
-//! (see [`Stored`]).
+//! (see [`Stored`](crate::Stored)).
 
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{Get, TransactGetItem};

@@ -1,5 +1,5 @@
 //! DynamoDB's limits on items, checked before a request is sent so that a write that cannot
-//! succeed fails with an [`EncodeError`](crate::EncodeError) naming the attribute, not with a
+//! succeed fails with an [`crate::EncodeError`] naming the attribute, not with a
 //! server error naming nothing.
 //!
 //! - an item holds at most 400 KB (attribute names and values, by DynamoDB's size rules);
