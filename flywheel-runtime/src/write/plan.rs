@@ -9,7 +9,6 @@
 use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
-
 use aws_sdk_dynamodb::types::{
     ConditionCheck, Delete, Put, ReturnValue, ReturnValuesOnConditionCheckFailure,
     TransactWriteItem, Update,
