@@ -2,6 +2,7 @@
 //! fields merge, and of concurrent syncs of the same field exactly one wins while the others
 //! are told which attribute changed under them.
 
+use crate::harness::data;
 use crate::harness::db;
 
 use std::collections::BTreeMap;
@@ -69,11 +70,7 @@ where
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixteen_tasks_of_a_hundred_increments_count_exactly_1600() {
-    let (_local, engine) = start_with_tables().await;
-    engine
-        .save(&GameScore::new("abc", "Alien Adventure"))
-        .await
-        .unwrap();
+    let (_local, engine) = data::start_with(&[GameScore::new("abc", "Alien Adventure")]).await;
     all_at_once(&engine, vec![(); 16], |_, (), engine| async move {
         for _ in 0..100 {
             GameScore::update(key())
@@ -148,11 +145,7 @@ async fn concurrent_syncs_of_different_fields_all_land() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_syncs_of_the_four_fields_of_a_score_all_land() {
-    let (_local, engine) = start_with_tables().await;
-    engine
-        .save(&GameScore::new("abc", "Alien Adventure"))
-        .await
-        .unwrap();
+    let (_local, engine) = data::start_with(&[GameScore::new("abc", "Alien Adventure")]).await;
     let copies = copies::<GameScore>(&engine, key(), 4).await;
     let when = DateTime::from_timestamp(1_700_000_000, 500_000_000).unwrap();
     let outcomes = all_at_once(&engine, copies, |i, mut copy, engine| async move {

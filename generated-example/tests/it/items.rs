@@ -2,6 +2,7 @@
 //! exists and delete.
 
 use crate::harness::db;
+use crate::harness::errors::sdk_error;
 use crate::harness::requests::recording;
 
 use db::{n, s, start_with_tables, table};
@@ -145,28 +146,16 @@ async fn get_exists_and_delete() {
     // Absent: get is None, exists is false, delete is fine.
     assert_eq!(db::read_consistent(&engine, key()).await, None);
     assert_eq!(engine.get(key()).await.unwrap(), None);
-    assert!(!engine.exists(key()).consistent().await.unwrap());
+    assert!(!db::is_stored(&engine, key()).await);
     engine.delete(key()).await.unwrap();
 
     engine.save(&score(1)).await.unwrap();
-    assert!(engine.exists(key()).consistent().await.unwrap());
-    assert!(
-        !engine
-            .exists(GameScoreKey::new("abc", "Another game"))
-            .consistent()
-            .await
-            .unwrap()
-    );
-    assert!(
-        !engine
-            .exists(GameScoreKey::new("other", "Master Blaster"))
-            .consistent()
-            .await
-            .unwrap()
-    );
+    assert!(db::is_stored(&engine, key()).await);
+    assert!(!db::is_stored(&engine, GameScoreKey::new("abc", "Another game")).await);
+    assert!(!db::is_stored(&engine, GameScoreKey::new("other", "Master Blaster")).await);
 
     engine.delete(key()).await.unwrap();
-    assert!(!engine.exists(key()).consistent().await.unwrap());
+    assert!(!db::is_stored(&engine, key()).await);
     assert_eq!(db::read_consistent(&engine, key()).await, None);
     assert_eq!(stored(&engine).await, None);
     // Deleting again, and deleting what never existed, are not errors.
@@ -185,30 +174,15 @@ async fn get_exists_and_delete() {
     neighbour.title = "Neighbour".into();
     engine.save(&neighbour).await.unwrap();
     engine.delete(key()).await.unwrap();
-    assert!(
-        engine
-            .exists(GameScoreKey::new("abc", "Neighbour"))
-            .consistent()
-            .await
-            .unwrap()
-    );
+    assert!(db::is_stored(&engine, GameScoreKey::new("abc", "Neighbour")).await);
 }
 
 #[tokio::test]
 async fn exists_does_not_decode_the_item() {
     // `exists` reads only the hash key, so an item that does not match the schema exists.
     let (_local, engine) = start_with_tables().await;
-    db::raw_put(
-        &engine,
-        "GameScores",
-        vec![
-            ("userid", s("abc")),
-            ("title", s("Master Blaster")),
-            ("wins", s("many")),
-        ],
-    )
-    .await;
-    assert!(engine.exists(key()).consistent().await.unwrap());
+    db::raw_put_score(&engine, "abc", "Master Blaster", vec![("wins", s("many"))]).await;
+    assert!(db::is_stored(&engine, key()).await);
     assert!(matches!(
         engine.get(key()).consistent().await,
         Err(Error::Decode(_))
@@ -235,24 +209,11 @@ async fn operations_on_a_missing_table_report_the_dynamodb_error() {
             .starts_with("GetItem failed: ResourceNotFoundException")
     );
 
-    match engine.save(&score(1)).create_only().await {
-        Err(Error::Sdk {
-            operation, code, ..
-        }) => {
-            assert_eq!(operation, "PutItem");
-            assert_eq!(code, "ResourceNotFoundException");
-        }
-        other => panic!("expected an SDK error, got {other:?}"),
-    }
-    match engine.delete(key()).await {
-        Err(Error::Sdk {
-            operation, code, ..
-        }) => {
-            assert_eq!(operation, "DeleteItem");
-            assert_eq!(code, "ResourceNotFoundException");
-        }
-        other => panic!("expected an SDK error, got {other:?}"),
-    }
+    let missing = "ResourceNotFoundException".to_owned();
+    let saved = engine.save(&score(1)).create_only().await;
+    assert_eq!(sdk_error(saved), ("PutItem", missing.clone()));
+    let deleted = engine.delete(key()).await;
+    assert_eq!(sdk_error(deleted), ("DeleteItem", missing));
 }
 
 #[tokio::test]
@@ -300,11 +261,5 @@ async fn empty_strings_in_key_attributes_are_refused_before_sending() {
             .is_err()
     );
     assert_eq!(requests.take(), Vec::new(), "nothing is sent");
-    assert!(
-        !engine
-            .exists(UserProfileKey::new(Uuid::from_u128(1)))
-            .consistent()
-            .await
-            .unwrap()
-    );
+    assert!(!db::is_stored(&engine, UserProfileKey::new(Uuid::from_u128(1))).await);
 }

@@ -7,6 +7,7 @@
 //!   exist unless a read shows it, and say when the stored version is not known.
 
 use crate::harness::db;
+use crate::harness::errors::{condition_failed, conflict, version_conflict};
 use crate::harness::faults;
 
 use std::time::Duration;
@@ -124,7 +125,7 @@ async fn create_schema_on_a_server_without_time_to_live_names_skip_ttl() {
         );
     }
     engine.save(&profile()).create_only().await.unwrap();
-    assert!(engine.exists(key()).consistent().await.unwrap());
+    assert!(db::is_stored(&engine, key()).await);
 }
 
 #[tokio::test]
@@ -226,14 +227,7 @@ async fn a_stale_save_does_not_claim_the_item_is_missing() {
         .await;
     let delete = engine.delete_item(&stale).await;
     for result in [update, delete] {
-        match result {
-            Err(Error::VersionConflict {
-                expected: 1,
-                found: Stored::Present(2),
-                ..
-            }) => {}
-            other => panic!("expected a version conflict at 2, got {other:?}"),
-        }
+        assert_eq!(version_conflict(result), (1, Stored::Present(2)));
     }
 
     // Read as new while it exists: create-only says it exists.
@@ -272,23 +266,14 @@ async fn failed_conditions_carry_the_item_read_after_them() {
         .condition(UserProfile::VERIFIED.eq(true))
         .send(&engine)
         .await;
-    match result {
-        Err(Error::ConditionFailed { item, .. }) => assert_eq!(item, Stored::Present(stored)),
-        other => panic!("expected a failed condition, got {other:?}"),
-    }
+    assert_eq!(condition_failed(result), Stored::Present(stored));
     // On an absent item, the read shows that it is absent.
     let result = GameScore::update(GameScoreKey::new("abc", "t"))
         .incr(GameScore::WINS, 1)
         .condition(GameScore::WINS.exists())
         .send(&engine)
         .await;
-    match result {
-        Err(Error::ConditionFailed {
-            item: Stored::Missing,
-            ..
-        }) => {}
-        other => panic!("expected a failed condition on no item, got {other:?}"),
-    }
+    assert_eq!(condition_failed(result), Stored::Missing);
 }
 
 #[tokio::test]
@@ -299,28 +284,16 @@ async fn a_sync_conflict_names_only_what_changed() {
     score.top_score = Some(100);
     score.wins = 3;
     direct.save(&score).await.unwrap();
-    let mut copy: Tracked<GameScore> = engine
-        .get(score.key())
-        .consistent()
-        .tracked()
-        .await
-        .unwrap()
-        .unwrap();
+    let mut copy = db::tracked::<GameScore>(&engine, score.key()).await;
     score.top_score = Some(200);
     direct.save(&score).await.unwrap();
 
     copy.top_score = Some(300);
     copy.wins = 4;
-    match engine.sync(&mut copy).await {
-        // Without the stored item, `wins` would look changed too.
-        Err(Error::Conflict {
-            attributes, item, ..
-        }) => {
-            assert_eq!(attributes, ["top_score"]);
-            assert_eq!(item.unwrap()["top_score"], db::n("200"));
-        }
-        other => panic!("expected a conflict, got {other:?}"),
-    }
+    let (attributes, item) = conflict(engine.sync(&mut copy).await);
+    // Without the stored item, `wins` would look changed too.
+    assert_eq!(attributes, ["top_score"]);
+    assert_eq!(item.unwrap()["top_score"], db::n("200"));
 }
 
 #[tokio::test]
@@ -397,13 +370,7 @@ async fn when_the_stored_item_cannot_be_read_the_error_says_it_is_not_known() {
         .save(&stale)
         .condition(UserProfile::VERIFIED.eq(false))
         .await;
-    match result {
-        Err(Error::ConditionFailed {
-            item: Stored::Unknown,
-            ..
-        }) => {}
-        other => panic!("expected a failed condition, got {other:?}"),
-    }
+    assert_eq!(condition_failed(result), Stored::Unknown);
     // A sync cannot tell which attributes changed.
     let mut score = GameScore::new("abc", "t");
     score.top_score = Some(100);
@@ -412,11 +379,8 @@ async fn when_the_stored_item_cannot_be_read_the_error_says_it_is_not_known() {
     score.top_score = Some(200);
     direct.save(&score).await.unwrap();
     copy.top_score = Some(300);
-    match engine.sync(&mut copy).await {
-        Err(Error::ConditionFailed {
-            item: Stored::Unknown,
-            ..
-        }) => {}
-        other => panic!("expected a failed condition, got {other:?}"),
-    }
+    assert_eq!(
+        condition_failed(engine.sync(&mut copy).await),
+        Stored::Unknown
+    );
 }

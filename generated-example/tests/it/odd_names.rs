@@ -119,21 +119,9 @@ async fn save_get_exists_and_delete() {
     };
     assert_eq!(path["x.y"], AttributeValue::N("1".into()));
 
-    assert!(
-        engine
-            .exists(OddNamesKey::new("o2", 3))
-            .consistent()
-            .await
-            .unwrap()
-    );
+    assert!(db::is_stored(&engine, OddNamesKey::new("o2", 3)).await);
     engine.delete(OddNamesKey::new("o2", 3)).await.unwrap();
-    assert!(
-        !engine
-            .exists(OddNamesKey::new("o2", 3))
-            .consistent()
-            .await
-            .unwrap()
-    );
+    assert!(!db::is_stored(&engine, OddNamesKey::new("o2", 3)).await);
     assert_eq!(
         db::read_consistent(&engine, OddNamesKey::new("o2", 3)).await,
         None::<OddNames>

@@ -9,9 +9,11 @@ use crate::harness::requests::recording;
 use data::{TITLES, order_created, orders, profiles, put_all, scores};
 use db::start_with_tables;
 use flywheel_runtime::chrono::{DateTime, Utc};
+use flywheel_runtime::expr::Path;
+use flywheel_runtime::partial::Partial;
 use flywheel_runtime::query::Ranged;
 use flywheel_runtime::uuid::Uuid;
-use flywheel_runtime::{Error, Query};
+use flywheel_runtime::{Engine, Error, Query};
 use generated_example::models::game_score::index::Table as ScoreTable;
 use generated_example::models::order::{OrderByCreatedItem, OrderBySkuItem, OrderState};
 use generated_example::models::user_profile::{Address, GeoPoint, UserProfileByEmailItem};
@@ -510,6 +512,25 @@ async fn a_keys_only_index_returns_keys_and_fetch_full_the_whole_items() {
     );
 }
 
+/// Every profile scanned with only `paths` selected, each next to the profile of `all` it was
+/// read from (found by the key, which is always read).
+async fn scan_selecting<'a>(
+    engine: &Engine,
+    all: &'a [UserProfile],
+    paths: impl IntoIterator<Item = Path>,
+) -> Vec<(Partial<UserProfile>, &'a UserProfile)> {
+    let partials = UserProfile::scan().select(paths).all(engine).await.unwrap();
+    assert_eq!(partials.len(), all.len());
+    partials
+        .into_iter()
+        .map(|p| {
+            let id = p.get(&UserProfile::USER_ID).unwrap().unwrap();
+            let profile = all.iter().find(|x| x.user_id == id).unwrap();
+            (p, profile)
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn select_reads_only_the_chosen_attributes_and_the_keys() {
     let (_local, engine) = start_with_tables().await;
@@ -628,14 +649,14 @@ async fn select_reads_only_the_chosen_attributes_and_the_keys() {
 
     // An element of a list: DynamoDB returns the selected elements of a list packed together,
     // yet the value must still be read at the index that was selected.
-    let partials = UserProfile::scan()
-        .select([UserProfile::ADDRESSES.index(1).field(Address::CITY).path()])
-        .all(&engine)
-        .await
-        .unwrap();
-    for p in &partials {
-        let id = p.get(&UserProfile::USER_ID).unwrap().unwrap();
-        let profile = all_profiles.iter().find(|x| x.user_id == id).unwrap();
+    let scanned = scan_selecting(
+        &engine,
+        &all_profiles,
+        [UserProfile::ADDRESSES.index(1).field(Address::CITY).path()],
+    )
+    .await;
+    for (p, profile) in &scanned {
+        let id = profile.user_id;
         let second = profile
             .addresses
             .as_ref()
@@ -650,21 +671,20 @@ async fn select_reads_only_the_chosen_attributes_and_the_keys() {
     }
 
     // Elements of a list, not in index order: each is found where it was selected.
-    let partials = UserProfile::scan()
-        .select([
+    let scanned = scan_selecting(
+        &engine,
+        &all_profiles,
+        [
             UserProfile::ADDRESSES.index(2).field(Address::CITY).path(),
             UserProfile::ADDRESSES
                 .index(0)
                 .field(Address::POSTCODE)
                 .path(),
-        ])
-        .all(&engine)
-        .await
-        .unwrap();
-    assert_eq!(partials.len(), all_profiles.len());
-    for p in &partials {
-        let id = p.get(&UserProfile::USER_ID).unwrap().unwrap();
-        let profile = all_profiles.iter().find(|x| x.user_id == id).unwrap();
+        ],
+    )
+    .await;
+    for (p, profile) in &scanned {
+        let id = profile.user_id;
         let address = |i: usize| profile.addresses.as_ref().and_then(|a| a.get(i)).cloned();
         assert_eq!(
             p.get(&UserProfile::ADDRESSES.index(2).field(Address::CITY))
@@ -682,8 +702,10 @@ async fn select_reads_only_the_chosen_attributes_and_the_keys() {
     }
 
     // Overlapping paths (a document and a field of it, a key attribute) are read once.
-    let partials = UserProfile::scan()
-        .select([
+    let scanned = scan_selecting(
+        &engine,
+        &all_profiles,
+        [
             UserProfile::HOME.field(Address::CITY).path(),
             UserProfile::HOME.path(),
             UserProfile::USER_ID.path(),
@@ -691,14 +713,10 @@ async fn select_reads_only_the_chosen_attributes_and_the_keys() {
                 .field(Address::LOCATION)
                 .field(GeoPoint::LAT)
                 .path(),
-        ])
-        .all(&engine)
-        .await
-        .unwrap();
-    assert_eq!(partials.len(), all_profiles.len());
-    for p in &partials {
-        let id = p.get(&UserProfile::USER_ID).unwrap().unwrap();
-        let profile = all_profiles.iter().find(|x| x.user_id == id).unwrap();
+        ],
+    )
+    .await;
+    for (p, profile) in &scanned {
         assert_eq!(p.get(&UserProfile::HOME).unwrap(), profile.home);
         assert_eq!(
             p.get(&UserProfile::HOME.field(Address::CITY)).unwrap(),
@@ -966,29 +984,18 @@ async fn count_limit_and_page_size_over_many_pages() {
     );
 
     // Without a limit, a page is one response of page_size items.
-    let page = GameScore::query("bulk")
-        .page_size(20)
-        .page(&counting, None)
-        .await
-        .unwrap();
+    let in_twenties = GameScore::query("bulk").page_size(20);
+    let page = in_twenties.page(&counting, None).await.unwrap();
     assert_eq!(page.items, items[..20].to_vec());
     assert!(page.next.is_some());
     assert_eq!(requests.take().len(), 1);
     // With a limit and no filter, exactly the limit.
-    let page = GameScore::query("bulk")
-        .page_size(20)
-        .limit(13)
-        .page(&engine, None)
-        .await
-        .unwrap();
+    let limited = in_twenties.clone().limit(13);
+    let page = limited.page(&engine, None).await.unwrap();
     assert_eq!(page.items, items[..13].to_vec());
     // A filter without limit: one response, however few items it kept.
-    let page = GameScore::query("bulk")
-        .filter(GameScore::WINS.eq(0))
-        .page_size(20)
-        .page(&engine, None)
-        .await
-        .unwrap();
+    let filtered = in_twenties.filter(GameScore::WINS.eq(0));
+    let page = filtered.page(&engine, None).await.unwrap();
     assert_eq!(page.items, items[..1].to_vec());
     assert!(page.next.is_some());
     assert!(matches!(

@@ -5,7 +5,7 @@ use crate::harness::data;
 use crate::harness::requests::recording;
 
 use data::{orders, put_all, scores};
-use flywheel_runtime::Error;
+use flywheel_runtime::{Engine, Error};
 use futures::{StreamExt, TryStreamExt};
 use generated_example::models::order::OrderState;
 use generated_example::models::{GameScore, Order};
@@ -19,6 +19,15 @@ fn bulk() -> Vec<GameScore> {
             s
         })
         .collect()
+}
+
+/// Every score of `s` that a stream in pages of `page_size`, up to `limit`, yields.
+async fn streamed_to_the_end(e: &Engine, page_size: u32, limit: Option<usize>) -> Vec<GameScore> {
+    let mut query = GameScore::query("s").page_size(page_size);
+    if let Some(limit) = limit {
+        query = query.limit(limit);
+    }
+    query.stream(e).try_collect().await.unwrap()
 }
 
 #[tokio::test]
@@ -154,23 +163,12 @@ async fn a_stream_reads_a_page_only_when_the_previous_one_is_used_up() {
     requests.take();
 
     // A limit ends the stream without another request.
-    let got: Vec<GameScore> = GameScore::query("s")
-        .page_size(10)
-        .limit(10)
-        .stream(e)
-        .try_collect()
-        .await
-        .unwrap();
+    let got = streamed_to_the_end(e, 10, Some(10)).await;
     assert_eq!(got.len(), 10);
     assert_eq!(requests.take().len(), 1);
     // Read to the end: 1000 items in pages of 100, and the empty answer after the last full
     // page, if DynamoDB says there may be more.
-    let got: Vec<GameScore> = GameScore::query("s")
-        .page_size(100)
-        .stream(e)
-        .try_collect()
-        .await
-        .unwrap();
+    let got = streamed_to_the_end(e, 100, None).await;
     assert_eq!(got.len(), 1000);
     let sent = requests.take().len();
     assert!((10..=11).contains(&sent), "{sent} requests");

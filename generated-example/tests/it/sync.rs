@@ -1,12 +1,14 @@
 //! flywheel's `sync`: only what changed is written, a field someone else changed since it was
 //! read is never overwritten unless asked, deltas are atomic, and the model is reloaded.
 
+use crate::harness::data;
 use crate::harness::db;
-use crate::harness::requests::recording;
+use crate::harness::errors::{condition_failed, conflict, version_conflict};
+use crate::harness::requests::{Requests, recording};
 
 use std::collections::BTreeSet;
 
-use db::{n, s, start_with_tables, tracked};
+use db::{TestDb, n, s, start_with_tables, tracked};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::uuid::Uuid;
 use flywheel_runtime::{AttributeValue, Engine, Error, Item, Stored, Tracked};
@@ -22,6 +24,16 @@ fn score() -> GameScore {
     score.top_score = Some(100);
     score.wins = 1;
     score
+}
+
+/// A copy of the stored score that is stale: another copy, read at the same time, was changed
+/// by `change` and synced after it was read.
+async fn stale_copy(engine: &Engine, change: impl FnOnce(&mut GameScore)) -> Tracked<GameScore> {
+    let mut first = tracked::<GameScore>(engine, key()).await;
+    let stale = tracked::<GameScore>(engine, key()).await;
+    change(&mut first);
+    assert!(engine.sync(&mut first).await.unwrap());
+    stale
 }
 
 const ID: Uuid = Uuid::from_u128(5);
@@ -61,7 +73,7 @@ async fn raw_update(engine: &Engine, expression: &str, values: Vec<(&str, Attrib
     request.send().await.unwrap();
 }
 
-fn updates(requests: &crate::harness::requests::Requests) -> Vec<String> {
+fn updates(requests: &Requests) -> Vec<String> {
     requests
         .take()
         .into_iter()
@@ -69,12 +81,18 @@ fn updates(requests: &crate::harness::requests::Requests) -> Vec<String> {
         .collect()
 }
 
+/// A fresh database holding [`score`], an engine over it, the same engine recording what it
+/// sends, the recorded requests (none yet), and a copy of the score read for `sync`.
+async fn watched_score() -> (TestDb, Engine, Engine, Requests, Tracked<GameScore>) {
+    let (db, engine) = data::start_with(&[score()]).await;
+    let (watched, requests) = recording(&engine);
+    let copy = tracked::<GameScore>(&engine, key()).await;
+    (db, engine, watched, requests, copy)
+}
+
 #[tokio::test]
 async fn only_changed_attributes_are_sent_so_other_changes_survive() {
-    let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = recording(&engine);
-    engine.save(&score()).await.unwrap();
-    let mut copy = tracked::<GameScore>(&engine, key()).await;
+    let (_local, engine, watched, requests, mut copy) = watched_score().await;
     // Someone else changes `losses` after the read.
     raw_update(&engine, "SET losses = :l", vec![(":l", n("7"))]).await;
 
@@ -99,10 +117,7 @@ async fn only_changed_attributes_are_sent_so_other_changes_survive() {
 
 #[tokio::test]
 async fn clearing_an_optional_field_sends_remove() {
-    let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = recording(&engine);
-    engine.save(&score()).await.unwrap();
-    let mut copy = tracked::<GameScore>(&engine, key()).await;
+    let (_local, engine, watched, requests, mut copy) = watched_score().await;
     copy.top_score = None;
     assert!(watched.sync(&mut copy).await.unwrap());
     let sent = updates(&requests);
@@ -148,10 +163,7 @@ async fn a_nested_change_writes_the_top_level_attribute() {
 
 #[tokio::test]
 async fn deltas_are_atomic_and_the_model_is_reloaded() {
-    let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = recording(&engine);
-    engine.save(&score()).await.unwrap();
-    let mut copy = tracked::<GameScore>(&engine, key()).await;
+    let (_local, engine, watched, requests, mut copy) = watched_score().await;
     copy.incr(GameScore::WINS, 5)
         .unwrap()
         .decr(GameScore::LOSSES, 2)
@@ -202,10 +214,7 @@ async fn deltas_are_atomic_and_the_model_is_reloaded() {
 
 #[tokio::test]
 async fn a_delta_and_a_changed_value_of_one_field_are_refused_before_sending() {
-    let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = recording(&engine);
-    engine.save(&score()).await.unwrap();
-    let mut copy = tracked::<GameScore>(&engine, key()).await;
+    let (_local, engine, watched, requests, mut copy) = watched_score().await;
     copy.incr(GameScore::WINS, 1).unwrap();
     copy.wins = 50;
     let err = watched.sync(&mut copy).await.unwrap_err();
@@ -221,29 +230,18 @@ async fn a_delta_and_a_changed_value_of_one_field_are_refused_before_sending() {
 
 #[tokio::test]
 async fn a_conflicting_sync_writes_none_of_its_changes() {
-    let (_local, engine) = start_with_tables().await;
-    engine.save(&score()).await.unwrap();
-    let mut first = tracked::<GameScore>(&engine, key()).await;
-    let mut second = tracked::<GameScore>(&engine, key()).await;
-    first.top_score = Some(200);
-    assert!(engine.sync(&mut first).await.unwrap());
-
+    let (_local, engine) = data::start_with(&[score()]).await;
+    let mut second = stale_copy(&engine, |score| score.top_score = Some(200)).await;
     second.top_score = Some(300);
     second.losses = 9;
     let before = raw_score(&engine).await;
-    match engine.sync(&mut second).await {
-        Err(Error::Conflict {
-            attributes, item, ..
-        }) => {
-            assert_eq!(
-                attributes,
-                ["top_score"],
-                "losses was not changed by anyone else"
-            );
-            assert_eq!(item, Some(before.clone()));
-        }
-        other => panic!("expected a conflict, got {other:?}"),
-    }
+    let (attributes, item) = conflict(engine.sync(&mut second).await);
+    assert_eq!(
+        attributes,
+        ["top_score"],
+        "losses was not changed by anyone else"
+    );
+    assert_eq!(item, Some(before.clone()));
     assert_eq!(
         raw_score(&engine).await,
         before,
@@ -256,39 +254,26 @@ async fn a_conflicting_sync_writes_none_of_its_changes() {
     );
 
     // An attribute that was absent when read and set since is a conflict too.
-    let mut third = tracked::<GameScore>(&engine, key()).await;
-    let mut fourth = tracked::<GameScore>(&engine, key()).await;
-    third.top_score_time = Some(DateTime::from_timestamp(1, 0).unwrap());
-    engine.sync(&mut third).await.unwrap();
+    let mut fourth = stale_copy(&engine, |score| {
+        score.top_score_time = Some(DateTime::from_timestamp(1, 0).unwrap())
+    })
+    .await;
     fourth.top_score_time = Some(DateTime::from_timestamp(2, 0).unwrap());
-    match engine.sync(&mut fourth).await {
-        Err(Error::Conflict { attributes, .. }) => assert_eq!(attributes, ["top_score_time"]),
-        other => panic!("expected a conflict, got {other:?}"),
-    }
+    let (attributes, _) = conflict(engine.sync(&mut fourth).await);
+    assert_eq!(attributes, ["top_score_time"]);
     // And so is one removed since.
     let mut fifth = tracked::<GameScore>(&engine, key()).await;
     raw_update(&engine, "REMOVE top_score", vec![]).await;
     fifth.top_score = Some(1);
-    match engine.sync(&mut fifth).await {
-        Err(Error::Conflict {
-            attributes, item, ..
-        }) => {
-            assert_eq!(attributes, ["top_score"]);
-            assert!(!item.unwrap().contains_key("top_score"));
-        }
-        other => panic!("expected a conflict, got {other:?}"),
-    }
+    let (attributes, item) = conflict(engine.sync(&mut fifth).await);
+    assert_eq!(attributes, ["top_score"]);
+    assert!(!item.unwrap().contains_key("top_score"));
 }
 
 #[tokio::test]
 async fn a_constraint_adds_a_condition_and_exempts_what_it_reads() {
-    let (_local, engine) = start_with_tables().await;
-    engine.save(&score()).await.unwrap();
-    let mut first = tracked::<GameScore>(&engine, key()).await;
-    let mut second = tracked::<GameScore>(&engine, key()).await;
-    first.top_score = Some(200);
-    engine.sync(&mut first).await.unwrap();
-
+    let (_local, engine) = data::start_with(&[score()]).await;
+    let mut second = stale_copy(&engine, |score| score.top_score = Some(200)).await;
     // `second` read 100, the item holds 200 now: the constraint decides for top_score.
     second.top_score = Some(300);
     assert!(
@@ -305,32 +290,25 @@ async fn a_constraint_adds_a_condition_and_exempts_what_it_reads() {
     let mut third = tracked::<GameScore>(&engine, key()).await;
     third.top_score = Some(50);
     let before = raw_score(&engine).await;
-    match engine
-        .sync(&mut third)
-        .constraint(GameScore::TOP_SCORE.lt(250))
-        .await
-    {
-        Err(Error::ConditionFailed { item, .. }) => {
-            assert_eq!(item, Stored::Present(before.clone()))
-        }
-        other => panic!("expected a failed condition, got {other:?}"),
-    }
+    let item = condition_failed(
+        engine
+            .sync(&mut third)
+            .constraint(GameScore::TOP_SCORE.lt(250))
+            .await,
+    );
+    assert_eq!(item, Stored::Present(before.clone()));
     assert_eq!(raw_score(&engine).await, before);
 
     // A constraint on another attribute does not exempt the changed one.
-    let mut fourth = tracked::<GameScore>(&engine, key()).await;
-    let mut fifth = tracked::<GameScore>(&engine, key()).await;
-    fourth.top_score = Some(400);
-    engine.sync(&mut fourth).await.unwrap();
+    let mut fifth = stale_copy(&engine, |score| score.top_score = Some(400)).await;
     fifth.top_score = Some(500);
-    match engine
-        .sync(&mut fifth)
-        .constraint(GameScore::WINS.eq(1))
-        .await
-    {
-        Err(Error::Conflict { attributes, .. }) => assert_eq!(attributes, ["top_score"]),
-        other => panic!("expected a conflict, got {other:?}"),
-    }
+    let (attributes, _) = conflict(
+        engine
+            .sync(&mut fifth)
+            .constraint(GameScore::WINS.eq(1))
+            .await,
+    );
+    assert_eq!(attributes, ["top_score"]);
     // A constraint on a versioned model: the version is still checked as well.
     engine.save(&profile()).await.unwrap();
     let mut a = tracked::<UserProfile>(&engine, UserProfileKey::new(ID)).await;
@@ -347,13 +325,12 @@ async fn a_constraint_adds_a_condition_and_exempts_what_it_reads() {
 
 #[tokio::test]
 async fn overwrite_skips_the_unchanged_check_but_still_writes_only_changes() {
-    let (_local, engine) = start_with_tables().await;
-    engine.save(&score()).await.unwrap();
-    let mut first = tracked::<GameScore>(&engine, key()).await;
-    let mut second = tracked::<GameScore>(&engine, key()).await;
-    first.top_score = Some(200);
-    first.losses = 3;
-    engine.sync(&mut first).await.unwrap();
+    let (_local, engine) = data::start_with(&[score()]).await;
+    let mut second = stale_copy(&engine, |score| {
+        score.top_score = Some(200);
+        score.losses = 3;
+    })
+    .await;
     second.top_score = Some(300);
     assert!(engine.sync(&mut second).overwrite().await.unwrap());
     let stored = raw_score(&engine).await;
@@ -386,10 +363,7 @@ async fn a_sync_with_nothing_changed_sends_nothing() {
 
 #[tokio::test]
 async fn changing_the_key_of_a_loaded_model_is_refused() {
-    let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = recording(&engine);
-    engine.save(&score()).await.unwrap();
-    let mut copy = tracked::<GameScore>(&engine, key()).await;
+    let (_local, engine, watched, requests, mut copy) = watched_score().await;
     copy.title = "Other Game".into();
     copy.wins = 2;
     match watched.sync(&mut copy).await {
@@ -401,13 +375,7 @@ async fn changing_the_key_of_a_loaded_model_is_refused() {
         other => panic!("expected KeyChanged, got {other:?}"),
     }
     assert_eq!(requests.count(), 0);
-    assert!(
-        !engine
-            .exists(GameScoreKey::new("abc", "Other Game"))
-            .consistent()
-            .await
-            .unwrap()
-    );
+    assert!(!db::is_stored(&engine, GameScoreKey::new("abc", "Other Game")).await);
 }
 
 #[tokio::test]
@@ -423,16 +391,10 @@ async fn a_new_tracked_model_creates_the_item_and_a_second_create_conflicts() {
     let mut other = score();
     other.top_score = Some(999);
     let mut second = Tracked::new(other);
-    match engine.sync(&mut second).await {
-        Err(Error::Conflict {
-            attributes, item, ..
-        }) => {
-            // `losses` is left at its default, so it is only filled where absent.
-            assert_eq!(attributes, ["top_score", "wins"]);
-            assert_eq!(item, Some(before.clone()));
-        }
-        other => panic!("expected a conflict, got {other:?}"),
-    }
+    let (attributes, item) = conflict(engine.sync(&mut second).await);
+    // `losses` is left at its default, so it is only filled where absent.
+    assert_eq!(attributes, ["top_score", "wins"]);
+    assert_eq!(item, Some(before.clone()));
     assert_eq!(raw_score(&engine).await, before);
 }
 
@@ -440,14 +402,11 @@ async fn a_new_tracked_model_creates_the_item_and_a_second_create_conflicts() {
 async fn a_new_tracked_model_merges_into_an_item_holding_other_attributes() {
     let (_local, engine) = start_with_tables().await;
     // An item with only attributes the new model does not write.
-    db::raw_put(
+    db::raw_put_score(
         &engine,
-        "GameScores",
-        vec![
-            ("userid", s("abc")),
-            ("title", s("Comet Quest")),
-            ("top_score_time", n("1.5")),
-        ],
+        "abc",
+        "Comet Quest",
+        vec![("top_score_time", n("1.5"))],
     )
     .await;
     let mut copy = Tracked::new(score());
@@ -466,12 +425,10 @@ async fn a_new_versioned_model_creates_at_version_one_once() {
     assert_eq!(first.version, 1);
     let mut second = Tracked::new(profile());
     second.display_name = Some("other".into());
-    match engine.sync(&mut second).await {
-        Err(Error::VersionConflict {
-            expected, found, ..
-        }) => assert_eq!((expected, found), (0, Stored::Present(1))),
-        other => panic!("expected a version conflict, got {other:?}"),
-    }
+    assert_eq!(
+        version_conflict(engine.sync(&mut second).await),
+        (0, Stored::Present(1))
+    );
     let stored: UserProfile = db::read_existing(&engine, UserProfileKey::new(ID)).await;
     assert_eq!(stored, *first);
     assert_eq!(stored.display_name, None);
@@ -479,8 +436,7 @@ async fn a_new_versioned_model_creates_at_version_one_once() {
 
 #[tokio::test]
 async fn a_model_known_to_be_stored_syncs_like_a_read_one() {
-    let (_local, engine) = start_with_tables().await;
-    engine.save(&score()).await.unwrap();
+    let (_local, engine) = data::start_with(&[score()]).await;
     let from_query = GameScore::query("abc")
         .all(&engine)
         .await
@@ -495,75 +451,50 @@ async fn a_model_known_to_be_stored_syncs_like_a_read_one() {
 
 #[tokio::test]
 async fn a_sync_never_brings_back_an_item_deleted_since_it_was_read() {
-    let (_local, engine) = start_with_tables().await;
-    engine
-        .save(&GameScore::new("abc", "Comet Quest"))
-        .await
-        .unwrap();
+    let (_local, engine) = data::start_with(&[GameScore::new("abc", "Comet Quest")]).await;
     let mut copy = tracked::<GameScore>(&engine, key()).await;
     engine.delete(key()).await.unwrap();
     // `top_score` was absent when read, as it is now: only the item being gone tells.
     copy.top_score = Some(5);
-    match engine.sync(&mut copy).await {
-        Err(Error::ConditionFailed {
-            item: Stored::Missing,
-            ..
-        }) => {}
-        other => panic!("expected a failed condition without an item, got {other:?}"),
-    }
+    assert_eq!(
+        condition_failed(engine.sync(&mut copy).await),
+        Stored::Missing
+    );
     assert!(
-        !engine.exists(key()).consistent().await.unwrap(),
+        !db::is_stored(&engine, key()).await,
         "no fragment of the item was written"
     );
-    match engine.sync(&mut copy).overwrite().await {
-        Err(Error::ConditionFailed {
-            item: Stored::Missing,
-            ..
-        }) => {}
-        other => panic!("expected a failed condition without an item, got {other:?}"),
-    }
+    assert_eq!(
+        condition_failed(engine.sync(&mut copy).overwrite().await),
+        Stored::Missing
+    );
     // A field that was present when read: it changed (it is gone with the item).
     copy.wins = 3;
-    match engine.sync(&mut copy).await {
-        Err(Error::Conflict {
-            attributes,
-            item: None,
-            ..
-        }) => assert_eq!(attributes, ["wins"]),
-        other => panic!("expected a conflict without an item, got {other:?}"),
-    }
-    assert!(!engine.exists(key()).consistent().await.unwrap());
+    assert_eq!(
+        conflict(engine.sync(&mut copy).await),
+        (vec!["wins".to_owned()], None)
+    );
+    assert!(!db::is_stored(&engine, key()).await);
     // A new model, though, is created.
     let mut fresh = Tracked::new(GameScore::new("abc", "Comet Quest"));
     assert!(engine.sync(&mut fresh).await.unwrap());
-    assert!(engine.exists(key()).consistent().await.unwrap());
+    assert!(db::is_stored(&engine, key()).await);
 
     // With a version, the version read is not found.
     engine.save(&profile()).await.unwrap();
     let mut p = tracked::<UserProfile>(&engine, UserProfileKey::new(ID)).await;
     engine.delete(UserProfileKey::new(ID)).await.unwrap();
     p.display_name = Some("Ada".into());
-    match engine.sync(&mut p).await {
-        Err(Error::VersionConflict {
-            expected, found, ..
-        }) => assert_eq!((expected, found), (1, Stored::Missing)),
-        other => panic!("expected a version conflict, got {other:?}"),
-    }
-    assert!(
-        !engine
-            .exists(UserProfileKey::new(ID))
-            .consistent()
-            .await
-            .unwrap()
+    assert_eq!(
+        version_conflict(engine.sync(&mut p).await),
+        (1, Stored::Missing)
     );
+    assert!(!db::is_stored(&engine, UserProfileKey::new(ID)).await);
 }
 
 #[tokio::test]
 async fn repeated_deltas_on_one_attribute_are_sent_as_one() {
-    let (_local, engine) = start_with_tables().await;
-    let (watched, requests) = recording(&engine);
-    engine.save(&score()).await.unwrap();
-    let mut copy = tracked::<GameScore>(&engine, key()).await;
+    let (_local, engine, watched, requests, mut copy) = watched_score().await;
     for _ in 0..5 {
         copy.incr(GameScore::WINS, 2).unwrap();
     }
@@ -671,10 +602,8 @@ async fn a_new_tracked_model_writes_only_what_the_caller_set() {
     let mut scored = GameScore::new("abc", "Comet Quest");
     scored.top_score = Some(200);
     let mut scored = Tracked::new(scored);
-    match engine.sync(&mut scored).await {
-        Err(Error::Conflict { attributes, .. }) => assert_eq!(attributes, ["top_score"]),
-        other => panic!("expected a conflict, got {other:?}"),
-    }
+    let (attributes, _) = conflict(engine.sync(&mut scored).await);
+    assert_eq!(attributes, ["top_score"]);
     assert!(engine.sync(&mut scored).overwrite().await.unwrap());
     let stored = raw_score(&engine).await;
     assert_eq!(

@@ -2,6 +2,7 @@
 //! conditions, return values, and the checks made before anything is sent.
 
 use crate::harness::db;
+use crate::harness::errors::condition_failed;
 use crate::harness::requests::recording;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -814,35 +815,23 @@ async fn failing_conditions_return_the_stored_item_and_write_nothing() {
         .condition(UserProfile::AGE.eq(1u32))
         .await
         .unwrap();
-    assert!(!engine.exists(key()).consistent().await.unwrap());
+    assert!(!db::is_stored(&engine, key()).await);
 
     // On an absent item the condition fails with no item.
-    match GameScore::update(score_key())
+    let result = GameScore::update(score_key())
         .incr(GameScore::WINS, 1)
         .condition(GameScore::WINS.exists())
         .send(&engine)
-        .await
-    {
-        Err(Error::ConditionFailed {
-            item: Stored::Missing,
-            ..
-        }) => {}
-        other => panic!("expected a failed condition without an item, got {other:?}"),
-    }
-    assert!(!engine.exists(score_key()).consistent().await.unwrap());
+        .await;
+    assert_eq!(condition_failed(result), Stored::Missing);
+    assert!(!db::is_stored(&engine, score_key()).await);
     // A save whose condition reads a missing item.
-    match engine
+    let result = engine
         .save(&GameScore::new("abc", "Comet Quest"))
         .condition(GameScore::WINS.eq(0))
-        .await
-    {
-        Err(Error::ConditionFailed {
-            item: Stored::Missing,
-            ..
-        }) => {}
-        other => panic!("expected a failed condition without an item, got {other:?}"),
-    }
-    assert!(!engine.exists(score_key()).consistent().await.unwrap());
+        .await;
+    assert_eq!(condition_failed(result), Stored::Missing);
+    assert!(!db::is_stored(&engine, score_key()).await);
 }
 
 #[tokio::test]
@@ -1018,8 +1007,8 @@ async fn two_actions_on_one_path_or_overlapping_paths_are_refused_before_sending
         }
     }
     assert_eq!(requests.count(), 0, "nothing was sent");
-    assert!(!engine.exists(key()).consistent().await.unwrap());
-    assert!(!engine.exists(score_key()).consistent().await.unwrap());
+    assert!(!db::is_stored(&engine, key()).await);
+    assert!(!db::is_stored(&engine, score_key()).await);
 
     // Different fields of one document, or different entries of a map, do not overlap.
     saved(&engine, profile()).await;

@@ -2,12 +2,13 @@
 //! counts it, and a write based on a stale version fails with `VersionConflict` writing nothing.
 
 use crate::harness::db;
+use crate::harness::errors;
 
 use db::{PROFILE_ID as ID, n, profile, profile_key as key, start_with_tables};
 use flywheel_runtime::chrono::DateTime;
 use flywheel_runtime::ops::Saved;
 use flywheel_runtime::uuid::Uuid;
-use flywheel_runtime::{Decimal, Engine, Error, Item, Stored};
+use flywheel_runtime::{Decimal, Engine, Error, Item, Model, Stored, Update};
 use generated_example::models::order::OrderState;
 use generated_example::models::user_profile::Status;
 use generated_example::models::{
@@ -51,14 +52,22 @@ fn assert_version_conflict<T: std::fmt::Debug>(
         Some(version) => Stored::Present(version),
         None => Stored::Missing,
     };
-    match result {
-        Err(Error::VersionConflict {
-            expected, found, ..
-        }) => {
-            assert_eq!((expected, found), (expected_version, found_version));
-        }
-        other => panic!("expected a version conflict, got {other:?}"),
-    }
+    assert_eq!(
+        errors::version_conflict(result),
+        (expected_version, found_version)
+    );
+}
+
+/// Sends `update` as based on `version` and checks that it fails with the stored version
+/// `found_version` (`None`: no item).
+async fn assert_stale_update<M: Model>(
+    engine: &Engine,
+    update: Update<M>,
+    version: i64,
+    found_version: Option<i64>,
+) {
+    let result = update.if_version(version).send(engine).await;
+    assert_version_conflict(result, version, found_version);
 }
 
 #[tokio::test]
@@ -122,15 +131,8 @@ async fn an_order_counts_its_revision_the_same_way() {
         .send(&engine)
         .await
         .unwrap();
-    assert_version_conflict(
-        Order::update(order_key())
-            .set(Order::STATE, OrderState::Open)
-            .if_version(2)
-            .send(&engine)
-            .await,
-        2,
-        Some(3),
-    );
+    let stale = Order::update(order_key()).set(Order::STATE, OrderState::Open);
+    assert_stale_update(&engine, stale, 2, Some(3)).await;
     let stored: Order = db::read_existing(&engine, order_key()).await;
     assert_eq!((stored.state, stored.revision), (OrderState::Shipped, 3));
 }
@@ -159,13 +161,7 @@ async fn a_model_without_a_version_attribute_reports_none() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Validation(_)), "{err:?}");
-    assert!(
-        engine
-            .exists(GameScoreKey::new("abc", "t"))
-            .consistent()
-            .await
-            .unwrap()
-    );
+    assert!(db::is_stored(&engine, GameScoreKey::new("abc", "t")).await);
     let stored: GameScore = db::read_existing(&engine, GameScoreKey::new("abc", "t")).await;
     assert_eq!(stored.wins, 0, "the refused update wrote nothing");
 }
@@ -237,39 +233,18 @@ async fn updates_check_if_version_and_always_increment() {
 
     // A stale one fails and writes nothing.
     let before = raw_profile(&engine).await.unwrap();
-    assert_version_conflict(
-        UserProfile::update(key())
-            .set(UserProfile::STATUS, Status::Banned)
-            .if_version(3)
-            .send(&engine)
-            .await,
-        3,
-        Some(4),
-    );
     // Version 0 means "does not exist yet".
-    assert_version_conflict(
-        UserProfile::update(key())
-            .set(UserProfile::STATUS, Status::Banned)
-            .if_version(0)
-            .send(&engine)
-            .await,
-        0,
-        Some(4),
-    );
+    for version in [3, 0] {
+        let stale = UserProfile::update(key()).set(UserProfile::STATUS, Status::Banned);
+        assert_stale_update(&engine, stale, version, Some(4)).await;
+    }
     assert_eq!(raw_profile(&engine).await.unwrap(), before);
 
     // On an absent item: version 0 creates it, any other is a conflict with nothing found.
     let other = UserProfileKey::new(Uuid::from_u128(43));
-    assert_version_conflict(
-        UserProfile::update(other.clone())
-            .set(UserProfile::EMAIL, "x@example.com")
-            .if_version(5)
-            .send(&engine)
-            .await,
-        5,
-        None,
-    );
-    assert!(!engine.exists(other.clone()).consistent().await.unwrap());
+    let stale = UserProfile::update(other.clone()).set(UserProfile::EMAIL, "x@example.com");
+    assert_stale_update(&engine, stale, 5, None).await;
+    assert!(!db::is_stored(&engine, other.clone()).await);
     UserProfile::update(other.clone())
         .set(UserProfile::EMAIL, "x@example.com")
         .set(
@@ -335,20 +310,8 @@ async fn a_condition_failing_at_the_right_version_is_a_condition_failure() {
 async fn the_second_of_two_syncs_based_on_one_version_conflicts() {
     let (_local, engine) = start_with_tables().await;
     engine.save(&profile()).await.unwrap();
-    let mut first = engine
-        .get(key())
-        .consistent()
-        .tracked()
-        .await
-        .unwrap()
-        .unwrap();
-    let mut second = engine
-        .get(key())
-        .consistent()
-        .tracked()
-        .await
-        .unwrap()
-        .unwrap();
+    let mut first = db::tracked::<UserProfile>(&engine, key()).await;
+    let mut second = db::tracked::<UserProfile>(&engine, key()).await;
     first.display_name = Some("Ada".into());
     assert!(engine.sync(&mut first).await.unwrap());
     assert_eq!(
@@ -402,13 +365,10 @@ async fn deletes_check_the_version() {
     assert_version_conflict(engine.delete_item(&stale).await, 1, Some(2));
     assert_version_conflict(engine.delete(key()).if_version(1).await, 1, Some(2));
     assert_version_conflict(engine.delete(key()).if_version(0).await, 0, Some(2));
-    assert!(
-        engine.exists(key()).consistent().await.unwrap(),
-        "nothing was deleted"
-    );
+    assert!(db::is_stored(&engine, key()).await, "nothing was deleted");
 
     engine.delete_item(&current).await.unwrap();
-    assert!(!engine.exists(key()).consistent().await.unwrap());
+    assert!(!db::is_stored(&engine, key()).await);
     // Gone: a delete that expects a version finds none.
     assert_version_conflict(engine.delete_item(&current).await, 2, None);
     // A plain delete of the absent item is fine, as is `if_version(0)`.
@@ -418,7 +378,7 @@ async fn deletes_check_the_version() {
     // `delete(key).if_version(n)` with the stored version deletes.
     engine.save(&profile()).await.unwrap();
     engine.delete(key()).if_version(1).await.unwrap();
-    assert!(!engine.exists(key()).consistent().await.unwrap());
+    assert!(!db::is_stored(&engine, key()).await);
 
     // An order through `delete_item` with its revision.
     engine.save(&order()).await.unwrap();

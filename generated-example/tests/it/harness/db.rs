@@ -20,8 +20,9 @@
 //! add it themselves).
 //!
 //! Besides the set-up: reading an item back as the models see it ([`read_consistent`],
-//! [`read_existing`], [`tracked`]) and as it is stored ([`raw_get`], [`raw_score`],
-//! [`raw_order`], [`raw_profile`]), and writing items by hand ([`raw_put`], with [`s`], [`n`] and [`m`]).
+//! [`read_existing`], [`tracked`], [`is_stored`]) and as it is stored ([`raw_get`],
+//! [`raw_score`], [`raw_order`], [`raw_profile`]), and writing items by hand ([`raw_put`],
+//! [`raw_put_score`], with [`s`], [`n`] and [`m`]).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -200,6 +201,14 @@ async fn delete_namespace(endpoint: &str, namespace: &str) {
     }
 }
 
+/// Creates every table of the example schemas through `engine`.
+async fn create_example_tables(engine: &Engine) {
+    engine
+        .create_schema(models::TABLES)
+        .await
+        .expect("the example tables are created");
+}
+
 /// A fresh database with every table of the example schemas (see [`TestDb`]).
 ///
 /// Keep the returned `TestDb` alive for the whole test: dropping it stops the emulator, or
@@ -207,10 +216,7 @@ async fn delete_namespace(endpoint: &str, namespace: &str) {
 pub async fn start_with_tables() -> (TestDb, Engine) {
     let db = TestDb::start();
     let engine = db.engine();
-    engine
-        .create_schema(models::TABLES)
-        .await
-        .expect("the example tables are created");
+    create_example_tables(&engine).await;
     (db, engine)
 }
 
@@ -219,10 +225,7 @@ pub async fn start_with_tables() -> (TestDb, Engine) {
 pub async fn start_local_with_tables() -> (LocalDynamo, Engine) {
     let local = LocalDynamo::start().expect("the local emulator starts");
     let engine = local.engine();
-    engine
-        .create_schema(models::TABLES)
-        .await
-        .expect("the example tables are created");
+    create_example_tables(&engine).await;
     (local, engine)
 }
 
@@ -314,6 +317,15 @@ pub async fn read_consistent<K: ModelKey>(engine: &Engine, key: K) -> Option<K::
         .expect("the read succeeds")
 }
 
+/// Whether an item is stored at `key`, asked consistently; panics when the request fails.
+pub async fn is_stored<K: ModelKey>(engine: &Engine, key: K) -> bool {
+    engine
+        .exists(key)
+        .consistent()
+        .await
+        .expect("the existence check succeeds")
+}
+
 /// The model stored at `key`, read consistently; panics when the read fails or finds nothing.
 pub async fn read_existing<K: ModelKey>(engine: &Engine, key: K) -> K::Model {
     read_consistent(engine, key).await.expect("the item exists")
@@ -343,6 +355,23 @@ pub async fn raw_put(engine: &Engine, table: &str, item: Vec<(&str, AttributeVal
         .send()
         .await
         .expect("raw PutItem succeeds");
+}
+
+/// Writes a `GameScores` item of `userid` and `title` holding `attributes` besides its key, as
+/// [`raw_put`] does.
+pub async fn raw_put_score(
+    engine: &Engine,
+    userid: &str,
+    title: &str,
+    attributes: Vec<(&str, AttributeValue)>,
+) {
+    let key = vec![("userid", s(userid)), ("title", s(title))];
+    raw_put(
+        engine,
+        "GameScores",
+        key.into_iter().chain(attributes).collect(),
+    )
+    .await;
 }
 
 /// `S` attribute value.
