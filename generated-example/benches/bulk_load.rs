@@ -125,52 +125,8 @@ fn game_scores(n: usize) -> Vec<GameScore> {
 // ---------------------------------------------------------------------------------------------
 
 /// The conversion a careful user writes by hand, storing what flywheel stores.
-mod hand {
-    use std::fmt::Write as _;
-
-    use flywheel_runtime::chrono::{DateTime, Utc};
-    use flywheel_runtime::{AttributeValue, Item};
-    use generated_example::models::GameScore;
-
-    fn s(value: &str) -> AttributeValue {
-        AttributeValue::S(value.to_owned())
-    }
-
-    fn n(value: i64) -> AttributeValue {
-        AttributeValue::N(value.to_string())
-    }
-
-    /// Seconds since 1970 with the fraction's trailing zeros cut, as flywheel's `epoch` format.
-    fn epoch(value: &DateTime<Utc>) -> AttributeValue {
-        let total = i128::from(value.timestamp()) * 1_000_000_000
-            + i128::from(value.timestamp_subsec_nanos());
-        let sign = if total < 0 { "-" } else { "" };
-        let abs = total.unsigned_abs();
-        let (secs, frac) = (abs / 1_000_000_000, abs % 1_000_000_000);
-        let mut text = String::with_capacity(24);
-        let _ = write!(text, "{sign}{secs}");
-        if frac != 0 {
-            let _ = write!(text, ".{frac:09}");
-            text.truncate(text.trim_end_matches('0').len());
-        }
-        AttributeValue::N(text)
-    }
-
-    pub fn to_item(score: &GameScore) -> Item {
-        let mut item = Item::with_capacity(6);
-        item.insert("userid".to_owned(), s(&score.userid));
-        item.insert("title".to_owned(), s(&score.title));
-        if let Some(top_score) = score.top_score {
-            item.insert("top_score".to_owned(), n(top_score));
-        }
-        if let Some(time) = &score.top_score_time {
-            item.insert("top_score_time".to_owned(), epoch(time));
-        }
-        item.insert("wins".to_owned(), n(score.wins));
-        item.insert("losses".to_owned(), n(score.losses));
-        item
-    }
-}
+#[path = "hand/game_score.rs"]
+mod hand;
 
 /// Loads `items` with BatchWriteItem requests of 25, 8 in flight; returns the requests sent.
 async fn hand_written(client: &Client, table: &str, items: &[GameScore]) -> Result<usize> {

@@ -109,9 +109,12 @@ fn sample_game_score() -> GameScore {
 
 /// What a careful user writes without flywheel: one function per direction and type, small
 /// helpers, the same stored formats as flywheel, and an error type instead of unwraps.
+/// The hand-written conversion of a `GameScore`, shared with the bulk-load benchmark.
+#[path = "hand/game_score.rs"]
+mod hand_game_score;
+
 mod hand {
     use std::collections::{BTreeMap, BTreeSet};
-    use std::fmt::Write as _;
 
     use flywheel_runtime::aws_sdk_dynamodb::primitives::Blob;
     use flywheel_runtime::chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
@@ -216,22 +219,6 @@ mod hand {
         ))
     }
 
-    /// Seconds since 1970 with the fraction, exact to the nanosecond (`-1.5`, `1714566600.25`).
-    fn epoch(value: &DateTime<Utc>) -> AttributeValue {
-        let total = i128::from(value.timestamp()) * 1_000_000_000
-            + i128::from(value.timestamp_subsec_nanos());
-        let sign = if total < 0 { "-" } else { "" };
-        let abs = total.unsigned_abs();
-        let (secs, frac) = (abs / 1_000_000_000, abs % 1_000_000_000);
-        let mut text = String::with_capacity(24);
-        let _ = write!(text, "{sign}{secs}");
-        if frac != 0 {
-            let _ = write!(text, ".{frac:09}");
-            text.truncate(text.trim_end_matches('0').len());
-        }
-        AttributeValue::N(text)
-    }
-
     fn date(attribute: &'static str, value: &NaiveDate) -> Result<AttributeValue> {
         if !(0..=9999).contains(&value.year()) {
             return Err(ConvError::Unstorable {
@@ -328,18 +315,7 @@ mod hand {
     }
 
     pub fn game_score_to_item(score: &GameScore) -> Result<Item> {
-        let mut item = Item::with_capacity(6);
-        item.insert("userid".to_owned(), s(&score.userid));
-        item.insert("title".to_owned(), s(&score.title));
-        if let Some(top_score) = score.top_score {
-            item.insert("top_score".to_owned(), n(top_score));
-        }
-        if let Some(time) = &score.top_score_time {
-            item.insert("top_score_time".to_owned(), epoch(time));
-        }
-        item.insert("wins".to_owned(), n(score.wins));
-        item.insert("losses".to_owned(), n(score.losses));
-        Ok(item)
+        Ok(super::hand_game_score::to_item(score))
     }
 
     // --- reading ---------------------------------------------------------------------------

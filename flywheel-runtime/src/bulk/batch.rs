@@ -494,15 +494,22 @@ impl Got {
 #[must_use = "a batch does nothing until `send` is awaited"]
 pub struct BatchGet<'e> {
     engine: &'e Engine,
-    keys: Vec<(String, Item)>,
+    slots: Slots,
     consistent: bool,
-    error: Option<Error>,
 }
 
-impl<'e> BatchGet<'e> {
-    /// Asks for the item with `key`; its result is taken from the [`Got`] with the slot.
-    pub fn add<K: ModelKey>(&mut self, key: K) -> Slot<K::Model> {
-        let table = self.engine.table_name(&K::Model::SCHEMA);
+/// The keys a batch or transaction read asks for, in the order of their slots, and the first
+/// key that could not be encoded (its slot holds an empty key; the read then fails with it).
+#[derive(Debug, Default)]
+pub(crate) struct Slots {
+    pub keys: Vec<(String, Item)>,
+    pub error: Option<Error>,
+}
+
+impl Slots {
+    /// Asks for the item with `key`.
+    pub fn add<K: ModelKey>(&mut self, engine: &Engine, key: K) -> Slot<K::Model> {
+        let table = engine.table_name(&K::Model::SCHEMA);
         match crate::limits::key_item(&key) {
             Ok(key) => self.keys.push((table, key)),
             Err(e) => {
@@ -511,6 +518,13 @@ impl<'e> BatchGet<'e> {
             }
         }
         Slot::new(self.keys.len() - 1)
+    }
+}
+
+impl<'e> BatchGet<'e> {
+    /// Asks for the item with `key`; its result is taken from the [`Got`] with the slot.
+    pub fn add<K: ModelKey>(&mut self, key: K) -> Slot<K::Model> {
+        self.slots.add(self.engine, key)
     }
 
     /// Reads with strong consistency.
@@ -521,17 +535,18 @@ impl<'e> BatchGet<'e> {
 
     /// Reads every key; a key asked for twice is read once.
     pub async fn send(self) -> Result<Got> {
-        if let Some(error) = self.error {
+        if let Some(error) = self.slots.error {
             return Err(error);
         }
-        let found = get_items(self.engine, &self.keys, self.consistent).await?;
+        let found = get_items(self.engine, &self.slots.keys, self.consistent).await?;
         let items = self
+            .slots
             .keys
             .iter()
             .map(|(table, key)| found.get(&key_id(table, key)).cloned())
             .collect();
         Ok(Got::new(
-            self.keys.into_iter().map(|(t, _)| t).collect(),
+            self.slots.keys.into_iter().map(|(t, _)| t).collect(),
             items,
         ))
     }
@@ -686,9 +701,8 @@ impl Engine {
     pub fn batch_get(&self) -> BatchGet<'_> {
         BatchGet {
             engine: self,
-            keys: Vec::new(),
+            slots: Slots::default(),
             consistent: false,
-            error: None,
         }
     }
 

@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{Get, TransactGetItem};
 
 use crate::Item;
-use crate::batch::{Got, Slot};
+use crate::batch::{Got, Slot, Slots};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::filter::Cond;
@@ -255,37 +255,29 @@ fn cancel_kind(code: Option<&str>, message: Option<&str>) -> CancelKind {
 #[must_use = "a transaction does nothing until `send` is awaited"]
 pub struct TransactGet<'e> {
     engine: &'e Engine,
-    gets: Vec<(String, Item)>,
-    error: Option<Error>,
+    slots: Slots,
 }
 
 impl<'e> TransactGet<'e> {
     /// Asks for the item with `key`; its result is taken from the [`Got`] with the slot.
     pub fn add<K: ModelKey>(&mut self, key: K) -> Slot<K::Model> {
-        let table = self.engine.table_name(&K::Model::SCHEMA);
-        match crate::limits::key_item(&key) {
-            Ok(key) => self.gets.push((table, key)),
-            Err(e) => {
-                self.error.get_or_insert(Error::Encode(e.in_table(&table)));
-                self.gets.push((table, Item::new()));
-            }
-        }
-        Slot::new(self.gets.len() - 1)
+        self.slots.add(self.engine, key)
     }
 
     /// Reads every item at once.
     pub async fn send(self) -> Result<Got> {
-        if let Some(error) = self.error {
+        if let Some(error) = self.slots.error {
             return Err(error);
         }
-        if self.gets.is_empty() || self.gets.len() > MAX_OPERATIONS {
+        if self.slots.keys.is_empty() || self.slots.keys.len() > MAX_OPERATIONS {
             return Err(Error::Validation(format!(
                 "a read transaction holds 1 to {MAX_OPERATIONS} items, not {}",
-                self.gets.len()
+                self.slots.keys.len()
             )));
         }
         let items = self
-            .gets
+            .slots
+            .keys
             .iter()
             .map(|(table, key)| {
                 Get::builder()
@@ -297,7 +289,8 @@ impl<'e> TransactGet<'e> {
             })
             .collect::<Result<Vec<_>>>()?;
         let table = self
-            .gets
+            .slots
+            .keys
             .first()
             .map(|(t, _)| t.clone())
             .unwrap_or_default();
@@ -318,7 +311,7 @@ impl<'e> TransactGet<'e> {
             .into_iter()
             .map(|r| r.item.filter(|i| !i.is_empty()))
             .collect();
-        let tables = self.gets.into_iter().map(|(t, _)| t).collect();
+        let tables = self.slots.keys.into_iter().map(|(t, _)| t).collect();
         Ok(Got::new(tables, responses))
     }
 }
@@ -339,8 +332,7 @@ impl Engine {
     pub fn transact_get(&self) -> TransactGet<'_> {
         TransactGet {
             engine: self,
-            gets: Vec::new(),
-            error: None,
+            slots: Slots::default(),
         }
     }
 }

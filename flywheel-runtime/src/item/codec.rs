@@ -465,6 +465,21 @@ impl Codec for DateTimeRfc3339 {
 
 const NANOS: i128 = 1_000_000_000;
 
+/// Reads a time stored as a number of units since 1970, each `unit_nanos` nanoseconds long.
+#[inline]
+fn decode_epoch(
+    value: AttributeValue,
+    unit_nanos: i128,
+    expected: &'static str,
+) -> Result<DateTime<Utc>, DecodeIssue> {
+    match &value {
+        AttributeValue::N(n) => parse_scaled_nanos(n, unit_nanos)
+            .and_then(datetime_from_nanos)
+            .ok_or_else(|| not_read(&value, n, expected)),
+        _ => Err(DecodeIssue::wrong(expected, &value)),
+    }
+}
+
 /// Parses a decimal number into nanoseconds scaled by `unit_nanos` (1e9 for seconds, 1e6 for
 /// milliseconds), exactly; digits finer than a nanosecond are truncated.
 fn parse_scaled_nanos(n: &str, unit_nanos: i128) -> Option<i128> {
@@ -557,13 +572,7 @@ impl Codec for DateTimeEpoch {
     ));
 
     fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
-        const EXPECTED: &str = "a number of seconds since 1970 (N)";
-        match &value {
-            AttributeValue::N(n) => parse_scaled_nanos(n, NANOS)
-                .and_then(datetime_from_nanos)
-                .ok_or_else(|| not_read(&value, n, EXPECTED)),
-            _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
-        }
+        decode_epoch(value, NANOS, "a number of seconds since 1970 (N)")
     }
 }
 
@@ -579,13 +588,7 @@ impl Codec for DateTimeEpochMillis {
     ));
 
     fn decode(value: AttributeValue) -> Result<DateTime<Utc>, DecodeIssue> {
-        const EXPECTED: &str = "a number of milliseconds since 1970 (N)";
-        match &value {
-            AttributeValue::N(n) => parse_scaled_nanos(n, 1_000_000)
-                .and_then(datetime_from_nanos)
-                .ok_or_else(|| not_read(&value, n, EXPECTED)),
-            _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
-        }
+        decode_epoch(value, 1_000_000, "a number of milliseconds since 1970 (N)")
     }
 }
 
@@ -675,14 +678,7 @@ impl Codec for DateEpoch {
     });
 
     fn decode(value: AttributeValue) -> Result<NaiveDate, DecodeIssue> {
-        const EXPECTED: &str = "a number of seconds since 1970 (N)";
-        match &value {
-            AttributeValue::N(n) => parse_scaled_nanos(n, NANOS)
-                .and_then(datetime_from_nanos)
-                .map(|t| t.date_naive())
-                .ok_or_else(|| not_read(&value, n, EXPECTED)),
-            _ => Err(DecodeIssue::wrong(EXPECTED, &value)),
-        }
+        decode_epoch(value, NANOS, "a number of seconds since 1970 (N)").map(|t| t.date_naive())
     }
 }
 
