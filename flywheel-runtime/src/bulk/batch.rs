@@ -151,9 +151,7 @@ impl<'e> BatchWrite<'e> {
             Ok(mut encoded) => {
                 if let Some(attribute) = M::SCHEMA.version {
                     self.versioned.get_or_insert(M::SCHEMA.model);
-                    let next =
-                        crate::write::version::version_of(&encoded, attribute).unwrap_or(0) + 1;
-                    encoded.insert(attribute.to_owned(), AttributeValue::N(next.to_string()));
+                    crate::write::version::stamp(&mut encoded, attribute);
                 }
                 let start = self.ids.len();
                 item_key_id_into(&mut self.ids, &table, &M::SCHEMA, &encoded);

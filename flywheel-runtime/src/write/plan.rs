@@ -139,8 +139,7 @@ impl<M: Model> Plan<M> {
         let mut condition = condition;
         let mut check = None;
         if let Some(attribute) = schema.version {
-            let read = version::version_of(&item, attribute).unwrap_or(0);
-            item.insert(attribute.to_owned(), version::number(read + 1));
+            let read = version::stamp(&mut item, attribute);
             also(&mut condition, version::condition(attribute, read));
             check = Some(VersionCheck {
                 attribute,

@@ -15,6 +15,14 @@ pub(crate) fn version_of(item: &Item, attribute: &str) -> Option<i64> {
     }
 }
 
+/// Writes the next version into a whole `item` about to be put: the one it holds plus one.
+/// Returns the version it held (0 when it had none), which the write expects to be stored.
+pub(crate) fn stamp(item: &mut Item, attribute: &'static str) -> i64 {
+    let read = version_of(item, attribute).unwrap_or(0);
+    item.insert(attribute.to_owned(), number(read + 1));
+    read
+}
+
 /// The version `model` holds, for a model with a version attribute (`None` for the others).
 pub(crate) fn held<M: Model>(model: &M) -> Option<i64> {
     M::SCHEMA.version.map(|attribute| {
