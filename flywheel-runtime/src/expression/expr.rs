@@ -416,12 +416,12 @@ mod tests {
     }
 }
 
-/// `existing AND condition`.
-pub(crate) fn and(existing: Option<Condition>, condition: Condition) -> Condition {
-    match existing {
-        Some(existing) => existing.and(condition),
-        None => condition,
-    }
+/// Adds `more` to the conditions a write or read requires: `condition AND more`.
+pub(crate) fn require(condition: &mut Option<Condition>, more: Condition) {
+    *condition = Some(match condition.take() {
+        Some(existing) => existing.and(more),
+        None => more,
+    });
 }
 
 /// One action of an update expression.

@@ -19,7 +19,7 @@ use super::version::{self, VersionCheck};
 use crate::Item;
 use crate::engine::Engine;
 use crate::error::{Error, Operation, Result, render_key};
-use crate::expr::{Action, Actions, Condition, ExpressionBuilder, Names, Path, Values};
+use crate::expr::{Action, Actions, Condition, ExpressionBuilder, Names, Path, Values, require};
 use crate::filter::Cond;
 use crate::model::Model;
 use crate::retry::{Failure, Replay};
@@ -39,7 +39,7 @@ impl Guard {
     /// The write happens only if `condition` holds too.
     pub fn condition<M: Model, S>(&mut self, condition: Cond<M, S>) {
         match condition.checked() {
-            Ok(c) => self.condition = Some(crate::expr::and(self.condition.take(), c)),
+            Ok(c) => require(&mut self.condition, c),
             Err(e) => self.failed(e),
         }
     }
@@ -81,9 +81,9 @@ pub(crate) enum Body {
 /// One conditional write of one item of model `M`, ready to be sent.
 pub(crate) struct Plan<M> {
     /// The table, with the engine's namespace.
-    pub table: String,
+    table: String,
     /// The item's key.
-    pub key: Item,
+    key: Item,
     body: Body,
     condition: Option<Condition>,
     /// The version check among the conditions, to judge a refusal.
@@ -132,15 +132,26 @@ impl<M: Model> Plan<M> {
         condition: Option<Condition>,
         create_only: bool,
     ) -> Result<Plan<M>> {
+        let item =
+            crate::limits::whole_item(model).map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
+        Plan::put_item(engine, item, condition, create_only)
+    }
+
+    /// A put of `item`, a whole item of `M` already encoded and checked against DynamoDB's
+    /// limits, as [`put`](Plan::put) writes it.
+    pub fn put_item(
+        engine: &Engine,
+        mut item: Item,
+        condition: Option<Condition>,
+        create_only: bool,
+    ) -> Result<Plan<M>> {
         let schema = &M::SCHEMA;
-        let mut item =
-            crate::limits::whole_item(model).map_err(|e| engine.encode_error(schema, e))?;
         let alone = condition.is_none() && !create_only;
         let mut condition = condition;
         let mut check = None;
         if let Some(attribute) = schema.version {
             let read = version::stamp(&mut item, attribute);
-            also(&mut condition, version::condition(attribute, read));
+            require(&mut condition, version::condition(attribute, read));
             check = Some(VersionCheck {
                 attribute,
                 expected: read,
@@ -149,7 +160,7 @@ impl<M: Model> Plan<M> {
         }
         if create_only {
             let absent = Condition::NotExists(Path::attr(schema.hash_key.name));
-            also(&mut condition, absent);
+            require(&mut condition, absent);
         }
         let key = schema.key_of(&item);
         let mut plan = Plan::new(engine, key, Body::Put(item), condition);
@@ -169,7 +180,7 @@ impl<M: Model> Plan<M> {
         let check = VersionCheck::of::<M>(expected, condition.is_none());
         let mut condition = condition;
         if let Some(check) = check {
-            also(
+            require(
                 &mut condition,
                 if check.expected == 0 {
                     Condition::NotExists(Path::attr(M::SCHEMA.hash_key.name))
@@ -203,7 +214,7 @@ impl<M: Model> Plan<M> {
                 .list
                 .push((Path::attr(attribute), Action::Add(version::number(1))));
             if let Some(expected) = expected {
-                also(&mut condition, version::condition(attribute, expected));
+                require(&mut condition, version::condition(attribute, expected));
             }
         }
         actions.check()?;
@@ -430,11 +441,6 @@ impl Answered<'_> {
             .await),
         }
     }
-}
-
-/// `condition` must hold too.
-fn also(condition: &mut Option<Condition>, also: Condition) {
-    *condition = Some(crate::expr::and(condition.take(), also));
 }
 
 /// Whether carrying the actions out twice does what carrying them out once does: not for

@@ -389,7 +389,7 @@ impl<'a, M: Model> Sync<'a, M> {
         drop(baseline);
         if changed.is_empty() && tracked.deltas.is_empty() && defaults.is_empty() {
             if tracked.stored.is_none() && schema.version.is_none() {
-                return create_bare::<M>(engine, tracked).await;
+                return create_bare::<M>(engine, tracked, current).await;
             }
             if tracked.stored.is_some() {
                 return Ok(false);
@@ -487,8 +487,12 @@ impl<'a, M: Model> Sync<'a, M> {
 
 /// A never-saved model without a version attribute, defaults or anything set but its key:
 /// create the item if it does not exist (flywheel's conditional save), then read it.
-async fn create_bare<M: Model>(engine: &Engine, tracked: &mut Tracked<M>) -> Result<bool> {
-    match Plan::put(engine, &tracked.model, None, true)?
+async fn create_bare<M: Model>(
+    engine: &Engine,
+    tracked: &mut Tracked<M>,
+    current: Item,
+) -> Result<bool> {
+    match Plan::<M>::put_item(engine, current, None, true)?
         .send(engine, None)
         .await
     {
