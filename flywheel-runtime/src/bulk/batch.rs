@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::ops::Range;
+use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::{DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest};
 use futures::StreamExt;
@@ -63,14 +64,51 @@ pub struct BatchWritten {
 #[must_use = "a batch does nothing until `send` is awaited"]
 pub struct BatchWrite<'e> {
     engine: &'e Engine,
-    /// (table, where the [`KeyId`] of the key is in `ids`, request), in the order given.
-    ops: Vec<(String, Range<usize>, WriteRequest)>,
+    /// The operations, in the order given.
+    ops: Vec<Op<'e>>,
     /// The key ids of `ops`, one after the other (one buffer rather than one each).
     ids: Vec<u8>,
     error: Option<Error>,
     overwrite_versions: bool,
     /// The first model with a version attribute put in the batch.
     versioned: Option<&'static str>,
+    /// The table of the last operation, by schema name.
+    last_table: Option<(&'static str, Arc<str>)>,
+}
+
+/// One operation of a batch write.
+struct Op<'e> {
+    /// Shared by the operations on one table: a bulk load names it once, not once per item.
+    table: Arc<str>,
+    /// Where the [`KeyId`] of the key is in `ids`.
+    id: Range<usize>,
+    request: WriteRequest,
+    /// The model a put was encoded from.
+    model: Option<&'e dyn PutItem>,
+}
+
+/// The item a batch write puts for a model: the whole item, its version stamped. A put keeps
+/// its model so that the first attempt can send the request itself rather than a copy: only
+/// when that attempt fails is the item made again, to retry it or give it back.
+trait PutItem: Sync {
+    fn put_item(&self) -> std::result::Result<Item, crate::EncodeError>;
+}
+
+impl<M: Model> PutItem for M {
+    fn put_item(&self) -> std::result::Result<Item, crate::EncodeError> {
+        let mut item = crate::limits::whole_item(self)?;
+        if let Some(attribute) = M::SCHEMA.version {
+            crate::write::version::stamp(&mut item, attribute);
+        }
+        Ok(item)
+    }
+}
+
+fn put_request(item: Item) -> WriteRequest {
+    let put = PutRequest::builder().set_item(Some(item)).build();
+    WriteRequest::builder()
+        .put_request(put.expect("item is set"))
+        .build()
 }
 
 /// A canonical form of a key, to find repeated keys: the same for the same table and the
@@ -145,25 +183,21 @@ impl<'e> BatchWrite<'e> {
     /// Puts a whole item, replacing any item with its key. Batch writes take no conditions, so
     /// a model with a version attribute is refused unless [`overwrite_versions`](Self::overwrite_versions)
     /// allows writing it unconditionally; use a transaction to check versions.
-    pub fn put<M: Model>(mut self, item: &M) -> Self {
-        let table = self.engine.table_name(&M::SCHEMA);
-        match crate::limits::whole_item(item) {
-            Ok(mut encoded) => {
-                if let Some(attribute) = M::SCHEMA.version {
+    pub fn put<M: Model>(mut self, item: &'e M) -> Self {
+        let table = self.table(&M::SCHEMA);
+        match item.put_item() {
+            Ok(encoded) => {
+                if M::SCHEMA.version.is_some() {
                     self.versioned.get_or_insert(M::SCHEMA.model);
-                    crate::write::version::stamp(&mut encoded, attribute);
                 }
                 let start = self.ids.len();
                 item_key_id_into(&mut self.ids, &table, &M::SCHEMA, &encoded);
-                let request = WriteRequest::builder()
-                    .put_request(
-                        PutRequest::builder()
-                            .set_item(Some(encoded))
-                            .build()
-                            .expect("item is set"),
-                    )
-                    .build();
-                self.ops.push((table, start..self.ids.len(), request));
+                self.ops.push(Op {
+                    table,
+                    id: start..self.ids.len(),
+                    request: put_request(encoded),
+                    model: Some(item),
+                });
             }
             Err(e) => {
                 self.error.get_or_insert(Error::Encode(e.in_table(&table)));
@@ -173,7 +207,7 @@ impl<'e> BatchWrite<'e> {
     }
 
     /// Puts every item of `items`.
-    pub fn put_all<'a, M: Model>(mut self, items: impl IntoIterator<Item = &'a M>) -> Self {
+    pub fn put_all<M: Model>(mut self, items: impl IntoIterator<Item = &'e M>) -> Self {
         let items = items.into_iter();
         self.ops.reserve(items.size_hint().0);
         items.fold(self, |batch, item| batch.put(item))
@@ -181,7 +215,7 @@ impl<'e> BatchWrite<'e> {
 
     /// Deletes the item with `key` (an absent item is not an error).
     pub fn delete<K: ModelKey>(mut self, key: K) -> Self {
-        let table = self.engine.table_name(&K::Model::SCHEMA);
+        let table = self.table(&K::Model::SCHEMA);
         match crate::limits::key_item(&key) {
             Ok(key) => self.push_delete(table, key),
             Err(e) => {
@@ -191,23 +225,34 @@ impl<'e> BatchWrite<'e> {
         self
     }
 
+    /// The table of `schema`'s model, named once for a run of operations on it.
+    fn table(&mut self, schema: &TableSchema) -> Arc<str> {
+        match &self.last_table {
+            Some((name, table)) if *name == schema.name => table.clone(),
+            _ => {
+                let table: Arc<str> = self.engine.table_name(schema).into();
+                self.last_table = Some((schema.name, table.clone()));
+                table
+            }
+        }
+    }
+
     /// Adds a delete of `key` from `table`.
-    fn push_delete(&mut self, table: String, key: Item) {
+    fn push_delete(&mut self, table: Arc<str>, key: Item) {
         let start = self.ids.len();
         key_id_into(
             &mut self.ids,
             &table,
             key.iter().map(|(k, v)| (k.as_str(), v)),
         );
-        let request = WriteRequest::builder()
-            .delete_request(
-                DeleteRequest::builder()
-                    .set_key(Some(key))
-                    .build()
-                    .expect("key is set"),
-            )
-            .build();
-        self.ops.push((table, start..self.ids.len(), request));
+        let delete = DeleteRequest::builder().set_key(Some(key)).build();
+        let request = WriteRequest::builder().delete_request(delete.expect("key is set"));
+        self.ops.push(Op {
+            table,
+            id: start..self.ids.len(),
+            request: request.build(),
+            model: None,
+        });
     }
 
     /// Deletes the items with every key of `keys`.
@@ -249,8 +294,8 @@ impl<'e> BatchWrite<'e> {
         // The last operation on each key wins, at the position of that last operation.
         let kept: Option<Vec<bool>> = {
             let mut last: HashMap<&[u8], usize> = HashMap::with_capacity(self.ops.len());
-            for (i, (_, id, _)) in self.ops.iter().enumerate() {
-                last.insert(&self.ids[id.clone()], i);
+            for (i, op) in self.ops.iter().enumerate() {
+                last.insert(&self.ids[op.id.clone()], i);
             }
             // Without repeated keys (the usual bulk load) every operation is kept as it is.
             (last.len() < self.ops.len()).then(|| {
@@ -270,11 +315,10 @@ impl<'e> BatchWrite<'e> {
             .into_iter()
             .enumerate()
             .filter(|(i, _)| kept.as_ref().is_none_or(|kept| kept[*i]))
-            .map(|(_, (table, _, request))| (table, request));
-        let mut chunks: Vec<Vec<(String, WriteRequest)>> =
-            Vec::with_capacity(total.div_ceil(WRITE_CHUNK));
+            .map(|(_, op)| op);
+        let mut chunks: Vec<Vec<Op<'e>>> = Vec::with_capacity(total.div_ceil(WRITE_CHUNK));
         loop {
-            let chunk: Vec<(String, WriteRequest)> = ops.by_ref().take(WRITE_CHUNK).collect();
+            let chunk: Vec<Op<'e>> = ops.by_ref().take(WRITE_CHUNK).collect();
             if chunk.is_empty() {
                 break;
             }
@@ -328,24 +372,30 @@ struct ChunkOutcome {
     error: Option<Error>,
 }
 
-async fn write_chunk(engine: &Engine, mut pending: Vec<(String, WriteRequest)>) -> ChunkOutcome {
+async fn write_chunk(engine: &Engine, chunk: Vec<Op<'_>>) -> ChunkOutcome {
     // Messages name the table of the chunk's first request.
-    let table = pending.first().map(|(t, _)| t.clone()).unwrap_or_default();
+    let table = chunk
+        .first()
+        .map_or_else(String::new, |op| op.table.to_string());
     let mut retries = Retries::new(engine, "BatchWriteItem", &table);
     let mut requests = 0;
+    // The first attempt sends the puts themselves and a copy of the deletes; `again` makes
+    // them again should it fail. Later attempts send a copy of what is pending, so that what a
+    // failed request held can be sent again or given back.
+    let (mut first, again) = first_attempt(chunk);
+    let mut pending: Vec<(String, WriteRequest)> = Vec::new();
     loop {
-        // A copy is sent, so that what a failed request held can be sent again or given back.
-        let mut items: HashMap<String, Vec<WriteRequest>> = HashMap::with_capacity(1);
-        for (table, request) in &pending {
-            match items.get_mut(table.as_str()) {
-                Some(requests) => requests.push(request.clone()),
-                None => {
-                    let mut requests = Vec::with_capacity(pending.len());
-                    requests.push(request.clone());
-                    items.insert(table.clone(), requests);
-                }
+        let items = first.take().unwrap_or_else(|| {
+            let mut items: HashMap<String, Vec<WriteRequest>> = HashMap::with_capacity(1);
+            for (table, request) in &pending {
+                items
+                    .entry(table.clone())
+                    .or_default()
+                    .push(request.clone());
             }
-        }
+            items
+        });
+        let sent_first = requests == 0;
         requests += 1;
         let request = engine
             .client()
@@ -353,6 +403,9 @@ async fn write_chunk(engine: &Engine, mut pending: Vec<(String, WriteRequest)>) 
             .set_request_items(Some(items))
             .send();
         let result = retries.attempt(request).await;
+        if sent_first && !matches!(result, Ok(Some(_))) {
+            pending = again.iter().map(Again::request).collect();
+        }
         match result {
             // A failure that may be retried: the same requests again.
             Ok(None) => {}
@@ -389,6 +442,49 @@ async fn write_chunk(engine: &Engine, mut pending: Vec<(String, WriteRequest)>) 
             };
         }
     }
+}
+
+/// How to make a request of a chunk's first attempt again.
+enum Again<'e> {
+    Put(Arc<str>, &'e dyn PutItem),
+    Copy(Arc<str>, WriteRequest),
+}
+
+impl Again<'_> {
+    fn request(&self) -> (String, WriteRequest) {
+        match self {
+            // The model was encoded into this very request a moment ago, and encoding is a
+            // function of the model alone.
+            Again::Put(table, model) => {
+                let item = model.put_item().expect("the item was encoded before");
+                (table.to_string(), put_request(item))
+            }
+            Again::Copy(table, request) => (table.to_string(), request.clone()),
+        }
+    }
+}
+
+/// The requests of a chunk's first attempt, and how to make them again.
+fn first_attempt(
+    chunk: Vec<Op<'_>>,
+) -> (Option<HashMap<String, Vec<WriteRequest>>>, Vec<Again<'_>>) {
+    let mut items: HashMap<String, Vec<WriteRequest>> = HashMap::with_capacity(1);
+    let mut again = Vec::with_capacity(chunk.len());
+    for op in chunk {
+        match op.model {
+            Some(model) => again.push(Again::Put(op.table.clone(), model)),
+            None => again.push(Again::Copy(op.table.clone(), op.request.clone())),
+        }
+        match items.get_mut(&*op.table) {
+            Some(requests) => requests.push(op.request),
+            None => {
+                let mut requests = Vec::with_capacity(WRITE_CHUNK);
+                requests.push(op.request);
+                items.insert(op.table.to_string(), requests);
+            }
+        }
+    }
+    (Some(items), again)
 }
 
 /// The retries of one chunk of a batch: its [`Attempts`](crate::retry::Attempts), and the
@@ -691,6 +787,7 @@ impl Engine {
             ids: Vec::new(),
             error: None,
             overwrite_versions: false,
+            last_table: None,
             versioned: None,
         }
     }
@@ -754,8 +851,9 @@ impl Engine {
 /// Deletes raw keys of one table (query and scan `delete`); returns how many were deleted.
 pub(crate) async fn delete_keys(engine: &Engine, table: &str, keys: Vec<Item>) -> Result<u64> {
     let mut batch = engine.batch_write();
+    let table: Arc<str> = table.into();
     for key in keys {
-        batch.push_delete(table.to_owned(), key);
+        batch.push_delete(table.clone(), key);
     }
     Ok(batch.send().await?.written as u64)
 }

@@ -20,6 +20,11 @@ use crate::model::{Document, StringEnum};
 use crate::{AttributeValue, Decimal, Item};
 
 /// How one schema type is stored.
+///
+/// The per-field functions below are always inlined in optimised builds, where that makes
+/// encoding and decoding as fast as hand-written code, and only hinted in unoptimised ones:
+/// inlined into every field of every generated model, they made debug builds of the models
+/// about a tenth slower.
 pub trait Codec {
     /// The Rust type of the value.
     type Value;
@@ -36,7 +41,8 @@ pub trait Codec {
 
     /// Stores `value` under `name` (nothing when the codec stores nothing), for [`put()`].
     /// Codecs that store every value override it to build the attribute value in place.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn put(item: &mut Item, name: &str, value: &Self::Value) -> Result<(), EncodeIssue> {
         match Self::encode(value) {
             Ok(Some(av)) => {
@@ -56,13 +62,15 @@ pub type Encoded = Result<(), EncodeIssue>;
 pub type Decoded<T> = Result<T, DecodeIssue>;
 
 /// Stores `value` under `name` (nothing when the codec stores nothing).
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn put<C: Codec>(item: &mut Item, name: &str, value: &C::Value) -> Result<(), EncodeIssue> {
     C::put(item, name, value)
 }
 
 /// Stores an optional value; `None` stores nothing.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn put_opt<C: Codec>(
     item: &mut Item,
     name: &str,
@@ -75,45 +83,60 @@ pub fn put_opt<C: Codec>(
 }
 
 /// Takes a required attribute out of `item`.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn take<C: Codec>(item: &mut Item, name: &str) -> Result<C::Value, DecodeIssue> {
     match item.remove(name) {
-        Some(av) => C::decode(av).map_err(|issue| issue.at(name)),
+        Some(av) => decode::<C>(av, name),
         None => Err(DecodeIssue::missing(name)),
     }
 }
 
 /// Reads a key attribute, leaving it in `item` so that later errors can name the item.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn take_key<C: Codec>(item: &Item, name: &str) -> Result<C::Value, DecodeIssue> {
     match item.get(name) {
-        Some(av) => C::decode(av.clone()).map_err(|issue| issue.at(name)),
+        Some(av) => decode::<C>(av.clone(), name),
         None => Err(DecodeIssue::missing(name)),
     }
 }
 
 /// Takes an optional attribute: absent or `NULL` is `None` (unless `NULL` is a value of the type).
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn take_opt<C: Codec>(item: &mut Item, name: &str) -> Result<Option<C::Value>, DecodeIssue> {
     match item.remove(name) {
         None => Ok(None),
         Some(AttributeValue::Null(_)) if !C::NULL_IS_VALUE => Ok(None),
-        Some(av) => C::decode(av).map(Some).map_err(|issue| issue.at(name)),
+        Some(av) => decode::<C>(av, name).map(Some),
     }
 }
 
 /// Takes an attribute with a default: absent or `NULL` gives `default()` (unless `NULL` is a
 /// value of the type).
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn take_or<C: Codec>(
     item: &mut Item,
     name: &str,
-    default: impl FnOnce() -> C::Value,
+    default: fn() -> C::Value,
 ) -> Result<C::Value, DecodeIssue> {
     match item.remove(name) {
         None => Ok(default()),
         Some(AttributeValue::Null(_)) if !C::NULL_IS_VALUE => Ok(default()),
-        Some(av) => C::decode(av).map_err(|issue| issue.at(name)),
+        Some(av) => decode::<C>(av, name),
+    }
+}
+
+/// Decodes the value of attribute `name`, naming it in the issue. A match rather than `map_err`:
+/// a closure would be compiled once per codec and call site.
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn decode<C: Codec>(av: AttributeValue, name: &str) -> Result<C::Value, DecodeIssue> {
+    match C::decode(av) {
+        Ok(value) => Ok(value),
+        Err(issue) => Err(issue.at(name)),
     }
 }
 
@@ -134,7 +157,8 @@ macro_rules! always_stored {
             Ok(Some($av))
         }
 
-        #[inline(always)]
+        #[cfg_attr(debug_assertions, inline)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
         fn put(item: &mut Item, name: &str, $value: &$ty) -> Result<(), EncodeIssue> {
             item.insert(name.to_owned(), $av);
             Ok(())
@@ -1092,36 +1116,12 @@ mod tests {
     mod reference {
         use super::super::*;
 
+        /// Every number through an exact decimal, scaled and truncated to whole nanoseconds.
         pub fn parse_scaled_nanos(n: &str, unit_nanos: i128) -> Option<i128> {
-            let (negative, body) = match n.strip_prefix('-') {
-                Some(rest) => (true, rest),
-                None => (false, n),
-            };
-            let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
-            let simple = !int_part.is_empty()
-                && int_part.len() <= 20
-                && int_part.bytes().all(|b| b.is_ascii_digit())
-                && frac_part.bytes().all(|b| b.is_ascii_digit());
-            let magnitude = if simple {
-                let int: i128 = int_part.parse().ok()?;
-                let mut frac: i128 = 0;
-                let mut scale = unit_nanos;
-                for b in frac_part.bytes() {
-                    scale /= 10;
-                    if scale == 0 {
-                        break;
-                    }
-                    frac += i128::from(b - b'0') * scale;
-                }
-                int.checked_mul(unit_nanos)?.checked_add(frac)?
-            } else {
-                crate::number::check(n).ok()?;
-                let d: Decimal = n.parse().ok()?;
-                let scaled = (d * Decimal::from(unit_nanos as i64)).with_scale(0);
-                let (digits, _) = scaled.into_bigint_and_exponent();
-                return i128::try_from(digits).ok();
-            };
-            Some(if negative { -magnitude } else { magnitude })
+            crate::number::check(n).ok()?;
+            let d: Decimal = n.parse().ok()?;
+            let scaled = (d * Decimal::from(unit_nanos as i64)).with_scale(0);
+            i128::try_from(scaled.into_bigint_and_exponent().0).ok()
         }
 
         pub fn datetime_from_nanos(total: i128) -> Option<DateTime<Utc>> {

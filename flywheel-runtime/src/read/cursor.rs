@@ -540,14 +540,8 @@ impl Binder {
 
     fn operand(&mut self, operand: &Operand) {
         match operand {
-            Operand::Path(p) => {
-                self.tag(b'P');
-                self.path(p);
-            }
-            Operand::Size(p) => {
-                self.tag(b'Z');
-                self.path(p);
-            }
+            Operand::Path(p) => self.tagged_path(b'P', p),
+            Operand::Size(p) => self.tagged_path(b'Z', p),
             Operand::Value(v) => {
                 self.tag(b'V');
                 self.value(v);
@@ -555,54 +549,49 @@ impl Binder {
         }
     }
 
+    fn operands<'o>(&mut self, operands: impl IntoIterator<Item = &'o Operand>) {
+        operands.into_iter().for_each(|o| self.operand(o));
+    }
+
+    fn tagged_path(&mut self, tag: u8, path: &Path) {
+        self.tag(tag);
+        self.path(path);
+    }
+
+    fn path_value(&mut self, tag: u8, path: &Path, value: &AttributeValue) {
+        self.tagged_path(tag, path);
+        self.value(value);
+    }
+
+    fn conditions(&mut self, tag: u8, conditions: &[Condition]) {
+        self.number(tag, conditions.len() as u64);
+        conditions.iter().for_each(|c| self.condition(c));
+    }
+
     pub(crate) fn condition(&mut self, condition: &Condition) {
         match condition {
             Condition::Compare(a, op, b) => {
                 self.text(b'c', &format!("{op:?}"));
-                self.operand(a);
-                self.operand(b);
+                self.operands([a, b]);
             }
             Condition::Between(a, low, high) => {
                 self.tag(b'w');
-                self.operand(a);
-                self.operand(low);
-                self.operand(high);
+                self.operands([a, low, high]);
             }
             Condition::In(a, options) => {
                 self.number(b'I', options.len() as u64);
-                self.operand(a);
-                options.iter().for_each(|o| self.operand(o));
+                self.operands(std::iter::once(a).chain(options));
             }
-            Condition::BeginsWith(p, v) => {
-                self.tag(b'^');
-                self.path(p);
-                self.value(v);
-            }
-            Condition::Contains(p, v) => {
-                self.tag(b'~');
-                self.path(p);
-                self.value(v);
-            }
-            Condition::Exists(p) => {
-                self.tag(b'e');
-                self.path(p);
-            }
-            Condition::NotExists(p) => {
-                self.tag(b'E');
-                self.path(p);
-            }
+            Condition::BeginsWith(p, v) => self.path_value(b'^', p, v),
+            Condition::Contains(p, v) => self.path_value(b'~', p, v),
+            Condition::Exists(p) => self.tagged_path(b'e', p),
+            Condition::NotExists(p) => self.tagged_path(b'E', p),
             Condition::AttributeType(p, ty) => {
                 self.text(b'T', &format!("{ty:?}"));
                 self.path(p);
             }
-            Condition::And(parts) => {
-                self.number(b'&', parts.len() as u64);
-                parts.iter().for_each(|c| self.condition(c));
-            }
-            Condition::Or(parts) => {
-                self.number(b'|', parts.len() as u64);
-                parts.iter().for_each(|c| self.condition(c));
-            }
+            Condition::And(parts) => self.conditions(b'&', parts),
+            Condition::Or(parts) => self.conditions(b'|', parts),
             Condition::Not(inner) => {
                 self.tag(b'!');
                 self.condition(inner);

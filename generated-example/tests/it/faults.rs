@@ -33,6 +33,15 @@ fn order(i: usize) -> Order {
     order
 }
 
+/// The models of the puts among `unprocessed` that are puts of `M`.
+fn models<M: flywheel_runtime::Model>(unprocessed: &[Unprocessed], engine: &Engine) -> Vec<M> {
+    unprocessed
+        .iter()
+        .filter_map(|u| u.model::<M>(engine))
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 /// A canonical text of a key, to compare unprocessed keys with the keys asked for.
 fn key_text(key: &Item) -> String {
     let mut pairs: Vec<_> = key.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
@@ -351,6 +360,42 @@ async fn writes_left_unprocessed_come_back_item_by_item() {
 }
 
 #[tokio::test]
+async fn writes_of_requests_that_keep_failing_come_back_with_the_cause() {
+    let (local, direct) = start_local_with_tables().await;
+    let case = WriteCase::prepare(&direct).await;
+    let faults = Faults {
+        throttle: 1.0,
+        ..Faults::default()
+    };
+    let proxy = FaultProxy::start(local.endpoint(), faults, faults::seed()).await;
+    let engine = proxy.engine(impatient());
+    let Err(Error::BatchIncomplete {
+        done,
+        unprocessed,
+        cause: Some(cause),
+    }) = case.send(&engine).await
+    else {
+        panic!("every request was throttled, three times");
+    };
+    assert_eq!(
+        cause.code(),
+        Some("ProvisionedThroughputExceededException"),
+        "{cause}"
+    );
+    assert_eq!(done, 0);
+    assert_eq!(proxy.counts().throttled, 5 * 3, "5 chunks, 3 attempts each");
+    // The first attempt sent the puts themselves, not copies: what comes back was made again
+    // from the models, exactly as it was first sent (the orders' versions stamped).
+    assert_eq!(unprocessed.len(), case.len());
+    assert_eq!(case.check(&direct, &engine, &unprocessed).await, 0);
+    let scores: Vec<GameScore> = models(&unprocessed, &engine);
+    assert_eq!(scores, case.puts);
+    let orders: Vec<Order> = models(&unprocessed, &engine);
+    assert_eq!(orders.len(), case.orders.len());
+    assert!(orders.iter().all(|o| o.revision == 1), "stamped versions");
+}
+
+#[tokio::test]
 async fn writes_never_processed_all_come_back() {
     let (local, direct) = start_local_with_tables().await;
     let case = WriteCase::prepare(&direct).await;
@@ -368,11 +413,7 @@ async fn writes_never_processed_all_come_back() {
     assert_eq!(case.check(&direct, &engine, &unprocessed).await, 0);
     assert_eq!(proxy.counts().held_back, 3 * case.len());
     // The leftovers, decoded and sent again without the proxy, complete the batch.
-    let scores: Vec<GameScore> = unprocessed
-        .iter()
-        .filter_map(|u| u.model::<GameScore>(&engine))
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let scores: Vec<GameScore> = models(&unprocessed, &engine);
     assert_eq!(scores, case.puts);
     direct.save_many(&scores).await.unwrap();
     assert_eq!(

@@ -536,29 +536,23 @@ async fn append_and_prepend_extend_lists_absent_or_not() {
     let cities: Vec<_> = got.addresses.unwrap().into_iter().map(|a| a.city).collect();
     assert_eq!(cities, ["Cairo", "Delhi", "Paris", "Rome", "Oslo"]);
 
-    // To an absent list.
-    UserProfile::update(key())
-        .remove(UserProfile::ADDRESSES)
-        .send(&engine)
-        .await
-        .unwrap();
-    let got = UserProfile::update(key())
-        .append(UserProfile::ADDRESSES, vec![address("Quito", None)])
-        .all_new(&engine)
-        .await
-        .unwrap();
-    assert_eq!(got.addresses, Some(vec![address("Quito", None)]));
-    UserProfile::update(key())
-        .remove(UserProfile::ADDRESSES)
-        .send(&engine)
-        .await
-        .unwrap();
-    let got = UserProfile::update(key())
-        .prepend(UserProfile::ADDRESSES, vec![address("Accra", None)])
-        .all_new(&engine)
-        .await
-        .unwrap();
-    assert_eq!(got.addresses, Some(vec![address("Accra", None)]));
+    // To an absent list, at either end.
+    for (at_end, city) in [(true, "Quito"), (false, "Accra")] {
+        let update = UserProfile::update(key());
+        update
+            .remove(UserProfile::ADDRESSES)
+            .send(&engine)
+            .await
+            .unwrap();
+        let cities = vec![address(city, None)];
+        let update = UserProfile::update(key());
+        let update = match at_end {
+            true => update.append(UserProfile::ADDRESSES, cities.clone()),
+            false => update.prepend(UserProfile::ADDRESSES, cities.clone()),
+        };
+        let got = update.all_new(&engine).await.unwrap();
+        assert_eq!(got.addresses, Some(cities), "{city}");
+    }
 
     // Lists of numbers, lists nested in maps, and lists of a nested document.
     engine.save(&order()).await.unwrap();
@@ -907,28 +901,20 @@ async fn return_values_all_new_all_old_updated_new_updated_old() {
         .send(&engine)
         .await
         .unwrap();
-    let partial = UserProfile::update(key())
-        .set(UserProfile::HOME.field(Address::CITY), "Lyon")
+    let city = || UserProfile::HOME.field(Address::CITY);
+    let update = || UserProfile::update(key());
+    let new = update()
+        .set(city(), "Lyon")
         .updated_new(&engine)
         .await
         .unwrap();
-    assert_eq!(
-        partial
-            .get(&UserProfile::HOME.field(Address::CITY))
-            .unwrap(),
-        Some("Lyon".to_owned())
-    );
-    let partial = UserProfile::update(key())
-        .set(UserProfile::HOME.field(Address::CITY), "Nice")
+    assert_eq!(new.get(&city()).unwrap(), Some("Lyon".to_owned()), "after");
+    let old = update()
+        .set(city(), "Nice")
         .updated_old(&engine)
         .await
         .unwrap();
-    assert_eq!(
-        partial
-            .get(&UserProfile::HOME.field(Address::CITY))
-            .unwrap(),
-        Some("Lyon".to_owned())
-    );
+    assert_eq!(old.get(&city()).unwrap(), Some("Lyon".to_owned()), "before");
 
     // A model without a version: only what was updated.
     let partial = GameScore::update(score_key())
