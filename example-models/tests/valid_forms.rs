@@ -5,6 +5,8 @@
 
 #[path = "valid/range_between_and_filters.rs"]
 mod range_between_and_filters;
+#[path = "valid/schema_facts.rs"]
+mod schema_facts;
 #[path = "valid/valid_queries.rs"]
 mod valid_queries;
 #[path = "valid/valid_updates.rs"]
@@ -13,6 +15,7 @@ mod valid_updates;
 #[test]
 fn valid_forms_compile() {
     range_between_and_filters::compiles();
+    schema_facts::compiles();
     valid_queries::compiles();
     valid_updates::compiles();
 }

@@ -243,6 +243,9 @@ pub(crate) struct IndexIr {
     /// Markers of the attributes a filter on a query may read: what the index holds, except
     /// its own keys.
     pub filterable: Vec<String>,
+    /// Whether a query can leave out expired items: the table has a time to live, and the
+    /// index holds it.
+    pub expiring: bool,
     /// The struct a KEYS_ONLY or INCLUDE index returns.
     pub projection_struct: Option<ProjectionIr>,
 }
@@ -480,6 +483,11 @@ mod tests {
         // A local index reads unprojected attributes from the table.
         assert!(by_level.filterable.iter().any(|m| m == "Expires"));
         assert!(!by_level.filterable.iter().any(|m| m == "Level"));
+
+        // `exclude_expired` needs the time to live: the table and the local index read it, the
+        // KEYS_ONLY global index does not hold it.
+        assert!(t.primary().expiring && by_level.expiring);
+        assert!(!by_score.expiring);
     }
 
     #[test]

@@ -207,12 +207,18 @@ fn entry_point(t: &CheckedTable, fields: &[FieldIr], index: Option<&Index>) -> I
     };
     // A filter may read what the index holds, except its own keys. A local index reads
     // unprojected attributes from the table; a global one cannot.
+    let readable = |f: &&FieldIr| !global || holds(&projection, f);
     let filterable = fields
         .iter()
         .filter(|f| !index_keys.contains(&Some(f.attr.as_str())))
-        .filter(|f| !global || holds(&projection, f))
+        .filter(readable)
         .map(|f| f.marker.clone())
         .collect();
+    // `exclude_expired` filters on the time to live, or reads it from a key of the index.
+    let expiring = fields
+        .iter()
+        .filter(|f| f.ttl)
+        .any(|f| index_keys.contains(&Some(f.attr.as_str())) || readable(&f));
     IndexIr {
         item: projection_struct
             .as_ref()
@@ -227,6 +233,7 @@ fn entry_point(t: &CheckedTable, fields: &[FieldIr], index: Option<&Index>) -> I
         throughput: index.and_then(|i| i.throughput),
         projection,
         filterable,
+        expiring,
         projection_struct,
     }
 }

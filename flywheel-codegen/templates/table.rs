@@ -139,6 +139,12 @@ impl {{ rt }}::Model for {{ t.model }} {
 {%- endif %}
 }
 
+impl {{ rt }}::{% if t.version().is_some() %}Versioned{% else %}Unversioned{% endif %} for {{ t.model }} {}
+{%- if t.ttl().is_some() %}
+
+impl {{ rt }}::Expiring for {{ t.model }} {}
+{%- endif %}
+
 impl {{ t.model }} {
 {%- for f in t.fields %}
 {%- call docs(f.handle_doc) %}{%- endcall %}
@@ -209,6 +215,10 @@ impl {{ rt }}::index::PrefixRangeKey for index::{{ i.marker }} {}
 {%- if i.consistent() %}
 
 impl {{ rt }}::index::ConsistentIndex for index::{{ i.marker }} {}
+{%- endif %}
+{%- if i.expiring %}
+
+impl {{ rt }}::index::ExpiringIndex for index::{{ i.marker }} {}
 {%- endif %}
 {#- One impl per attribute, not a macro: the compiler's note on a refused filter then quotes
     this file's line for the attribute, not the macro's body. #}

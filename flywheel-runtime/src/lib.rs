@@ -92,7 +92,7 @@ pub use cursor::Cursor;
 pub use engine::Engine;
 pub use error::{DecodeError, EncodeError, Error, Result, Stored};
 pub use filter::{Attr, Cond, Field, IntoValue};
-pub use model::{Document, Model, ModelKey, StringEnum};
+pub use model::{Document, Expiring, Model, ModelKey, StringEnum, Unversioned, Versioned};
 pub use query::Query;
 pub use read::Page;
 pub use retry::RetryPolicy;

@@ -61,20 +61,39 @@ pub struct BatchWritten {
 }
 
 /// A batch of puts and deletes, of any models, from [`Engine::batch_write`].
+///
+/// A batch cannot check versions, so it puts a model with a version attribute only once
+/// [`overwrite_versions`](BatchWrite::overwrite_versions) has made it a
+/// `BatchWrite<'e, OverwriteVersions>`; before that, such a put does not compile.
 #[must_use = "a batch does nothing until `send` is awaited"]
-pub struct BatchWrite<'e> {
+pub struct BatchWrite<'e, V = CheckVersions> {
     engine: &'e Engine,
     /// The operations, in the order given.
     ops: Vec<Op<'e>>,
     /// The key ids of `ops`, one after the other (one buffer rather than one each).
     ids: Vec<u8>,
     error: Option<Error>,
-    overwrite_versions: bool,
-    /// The first model with a version attribute put in the batch.
-    versioned: Option<&'static str>,
     /// The table of the last operation, by schema name.
     last_table: Option<(&'static str, Arc<str>)>,
+    mode: PhantomData<V>,
 }
+
+/// The mode of a batch write that puts only models without a version attribute (the default).
+#[derive(Debug, Clone, Copy)]
+pub struct CheckVersions;
+
+/// The mode of a batch write that also puts models with a version attribute, unconditionally
+/// ([`BatchWrite::overwrite_versions`]).
+#[derive(Debug, Clone, Copy)]
+pub struct OverwriteVersions;
+
+/// Which models a batch write of mode `Self` may put: the bound of [`BatchWrite::put`], whose
+/// message is on [`Unversioned`](crate::Unversioned).
+pub trait Admits<M> {}
+
+impl<M: crate::Unversioned> Admits<M> for CheckVersions {}
+
+impl<M: Model> Admits<M> for OverwriteVersions {}
 
 /// One operation of a batch write.
 struct Op<'e> {
@@ -179,17 +198,17 @@ fn key_id_into<'a>(
     }
 }
 
-impl<'e> BatchWrite<'e> {
+impl<'e, V> BatchWrite<'e, V> {
     /// Puts a whole item, replacing any item with its key. Batch writes take no conditions, so
     /// a model with a version attribute is refused unless [`overwrite_versions`](Self::overwrite_versions)
     /// allows writing it unconditionally; use a transaction to check versions.
-    pub fn put<M: Model>(mut self, item: &'e M) -> Self {
+    pub fn put<M: Model>(mut self, item: &'e M) -> Self
+    where
+        V: Admits<M>,
+    {
         let table = self.table(&M::SCHEMA);
         match item.put_item() {
             Ok(encoded) => {
-                if M::SCHEMA.version.is_some() {
-                    self.versioned.get_or_insert(M::SCHEMA.model);
-                }
                 let start = self.ids.len();
                 item_key_id_into(&mut self.ids, &table, &M::SCHEMA, &encoded);
                 self.ops.push(Op {
@@ -207,7 +226,10 @@ impl<'e> BatchWrite<'e> {
     }
 
     /// Puts every item of `items`.
-    pub fn put_all<M: Model>(mut self, items: impl IntoIterator<Item = &'e M>) -> Self {
+    pub fn put_all<M: Model>(mut self, items: impl IntoIterator<Item = &'e M>) -> Self
+    where
+        V: Admits<M>,
+    {
         let items = items.into_iter();
         self.ops.reserve(items.size_hint().0);
         items.fold(self, |batch, item| batch.put(item))
@@ -264,9 +286,15 @@ impl<'e> BatchWrite<'e> {
 
     /// Allows puts of models with a version attribute, written unconditionally with their
     /// version plus one (a bulk load, not a concurrent edit).
-    pub fn overwrite_versions(mut self) -> Self {
-        self.overwrite_versions = true;
-        self
+    pub fn overwrite_versions(self) -> BatchWrite<'e, OverwriteVersions> {
+        BatchWrite {
+            engine: self.engine,
+            ops: self.ops,
+            ids: self.ids,
+            error: self.error,
+            last_table: self.last_table,
+            mode: PhantomData,
+        }
     }
 
     /// How many operations the batch holds.
@@ -283,12 +311,6 @@ impl<'e> BatchWrite<'e> {
     pub async fn send(self) -> Result<BatchWritten> {
         if let Some(error) = self.error {
             return Err(error);
-        }
-        if let (Some(model), false) = (self.versioned, self.overwrite_versions) {
-            return Err(Error::Validation(format!(
-                "{model} has a version attribute and batch writes cannot check it; use a transaction, \
-                 or `overwrite_versions()` to write these items unconditionally"
-            )));
         }
         let engine = self.engine;
         // The last operation on each key wins, at the position of that last operation.
@@ -324,11 +346,17 @@ impl<'e> BatchWrite<'e> {
             }
             chunks.push(chunk);
         }
-        let results: Vec<ChunkOutcome> =
-            futures::stream::iter(chunks.into_iter().map(|chunk| write_chunk(engine, chunk)))
-                .buffer_unordered(engine.concurrency())
-                .collect()
-                .await;
+        // The futures are made before they are streamed: a stream that maps the chunks with a
+        // closure would make the batch's future lose `Send` (the compiler cannot prove the
+        // closure general over the lifetime of the models it borrows).
+        let writes: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| write_chunk(engine, chunk))
+            .collect();
+        let results: Vec<ChunkOutcome> = futures::stream::iter(writes)
+            .buffer_unordered(engine.concurrency())
+            .collect()
+            .await;
         let mut unprocessed = Vec::new();
         let mut requests = 0;
         let mut cause = None;
@@ -366,13 +394,23 @@ impl<'e> BatchWrite<'e> {
     }
 }
 
+impl<'e, V: Send + 'e> std::future::IntoFuture for BatchWrite<'e, V> {
+    type Output = Result<BatchWritten>;
+    type IntoFuture = crate::engine::BoxFuture<'e, Result<BatchWritten>>;
+
+    /// Sends the batch ([`send`](BatchWrite::send)).
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 struct ChunkOutcome {
     requests: usize,
     leftovers: Vec<(String, WriteRequest)>,
     error: Option<Error>,
 }
 
-async fn write_chunk(engine: &Engine, chunk: Vec<Op<'_>>) -> ChunkOutcome {
+async fn write_chunk<'e>(engine: &'e Engine, chunk: Vec<Op<'e>>) -> ChunkOutcome {
     // Messages name the table of the chunk's first request.
     let table = chunk
         .first()
@@ -786,9 +824,8 @@ impl Engine {
             ops: Vec::new(),
             ids: Vec::new(),
             error: None,
-            overwrite_versions: false,
             last_table: None,
-            versioned: None,
+            mode: PhantomData,
         }
     }
 
@@ -813,8 +850,11 @@ impl Engine {
     }
 
     /// Puts every item (flywheel's bulk `save`), in batches; see [`BatchWrite::put`].
-    pub async fn save_many<M: Model>(&self, items: &[M]) -> Result<BatchWritten> {
-        self.batch_write().put_all(items).send().await
+    ///
+    /// A model with a version attribute does not compile here: a batch cannot check versions
+    /// (see [`BatchWrite::overwrite_versions`]).
+    pub fn save_many<'e, M: crate::Unversioned>(&'e self, items: &'e [M]) -> BatchWrite<'e> {
+        self.batch_write().put_all(items)
     }
 
     /// Deletes every item by its key, in batches.

@@ -15,7 +15,7 @@ use crate::Item;
 use crate::batch::{Got, Slot, Slots};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::filter::Cond;
+use crate::filter::{Cond, SameModel};
 use crate::model::{Model, ModelKey};
 use crate::retry::{Failure, Replay};
 use crate::update::Update;
@@ -55,8 +55,9 @@ impl<'e> TransactWrite<'e> {
     }
 
     /// Puts a whole item if `condition` holds for the stored one.
-    pub fn put_if<M: Model, S>(self, model: &M, condition: Cond<M, S>) -> Self {
+    pub fn put_if<M: Model, CM: SameModel<M>, S>(self, model: &M, condition: Cond<CM, S>) -> Self {
         let op = condition
+            .of::<M>()
             .checked()
             .and_then(|c| Plan::put(self.engine, model, Some(c), false))
             .and_then(Plan::transact);
@@ -82,8 +83,13 @@ impl<'e> TransactWrite<'e> {
     }
 
     /// Deletes the item with `key` if `condition` holds.
-    pub fn delete_if<K: ModelKey, S>(self, key: K, condition: Cond<K::Model, S>) -> Self {
+    pub fn delete_if<K, CM, S>(self, key: K, condition: Cond<CM, S>) -> Self
+    where
+        K: ModelKey,
+        CM: SameModel<K::Model>,
+    {
         let op = condition
+            .of::<K::Model>()
             .checked()
             .and_then(|c| Plan::<K::Model>::delete(self.engine, &key, Some(c), None))
             .and_then(Plan::transact);
@@ -98,8 +104,13 @@ impl<'e> TransactWrite<'e> {
     }
 
     /// Requires `condition` to hold for the item with `key`, without writing it.
-    pub fn check<K: ModelKey, S>(self, key: K, condition: Cond<K::Model, S>) -> Self {
+    pub fn check<K, CM, S>(self, key: K, condition: Cond<CM, S>) -> Self
+    where
+        K: ModelKey,
+        CM: SameModel<K::Model>,
+    {
         let op = condition
+            .of::<K::Model>()
             .checked()
             .and_then(|c| Plan::<K::Model>::check(self.engine, &key, c))
             .and_then(Plan::transact);

@@ -229,12 +229,33 @@ impl<M, S> Clone for Cond<M, S> {
     }
 }
 
+/// The model a condition's handles belong to is the model the operation reads or writes: the
+/// bound of every method that takes a [`Cond`], so that a condition built from another model's
+/// handles gets this message rather than a mismatch of types.
+#[diagnostic::on_unimplemented(
+    message = "this condition reads attributes of `{Self}`, but it is used on `{M}`",
+    label = "a condition built from the attribute handles of `{Self}`",
+    note = "build it from the handles of `{M}` (`{M}::ATTRIBUTE`), the model this operation reads or writes"
+)]
+pub trait SameModel<M> {}
+
+impl<M> SameModel<M> for M {}
+
 impl<M, S> Cond<M, S> {
     fn new(condition: Result<Condition, EncodeIssue>) -> Self {
         Cond {
             condition,
             _types: PhantomData,
         }
+    }
+
+    /// The same condition, typed as one of `M2`, for which [`SameModel`] has proved `M` and
+    /// `M2` one model.
+    pub(crate) fn of<M2>(self) -> Cond<M2, S>
+    where
+        M: SameModel<M2>,
+    {
+        Cond::new(self.condition)
     }
 
     /// The untyped condition, or the value that could not be encoded.
@@ -252,16 +273,18 @@ impl<M, S> Cond<M, S> {
     }
 
     /// Both conditions hold.
-    pub fn and<S2>(self, other: Cond<M, S2>) -> Cond<M, <S as Concat<S2>>::Output>
+    pub fn and<M2, S2>(self, other: Cond<M2, S2>) -> Cond<M, <S as Concat<S2>>::Output>
     where
+        M2: SameModel<M>,
         S: Concat<S2>,
     {
         Cond::new(self.condition.and_then(|a| Ok(a.and(other.condition?))))
     }
 
     /// At least one of the conditions holds.
-    pub fn or<S2>(self, other: Cond<M, S2>) -> Cond<M, <S as Concat<S2>>::Output>
+    pub fn or<M2, S2>(self, other: Cond<M2, S2>) -> Cond<M, <S as Concat<S2>>::Output>
     where
+        M2: SameModel<M>,
         S: Concat<S2>,
     {
         Cond::new(self.condition.and_then(|a| Ok(a.or(other.condition?))))
@@ -273,18 +296,18 @@ impl<M, S> Cond<M, S> {
     }
 }
 
-impl<M, S: Concat<S2>, S2> BitAnd<Cond<M, S2>> for Cond<M, S> {
+impl<M, S: Concat<S2>, M2: SameModel<M>, S2> BitAnd<Cond<M2, S2>> for Cond<M, S> {
     type Output = Cond<M, S::Output>;
 
-    fn bitand(self, rhs: Cond<M, S2>) -> Self::Output {
+    fn bitand(self, rhs: Cond<M2, S2>) -> Self::Output {
         self.and(rhs)
     }
 }
 
-impl<M, S: Concat<S2>, S2> BitOr<Cond<M, S2>> for Cond<M, S> {
+impl<M, S: Concat<S2>, M2: SameModel<M>, S2> BitOr<Cond<M2, S2>> for Cond<M, S> {
     type Output = Cond<M, S::Output>;
 
-    fn bitor(self, rhs: Cond<M, S2>) -> Self::Output {
+    fn bitor(self, rhs: Cond<M2, S2>) -> Self::Output {
         self.or(rhs)
     }
 }

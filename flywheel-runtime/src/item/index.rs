@@ -87,6 +87,15 @@ pub trait HasRangeKey: Index {}
 )]
 pub trait PrefixRangeKey: HasRangeKey {}
 
+/// Implemented for the table and the indexes that hold its time-to-live attribute, whose
+/// queries can leave out expired items (`exclude_expired`).
+#[diagnostic::on_unimplemented(
+    message = "a query of index `{Self}` cannot leave out expired items: the model has no time to live, or the index does not hold it",
+    label = "`exclude_expired` where the time-to-live attribute is not read",
+    note = "DynamoDB deletes expired items lazily, and `exclude_expired` filters on the time-to-live attribute: query the table, or an index that projects that attribute"
+)]
+pub trait ExpiringIndex: Index {}
+
 /// Implemented for the table and its local indexes, which offer strongly consistent reads.
 #[diagnostic::on_unimplemented(
     message = "index `{Self}` is a global secondary index, which has no consistent reads",

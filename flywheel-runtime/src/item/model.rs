@@ -50,6 +50,34 @@ pub trait Model: Sized + Send + Sync + 'static {
     }
 }
 
+/// A model whose schema declares a version attribute (`version = "..."` in `[table]`): the
+/// operations that check a version (`if_version`) exist only for these. Implemented by
+/// generated code.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no version attribute, so its writes cannot check a version",
+    label = "a version check on a model without a version attribute",
+    note = "declare one with `version = \"<attribute>\"` in the schema's `[table]`, or use `condition(...)` on an attribute of `{Self}`"
+)]
+pub trait Versioned: Model {}
+
+/// A model whose schema declares no version attribute: what a batch write may put as it is,
+/// since batch writes cannot check a version. Implemented by generated code.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has a version attribute, which a batch write cannot check",
+    label = "a versioned model put by a batch write",
+    note = "call `overwrite_versions()` on the batch to write `{Self}` unconditionally (the stored version is read over), or write it in a transaction, which checks versions"
+)]
+pub trait Unversioned: Model {}
+
+/// A model whose schema declares a time to live (`ttl = "..."` in `[table]`): reads of it
+/// can leave out expired items (`exclude_expired`). Implemented by generated code.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no time-to-live attribute, so no item of it expires",
+    label = "`exclude_expired` on a model without a time to live",
+    note = "declare one with `ttl = \"<attribute>\"` in the schema's `[table]`"
+)]
+pub trait Expiring: Model {}
+
 /// The stored schema defaults of model `M`, by attribute name.
 pub(crate) fn defaults_of<M: Model>() -> Result<Item, EncodeError> {
     let mut item = Item::new();

@@ -42,6 +42,15 @@ impl<M: Model> Source for OfTable<M> {
     type Model = M;
 }
 
+/// A source whose reads can leave out expired items: a model with a time to live, or an index
+/// that holds it (the bounds of `exclude_expired`, with the messages on `Expiring` and
+/// `ExpiringIndex`).
+pub trait ExpiringSource: Source {}
+
+impl<I: crate::index::ExpiringIndex> ExpiringSource for OfIndex<I> {}
+
+impl<M: crate::Expiring> ExpiringSource for OfTable<M> {}
+
 /// A read of `S` returning `T`; [`Query`](crate::Query) and [`Scan`](crate::Scan) name it.
 /// Terminators: [`all`](Read::all), [`stream`](Read::stream), [`page`](Read::page),
 /// [`count`](Read::count), [`delete`](Read::delete), and for queries
@@ -111,7 +120,10 @@ impl<S, T, R> std::fmt::Debug for Read<S, T, R> {
 impl<S: Source, T: FromItem, R> Read<S, T, R> {
     /// Leaves out items whose time to live has passed: DynamoDB deletes them up to days after
     /// they expire, and until then reads still return them.
-    pub fn exclude_expired(mut self) -> Self {
+    pub fn exclude_expired(mut self) -> Self
+    where
+        S: ExpiringSource,
+    {
         self.spec.exclude_expired = true;
         self
     }

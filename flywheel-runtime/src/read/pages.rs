@@ -170,11 +170,14 @@ impl Spec {
                 )));
             };
             if let Some(index) = self.index.and_then(|i| self.schema.index(i)) {
-                let holds = match index.projection {
-                    crate::schema::Projection::All => true,
-                    crate::schema::Projection::KeysOnly => false,
-                    crate::schema::Projection::Include(names) => names.contains(&ttl),
-                };
+                let is_key =
+                    index.hash_key.name == ttl || index.range_key.is_some_and(|k| k.name == ttl);
+                let holds = is_key
+                    || match index.projection {
+                        crate::schema::Projection::All => true,
+                        crate::schema::Projection::KeysOnly => false,
+                        crate::schema::Projection::Include(names) => names.contains(&ttl),
+                    };
                 if index.kind == crate::schema::IndexKind::Global && !holds {
                     return Err(Error::Validation(format!(
                         "index {} does not hold the time-to-live attribute `{ttl}`, so expired items cannot be told apart there; query the table or an index that projects it",

@@ -18,7 +18,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::Comparison;
 use crate::expr::{KeyCondition, RangeCondition};
-use crate::filter::{AllFilterable, Cond, IntoValue, encode};
+use crate::filter::{AllFilterable, Cond, IntoValue, SameModel, encode};
 use crate::index::{ConsistentIndex, FromItem, HasRangeKey, Index, PrefixRangeKey};
 use crate::read::pages::{self, Spec};
 use crate::read::{OfIndex, Read};
@@ -151,8 +151,9 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
     /// Only items for which `condition` holds (applied by DynamoDB after reading, so it costs
     /// the same read capacity). Several filters must all hold. Filters on the key attributes of
     /// the queried index do not compile.
-    pub fn filter<S>(mut self, condition: Cond<I::Model, S>) -> Self
+    pub fn filter<CM, S>(mut self, condition: Cond<CM, S>) -> Self
     where
+        CM: SameModel<I::Model>,
         S: AllFilterable<I>,
     {
         match condition.into_condition() {

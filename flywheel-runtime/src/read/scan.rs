@@ -5,7 +5,7 @@ use futures::{Stream, StreamExt};
 
 use crate::engine::Engine;
 use crate::error::Result;
-use crate::filter::Cond;
+use crate::filter::{Cond, SameModel};
 use crate::index::FromItem;
 use crate::model::Model;
 use crate::read::pages::{self, Spec};
@@ -31,7 +31,7 @@ impl<M: Model> Default for Scan<M> {
 
 impl<M: Model, T: FromItem> Scan<M, T> {
     /// Only items for which `condition` holds; several filters must all hold.
-    pub fn filter<S>(mut self, condition: Cond<M, S>) -> Self {
+    pub fn filter<CM: SameModel<M>, S>(mut self, condition: Cond<CM, S>) -> Self {
         match condition.into_condition() {
             Ok(c) => self.spec.filters.push(c),
             Err(issue) => self.spec.encode_failed(issue),

@@ -17,8 +17,8 @@ pub use crate::engine::BoxFuture;
 use crate::engine::Engine;
 use crate::error::{Error, Result, Stored};
 use crate::expr::{ExpressionBuilder, Path};
-use crate::filter::Cond;
-use crate::model::{Model, ModelKey};
+use crate::filter::{Cond, SameModel};
+use crate::model::{Model, ModelKey, Versioned};
 use crate::retry::Replay;
 use crate::write::plan::{Guard, Plan};
 use crate::write::version;
@@ -60,11 +60,11 @@ impl Engine {
     /// Deletes a model that was read: for a model with a version attribute, only if the stored
     /// version is still the model's (otherwise [`Error::VersionConflict`]).
     pub fn delete_item<M: Model>(&self, item: &M) -> Delete<'_, M> {
-        let delete = self.delete(item.key());
-        match version::held(item) {
-            Some(version) => delete.if_version(version),
-            None => delete,
+        let mut delete = self.delete(item.key());
+        if let Some(version) = version::held(item) {
+            delete.guard.if_version::<M>(version);
         }
+        delete
     }
 
     pub(crate) fn encode_error(
@@ -116,8 +116,8 @@ impl<'a, M: Model> Save<'a, M> {
 
     /// Writes only if `condition` holds for the stored item; otherwise fails with
     /// [`Error::ConditionFailed`] carrying the stored item.
-    pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
-        self.guard.condition(condition);
+    pub fn condition<CM: SameModel<M>, S>(mut self, condition: Cond<CM, S>) -> Self {
+        self.guard.condition(condition.of::<M>());
         self
     }
 
@@ -241,14 +241,17 @@ pub struct Delete<'a, M: Model> {
 impl<'a, M: Model> Delete<'a, M> {
     /// Deletes only if `condition` holds for the stored item; otherwise fails with
     /// [`Error::ConditionFailed`] carrying it.
-    pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
-        self.guard.condition(condition);
+    pub fn condition<CM: SameModel<M>, S>(mut self, condition: Cond<CM, S>) -> Self {
+        self.guard.condition(condition.of::<M>());
         self
     }
 
     /// For a model with a version attribute: deletes only if the stored version is `version`;
     /// otherwise [`Error::VersionConflict`].
-    pub fn if_version(mut self, version: i64) -> Self {
+    pub fn if_version(mut self, version: i64) -> Self
+    where
+        M: Versioned,
+    {
         self.guard.if_version::<M>(version);
         self
     }

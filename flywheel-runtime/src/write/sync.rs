@@ -37,7 +37,7 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use crate::engine::Engine;
 use crate::error::{Error, Result, render_key};
 use crate::expr::{Action, Actions, Comparison, Condition, Operand, Path, PathElement};
-use crate::filter::{Attr, Cond, IntoValue};
+use crate::filter::{Attr, Cond, IntoValue, SameModel};
 use crate::model::Model;
 use crate::ops::Get;
 use crate::update::{Numeric, SetCodec, Updatable, incr_action, set_action};
@@ -327,8 +327,8 @@ pub struct Sync<'a, M: Model> {
 impl<'a, M: Model> Sync<'a, M> {
     /// Writes only if `condition` also holds (flywheel's `constraints`). Attributes the
     /// condition reads are not checked for being unchanged: the condition decides for them.
-    pub fn constraint<S>(mut self, condition: Cond<M, S>) -> Self {
-        match condition.checked() {
+    pub fn constraint<CM: SameModel<M>, S>(mut self, condition: Cond<CM, S>) -> Self {
+        match condition.of::<M>().checked() {
             Ok(c) => self.constraints.push(c),
             Err(e) => {
                 self.error.get_or_insert(e);

@@ -22,8 +22,8 @@ use crate::codec::{self, Codec, EncodeIssue};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::{Action, Actions, Path};
-use crate::filter::{Attr, Cond, IntoValue, Optional, Part, encode};
-use crate::model::Model;
+use crate::filter::{Attr, Cond, IntoValue, Optional, Part, SameModel, encode};
+use crate::model::{Model, Versioned};
 use crate::partial::Partial;
 use crate::write::plan::{Guard, Plan};
 use crate::{AttributeValue, Item};
@@ -281,14 +281,17 @@ impl<M: Model> Update<M> {
     }
 
     /// Writes only if `condition` holds; otherwise [`Error::ConditionFailed`] with the item.
-    pub fn condition<S>(mut self, condition: Cond<M, S>) -> Self {
-        self.guard.condition(condition);
+    pub fn condition<CM: SameModel<M>, S>(mut self, condition: Cond<CM, S>) -> Self {
+        self.guard.condition(condition.of::<M>());
         self
     }
 
     /// For a model with a version attribute: writes only if the stored version is `version`
     /// (0: the item does not exist yet); otherwise [`Error::VersionConflict`].
-    pub fn if_version(mut self, version: i64) -> Self {
+    pub fn if_version(mut self, version: i64) -> Self
+    where
+        M: Versioned,
+    {
         self.guard.if_version::<M>(version);
         self
     }

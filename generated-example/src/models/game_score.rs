@@ -149,6 +149,7 @@ impl rt::Model for GameScore {
         ::core::result::Result::Ok(())
     }
 }
+impl rt::Unversioned for GameScore {}
 impl GameScore {
     /// Handle on attribute `userid`, for conditions, filters and updates.
     pub const USERID: rt::Attr<Self, attr::Userid, rt::codec::Str> = rt::Attr::new(

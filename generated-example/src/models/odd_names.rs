@@ -178,6 +178,7 @@ impl rt::Model for OddNames {
         ::core::result::Result::Ok(())
     }
 }
+impl rt::Unversioned for OddNames {}
 impl OddNames {
     /// Handle on attribute `order`, for conditions, filters and updates.
     pub const ORDER: rt::Attr<Self, attr::Order, rt::codec::Str> = rt::Attr::new(

@@ -255,6 +255,8 @@ impl rt::Model for Order {
         ::core::result::Result::Ok(())
     }
 }
+impl rt::Versioned for Order {}
+impl rt::Expiring for Order {}
 impl Order {
     /// Handle on attribute `customer_id`, for conditions, filters and updates.
     pub const CUSTOMER_ID: rt::Attr<Self, attr::CustomerId, rt::codec::Str> = rt::Attr::new(
@@ -417,6 +419,7 @@ impl rt::index::Index for index::Table {
 impl rt::index::HasRangeKey for index::Table {}
 impl rt::index::PrefixRangeKey for index::Table {}
 impl rt::index::ConsistentIndex for index::Table {}
+impl rt::index::ExpiringIndex for index::Table {}
 impl rt::filter::Filterable<index::Table> for attr::CreatedAt {}
 impl rt::filter::Filterable<index::Table> for attr::State {}
 impl rt::filter::Filterable<index::Table> for attr::Total {}
@@ -438,6 +441,7 @@ impl rt::index::Index for index::ByCreated {
 }
 impl rt::index::HasRangeKey for index::ByCreated {}
 impl rt::index::ConsistentIndex for index::ByCreated {}
+impl rt::index::ExpiringIndex for index::ByCreated {}
 impl rt::filter::Filterable<index::ByCreated> for attr::OrderId {}
 impl rt::filter::Filterable<index::ByCreated> for attr::State {}
 impl rt::filter::Filterable<index::ByCreated> for attr::Total {}
@@ -510,6 +514,7 @@ impl rt::index::Index for index::ByState {
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::Some(1);
 }
 impl rt::index::HasRangeKey for index::ByState {}
+impl rt::index::ExpiringIndex for index::ByState {}
 impl rt::filter::Filterable<index::ByState> for attr::CustomerId {}
 impl rt::filter::Filterable<index::ByState> for attr::OrderId {}
 impl rt::filter::Filterable<index::ByState> for attr::Total {}

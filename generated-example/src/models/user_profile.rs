@@ -323,6 +323,8 @@ impl rt::Model for UserProfile {
         ::core::result::Result::Ok(())
     }
 }
+impl rt::Versioned for UserProfile {}
+impl rt::Expiring for UserProfile {}
 impl UserProfile {
     /// Handle on attribute `user_id`, for conditions, filters and updates.
     pub const USER_ID: rt::Attr<Self, attr::UserId, rt::codec::Uuid> = rt::Attr::new(
@@ -532,6 +534,7 @@ impl rt::index::Index for index::Table {
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::None;
 }
 impl rt::index::ConsistentIndex for index::Table {}
+impl rt::index::ExpiringIndex for index::Table {}
 impl rt::filter::Filterable<index::Table> for attr::Email {}
 impl rt::filter::Filterable<index::Table> for attr::DisplayName {}
 impl rt::filter::Filterable<index::Table> for attr::Status {}

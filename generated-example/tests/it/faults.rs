@@ -214,10 +214,10 @@ impl WriteCase {
     async fn send(&self, engine: &Engine) -> Result<flywheel_runtime::batch::BatchWritten, Error> {
         engine
             .batch_write()
+            .overwrite_versions()
             .put_all(&self.puts)
             .put_all(&self.orders)
             .delete_all(self.deletes.iter().map(GameScore::key))
-            .overwrite_versions()
             .send()
             .await
     }
@@ -498,8 +498,8 @@ async fn keys_left_unread_come_back_as_unprocessed_gets() {
     let orders: Vec<Order> = (0..5).map(order).collect();
     direct
         .batch_write()
-        .put_all(&orders)
         .overwrite_versions()
+        .put_all(&orders)
         .send()
         .await
         .unwrap();

@@ -516,7 +516,12 @@ async fn limits_of_dynamodb_are_checked_before_sending() {
     }
     // The same in a batch and a transaction.
     assert!(matches!(
-        counting.save_many(std::slice::from_ref(&big)).await,
+        counting
+            .batch_write()
+            .overwrite_versions()
+            .put(&big)
+            .send()
+            .await,
         Err(Error::Encode(_))
     ));
     assert!(matches!(

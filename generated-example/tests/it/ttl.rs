@@ -6,10 +6,10 @@ use crate::harness::db;
 use db::start_with_tables;
 use flywheel_runtime::chrono::{DateTime, Duration, Utc};
 use flywheel_runtime::uuid::Uuid;
-use flywheel_runtime::{Decimal, Engine, Error};
+use flywheel_runtime::{Decimal, Engine};
 use futures::TryStreamExt;
 use generated_example::models::order::OrderState;
-use generated_example::models::{GameScore, Order, UserProfile, UserProfileKey};
+use generated_example::models::{Order, UserProfile, UserProfileKey};
 
 fn now() -> i64 {
     Utc::now().timestamp()
@@ -182,56 +182,4 @@ async fn queries_and_scans_of_profiles_use_the_datetime_ttl() {
             .unwrap(),
         1
     );
-}
-
-#[tokio::test]
-async fn a_model_without_a_time_to_live_cannot_exclude_expired_items() {
-    let (_local, engine) = start_with_tables().await;
-    engine.save(&GameScore::new("abc", "t")).await.unwrap();
-    for result in [
-        GameScore::query("abc")
-            .exclude_expired()
-            .all(&engine)
-            .await
-            .map(drop),
-        GameScore::scan()
-            .exclude_expired()
-            .all(&engine)
-            .await
-            .map(drop),
-        GameScore::scan()
-            .exclude_expired()
-            .count(&engine)
-            .await
-            .map(drop),
-        GameScore::query_game_title_index("t")
-            .exclude_expired()
-            .first(&engine)
-            .await
-            .map(drop),
-    ] {
-        match result {
-            Err(Error::Validation(text)) => assert_eq!(
-                text,
-                "GameScore has no time-to-live attribute, so there are no expired items to exclude"
-            ),
-            other => panic!("expected a validation error, got {other:?}"),
-        }
-    }
-}
-
-#[tokio::test]
-async fn a_global_index_without_the_ttl_attribute_cannot_exclude_expired_items() {
-    let (_local, engine) = start_with_tables().await;
-    orders(&engine).await;
-    // BySku is KEYS_ONLY: it holds no purge_at, so it cannot tell expired orders apart.
-    let err = Order::query_by_sku("sku-1")
-        .exclude_expired()
-        .all(&engine)
-        .await
-        .unwrap_err();
-    match err {
-        Error::Validation(message) => assert!(message.contains("BySku"), "{message}"),
-        other => panic!("expected a validation error, got {other:?}"),
-    }
 }
