@@ -139,6 +139,8 @@ impl {{ rt }}::Model for {{ t.model }} {
 {%- endif %}
 }
 
+{{ rt }}::whole!({{ t.model }});
+
 impl {{ rt }}::{% if t.version().is_some() %}Versioned{% else %}Unversioned{% endif %} for {{ t.model }} {}
 {%- if t.ttl().is_some() %}
 

@@ -92,7 +92,7 @@ pub use cursor::Cursor;
 pub use engine::Engine;
 pub use error::{DecodeError, EncodeError, Error, Result, Stored};
 pub use filter::{Attr, Cond, Field, IntoValue};
-pub use model::{Document, Expiring, Model, ModelKey, StringEnum, Unversioned, Versioned};
+pub use model::{Document, Expiring, Model, ModelKey, StringEnum, Unversioned, Versioned, Whole};
 pub use query::Query;
 pub use read::Page;
 pub use retry::RetryPolicy;
@@ -158,5 +158,25 @@ macro_rules! updatable {
 macro_rules! removable {
     ($($attr:ty),* $(,)?) => {
         $(impl $crate::update::Removable for $attr {})*
+    };
+}
+
+/// Makes a model [`Whole`]: writable and deletable as an item (generated code, one line per
+/// model). An impl per model rather than one for every [`Model`], so that anything else passed
+/// to [`Engine::save`] gets `Whole`'s message once and no error after it.
+///
+/// ```text
+/// flywheel_runtime::whole!(GameScore);
+/// ```
+#[macro_export]
+macro_rules! whole {
+    ($model:ty) => {
+        impl $crate::Whole for $model {
+            type Model = Self;
+
+            fn whole(&self) -> &Self {
+                self
+            }
+        }
     };
 }

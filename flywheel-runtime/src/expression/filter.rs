@@ -585,16 +585,50 @@ impl<M, A, C: Codec> Attr<M, A, C> {
     }
 }
 
-impl<M, A, C: Codec> Attr<M, A, codec::List<C>> {
-    /// The element at `index` of the list.
-    pub fn index(self, index: usize) -> Attr<M, Part<A, Optional>, C> {
-        self.step(crate::expr::PathElement::Index(index))
-    }
+/// Codecs whose values hold elements at positions: lists (the bound of [`Attr::index`]).
+#[diagnostic::on_unimplemented(
+    message = "`index` gives a position in a list, and this attribute is stored with `{Self}`",
+    label = "a position in a value that is not a list",
+    note = "DynamoDB's document paths have positions (`[0]`) in lists only: a set has no order (test its elements with `contains`), and the entries of a map have names (`entry(\"name\")`)"
+)]
+pub trait Positioned: Codec {
+    /// The codec of an element.
+    type Element: Codec;
 }
 
-impl<M, A, C: Codec> Attr<M, A, codec::Map<C>> {
+impl<C: Codec> Positioned for codec::List<C> {
+    type Element = C;
+}
+
+/// Codecs whose values hold named entries: maps (the bound of [`Attr::entry`]).
+#[diagnostic::on_unimplemented(
+    message = "`entry` names an entry of a map, and this attribute is stored with `{Self}`",
+    label = "a named entry in a value that is not a map",
+    note = "DynamoDB's document paths name entries (`.name`) in maps only: the elements of a list have positions (`index(0)`), a set has neither (test its elements with `contains`), and a nested document's fields have handles (`field(Type::FIELD)`)"
+)]
+pub trait Keyed: Codec {
+    /// The codec of an entry.
+    type Entry: Codec;
+}
+
+impl<C: Codec> Keyed for codec::Map<C> {
+    type Entry = C;
+}
+
+impl<M, A, C: Codec> Attr<M, A, C> {
+    /// The element at `index` of the list.
+    pub fn index<E: Codec>(self, index: usize) -> Attr<M, Part<A, Optional>, E>
+    where
+        C: Positioned<Element = E>,
+    {
+        self.step(crate::expr::PathElement::Index(index))
+    }
+
     /// The entry `key` of the map.
-    pub fn entry(self, key: impl Into<String>) -> Attr<M, Part<A, Optional>, C> {
+    pub fn entry<E: Codec>(self, key: impl Into<String>) -> Attr<M, Part<A, Optional>, E>
+    where
+        C: Keyed<Entry = E>,
+    {
         self.step(crate::expr::PathElement::Name(key.into().into()))
     }
 }

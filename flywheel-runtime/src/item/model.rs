@@ -7,7 +7,8 @@ use crate::{DecodeError, EncodeError, Item};
 /// A model: one DynamoDB table mapped to one Rust struct.
 ///
 /// Implemented by generated code; the [`Engine`](crate::Engine) operations are generic over it.
-pub trait Model: Sized + Send + Sync + 'static {
+/// Every model is also [`Whole`] (generated with [`whole!`](crate::whole)).
+pub trait Model: Sized + Send + Sync + 'static + Whole<Model = Self> {
     /// The key type: the table's hash key and range key.
     type Key: ModelKey<Model = Self>;
 
@@ -48,6 +49,23 @@ pub trait Model: Sized + Send + Sync + 'static {
         let _ = item;
         Ok(())
     }
+}
+
+/// What can be written or deleted as a whole item: a model (the bound of the operations that
+/// take one, such as [`Engine::save`](crate::Engine::save)). Generated code implements it for
+/// each model through [`whole!`](crate::whole): with no impl for every [`Model`] at once,
+/// anything else gets this message and no error that would follow from it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a model, so it cannot be written or deleted as an item",
+    label = "not a model of a table",
+    note = "an index item (what a query of a KEYS_ONLY or INCLUDE index returns) holds only the attributes its index projects, and writing it would lose the others: read the whole item (`fetch_full`, or `engine.get(item.key())`) and write that"
+)]
+pub trait Whole {
+    /// The model.
+    type Model: Model;
+
+    /// The model itself.
+    fn whole(&self) -> &Self::Model;
 }
 
 /// A model whose schema declares a version attribute (`version = "..."` in `[table]`): the

@@ -18,17 +18,17 @@ use crate::engine::Engine;
 use crate::error::{Error, Result, Stored};
 use crate::expr::{ExpressionBuilder, Path};
 use crate::filter::{Cond, SameModel};
-use crate::model::{Model, ModelKey, Versioned};
+use crate::model::{Model, ModelKey, Versioned, Whole};
 use crate::retry::Replay;
 use crate::write::plan::{Guard, Plan};
 use crate::write::version;
 
 impl Engine {
     /// Puts a whole item, replacing any item with the same key; see [`Save`] for options.
-    pub fn save<'a, M: Model>(&'a self, item: &'a M) -> Save<'a, M> {
+    pub fn save<'a, W: Whole>(&'a self, item: &'a W) -> Save<'a, W::Model> {
         Save {
             engine: self,
-            item,
+            item: item.whole(),
             create_only: false,
             guard: Guard::default(),
         }
@@ -59,10 +59,11 @@ impl Engine {
 
     /// Deletes a model that was read: for a model with a version attribute, only if the stored
     /// version is still the model's (otherwise [`Error::VersionConflict`]).
-    pub fn delete_item<M: Model>(&self, item: &M) -> Delete<'_, M> {
+    pub fn delete_item<W: Whole>(&self, item: &W) -> Delete<'_, W::Model> {
+        let item = item.whole();
         let mut delete = self.delete(item.key());
         if let Some(version) = version::held(item) {
-            delete.guard.if_version::<M>(version);
+            delete.guard.if_version::<W::Model>(version);
         }
         delete
     }

@@ -106,6 +106,7 @@ impl rt::Model for Follow {
         })
     }
 }
+rt::whole!(Follow);
 impl rt::Unversioned for Follow {}
 impl Follow {
     /// Handle on attribute `follower`, for conditions, filters and updates.

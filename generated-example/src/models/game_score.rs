@@ -149,6 +149,7 @@ impl rt::Model for GameScore {
         ::core::result::Result::Ok(())
     }
 }
+rt::whole!(GameScore);
 impl rt::Unversioned for GameScore {}
 impl GameScore {
     /// Handle on attribute `userid`, for conditions, filters and updates.

@@ -178,6 +178,7 @@ impl rt::Model for OddNames {
         ::core::result::Result::Ok(())
     }
 }
+rt::whole!(OddNames);
 impl rt::Unversioned for OddNames {}
 impl OddNames {
     /// Handle on attribute `order`, for conditions, filters and updates.

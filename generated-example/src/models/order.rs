@@ -255,6 +255,7 @@ impl rt::Model for Order {
         ::core::result::Result::Ok(())
     }
 }
+rt::whole!(Order);
 impl rt::Versioned for Order {}
 impl rt::Expiring for Order {}
 impl Order {

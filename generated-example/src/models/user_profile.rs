@@ -323,6 +323,7 @@ impl rt::Model for UserProfile {
         ::core::result::Result::Ok(())
     }
 }
+rt::whole!(UserProfile);
 impl rt::Versioned for UserProfile {}
 impl rt::Expiring for UserProfile {}
 impl UserProfile {
