@@ -256,11 +256,12 @@ impl IndexIr {
         self.kind != Some(IndexKind::Global)
     }
 
-    /// Whether range-key prefix conditions apply: a string or binary range key.
+    /// Whether range-key prefix conditions apply: a range key stored as a string or binary
+    /// data (strings, bytes, and the text forms of datetimes, dates, uuids and enums).
     pub(crate) fn prefix_range(&self) -> bool {
         self.range
             .as_ref()
-            .is_some_and(|r| matches!(r.ty, Ty::Str | Ty::Bytes))
+            .is_some_and(|r| matches!(r.scalar, Scalar::S | Scalar::B))
     }
 
     /// The attribute of the range key.
@@ -488,6 +489,49 @@ mod tests {
         // KEYS_ONLY global index does not hold it.
         assert!(t.primary().expiring && by_level.expiring);
         assert!(!by_score.expiring);
+    }
+
+    #[test]
+    fn range_keys_stored_as_text_have_prefix_conditions_and_numeric_ones_do_not() {
+        let t = lowered(
+            r#"
+            [table]
+            name = "Events"
+            hash_key = "stream"
+            range_key = "at"
+
+            [fields]
+            stream = "string"
+            at = "datetime"
+            day = "date"
+            day_number = { type = "date", format = "epoch" }
+            at_seconds = { type = "datetime", format = "epoch" }
+            id = "uuid"
+
+            [indexes.ByDay]
+            hash_key = "stream"
+            range_key = "day"
+
+            [indexes.ByDayNumber]
+            hash_key = "stream"
+            range_key = "day_number"
+
+            [indexes.BySeconds]
+            hash_key = "stream"
+            range_key = "at_seconds"
+
+            [indexes.ById]
+            hash_key = "stream"
+            range_key = "id"
+        "#,
+        );
+        // RFC 3339 datetimes, ISO dates and uuids are stored as text: "2024-05-01" is a prefix.
+        assert!(t.primary().prefix_range());
+        assert!(t.index("ByDay").unwrap().prefix_range());
+        assert!(t.index("ById").unwrap().prefix_range());
+        // Epoch dates and datetimes are numbers.
+        assert!(!t.index("ByDayNumber").unwrap().prefix_range());
+        assert!(!t.index("BySeconds").unwrap().prefix_range());
     }
 
     #[test]

@@ -23,6 +23,11 @@ async fn facts(
     // ByState projects everything and ByCreated is local: both read `purge_at`.
     let _ = Order::query_by_state(example_models::order::OrderState::Open).exclude_expired();
     let _ = Order::query_by_created("c-1").exclude_expired();
+    // A datetime range key stored as RFC 3339 text: every order of one day, by a text prefix.
+    let _ = Order::query_by_created("c-1")
+        .range_begins_with("2024-05-01")
+        .all(engine)
+        .await?;
     engine.save_many(scores).await?;
     engine
         .batch_write()

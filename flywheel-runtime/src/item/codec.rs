@@ -140,6 +140,52 @@ fn decode<C: Codec>(av: AttributeValue, name: &str) -> Result<C::Value, DecodeIs
     }
 }
 
+/// Codecs stored as strings or binary data, and what a prefix of their stored form is
+/// (`range_begins_with`): text for strings and for the text forms of datetimes, dates, uuids
+/// and enums (`"2024-05-01"` matches every datetime of that day), bytes for binary data.
+#[diagnostic::on_unimplemented(
+    message = "values stored with `{Self}` are numbers, which have no prefixes",
+    label = "a prefix of a number",
+    note = "DynamoDB's begins_with works on string and binary values"
+)]
+pub trait KeyPrefix: Codec {
+    /// What the prefix is given as.
+    type Prefix;
+
+    /// The prefix as the attribute value DynamoDB compares.
+    fn prefix(prefix: Self::Prefix) -> AttributeValue;
+}
+
+macro_rules! text_prefix {
+    ($($codec:ty),*) => {$(
+        impl KeyPrefix for $codec {
+            type Prefix = String;
+
+            fn prefix(prefix: String) -> AttributeValue {
+                AttributeValue::S(prefix)
+            }
+        }
+    )*};
+}
+
+text_prefix!(Str, DateTimeRfc3339, DateIso, Uuid);
+
+impl<E: crate::StringEnum> KeyPrefix for Enum<E> {
+    type Prefix = String;
+
+    fn prefix(prefix: String) -> AttributeValue {
+        AttributeValue::S(prefix)
+    }
+}
+
+impl KeyPrefix for Bytes {
+    type Prefix = Vec<u8>;
+
+    fn prefix(prefix: Vec<u8>) -> AttributeValue {
+        AttributeValue::B(prefix.into())
+    }
+}
+
 /// Encodes a value that must be stored (a key attribute or a condition value).
 pub fn encode_present<C: Codec>(value: &C::Value) -> Result<AttributeValue, EncodeIssue> {
     Ok(C::encode(value)?.unwrap_or(AttributeValue::Null(true)))

@@ -79,13 +79,15 @@ pub trait Index: Send + Sync + 'static {
 )]
 pub trait HasRangeKey: Index {}
 
-/// Implemented for indexes whose range key is a string or binary data (`range_begins_with`).
+/// Implemented for indexes whose range key is stored as a string or binary data
+/// (`range_begins_with`): strings and bytes, and datetimes, dates, uuids and enums in their
+/// text forms.
 #[diagnostic::on_unimplemented(
-    message = "the range key of index `{Self}` is not a string or binary attribute, so it has no `range_begins_with`",
-    label = "begins_with on a range key that is not a string or binary",
-    note = "DynamoDB's begins_with works on string and binary range keys; use `range_between` for numbers and dates"
+    message = "the range key of index `{Self}` is stored as a number, so it has no `range_begins_with`",
+    label = "begins_with on a range key stored as a number",
+    note = "DynamoDB's begins_with works on string and binary range keys; use `range_between` for a range of numbers (or of dates and datetimes stored as epochs)"
 )]
-pub trait PrefixRangeKey: HasRangeKey {}
+pub trait PrefixRangeKey: HasRangeKey<Range: crate::codec::KeyPrefix> {}
 
 /// Implemented for the table and the indexes that hold its time-to-live attribute, whose
 /// queries can leave out expired items (`exclude_expired`).

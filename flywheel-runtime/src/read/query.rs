@@ -14,6 +14,8 @@
 //! range key, `range_begins_with` on a numeric range key, a consistent read of a global index,
 //! a filter on a key attribute of the queried index, a value of the wrong type.
 
+use crate::AttributeValue;
+use crate::codec::KeyPrefix;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::Comparison;
@@ -52,6 +54,20 @@ impl<I: Index> Query<I> {
             Err(issue) => spec.encode_failed(issue.at(I::HASH_KEY)),
         }
         Read::from_spec(spec)
+    }
+}
+
+/// A prefix of the range key of index `I` (the argument of `range_begins_with`): text for
+/// range keys stored as strings, bytes for binary ones. The bound of an index whose range key
+/// is a number is `PrefixRangeKey`, whose message says so.
+pub trait PrefixOf<I> {
+    /// The prefix as the attribute value DynamoDB compares.
+    fn into_prefix(self) -> AttributeValue;
+}
+
+impl<I: PrefixRangeKey, P: Into<<I::Range as KeyPrefix>::Prefix>> PrefixOf<I> for P {
+    fn into_prefix(self) -> AttributeValue {
+        <I::Range as KeyPrefix>::prefix(self.into())
     }
 }
 
@@ -138,14 +154,13 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
         self.range(condition)
     }
 
-    /// Only items whose range key starts with `prefix` (string and binary range keys).
-    pub fn range_begins_with(self, prefix: impl IntoValue<I::Range>) -> Query<I, T, Ranged>
+    /// Only items whose range key starts with `prefix`: range keys stored as strings (a prefix
+    /// of their stored text: `"2024-05-01"` for the datetimes of a day) or binary data.
+    pub fn range_begins_with(self, prefix: impl PrefixOf<I>) -> Query<I, T, Ranged>
     where
-        I: PrefixRangeKey,
         R: RangeFree,
     {
-        let condition = encode::<I::Range>(prefix).map(RangeCondition::BeginsWith);
-        self.range(condition)
+        self.range(Ok(RangeCondition::BeginsWith(prefix.into_prefix())))
     }
 
     /// Only items for which `condition` holds (applied by DynamoDB after reading, so it costs

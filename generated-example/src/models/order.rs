@@ -441,6 +441,7 @@ impl rt::index::Index for index::ByCreated {
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::Some(0);
 }
 impl rt::index::HasRangeKey for index::ByCreated {}
+impl rt::index::PrefixRangeKey for index::ByCreated {}
 impl rt::index::ConsistentIndex for index::ByCreated {}
 impl rt::index::ExpiringIndex for index::ByCreated {}
 impl rt::filter::Filterable<index::ByCreated> for attr::OrderId {}
@@ -515,6 +516,7 @@ impl rt::index::Index for index::ByState {
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::Some(1);
 }
 impl rt::index::HasRangeKey for index::ByState {}
+impl rt::index::PrefixRangeKey for index::ByState {}
 impl rt::index::ExpiringIndex for index::ByState {}
 impl rt::filter::Filterable<index::ByState> for attr::CustomerId {}
 impl rt::filter::Filterable<index::ByState> for attr::OrderId {}

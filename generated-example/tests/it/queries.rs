@@ -272,6 +272,19 @@ async fn range_conditions_on_a_local_index_with_an_include_projection() {
                 .unwrap(),
             keep(&|t| t >= at)
         );
+        // Stored as RFC 3339 text, the creation time has prefixes: a day, an hour.
+        for format in ["%Y-%m-%d", "%Y-%m-%dT%H"] {
+            let prefix = at.format(format).to_string();
+            assert_eq!(
+                index()
+                    .range_begins_with(prefix.as_str())
+                    .all(&engine)
+                    .await
+                    .unwrap(),
+                keep(&|t| t.format(format).to_string() == prefix),
+                "{customer}: begins_with {prefix}"
+            );
+        }
         let between = keep(&|t| t >= from.min(to) && t <= from.max(to));
         assert!(!between.is_empty());
         assert_eq!(
