@@ -243,6 +243,9 @@ pub(crate) struct IndexIr {
     /// Markers of the attributes a filter on a query may read: what the index holds, except
     /// its own keys.
     pub filterable: Vec<String>,
+    /// Markers of the attributes `select` may read, for a global index that holds only some
+    /// (`None`: it holds every attribute).
+    pub selectable: Option<Vec<String>>,
     /// Whether a query can leave out expired items: the table has a time to live, and the
     /// index holds it.
     pub expiring: bool,

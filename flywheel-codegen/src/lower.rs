@@ -214,6 +214,15 @@ fn entry_point(t: &CheckedTable, fields: &[FieldIr], index: Option<&Index>) -> I
         .filter(readable)
         .map(|f| f.marker.clone())
         .collect();
+    // What `select` may read from a global index that does not project everything: the keys
+    // of the table and of the index, and its projection. The others hold every attribute.
+    let selectable = (global && projection != Projection::All).then(|| {
+        fields
+            .iter()
+            .filter(|f| index_keys.contains(&Some(f.attr.as_str())) || holds(&projection, f))
+            .map(|f| f.marker.clone())
+            .collect()
+    });
     // `exclude_expired` filters on the time to live, or reads it from a key of the index.
     let expiring = fields
         .iter()
@@ -233,6 +242,7 @@ fn entry_point(t: &CheckedTable, fields: &[FieldIr], index: Option<&Index>) -> I
         throughput: index.and_then(|i| i.throughput),
         projection,
         filterable,
+        selectable,
         expiring,
         projection_struct,
     }

@@ -204,6 +204,7 @@ impl {{ rt }}::index::Index for index::{{ i.marker }} {
     type Item = {{ i.item }};
     type Hash = {{ rs.codec(i.hash.ty) }};
     type Range = {{ rs.range_codec(i) }};
+    type Holds = {{ rt }}::index::{% if i.selectable.is_some() %}HoldsListed{% else %}HoldsAll{% endif %};
     const POSITION: ::core::option::Option<usize> = {% if loop.first %}::core::option::Option::None{% else %}::core::option::Option::Some({{ loop.index0 - 1 }}){% endif %};
 }
 {%- if i.range.is_some() %}
@@ -228,6 +229,12 @@ impl {{ rt }}::index::ExpiringIndex for index::{{ i.marker }} {}
 
 impl {{ rt }}::filter::Filterable<index::{{ i.marker }}> for attr::{{ m }} {}
 {%- endfor %}
+{%- if let Some(selectable) = i.selectable %}
+{%- for m in selectable %}
+
+impl {{ rt }}::filter::Selectable<index::{{ i.marker }}> for attr::{{ m }} {}
+{%- endfor %}
+{%- endif %}
 {%- if let Some(p) = i.projection_struct %}
 
 {%- call data_struct(p.doc, p.name, p.fields, false) %}{%- endcall %}

@@ -28,6 +28,16 @@ async fn facts(
         .range_begins_with("2024-05-01")
         .all(engine)
         .await?;
+    // Selections: what the index holds (a KEYS_ONLY index: the keys), nested paths, tuples.
+    let _ = Order::query_by_sku("sku-1")
+        .select((Order::SKU, Order::CUSTOMER_ID))
+        .all(engine)
+        .await?;
+    let _ = UserProfile::scan()
+        .select(UserProfile::HOME.field(example_models::user_profile::Address::CITY))
+        .select((UserProfile::TAGS,))
+        .all(engine)
+        .await?;
     engine.save_many(scores).await?;
     engine
         .batch_write()

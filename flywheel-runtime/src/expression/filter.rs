@@ -203,6 +203,25 @@ pub trait Filterable<I> {}
 /// Every attribute of the list may be filtered on in a query of index `I`.
 pub trait AllFilterable<I> {}
 
+/// Implemented (by generated code) for every attribute that a global index with a KEYS_ONLY
+/// or INCLUDE projection holds: what `select` may read from it.
+#[diagnostic::on_unimplemented(
+    message = "index `{I}` does not hold `{Self}`, so a query of it cannot select it",
+    label = "an attribute the index does not project",
+    note = "a global secondary index holds only the table's keys, its own keys and the attributes it projects; select from the table, or from an index that projects the attribute"
+)]
+pub trait Selectable<I> {}
+
+impl<I, A: Selectable<I>, O> Selectable<I> for Part<A, O> {}
+
+/// The attributes a query of index `I` can read, by what the index holds (the bound of
+/// `select`, with the message on [`Selectable`]).
+pub trait Readable<I, H> {}
+
+impl<I, A> Readable<I, crate::index::HoldsAll> for A {}
+
+impl<I, A: Selectable<I>> Readable<I, crate::index::HoldsListed> for A {}
+
 impl<I> AllFilterable<I> for Nil {}
 
 impl<I, H: Filterable<I>, T: AllFilterable<I>> AllFilterable<I> for Cons<H, T> {}
@@ -229,13 +248,13 @@ impl<M, S> Clone for Cond<M, S> {
     }
 }
 
-/// The model a condition's handles belong to is the model the operation reads or writes: the
-/// bound of every method that takes a [`Cond`], so that a condition built from another model's
-/// handles gets this message rather than a mismatch of types.
+/// The model of the handles a condition or a selection is built from is the model the
+/// operation reads or writes: the bound of every method that takes a [`Cond`] or a selection,
+/// so that another model's handles get this message rather than a mismatch of types.
 #[diagnostic::on_unimplemented(
-    message = "this condition reads attributes of `{Self}`, but it is used on `{M}`",
-    label = "a condition built from the attribute handles of `{Self}`",
-    note = "build it from the handles of `{M}` (`{M}::ATTRIBUTE`), the model this operation reads or writes"
+    message = "attributes of `{Self}` are used on `{M}`",
+    label = "built from the attribute handles of `{Self}`",
+    note = "use the handles of `{M}` (`{M}::ATTRIBUTE`), the model this operation reads or writes"
 )]
 pub trait SameModel<M> {}
 

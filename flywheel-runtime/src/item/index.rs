@@ -41,6 +41,10 @@ pub trait Index: Send + Sync + 'static {
     type Hash: Codec;
     /// The codec of the index range key ([`NoRangeKey`] when there is none).
     type Range: Codec;
+    /// Which attributes a query can read: [`HoldsAll`] for the table, local indexes (which
+    /// fetch the others from the table) and ALL projections, [`HoldsListed`] for the other
+    /// global indexes, whose attributes are [`Selectable`](crate::filter::Selectable).
+    type Holds: Holding;
     /// Where the index is in the model's [`TableSchema::indexes`]; `None` for the table itself.
     const POSITION: Option<usize>;
     /// The index name; `None` for the table itself.
@@ -70,6 +74,19 @@ pub trait Index: Send + Sync + 'static {
         &<Self::Model as Model>::SCHEMA
     }
 }
+
+/// Which attributes an index holds ([`Index::Holds`]).
+pub trait Holding {}
+
+/// Every attribute of the model.
+pub struct HoldsAll;
+
+/// The attributes marked [`Selectable`](crate::filter::Selectable) for the index.
+pub struct HoldsListed;
+
+impl Holding for HoldsAll {}
+
+impl Holding for HoldsListed {}
 
 /// Implemented for indexes that have a range key.
 #[diagnostic::on_unimplemented(

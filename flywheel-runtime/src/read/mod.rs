@@ -42,6 +42,51 @@ impl<M: Model> Source for OfTable<M> {
     type Model = M;
 }
 
+/// The attributes a read of the source can return: every one for a scan, and for a query
+/// what its index holds ([`Index::Holds`](crate::index::Index::Holds)).
+pub trait Reads<A> {}
+
+impl<I: Index, A: crate::filter::Readable<I, I::Holds>> Reads<A> for OfIndex<I> {}
+
+impl<M: Model, A> Reads<A> for OfTable<M> {}
+
+/// What `select` takes: one attribute handle of the model read, or a tuple of them.
+pub trait Selection<S: Source> {
+    /// The paths selected.
+    fn paths(self, paths: &mut Vec<Path>);
+}
+
+impl<S, AM, A, C: crate::codec::Codec> Selection<S> for crate::filter::Attr<AM, A, C>
+where
+    S: Source + Reads<A>,
+    AM: crate::filter::SameModel<S::Model>,
+{
+    fn paths(self, paths: &mut Vec<Path>) {
+        paths.push(self.path());
+    }
+}
+
+macro_rules! tuple_selection {
+    ($($t:ident),+) => {
+        impl<S: Source, $($t: Selection<S>),+> Selection<S> for ($($t,)+) {
+            #[allow(non_snake_case)]
+            fn paths(self, paths: &mut Vec<Path>) {
+                let ($($t,)+) = self;
+                $($t.paths(paths);)+
+            }
+        }
+    };
+}
+
+tuple_selection!(A);
+tuple_selection!(A, B);
+tuple_selection!(A, B, C);
+tuple_selection!(A, B, C, D);
+tuple_selection!(A, B, C, D, E);
+tuple_selection!(A, B, C, D, E, F);
+tuple_selection!(A, B, C, D, E, F, G);
+tuple_selection!(A, B, C, D, E, F, G, H);
+
 /// A source whose reads can leave out expired items: a model with a time to live, or an index
 /// that holds it (the bounds of `exclude_expired`, with the messages on `Expiring` and
 /// `ExpiringIndex`).
@@ -142,12 +187,13 @@ impl<S: Source, T: FromItem, R> Read<S, T, R> {
         self
     }
 
-    /// Reads only the chosen attributes (plus the keys); items come back as [`Partial`]
-    /// views read through attribute handles. Several selections add up.
-    pub fn select(
-        mut self,
-        paths: impl IntoIterator<Item = Path>,
-    ) -> Read<S, Partial<S::Model>, R> {
+    /// Reads only the chosen attributes (plus the keys): an attribute handle of the model
+    /// read, nested ones included, or a tuple of them. Items come back as [`Partial`] views
+    /// read through the same handles. Several selections add up. A query selects only what
+    /// its index holds.
+    pub fn select(mut self, selection: impl Selection<S>) -> Read<S, Partial<S::Model>, R> {
+        let mut paths = Vec::new();
+        selection.paths(&mut paths);
         self.spec.select(paths);
         self.retype()
     }

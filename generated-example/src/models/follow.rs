@@ -162,6 +162,7 @@ impl rt::index::Index for index::Table {
     type Item = Follow;
     type Hash = rt::codec::Str;
     type Range = rt::codec::Str;
+    type Holds = rt::index::HoldsAll;
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::None;
 }
 impl rt::index::HasRangeKey for index::Table {}
@@ -172,10 +173,13 @@ impl rt::index::Index for index::Followers {
     type Item = FollowFollowersItem;
     type Hash = rt::codec::Str;
     type Range = rt::codec::Str;
+    type Holds = rt::index::HoldsListed;
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::Some(0);
 }
 impl rt::index::HasRangeKey for index::Followers {}
 impl rt::index::PrefixRangeKey for index::Followers {}
+impl rt::filter::Selectable<index::Followers> for attr::Follower {}
+impl rt::filter::Selectable<index::Followers> for attr::Followee {}
 /// An item of the global index `Followers` of [`Follow`]: only the attributes the index holds (`follower`, `followee`).
 #[derive(Debug, Clone, PartialEq)]
 #[derive(rt::serde::Serialize, rt::serde::Deserialize)]

@@ -225,6 +225,7 @@ impl rt::index::Index for index::Table {
     type Item = GameScore;
     type Hash = rt::codec::Str;
     type Range = rt::codec::Str;
+    type Holds = rt::index::HoldsAll;
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::None;
 }
 impl rt::index::HasRangeKey for index::Table {}
@@ -239,6 +240,7 @@ impl rt::index::Index for index::GameTitleIndex {
     type Item = GameScore;
     type Hash = rt::codec::Str;
     type Range = rt::codec::I64;
+    type Holds = rt::index::HoldsAll;
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::Some(0);
 }
 impl rt::index::HasRangeKey for index::GameTitleIndex {}

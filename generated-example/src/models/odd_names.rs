@@ -279,6 +279,7 @@ impl rt::index::Index for index::Table {
     type Item = OddNames;
     type Hash = rt::codec::Str;
     type Range = rt::codec::I64;
+    type Holds = rt::index::HoldsAll;
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::None;
 }
 impl rt::index::HasRangeKey for index::Table {}
@@ -296,6 +297,7 @@ impl rt::index::Index for index::ByStatusIdx {
     type Item = OddNamesByStatusIdxItem;
     type Hash = rt::codec::Str;
     type Range = rt::codec::Str;
+    type Holds = rt::index::HoldsListed;
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::Some(0);
 }
 impl rt::index::HasRangeKey for index::ByStatusIdx {}
@@ -304,6 +306,12 @@ impl rt::filter::Filterable<index::ByStatusIdx> for attr::Order {}
 impl rt::filter::Filterable<index::ByStatusIdx> for attr::Size {}
 impl rt::filter::Filterable<index::ByStatusIdx> for attr::HashTag {}
 impl rt::filter::Filterable<index::ByStatusIdx> for attr::Namae {}
+impl rt::filter::Selectable<index::ByStatusIdx> for attr::Order {}
+impl rt::filter::Selectable<index::ByStatusIdx> for attr::Size {}
+impl rt::filter::Selectable<index::ByStatusIdx> for attr::Status {}
+impl rt::filter::Selectable<index::ByStatusIdx> for attr::AB {}
+impl rt::filter::Selectable<index::ByStatusIdx> for attr::HashTag {}
+impl rt::filter::Selectable<index::ByStatusIdx> for attr::Namae {}
 /// An item of the global index `by-status.idx` of [`OddNames`]: only the attributes the index holds (`order`, `size`, `status`, `a.b`, `#hash`, `名前`).
 #[derive(Debug, Clone, PartialEq)]
 #[derive(rt::serde::Serialize, rt::serde::Deserialize)]

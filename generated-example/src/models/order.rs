@@ -415,6 +415,7 @@ impl rt::index::Index for index::Table {
     type Item = Order;
     type Hash = rt::codec::Str;
     type Range = rt::codec::Str;
+    type Holds = rt::index::HoldsAll;
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::None;
 }
 impl rt::index::HasRangeKey for index::Table {}
@@ -438,6 +439,7 @@ impl rt::index::Index for index::ByCreated {
     type Item = OrderByCreatedItem;
     type Hash = rt::codec::Str;
     type Range = rt::codec::DateTimeRfc3339;
+    type Holds = rt::index::HoldsAll;
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::Some(0);
 }
 impl rt::index::HasRangeKey for index::ByCreated {}
@@ -513,6 +515,7 @@ impl rt::index::Index for index::ByState {
     type Item = Order;
     type Hash = rt::codec::Enum<OrderState>;
     type Range = rt::codec::DateTimeRfc3339;
+    type Holds = rt::index::HoldsAll;
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::Some(1);
 }
 impl rt::index::HasRangeKey for index::ByState {}
@@ -535,10 +538,14 @@ impl rt::index::Index for index::BySku {
     type Item = OrderBySkuItem;
     type Hash = rt::codec::Str;
     type Range = rt::index::NoRangeKey;
+    type Holds = rt::index::HoldsListed;
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::Some(2);
 }
 impl rt::filter::Filterable<index::BySku> for attr::CustomerId {}
 impl rt::filter::Filterable<index::BySku> for attr::OrderId {}
+impl rt::filter::Selectable<index::BySku> for attr::CustomerId {}
+impl rt::filter::Selectable<index::BySku> for attr::OrderId {}
+impl rt::filter::Selectable<index::BySku> for attr::Sku {}
 /// An item of the global index `BySku` of [`Order`]: only the attributes the index holds (`customer_id`, `order_id`, `sku`).
 #[derive(Debug, Clone, PartialEq)]
 #[derive(rt::serde::Serialize, rt::serde::Deserialize)]

@@ -532,6 +532,7 @@ impl rt::index::Index for index::Table {
     type Item = UserProfile;
     type Hash = rt::codec::Uuid;
     type Range = rt::index::NoRangeKey;
+    type Holds = rt::index::HoldsAll;
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::None;
 }
 impl rt::index::ConsistentIndex for index::Table {}
@@ -564,9 +565,12 @@ impl rt::index::Index for index::ByEmail {
     type Item = UserProfileByEmailItem;
     type Hash = rt::codec::Str;
     type Range = rt::index::NoRangeKey;
+    type Holds = rt::index::HoldsListed;
     const POSITION: ::core::option::Option<usize> = ::core::option::Option::Some(0);
 }
 impl rt::filter::Filterable<index::ByEmail> for attr::UserId {}
+impl rt::filter::Selectable<index::ByEmail> for attr::UserId {}
+impl rt::filter::Selectable<index::ByEmail> for attr::Email {}
 /// An item of the global index `ByEmail` of [`UserProfile`]: only the attributes the index holds (`user_id`, `email`).
 #[derive(Debug, Clone, PartialEq)]
 #[derive(rt::serde::Serialize, rt::serde::Deserialize)]

@@ -574,7 +574,7 @@ async fn a_cursor_of_another_hash_key_condition_filter_or_order_is_refused() {
             .unwrap();
         assert_eq!(page.items[0].title, "t0005");
         base()
-            .select([GameScore::WINS.path()])
+            .select(GameScore::WINS)
             .page(e, Some(&cursor))
             .await
             .unwrap();

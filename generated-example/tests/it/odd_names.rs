@@ -381,13 +381,13 @@ async fn ranges_selects_counts_deletes_and_cursors() {
 
     // Selected attributes with odd names, nested ones included.
     let partials = OddNames::query("o1")
-        .select([
-            OddNames::PATH.field(OddPath::X_Y).path(),
-            OddNames::VALUES.entry("a.b").path(),
-            OddNames::HASH_TAG.path(),
-            OddNames::NAMAE.path(),
-            OddNames::ITEMS.index(1).path(),
-        ])
+        .select((
+            OddNames::PATH.field(OddPath::X_Y),
+            OddNames::VALUES.entry("a.b"),
+            OddNames::HASH_TAG,
+            OddNames::NAMAE,
+            OddNames::ITEMS.index(1),
+        ))
         .all(e)
         .await
         .unwrap();

@@ -9,9 +9,9 @@ use crate::harness::requests::recording;
 use data::{TITLES, order_created, orders, profiles, put_all, scores};
 use db::start_with_tables;
 use flywheel_runtime::chrono::{DateTime, Utc};
-use flywheel_runtime::expr::Path;
 use flywheel_runtime::partial::Partial;
 use flywheel_runtime::query::Ranged;
+use flywheel_runtime::read::{OfTable, Selection};
 use flywheel_runtime::uuid::Uuid;
 use flywheel_runtime::{Engine, Error, Query};
 use generated_example::models::game_score::index::Table as ScoreTable;
@@ -525,14 +525,18 @@ async fn a_keys_only_index_returns_keys_and_fetch_full_the_whole_items() {
     );
 }
 
-/// Every profile scanned with only `paths` selected, each next to the profile of `all` it was
+/// Every profile scanned with only `selection` selected, each next to the profile of `all` it was
 /// read from (found by the key, which is always read).
 async fn scan_selecting<'a>(
     engine: &Engine,
     all: &'a [UserProfile],
-    paths: impl IntoIterator<Item = Path>,
+    selection: impl Selection<OfTable<UserProfile>>,
 ) -> Vec<(Partial<UserProfile>, &'a UserProfile)> {
-    let partials = UserProfile::scan().select(paths).all(engine).await.unwrap();
+    let partials = UserProfile::scan()
+        .select(selection)
+        .all(engine)
+        .await
+        .unwrap();
     assert_eq!(partials.len(), all.len());
     partials
         .into_iter()
@@ -556,7 +560,7 @@ async fn select_reads_only_the_chosen_attributes_and_the_keys() {
 
     // A table query.
     let partials = GameScore::query("u1")
-        .select([GameScore::TOP_SCORE.path()])
+        .select(GameScore::TOP_SCORE)
         .page_size(2)
         .all(&engine)
         .await
@@ -588,7 +592,7 @@ async fn select_reads_only_the_chosen_attributes_and_the_keys() {
 
     // An index query reads the index keys too; with a filter and a limit.
     let partials = GameScore::query_game_title_index("Comet Quest")
-        .select([GameScore::WINS.path()])
+        .select(GameScore::WINS)
         .filter(GameScore::LOSSES.ge(5))
         .limit(2)
         .all(&engine)
@@ -617,12 +621,12 @@ async fn select_reads_only_the_chosen_attributes_and_the_keys() {
 
     // Nested paths in a scan: a document field, a map entry, a JSON key, a whole set.
     let partials = UserProfile::scan()
-        .select([
-            UserProfile::HOME.field(Address::CITY).path(),
-            UserProfile::NICKNAMES.entry("en").path(),
-            UserProfile::SETTINGS.key("theme").path(),
-            UserProfile::TAGS.path(),
-        ])
+        .select((
+            UserProfile::HOME.field(Address::CITY),
+            UserProfile::NICKNAMES.entry("en"),
+            UserProfile::SETTINGS.key("theme"),
+            UserProfile::TAGS,
+        ))
         .page_size(6)
         .all(&engine)
         .await
@@ -665,7 +669,7 @@ async fn select_reads_only_the_chosen_attributes_and_the_keys() {
     let scanned = scan_selecting(
         &engine,
         &all_profiles,
-        [UserProfile::ADDRESSES.index(1).field(Address::CITY).path()],
+        (UserProfile::ADDRESSES.index(1).field(Address::CITY),),
     )
     .await;
     for (p, profile) in &scanned {
@@ -687,13 +691,10 @@ async fn select_reads_only_the_chosen_attributes_and_the_keys() {
     let scanned = scan_selecting(
         &engine,
         &all_profiles,
-        [
-            UserProfile::ADDRESSES.index(2).field(Address::CITY).path(),
-            UserProfile::ADDRESSES
-                .index(0)
-                .field(Address::POSTCODE)
-                .path(),
-        ],
+        (
+            UserProfile::ADDRESSES.index(2).field(Address::CITY),
+            UserProfile::ADDRESSES.index(0).field(Address::POSTCODE),
+        ),
     )
     .await;
     for (p, profile) in &scanned {
@@ -718,15 +719,14 @@ async fn select_reads_only_the_chosen_attributes_and_the_keys() {
     let scanned = scan_selecting(
         &engine,
         &all_profiles,
-        [
-            UserProfile::HOME.field(Address::CITY).path(),
-            UserProfile::HOME.path(),
-            UserProfile::USER_ID.path(),
+        (
+            UserProfile::HOME.field(Address::CITY),
+            UserProfile::HOME,
+            UserProfile::USER_ID,
             UserProfile::HOME
                 .field(Address::LOCATION)
-                .field(GeoPoint::LAT)
-                .path(),
-        ],
+                .field(GeoPoint::LAT),
+        ),
     )
     .await;
     for (p, profile) in &scanned {
@@ -742,7 +742,7 @@ async fn select_reads_only_the_chosen_attributes_and_the_keys() {
     // (DynamoDB would also fetch attributes the index does not hold from the table; the
     // emulator does that only for `Select=ALL_ATTRIBUTES`, so it is not checked here.)
     let partials = Order::query_by_created("c2")
-        .select([Order::TOTAL.path()])
+        .select(Order::TOTAL)
         .all(&engine)
         .await
         .unwrap();
@@ -1195,8 +1195,8 @@ async fn repeated_builder_calls_combine_or_are_refused() {
     // Selections add up.
     let partial = q
         .clone()
-        .select([GameScore::WINS.path()])
-        .select([GameScore::LOSSES.path()])
+        .select(GameScore::WINS)
+        .select(GameScore::LOSSES)
         .first(e)
         .await
         .unwrap()

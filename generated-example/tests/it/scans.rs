@@ -99,7 +99,7 @@ async fn a_parallel_scan_returns_every_item_exactly_once() {
 
     // Selected attributes.
     let partials: Vec<_> = GameScore::scan()
-        .select([GameScore::WINS.path()])
+        .select(GameScore::WINS)
         .parallel(&engine, 4)
         .try_collect()
         .await

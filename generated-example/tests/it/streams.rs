@@ -71,9 +71,7 @@ async fn a_stream_yields_the_items_all_returns() {
         q.all(e).await.unwrap()
     );
 
-    let q = GameScore::query("s")
-        .select([GameScore::WINS.path()])
-        .page_size(100);
+    let q = GameScore::query("s").select(GameScore::WINS).page_size(100);
     let partials: Vec<_> = q.stream(e).try_collect().await.unwrap();
     assert_eq!(partials.len(), 1000);
     for (p, s) in partials.iter().zip(&items) {
