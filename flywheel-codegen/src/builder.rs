@@ -94,7 +94,7 @@ impl Builder {
         let args = self.options.args();
         let mut files = Vec::new();
         for table in &ir.tables {
-            let text = render::table(table, &self.options)
+            let text = render::table(table, &ir.markers_module, &self.options)
                 .map_err(|e| Error::Internal(format!("template failed: {e}")))?;
             files.push(GeneratedFile {
                 name: table.file_name.clone(),

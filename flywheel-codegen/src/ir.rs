@@ -12,6 +12,12 @@ use crate::ty::{Scalar, Ty};
 pub(crate) struct Ir {
     /// One entry per schema file, in input order.
     pub tables: Vec<TableIr>,
+    /// The generic marker types of `mod.rs`'s `markers` module, one per name, shared by the
+    /// models: `top_score<GameScore>` is attribute `top_score` of `GameScore`, which is how the
+    /// compiler's messages show it.
+    pub markers: Vec<MarkerIr>,
+    /// The name of that module.
+    pub markers_module: String,
 }
 
 /// Doc text, one entry per `#[doc]` line, without the leading space; `""` is a blank line.
@@ -131,6 +137,15 @@ impl TableIr {
     }
 }
 
+/// A generic marker type of `mod.rs`, named after an attribute or an index of the schemas.
+#[derive(Debug, Clone)]
+pub(crate) struct MarkerIr {
+    /// The type name.
+    pub name: String,
+    /// Its doc.
+    pub doc: Doc,
+}
+
 /// Which key of the table an attribute is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum KeyRole {
@@ -163,8 +178,10 @@ pub(crate) struct FieldIr {
     pub handle: String,
     /// Doc of its handle.
     pub handle_doc: Doc,
-    /// The name of its attribute marker type (`TopScore`).
+    /// The name of its attribute marker type (`TopScore`), an alias of `name_marker`.
     pub marker: String,
+    /// The generic marker of its name in the `markers` module (`top_score`).
+    pub name_marker: String,
     /// Doc of its marker type.
     pub marker_doc: Doc,
 }
@@ -224,8 +241,10 @@ pub(crate) struct IndexIr {
     pub name: Option<String>,
     /// Local or global; `None` for the table's primary key.
     pub kind: Option<IndexKind>,
-    /// The marker type (`Table`, `GameTitleIndex`).
+    /// The marker type (`Table`, `GameTitleIndex`), an alias of `name_marker`.
     pub marker: String,
+    /// The generic marker of its name in the `markers` module (`Table`, `GameTitleIndex`).
+    pub name_marker: String,
     /// The query entry point (`query`, `query_game_title_index`).
     pub method: String,
     /// Doc of the marker and the entry point.
@@ -535,6 +554,56 @@ mod tests {
         // Epoch dates and datetimes are numbers.
         assert!(!t.index("ByDayNumber").unwrap().prefix_range());
         assert!(!t.index("BySeconds").unwrap().prefix_range());
+    }
+
+    #[test]
+    fn markers_are_named_after_the_stored_names_once_per_crate() {
+        let schema = r#"
+            [table]
+            name = "Games"
+            hash_key = "player"
+
+            [fields]
+            player = "string"
+            "hash-tag" = "string"
+            ByScore = "int"
+            type = "string"
+
+            [indexes.ByScore]
+            hash_key = "ByScore"
+        "#;
+        let input = Input {
+            file: Arc::new(SourceFile {
+                path: "thing.toml".into(),
+                text: schema.into(),
+            }),
+            source: "thing.toml".into(),
+            stem: "thing".into(),
+        };
+        let checked = crate::validate::validate(&[input]).unwrap();
+        let ir = crate::lower::lower(&checked);
+        let t = &ir.tables[0];
+        let marker = |attr: &str| t.field(attr).unwrap().name_marker.clone();
+        // The stored name where it is an identifier, else the field's Rust name marked by `_`.
+        assert_eq!(marker("player"), "player");
+        assert_eq!(marker("hash-tag"), "hash_tag_");
+        assert_eq!(marker("type"), "type_");
+        // An index named like an attribute is told apart; the table is `Table`.
+        assert_eq!(t.index("ByScore").unwrap().name_marker, "ByScoreIndex");
+        assert_eq!(t.primary().name_marker, "Table");
+        let names: Vec<&str> = ir.markers.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "ByScore",
+                "hash_tag_",
+                "player",
+                "type_",
+                "ByScoreIndex",
+                "Table"
+            ]
+        );
+        assert_eq!(ir.markers_module, "markers");
     }
 
     #[test]

@@ -1,17 +1,65 @@
 //! Checked tables to the semantic IR: the names, docs, roles and facts of everything the
 //! generated code declares. Nothing here spells Rust.
 
+use std::collections::BTreeMap;
+
 use crate::checked::{CheckedTable, Enum, Field, Index, IndexKind, Key, Presence, Projection};
 use crate::ir::{
-    Doc, DocTypeIr, EnumIr, FieldIr, IndexIr, Ir, KeyIr, KeyRole, ProjectionIr, TableIr, VariantIr,
+    Doc, DocTypeIr, EnumIr, FieldIr, IndexIr, Ir, KeyIr, KeyRole, MarkerIr, ProjectionIr, TableIr,
+    VariantIr,
 };
 use crate::naming;
 
 /// The IR of every checked table, in input order.
 pub(crate) fn lower(tables: &[CheckedTable]) -> Ir {
+    let mut tables: Vec<TableIr> = tables.iter().map(table).collect();
+    let markers = markers(&mut tables);
+    let markers_module = match tables.iter().any(|t| t.module == "markers") {
+        true => "flywheel_markers".to_owned(),
+        false => "markers".to_owned(),
+    };
     Ir {
-        tables: tables.iter().map(table).collect(),
+        tables,
+        markers,
+        markers_module,
     }
+}
+
+/// The generic marker types the models share, one per attribute name and per index name, so
+/// that each name is one type of the crate and the compiler's messages print it without a
+/// module path. An index name that is also an attribute name gets `Index` appended.
+fn markers(tables: &mut [TableIr]) -> Vec<MarkerIr> {
+    let mut attributes = BTreeMap::new();
+    for f in tables.iter().flat_map(|t| &t.fields) {
+        attributes.entry(f.name_marker.clone()).or_insert_with(|| {
+            format!(
+                "Attribute `{}` of the model given: the marker of its handles.",
+                f.attr
+            )
+        });
+    }
+    let mut indexes = BTreeMap::new();
+    for i in tables.iter_mut().flat_map(|t| &mut t.indexes) {
+        if attributes.contains_key(&i.name_marker) {
+            i.name_marker.push_str("Index");
+        }
+        indexes
+            .entry(i.name_marker.clone())
+            .or_insert_with(|| match &i.name {
+                Some(name) => {
+                    format!("Index `{name}` of the model given: the marker of its queries.")
+                }
+                None => "The table of the model given: the marker of its queries.".to_owned(),
+            });
+    }
+    attributes
+        .into_iter()
+        .chain(indexes)
+        .map(|(name, doc)| MarkerIr {
+            name,
+            doc: vec![doc],
+        })
+        .collect()
 }
 
 fn table(t: &CheckedTable) -> TableIr {
@@ -136,6 +184,7 @@ fn field(f: &Field, role: &str) -> FieldIr {
             "Handle on attribute `{attr}`, for conditions, filters and updates."
         )],
         marker: naming::marker_name(base),
+        name_marker: naming::attribute_marker(&f.attr.value, base),
         marker_doc: vec![format!(
             "Marks attribute `{attr}` in the types of handles and conditions."
         )],
@@ -234,6 +283,7 @@ fn entry_point(t: &CheckedTable, fields: &[FieldIr], index: Option<&Index>) -> I
             .map_or_else(|| model.clone(), |p| p.name.clone()),
         name,
         kind,
+        name_marker: marker.clone(),
         marker,
         method,
         doc,

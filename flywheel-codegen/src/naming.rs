@@ -76,6 +76,16 @@ pub(crate) fn marker_name(base: &str) -> String {
     }
 }
 
+/// The name an attribute's marker type shows in the compiler's messages: the stored name
+/// where it is an identifier (`top_score`, `displayName`), else the field's Rust name.
+pub(crate) fn attribute_marker(attribute: &str, base: &str) -> String {
+    if is_ascii_ident(attribute) && !is_keyword(attribute) && !NOT_RAW.contains(&attribute) {
+        attribute.to_owned()
+    } else {
+        format!("{base}_")
+    }
+}
+
 /// The query entry point of the index `index`.
 pub(crate) fn query_method(index: &str) -> String {
     format!("query_{}", snake(index))

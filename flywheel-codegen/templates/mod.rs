@@ -15,6 +15,21 @@ pub mod {{ t.module }} {
 pub mod {{ t.module }};
 {%- endif %}
 {%- endfor %}
+
+
+/// The marker types of the attributes and indexes of these schemas, one per name, shared by
+/// the models: `top_score<GameScore>` marks attribute `top_score` of `GameScore` in the types of
+/// its handles, and is how the compiler's messages name it. Each model's `attr` and `index`
+/// modules give them the model's names.
+#[allow(dead_code, non_camel_case_types)]
+pub mod {{ ir.markers_module }} {
+{%- for m in ir.markers %}
+{%- for line in m.doc %}
+    #[doc = {{ rs.doc(line) }}]
+{%- endfor %}
+    pub struct {{ m.name }}<M>(::core::marker::PhantomData<M>);
+{%- endfor %}
+}
 {%- for t in tables %}
 
 #[allow(unused_imports)]

@@ -176,7 +176,7 @@ impl {{ t.model }} {
 pub mod attr {
 {%- for f in t.fields %}
 {%- call docs(f.marker_doc) %}{%- endcall %}
-    pub struct {{ f.marker }};
+    pub type {{ f.marker }} = super::super::{{ markers }}::{{ f.name_marker }}<super::{{ t.model }}>;
 {%- endfor %}
 }
 
@@ -184,7 +184,7 @@ pub mod attr {
 pub mod index {
 {%- for i in t.indexes %}
 {%- call docs(i.doc) %}{%- endcall %}
-    pub struct {{ i.marker }};
+    pub type {{ i.marker }} = super::super::{{ markers }}::{{ i.name_marker }}<super::{{ t.model }}>;
 {%- endfor %}
 }
 {%- let updatable = t.updatable_markers() %}

@@ -18,6 +18,8 @@ struct TableTemplate<'a> {
     rt: &'a str,
     runtime_path: &'a str,
     serde: bool,
+    /// The module of `mod.rs` that holds the generic markers (`markers`).
+    markers: &'a str,
 }
 
 /// What a table's file calls the runtime: a `use` of the runtime path at its top gives it this
@@ -29,19 +31,25 @@ const RUNTIME_ALIAS: &str = "rt";
 #[template(path = "mod.rs", escape = "none")]
 struct ModTemplate<'a> {
     tables: &'a [TableIr],
+    ir: &'a Ir,
     include: bool,
     rs: Rust<'a>,
     rt: &'a str,
 }
 
 /// The unformatted text of one table's module.
-pub(crate) fn table(t: &TableIr, options: &Options) -> Result<String, askama::Error> {
+pub(crate) fn table(
+    t: &TableIr,
+    markers: &str,
+    options: &Options,
+) -> Result<String, askama::Error> {
     TableTemplate {
         t,
         rs: Rust::new(RUNTIME_ALIAS),
         rt: RUNTIME_ALIAS,
         runtime_path: &options.runtime_path,
         serde: options.serde,
+        markers,
     }
     .render()
 }
@@ -55,6 +63,7 @@ pub(crate) fn module_tree(
 ) -> Result<String, askama::Error> {
     ModTemplate {
         tables: &ir.tables,
+        ir,
         include,
         rs: Rust::new(&options.runtime_path),
         rt: &options.runtime_path,

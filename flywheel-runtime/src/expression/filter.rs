@@ -194,7 +194,7 @@ impl<H, T: Concat<O>, O> Concat<O> for Cons<H, T> {
 /// Implemented (by generated code) for every attribute a query of index `I` may filter on:
 /// every attribute the index holds except its own keys.
 #[diagnostic::on_unimplemented(
-    message = "a query of index `{I}` cannot filter on `{Self}`",
+    message = "a query of `{I}` cannot filter on attribute `{Self}`",
     label = "this filter reads a key of the index, or an attribute the index does not hold",
     note = "DynamoDB rejects filters on the key attributes of the queried index (put those in the key condition: the hash key argument, or `range_eq`, `range_gt`, `range_between`, ...), and a global index that does not project an attribute has nothing to filter on (query the table or an index that holds it)"
 )]
@@ -206,7 +206,7 @@ pub trait AllFilterable<I> {}
 /// Implemented (by generated code) for every attribute that a global index with a KEYS_ONLY
 /// or INCLUDE projection holds: what `select` may read from it.
 #[diagnostic::on_unimplemented(
-    message = "index `{I}` does not hold `{Self}`, so a query of it cannot select it",
+    message = "`{I}` does not hold attribute `{Self}`, so a query of it cannot select it",
     label = "an attribute the index does not project",
     note = "a global secondary index holds only the table's keys, its own keys and the attributes it projects; select from the table, or from an index that projects the attribute"
 )]

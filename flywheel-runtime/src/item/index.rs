@@ -90,7 +90,7 @@ impl Holding for HoldsListed {}
 
 /// Implemented for indexes that have a range key.
 #[diagnostic::on_unimplemented(
-    message = "index `{Self}` has no range key, so it has no range-key conditions",
+    message = "`{Self}` has no range key, so its queries have no range-key conditions",
     label = "range-key condition on an index without a range key",
     note = "to narrow the results of this index, use `.filter(...)` on a non-key attribute"
 )]
@@ -100,7 +100,7 @@ pub trait HasRangeKey: Index {}
 /// (`range_begins_with`): strings and bytes, and datetimes, dates, uuids and enums in their
 /// text forms.
 #[diagnostic::on_unimplemented(
-    message = "the range key of index `{Self}` is stored as a number, so it has no `range_begins_with`",
+    message = "the range key of `{Self}` is stored as a number, so it has no `range_begins_with`",
     label = "begins_with on a range key stored as a number",
     note = "DynamoDB's begins_with works on string and binary range keys; use `range_between` for a range of numbers (or of dates and datetimes stored as epochs)"
 )]
@@ -109,7 +109,7 @@ pub trait PrefixRangeKey: HasRangeKey<Range: crate::codec::KeyPrefix> {}
 /// Implemented for the table and the indexes that hold its time-to-live attribute, whose
 /// queries can leave out expired items (`exclude_expired`).
 #[diagnostic::on_unimplemented(
-    message = "a query of index `{Self}` cannot leave out expired items: the model has no time to live, or the index does not hold it",
+    message = "a query of `{Self}` cannot leave out expired items: the model has no time to live, or the index does not hold it",
     label = "`exclude_expired` where the time-to-live attribute is not read",
     note = "DynamoDB deletes expired items lazily, and `exclude_expired` filters on the time-to-live attribute: query the table, or an index that projects that attribute"
 )]
@@ -117,7 +117,7 @@ pub trait ExpiringIndex: Index {}
 
 /// Implemented for the table and its local indexes, which offer strongly consistent reads.
 #[diagnostic::on_unimplemented(
-    message = "index `{Self}` is a global secondary index, which has no consistent reads",
+    message = "`{Self}` is a global secondary index, which has no consistent reads",
     label = "consistent read on a global secondary index",
     note = "DynamoDB reads global secondary indexes with eventual consistency only; query the table or a local index, or drop `.consistent()`"
 )]

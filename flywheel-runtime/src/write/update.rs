@@ -31,7 +31,7 @@ use crate::{AttributeValue, Item};
 /// Implemented (by generated code) for every attribute an update may write: all but the
 /// table's key attributes and the version attribute.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be updated: it is a key attribute or the version attribute",
+    message = "attribute `{Self}` cannot be updated: it is a key attribute or the version attribute",
     label = "this attribute cannot be written by an update",
     note = "DynamoDB never changes an item's key (delete it and save a new one), and flywheel increments the version attribute itself"
 )]
@@ -41,7 +41,7 @@ impl<A: Updatable, O> Updatable for Part<A, O> {}
 
 /// Implemented (by generated code) for attributes that may be absent: optional fields and sets.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be removed: the field is required",
+    message = "attribute `{Self}` cannot be removed: the field is required",
     label = "`remove` on a required field",
     note = "only optional fields (and sets, which read back empty) can be removed; `set` a new value instead"
 )]

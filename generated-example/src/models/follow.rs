@@ -144,18 +144,18 @@ impl Follow {
 /// Marker types of the attributes of `Follow`, used in the types of its attribute handles.
 pub mod attr {
     /// Marks attribute `follower` in the types of handles and conditions.
-    pub struct Follower;
+    pub type Follower = super::super::markers::follower<super::Follow>;
     /// Marks attribute `followee` in the types of handles and conditions.
-    pub struct Followee;
+    pub type Followee = super::super::markers::followee<super::Follow>;
 }
 /// Marker types of the ways to query `Follow`: its table and each index.
 pub mod index {
     /// Queries the table's primary key: the items whose hash key `follower` equals the argument, in order of range key `followee`.
-    pub struct Table;
+    pub type Table = super::super::markers::Table<super::Follow>;
     /// Queries the global index `Followers`: the items whose hash key `followee` equals the argument, in order of range key `follower`.
     ///
     /// The index holds only some attributes, so the query returns [`FollowFollowersItem`]; `fetch_full` reads the whole items.
-    pub struct Followers;
+    pub type Followers = super::super::markers::Followers<super::Follow>;
 }
 impl rt::index::Index for index::Table {
     type Model = Follow;

@@ -199,24 +199,24 @@ impl GameScore {
 /// Marker types of the attributes of `GameScore`, used in the types of its attribute handles.
 pub mod attr {
     /// Marks attribute `userid` in the types of handles and conditions.
-    pub struct Userid;
+    pub type Userid = super::super::markers::userid<super::GameScore>;
     /// Marks attribute `title` in the types of handles and conditions.
-    pub struct Title;
+    pub type Title = super::super::markers::title<super::GameScore>;
     /// Marks attribute `top_score` in the types of handles and conditions.
-    pub struct TopScore;
+    pub type TopScore = super::super::markers::top_score<super::GameScore>;
     /// Marks attribute `top_score_time` in the types of handles and conditions.
-    pub struct TopScoreTime;
+    pub type TopScoreTime = super::super::markers::top_score_time<super::GameScore>;
     /// Marks attribute `wins` in the types of handles and conditions.
-    pub struct Wins;
+    pub type Wins = super::super::markers::wins<super::GameScore>;
     /// Marks attribute `losses` in the types of handles and conditions.
-    pub struct Losses;
+    pub type Losses = super::super::markers::losses<super::GameScore>;
 }
 /// Marker types of the ways to query `GameScore`: its table and each index.
 pub mod index {
     /// Queries the table's primary key: the items whose hash key `userid` equals the argument, in order of range key `title`.
-    pub struct Table;
+    pub type Table = super::super::markers::Table<super::GameScore>;
     /// Queries the global index `GameTitleIndex`: the items whose hash key `title` equals the argument, in order of range key `top_score`.
-    pub struct GameTitleIndex;
+    pub type GameTitleIndex = super::super::markers::GameTitleIndex<super::GameScore>;
 }
 rt::updatable!(attr::TopScore, attr::TopScoreTime, attr::Wins, attr::Losses,);
 rt::removable!(attr::TopScore, attr::TopScoreTime,);

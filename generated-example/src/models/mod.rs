@@ -14,6 +14,137 @@ pub mod order;
 /// The `UserProfile` model of table `UserProfiles`, generated from `schemas/user_profile.toml`.
 #[allow(dead_code)]
 pub mod user_profile;
+/// The marker types of the attributes and indexes of these schemas, one per name, shared by
+/// the models: `top_score<GameScore>` marks attribute `top_score` of `GameScore` in the types of
+/// its handles, and is how the compiler's messages name it. Each model's `attr` and `index`
+/// modules give them the model's names.
+#[allow(dead_code, non_camel_case_types)]
+pub mod markers {
+    /// Attribute `a.b` of the model given: the marker of its handles.
+    pub struct a_b_<M>(::core::marker::PhantomData<M>);
+    /// Attribute `addresses` of the model given: the marker of its handles.
+    pub struct addresses<M>(::core::marker::PhantomData<M>);
+    /// Attribute `age` of the model given: the marker of its handles.
+    pub struct age<M>(::core::marker::PhantomData<M>);
+    /// Attribute `avatar` of the model given: the marker of its handles.
+    pub struct avatar<M>(::core::marker::PhantomData<M>);
+    /// Attribute `balance` of the model given: the marker of its handles.
+    pub struct balance<M>(::core::marker::PhantomData<M>);
+    /// Attribute `birthday` of the model given: the marker of its handles.
+    pub struct birthday<M>(::core::marker::PhantomData<M>);
+    /// Attribute `coupon_codes` of the model given: the marker of its handles.
+    pub struct coupon_codes<M>(::core::marker::PhantomData<M>);
+    /// Attribute `created_at` of the model given: the marker of its handles.
+    pub struct created_at<M>(::core::marker::PhantomData<M>);
+    /// Attribute `currency` of the model given: the marker of its handles.
+    pub struct currency<M>(::core::marker::PhantomData<M>);
+    /// Attribute `customer_id` of the model given: the marker of its handles.
+    pub struct customer_id<M>(::core::marker::PhantomData<M>);
+    /// Attribute `displayName` of the model given: the marker of its handles.
+    pub struct displayName<M>(::core::marker::PhantomData<M>);
+    /// Attribute `email` of the model given: the marker of its handles.
+    pub struct email<M>(::core::marker::PhantomData<M>);
+    /// Attribute `expires_at` of the model given: the marker of its handles.
+    pub struct expires_at<M>(::core::marker::PhantomData<M>);
+    /// Attribute `followee` of the model given: the marker of its handles.
+    pub struct followee<M>(::core::marker::PhantomData<M>);
+    /// Attribute `follower` of the model given: the marker of its handles.
+    pub struct follower<M>(::core::marker::PhantomData<M>);
+    /// Attribute `#hash` of the model given: the marker of its handles.
+    pub struct hash_tag_<M>(::core::marker::PhantomData<M>);
+    /// Attribute `home` of the model given: the marker of its handles.
+    pub struct home<M>(::core::marker::PhantomData<M>);
+    /// Attribute `items` of the model given: the marker of its handles.
+    pub struct items<M>(::core::marker::PhantomData<M>);
+    /// Attribute `labels` of the model given: the marker of its handles.
+    pub struct labels<M>(::core::marker::PhantomData<M>);
+    /// Attribute `last_seen` of the model given: the marker of its handles.
+    pub struct last_seen<M>(::core::marker::PhantomData<M>);
+    /// Attribute `line_counts` of the model given: the marker of its handles.
+    pub struct line_counts<M>(::core::marker::PhantomData<M>);
+    /// Attribute `lines` of the model given: the marker of its handles.
+    pub struct lines<M>(::core::marker::PhantomData<M>);
+    /// Attribute `login_count` of the model given: the marker of its handles.
+    pub struct login_count<M>(::core::marker::PhantomData<M>);
+    /// Attribute `losses` of the model given: the marker of its handles.
+    pub struct losses<M>(::core::marker::PhantomData<M>);
+    /// Attribute `lucky_numbers` of the model given: the marker of its handles.
+    pub struct lucky_numbers<M>(::core::marker::PhantomData<M>);
+    /// Attribute `名前` of the model given: the marker of its handles.
+    pub struct namae_<M>(::core::marker::PhantomData<M>);
+    /// Attribute `nicknames` of the model given: the marker of its handles.
+    pub struct nicknames<M>(::core::marker::PhantomData<M>);
+    /// Attribute `order` of the model given: the marker of its handles.
+    pub struct order<M>(::core::marker::PhantomData<M>);
+    /// Attribute `order_id` of the model given: the marker of its handles.
+    pub struct order_id<M>(::core::marker::PhantomData<M>);
+    /// Attribute `path` of the model given: the marker of its handles.
+    pub struct path<M>(::core::marker::PhantomData<M>);
+    /// Attribute `purge_at` of the model given: the marker of its handles.
+    pub struct purge_at<M>(::core::marker::PhantomData<M>);
+    /// Attribute `rating` of the model given: the marker of its handles.
+    pub struct rating<M>(::core::marker::PhantomData<M>);
+    /// Attribute `receipt` of the model given: the marker of its handles.
+    pub struct receipt<M>(::core::marker::PhantomData<M>);
+    /// Attribute `revision` of the model given: the marker of its handles.
+    pub struct revision<M>(::core::marker::PhantomData<M>);
+    /// Attribute `settings` of the model given: the marker of its handles.
+    pub struct settings<M>(::core::marker::PhantomData<M>);
+    /// Attribute `signup_day` of the model given: the marker of its handles.
+    pub struct signup_day<M>(::core::marker::PhantomData<M>);
+    /// Attribute `size` of the model given: the marker of its handles.
+    pub struct size<M>(::core::marker::PhantomData<M>);
+    /// Attribute `sku` of the model given: the marker of its handles.
+    pub struct sku<M>(::core::marker::PhantomData<M>);
+    /// Attribute `state` of the model given: the marker of its handles.
+    pub struct state<M>(::core::marker::PhantomData<M>);
+    /// Attribute `status` of the model given: the marker of its handles.
+    pub struct status<M>(::core::marker::PhantomData<M>);
+    /// Attribute `tags` of the model given: the marker of its handles.
+    pub struct tags<M>(::core::marker::PhantomData<M>);
+    /// Attribute `timezone_offset` of the model given: the marker of its handles.
+    pub struct timezone_offset<M>(::core::marker::PhantomData<M>);
+    /// Attribute `title` of the model given: the marker of its handles.
+    pub struct title<M>(::core::marker::PhantomData<M>);
+    /// Attribute `top_score` of the model given: the marker of its handles.
+    pub struct top_score<M>(::core::marker::PhantomData<M>);
+    /// Attribute `top_score_time` of the model given: the marker of its handles.
+    pub struct top_score_time<M>(::core::marker::PhantomData<M>);
+    /// Attribute `total` of the model given: the marker of its handles.
+    pub struct total<M>(::core::marker::PhantomData<M>);
+    /// Attribute `type` of the model given: the marker of its handles.
+    pub struct type_<M>(::core::marker::PhantomData<M>);
+    /// Attribute `user_id` of the model given: the marker of its handles.
+    pub struct user_id<M>(::core::marker::PhantomData<M>);
+    /// Attribute `userid` of the model given: the marker of its handles.
+    pub struct userid<M>(::core::marker::PhantomData<M>);
+    /// Attribute `values` of the model given: the marker of its handles.
+    pub struct values<M>(::core::marker::PhantomData<M>);
+    /// Attribute `verified` of the model given: the marker of its handles.
+    pub struct verified<M>(::core::marker::PhantomData<M>);
+    /// Attribute `version` of the model given: the marker of its handles.
+    pub struct version<M>(::core::marker::PhantomData<M>);
+    /// Attribute `wins` of the model given: the marker of its handles.
+    pub struct wins<M>(::core::marker::PhantomData<M>);
+    /// Attribute `x-y` of the model given: the marker of its handles.
+    pub struct x_y_<M>(::core::marker::PhantomData<M>);
+    /// Index `ByCreated` of the model given: the marker of its queries.
+    pub struct ByCreated<M>(::core::marker::PhantomData<M>);
+    /// Index `ByEmail` of the model given: the marker of its queries.
+    pub struct ByEmail<M>(::core::marker::PhantomData<M>);
+    /// Index `BySku` of the model given: the marker of its queries.
+    pub struct BySku<M>(::core::marker::PhantomData<M>);
+    /// Index `ByState` of the model given: the marker of its queries.
+    pub struct ByState<M>(::core::marker::PhantomData<M>);
+    /// Index `by-status.idx` of the model given: the marker of its queries.
+    pub struct ByStatusIdx<M>(::core::marker::PhantomData<M>);
+    /// Index `Followers` of the model given: the marker of its queries.
+    pub struct Followers<M>(::core::marker::PhantomData<M>);
+    /// Index `GameTitleIndex` of the model given: the marker of its queries.
+    pub struct GameTitleIndex<M>(::core::marker::PhantomData<M>);
+    /// The table of the model given: the marker of its queries.
+    pub struct Table<M>(::core::marker::PhantomData<M>);
+}
 #[allow(unused_imports)]
 pub use follow::{Follow, FollowKey};
 #[allow(unused_imports)]

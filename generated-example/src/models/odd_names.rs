@@ -240,34 +240,34 @@ impl OddNames {
 /// Marker types of the attributes of `OddNames`, used in the types of its attribute handles.
 pub mod attr {
     /// Marks attribute `order` in the types of handles and conditions.
-    pub struct Order;
+    pub type Order = super::super::markers::order<super::OddNames>;
     /// Marks attribute `size` in the types of handles and conditions.
-    pub struct Size;
+    pub type Size = super::super::markers::size<super::OddNames>;
     /// Marks attribute `status` in the types of handles and conditions.
-    pub struct Status;
+    pub type Status = super::super::markers::status<super::OddNames>;
     /// Marks attribute `a.b` in the types of handles and conditions.
-    pub struct AB;
+    pub type AB = super::super::markers::a_b_<super::OddNames>;
     /// Marks attribute `x-y` in the types of handles and conditions.
-    pub struct XY;
+    pub type XY = super::super::markers::x_y_<super::OddNames>;
     /// Marks attribute `#hash` in the types of handles and conditions.
-    pub struct HashTag;
+    pub type HashTag = super::super::markers::hash_tag_<super::OddNames>;
     /// Marks attribute `名前` in the types of handles and conditions.
-    pub struct Namae;
+    pub type Namae = super::super::markers::namae_<super::OddNames>;
     /// Marks attribute `values` in the types of handles and conditions.
-    pub struct Values;
+    pub type Values = super::super::markers::values<super::OddNames>;
     /// Marks attribute `items` in the types of handles and conditions.
-    pub struct Items;
+    pub type Items = super::super::markers::items<super::OddNames>;
     /// Marks attribute `path` in the types of handles and conditions.
-    pub struct Path;
+    pub type Path = super::super::markers::path<super::OddNames>;
 }
 /// Marker types of the ways to query `OddNames`: its table and each index.
 pub mod index {
     /// Queries the table's primary key: the items whose hash key `order` equals the argument, in order of range key `size`.
-    pub struct Table;
+    pub type Table = super::super::markers::Table<super::OddNames>;
     /// Queries the global index `by-status.idx`: the items whose hash key `status` equals the argument, in order of range key `a.b`.
     ///
     /// The index holds only some attributes, so the query returns [`OddNamesByStatusIdxItem`]; `fetch_full` reads the whole items.
-    pub struct ByStatusIdx;
+    pub type ByStatusIdx = super::super::markers::ByStatusIdx<super::OddNames>;
 }
 rt::updatable!(
     attr::Status, attr::AB, attr::XY, attr::HashTag, attr::Namae, attr::Values,

@@ -362,48 +362,48 @@ impl Order {
 /// Marker types of the attributes of `Order`, used in the types of its attribute handles.
 pub mod attr {
     /// Marks attribute `customer_id` in the types of handles and conditions.
-    pub struct CustomerId;
+    pub type CustomerId = super::super::markers::customer_id<super::Order>;
     /// Marks attribute `order_id` in the types of handles and conditions.
-    pub struct OrderId;
+    pub type OrderId = super::super::markers::order_id<super::Order>;
     /// Marks attribute `created_at` in the types of handles and conditions.
-    pub struct CreatedAt;
+    pub type CreatedAt = super::super::markers::created_at<super::Order>;
     /// Marks attribute `state` in the types of handles and conditions.
-    pub struct State;
+    pub type State = super::super::markers::state<super::Order>;
     /// Marks attribute `total` in the types of handles and conditions.
-    pub struct Total;
+    pub type Total = super::super::markers::total<super::Order>;
     /// Marks attribute `currency` in the types of handles and conditions.
-    pub struct Currency;
+    pub type Currency = super::super::markers::currency<super::Order>;
     /// Marks attribute `sku` in the types of handles and conditions.
-    pub struct Sku;
+    pub type Sku = super::super::markers::sku<super::Order>;
     /// Marks attribute `lines` in the types of handles and conditions.
-    pub struct Lines;
+    pub type Lines = super::super::markers::lines<super::Order>;
     /// Marks attribute `labels` in the types of handles and conditions.
-    pub struct Labels;
+    pub type Labels = super::super::markers::labels<super::Order>;
     /// Marks attribute `coupon_codes` in the types of handles and conditions.
-    pub struct CouponCodes;
+    pub type CouponCodes = super::super::markers::coupon_codes<super::Order>;
     /// Marks attribute `receipt` in the types of handles and conditions.
-    pub struct Receipt;
+    pub type Receipt = super::super::markers::receipt<super::Order>;
     /// Marks attribute `line_counts` in the types of handles and conditions.
-    pub struct LineCounts;
+    pub type LineCounts = super::super::markers::line_counts<super::Order>;
     /// Marks attribute `purge_at` in the types of handles and conditions.
-    pub struct PurgeAt;
+    pub type PurgeAt = super::super::markers::purge_at<super::Order>;
     /// Marks attribute `revision` in the types of handles and conditions.
-    pub struct Revision;
+    pub type Revision = super::super::markers::revision<super::Order>;
 }
 /// Marker types of the ways to query `Order`: its table and each index.
 pub mod index {
     /// Queries the table's primary key: the items whose hash key `customer_id` equals the argument, in order of range key `order_id`.
-    pub struct Table;
+    pub type Table = super::super::markers::Table<super::Order>;
     /// Queries the local index `ByCreated`: the items whose hash key `customer_id` equals the argument, in order of range key `created_at`.
     ///
     /// The index holds only some attributes, so the query returns [`OrderByCreatedItem`]; `fetch_full` reads the whole items.
-    pub struct ByCreated;
+    pub type ByCreated = super::super::markers::ByCreated<super::Order>;
     /// Queries the global index `ByState`: the items whose hash key `state` equals the argument, in order of range key `created_at`.
-    pub struct ByState;
+    pub type ByState = super::super::markers::ByState<super::Order>;
     /// Queries the global index `BySku`: the items whose hash key `sku` equals the argument.
     ///
     /// The index holds only some attributes, so the query returns [`OrderBySkuItem`]; `fetch_full` reads the whole items.
-    pub struct BySku;
+    pub type BySku = super::super::markers::BySku<super::Order>;
 }
 rt::updatable!(
     attr::CreatedAt, attr::State, attr::Total, attr::Currency, attr::Sku, attr::Lines,

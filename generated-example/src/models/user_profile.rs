@@ -458,62 +458,62 @@ impl UserProfile {
 /// Marker types of the attributes of `UserProfile`, used in the types of its attribute handles.
 pub mod attr {
     /// Marks attribute `user_id` in the types of handles and conditions.
-    pub struct UserId;
+    pub type UserId = super::super::markers::user_id<super::UserProfile>;
     /// Marks attribute `email` in the types of handles and conditions.
-    pub struct Email;
+    pub type Email = super::super::markers::email<super::UserProfile>;
     /// Marks attribute `displayName` in the types of handles and conditions.
-    pub struct DisplayName;
+    pub type DisplayName = super::super::markers::displayName<super::UserProfile>;
     /// Marks attribute `status` in the types of handles and conditions.
-    pub struct Status;
+    pub type Status = super::super::markers::status<super::UserProfile>;
     /// Marks attribute `type` in the types of handles and conditions.
-    pub struct Type;
+    pub type Type = super::super::markers::type_<super::UserProfile>;
     /// Marks attribute `home` in the types of handles and conditions.
-    pub struct Home;
+    pub type Home = super::super::markers::home<super::UserProfile>;
     /// Marks attribute `addresses` in the types of handles and conditions.
-    pub struct Addresses;
+    pub type Addresses = super::super::markers::addresses<super::UserProfile>;
     /// Marks attribute `tags` in the types of handles and conditions.
-    pub struct Tags;
+    pub type Tags = super::super::markers::tags<super::UserProfile>;
     /// Marks attribute `lucky_numbers` in the types of handles and conditions.
-    pub struct LuckyNumbers;
+    pub type LuckyNumbers = super::super::markers::lucky_numbers<super::UserProfile>;
     /// Marks attribute `avatar` in the types of handles and conditions.
-    pub struct Avatar;
+    pub type Avatar = super::super::markers::avatar<super::UserProfile>;
     /// Marks attribute `settings` in the types of handles and conditions.
-    pub struct Settings;
+    pub type Settings = super::super::markers::settings<super::UserProfile>;
     /// Marks attribute `nicknames` in the types of handles and conditions.
-    pub struct Nicknames;
+    pub type Nicknames = super::super::markers::nicknames<super::UserProfile>;
     /// Marks attribute `birthday` in the types of handles and conditions.
-    pub struct Birthday;
+    pub type Birthday = super::super::markers::birthday<super::UserProfile>;
     /// Marks attribute `signup_day` in the types of handles and conditions.
-    pub struct SignupDay;
+    pub type SignupDay = super::super::markers::signup_day<super::UserProfile>;
     /// Marks attribute `balance` in the types of handles and conditions.
-    pub struct Balance;
+    pub type Balance = super::super::markers::balance<super::UserProfile>;
     /// Marks attribute `rating` in the types of handles and conditions.
-    pub struct Rating;
+    pub type Rating = super::super::markers::rating<super::UserProfile>;
     /// Marks attribute `login_count` in the types of handles and conditions.
-    pub struct LoginCount;
+    pub type LoginCount = super::super::markers::login_count<super::UserProfile>;
     /// Marks attribute `age` in the types of handles and conditions.
-    pub struct Age;
+    pub type Age = super::super::markers::age<super::UserProfile>;
     /// Marks attribute `timezone_offset` in the types of handles and conditions.
-    pub struct TimezoneOffset;
+    pub type TimezoneOffset = super::super::markers::timezone_offset<super::UserProfile>;
     /// Marks attribute `verified` in the types of handles and conditions.
-    pub struct Verified;
+    pub type Verified = super::super::markers::verified<super::UserProfile>;
     /// Marks attribute `last_seen` in the types of handles and conditions.
-    pub struct LastSeen;
+    pub type LastSeen = super::super::markers::last_seen<super::UserProfile>;
     /// Marks attribute `created_at` in the types of handles and conditions.
-    pub struct CreatedAt;
+    pub type CreatedAt = super::super::markers::created_at<super::UserProfile>;
     /// Marks attribute `expires_at` in the types of handles and conditions.
-    pub struct ExpiresAt;
+    pub type ExpiresAt = super::super::markers::expires_at<super::UserProfile>;
     /// Marks attribute `version` in the types of handles and conditions.
-    pub struct Version;
+    pub type Version = super::super::markers::version<super::UserProfile>;
 }
 /// Marker types of the ways to query `UserProfile`: its table and each index.
 pub mod index {
     /// Queries the table's primary key: the items whose hash key `user_id` equals the argument.
-    pub struct Table;
+    pub type Table = super::super::markers::Table<super::UserProfile>;
     /// Queries the global index `ByEmail`: the items whose hash key `email` equals the argument.
     ///
     /// The index holds only some attributes, so the query returns [`UserProfileByEmailItem`]; `fetch_full` reads the whole items.
-    pub struct ByEmail;
+    pub type ByEmail = super::super::markers::ByEmail<super::UserProfile>;
 }
 rt::updatable!(
     attr::Email, attr::DisplayName, attr::Status, attr::Type, attr::Home,
