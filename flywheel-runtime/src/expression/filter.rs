@@ -108,61 +108,61 @@ pub(crate) fn encode<C: Codec>(value: impl IntoValue<C>) -> Result<AttributeValu
 
 /// Codecs whose values DynamoDB orders: strings, numbers and binary (`<`, `>`, `BETWEEN`).
 #[diagnostic::on_unimplemented(
-    message = "this attribute cannot be compared with `<`, `<=`, `>`, `>=` or `between`",
+    message = "attribute `{A}` cannot be compared with `<`, `<=`, `>`, `>=` or `between`",
     label = "the attribute is stored with `{Self}`",
     note = "DynamoDB orders only strings, numbers and binary data; use `eq`, `ne` or `in_` for other types"
 )]
-pub trait Ordered: Codec {}
+pub trait Ordered<A>: Codec {}
 
 /// Codecs whose values have prefixes: strings and binary (`begins_with`).
 #[diagnostic::on_unimplemented(
-    message = "`begins_with` needs a string or binary attribute",
+    message = "`begins_with` needs a string or binary attribute, and `{A}` is not one",
     label = "the attribute is stored with `{Self}`",
     note = "DynamoDB's begins_with works on strings and binary data only"
 )]
-pub trait Prefixed: Codec {}
+pub trait Prefixed<A>: Codec {}
 
 /// Codecs whose values contain elements: strings (substrings), sets and lists (`contains`).
 #[diagnostic::on_unimplemented(
-    message = "`contains` needs a string, set or list attribute",
+    message = "`contains` needs a string, set or list attribute, and `{A}` is not one",
     label = "the attribute is stored with `{Self}`",
     note = "DynamoDB's contains looks for a substring of a string or an element of a set or list"
 )]
-pub trait Containing: Codec {
+pub trait Containing<A>: Codec {
     /// What `contains` looks for.
     type Element: Codec;
 }
 
 /// Codecs whose values have a size: strings, binary, sets, lists, maps and documents (`size`).
 #[diagnostic::on_unimplemented(
-    message = "`size` needs a string, binary, set, list or map attribute",
+    message = "`size` needs a string, binary, set, list or map attribute, and `{A}` is not one",
     label = "the attribute is stored with `{Self}`",
     note = "DynamoDB's size() measures strings, binary data, sets, lists and maps"
 )]
-pub trait HasSize: Codec {}
+pub trait HasSize<A>: Codec {}
 
 macro_rules! marks {
-    ($trait:ident: $($codec:ty),* $(,)?) => { $(impl $trait for $codec {})* };
+    ($trait:ident: $($codec:ty),* $(,)?) => { $(impl<A> $trait<A> for $codec {})* };
 }
 
 marks!(Ordered: codec::Str, codec::I64, codec::I32, codec::U32, codec::U64, codec::F64, codec::Dec,
     codec::Bytes, codec::Uuid, codec::DateTimeRfc3339, codec::DateTimeEpoch, codec::DateTimeEpochMillis,
     codec::DateTimeEpochSeconds, codec::DateIso, codec::DateEpoch);
-impl<E: crate::StringEnum> Ordered for codec::Enum<E> {}
+impl<A, E: crate::StringEnum> Ordered<A> for codec::Enum<E> {}
 marks!(Prefixed: codec::Str, codec::Bytes);
 marks!(HasSize: codec::Str, codec::Bytes, codec::Json);
-impl<C: Codec> HasSize for codec::List<C> {}
-impl<C: Codec> HasSize for codec::Map<C> {}
-impl<C: Codec> HasSize for codec::Set<C> where C::Value: Ord {}
-impl<T: crate::Document> HasSize for codec::Doc<T> {}
+impl<A, C: Codec> HasSize<A> for codec::List<C> {}
+impl<A, C: Codec> HasSize<A> for codec::Map<C> {}
+impl<A, C: Codec> HasSize<A> for codec::Set<C> where C::Value: Ord {}
+impl<A, T: crate::Document> HasSize<A> for codec::Doc<T> {}
 
-impl Containing for codec::Str {
+impl<A> Containing<A> for codec::Str {
     type Element = codec::Str;
 }
-impl<C: Codec> Containing for codec::List<C> {
+impl<A, C: Codec> Containing<A> for codec::List<C> {
     type Element = C;
 }
-impl<C: Codec> Containing for codec::Set<C>
+impl<A, C: Codec> Containing<A> for codec::Set<C>
 where
     C::Value: Ord,
 {
@@ -213,14 +213,6 @@ pub trait AllFilterable<I> {}
 pub trait Selectable<I> {}
 
 impl<I, A: Selectable<I>, O> Selectable<I> for Part<A, O> {}
-
-/// The attributes a query of index `I` can read, by what the index holds (the bound of
-/// `select`, with the message on [`Selectable`]).
-pub trait Readable<I, H> {}
-
-impl<I, A> Readable<I, crate::index::HoldsAll> for A {}
-
-impl<I, A: Selectable<I>> Readable<I, crate::index::HoldsListed> for A {}
 
 impl<I> AllFilterable<I> for Nil {}
 
@@ -502,7 +494,7 @@ impl<M, A, C: Codec> Attr<M, A, C> {
     /// The attribute is less than `value`.
     pub fn lt(self, value: impl IntoValue<C>) -> One<M, A>
     where
-        C: Ordered,
+        C: Ordered<A>,
     {
         self.compare(Comparison::Lt, value)
     }
@@ -510,7 +502,7 @@ impl<M, A, C: Codec> Attr<M, A, C> {
     /// The attribute is at most `value`.
     pub fn le(self, value: impl IntoValue<C>) -> One<M, A>
     where
-        C: Ordered,
+        C: Ordered<A>,
     {
         self.compare(Comparison::Le, value)
     }
@@ -518,7 +510,7 @@ impl<M, A, C: Codec> Attr<M, A, C> {
     /// The attribute is greater than `value`.
     pub fn gt(self, value: impl IntoValue<C>) -> One<M, A>
     where
-        C: Ordered,
+        C: Ordered<A>,
     {
         self.compare(Comparison::Gt, value)
     }
@@ -526,7 +518,7 @@ impl<M, A, C: Codec> Attr<M, A, C> {
     /// The attribute is at least `value`.
     pub fn ge(self, value: impl IntoValue<C>) -> One<M, A>
     where
-        C: Ordered,
+        C: Ordered<A>,
     {
         self.compare(Comparison::Ge, value)
     }
@@ -534,7 +526,7 @@ impl<M, A, C: Codec> Attr<M, A, C> {
     /// The attribute lies between `low` and `high`, both included.
     pub fn between(self, low: impl IntoValue<C>, high: impl IntoValue<C>) -> One<M, A>
     where
-        C: Ordered,
+        C: Ordered<A>,
     {
         let path = self.path();
         Cond::new((|| {
@@ -561,19 +553,20 @@ impl<M, A, C: Codec> Attr<M, A, C> {
     /// The attribute starts with `prefix` (strings and binary data).
     pub fn begins_with(self, prefix: impl IntoValue<C>) -> One<M, A>
     where
-        C: Prefixed,
+        C: Prefixed<A>,
     {
         let path = self.path();
         Cond::new(encode::<C>(prefix).map(|v| Condition::BeginsWith(path, v)))
     }
 
     /// The string contains the substring, or the set or list contains the element.
-    pub fn contains(self, element: impl IntoValue<<C as Containing>::Element>) -> One<M, A>
+    pub fn contains(self, element: impl IntoValue<<C as Containing<A>>::Element>) -> One<M, A>
     where
-        C: Containing,
+        C: Containing<A>,
     {
         let path = self.path();
-        Cond::new(encode::<C::Element>(element).map(|v| Condition::Contains(path, v)))
+        let element = encode::<<C as Containing<A>>::Element>(element);
+        Cond::new(element.map(|v| Condition::Contains(path, v)))
     }
 
     /// The attribute is present.
@@ -595,7 +588,7 @@ impl<M, A, C: Codec> Attr<M, A, C> {
     /// list or map), to compare.
     pub fn size(self) -> Size<M, A>
     where
-        C: HasSize,
+        C: HasSize<A>,
     {
         Size {
             path: self.path(),
@@ -606,31 +599,31 @@ impl<M, A, C: Codec> Attr<M, A, C> {
 
 /// Codecs whose values hold elements at positions: lists (the bound of [`Attr::index`]).
 #[diagnostic::on_unimplemented(
-    message = "`index` gives a position in a list, and this attribute is stored with `{Self}`",
-    label = "a position in a value that is not a list",
+    message = "`index` gives a position in a list, and attribute `{A}` is not one",
+    label = "a position in a value stored with `{Self}`",
     note = "DynamoDB's document paths have positions (`[0]`) in lists only: a set has no order (test its elements with `contains`), and the entries of a map have names (`entry(\"name\")`)"
 )]
-pub trait Positioned: Codec {
+pub trait Positioned<A>: Codec {
     /// The codec of an element.
     type Element: Codec;
 }
 
-impl<C: Codec> Positioned for codec::List<C> {
+impl<A, C: Codec> Positioned<A> for codec::List<C> {
     type Element = C;
 }
 
 /// Codecs whose values hold named entries: maps (the bound of [`Attr::entry`]).
 #[diagnostic::on_unimplemented(
-    message = "`entry` names an entry of a map, and this attribute is stored with `{Self}`",
-    label = "a named entry in a value that is not a map",
+    message = "`entry` names an entry of a map, and attribute `{A}` is not one",
+    label = "a named entry in a value stored with `{Self}`",
     note = "DynamoDB's document paths name entries (`.name`) in maps only: the elements of a list have positions (`index(0)`), a set has neither (test its elements with `contains`), and a nested document's fields have handles (`field(Type::FIELD)`)"
 )]
-pub trait Keyed: Codec {
+pub trait Keyed<A>: Codec {
     /// The codec of an entry.
     type Entry: Codec;
 }
 
-impl<C: Codec> Keyed for codec::Map<C> {
+impl<A, C: Codec> Keyed<A> for codec::Map<C> {
     type Entry = C;
 }
 
@@ -638,7 +631,7 @@ impl<M, A, C: Codec> Attr<M, A, C> {
     /// The element at `index` of the list.
     pub fn index<E: Codec>(self, index: usize) -> Attr<M, Part<A, Optional>, E>
     where
-        C: Positioned<Element = E>,
+        C: Positioned<A, Element = E>,
     {
         self.step(crate::expr::PathElement::Index(index))
     }
@@ -646,7 +639,7 @@ impl<M, A, C: Codec> Attr<M, A, C> {
     /// The entry `key` of the map.
     pub fn entry<E: Codec>(self, key: impl Into<String>) -> Attr<M, Part<A, Optional>, E>
     where
-        C: Keyed<Entry = E>,
+        C: Keyed<A, Entry = E>,
     {
         self.step(crate::expr::PathElement::Name(key.into().into()))
     }

@@ -43,7 +43,7 @@ pub trait Index: Send + Sync + 'static {
     type Range: Codec;
     /// Which attributes a query can read: [`HoldsAll`] for the table, local indexes (which
     /// fetch the others from the table) and ALL projections, [`HoldsListed`] for the other
-    /// global indexes, whose attributes are [`Selectable`](crate::filter::Selectable).
+    /// global indexes, whose attributes are `filter::Selectable`.
     type Holds: Holding;
     /// Where the index is in the model's [`TableSchema::indexes`]; `None` for the table itself.
     const POSITION: Option<usize>;
@@ -81,7 +81,7 @@ pub trait Holding {}
 /// Every attribute of the model.
 pub struct HoldsAll;
 
-/// The attributes marked [`Selectable`](crate::filter::Selectable) for the index.
+/// The attributes marked `filter::Selectable` for the index.
 pub struct HoldsListed;
 
 impl Holding for HoldsAll {}

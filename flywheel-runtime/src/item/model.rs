@@ -8,6 +8,11 @@ use crate::{DecodeError, EncodeError, Item};
 ///
 /// Implemented by generated code; the [`Engine`](crate::Engine) operations are generic over it.
 /// Every model is also [`Whole`] (generated with [`whole!`](crate::whole)).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a model of a table",
+    label = "not a model",
+    note = "models are the structs generated for the tables of the schemas; an index item (what a query of a KEYS_ONLY or INCLUDE index returns) holds only the attributes its index projects: read the whole item (`fetch_full`, or `engine.get(item.key())`)"
+)]
 pub trait Model: Sized + Send + Sync + 'static + Whole<Model = Self> {
     /// The key type: the table's hash key and range key.
     type Key: ModelKey<Model = Self>;

@@ -42,11 +42,19 @@ impl<M: Model> Source for OfTable<M> {
     type Model = M;
 }
 
+/// The attributes a query of index `I` can read, by what the index holds (the bound of
+/// `select`, with the message on `filter::Selectable`).
+pub trait Readable<I, H> {}
+
+impl<I, A> Readable<I, crate::index::HoldsAll> for A {}
+
+impl<I, A: crate::filter::Selectable<I>> Readable<I, crate::index::HoldsListed> for A {}
+
 /// The attributes a read of the source can return: every one for a scan, and for a query
-/// what its index holds ([`Index::Holds`](crate::index::Index::Holds)).
+/// what its index holds ([`Index::Holds`]).
 pub trait Reads<A> {}
 
-impl<I: Index, A: crate::filter::Readable<I, I::Holds>> Reads<A> for OfIndex<I> {}
+impl<I: Index, A: Readable<I, I::Holds>> Reads<A> for OfIndex<I> {}
 
 impl<M: Model, A> Reads<A> for OfTable<M> {}
 

@@ -119,7 +119,7 @@ impl<M: Model> Tracked<M> {
 
     /// Adds `by` to the number at the next sync, atomically (flywheel's `incr_`); the model
     /// shows the new value once the sync has reloaded it.
-    pub fn incr<A: Updatable, C: Numeric>(
+    pub fn incr<A: Updatable, C: Numeric<A>>(
         &mut self,
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
@@ -130,7 +130,7 @@ impl<M: Model> Tracked<M> {
     }
 
     /// Subtracts `by` from the number at the next sync, atomically.
-    pub fn decr<A: Updatable, C: Numeric>(
+    pub fn decr<A: Updatable, C: Numeric<A>>(
         &mut self,
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
@@ -141,7 +141,7 @@ impl<M: Model> Tracked<M> {
     }
 
     /// Adds elements to the set at the next sync, atomically (flywheel's `add_`).
-    pub fn add<A: Updatable, C: SetCodec>(
+    pub fn add<A: Updatable, C: SetCodec<A>>(
         &mut self,
         attr: Attr<M, A, C>,
         elements: impl IntoValue<C>,
@@ -153,7 +153,7 @@ impl<M: Model> Tracked<M> {
     }
 
     /// Removes elements from the set at the next sync, atomically (flywheel's `remove_`).
-    pub fn delete<A: Updatable, C: SetCodec>(
+    pub fn delete<A: Updatable, C: SetCodec<A>>(
         &mut self,
         attr: Attr<M, A, C>,
         elements: impl IntoValue<C>,

@@ -51,11 +51,11 @@ impl<A> Removable for Part<A, Optional> {}
 
 /// Number codecs (`incr`, `decr`).
 #[diagnostic::on_unimplemented(
-    message = "`incr` and `decr` need a number attribute",
+    message = "`incr` and `decr` need a number attribute, and `{A}` is not one",
     label = "the attribute is stored with `{Self}`",
     note = "DynamoDB's ADD increments numbers and adds set elements; for sets use `add`"
 )]
-pub trait Numeric: Codec {
+pub trait Numeric<A>: Codec {
     /// The negation of a stored number, for `decr`.
     fn negate(value: AttributeValue) -> AttributeValue {
         match value {
@@ -68,36 +68,36 @@ pub trait Numeric: Codec {
     }
 }
 
-impl Numeric for codec::I64 {}
-impl Numeric for codec::I32 {}
-impl Numeric for codec::U32 {}
-impl Numeric for codec::U64 {}
-impl Numeric for codec::F64 {}
-impl Numeric for codec::Dec {}
+impl<A> Numeric<A> for codec::I64 {}
+impl<A> Numeric<A> for codec::I32 {}
+impl<A> Numeric<A> for codec::U32 {}
+impl<A> Numeric<A> for codec::U64 {}
+impl<A> Numeric<A> for codec::F64 {}
+impl<A> Numeric<A> for codec::Dec {}
 
 /// Set codecs (`add`, `delete`).
 #[diagnostic::on_unimplemented(
-    message = "`add` and `delete` need a set attribute",
+    message = "`add` and `delete` need a set attribute, and `{A}` is not one",
     label = "the attribute is stored with `{Self}`",
     note = "DynamoDB's ADD and DELETE change sets (and ADD increments numbers: use `incr`); for lists use `append`, `prepend` or `remove` of an element"
 )]
-pub trait SetCodec: Codec {}
+pub trait SetCodec<A>: Codec {}
 
-impl<C: Codec> SetCodec for codec::Set<C> where C::Value: Ord {}
+impl<A, C: Codec> SetCodec<A> for codec::Set<C> where C::Value: Ord {}
 
 /// List codecs (`append`, `prepend`).
 #[diagnostic::on_unimplemented(
-    message = "`append` and `prepend` need a list attribute",
+    message = "`append` and `prepend` need a list attribute, and `{A}` is not one",
     label = "the attribute is stored with `{Self}`",
     note = "DynamoDB's list_append works on lists; for sets use `add`"
 )]
-pub trait ListCodec: Codec {}
+pub trait ListCodec<A>: Codec {}
 
-impl<C: Codec> ListCodec for codec::List<C> {}
+impl<A, C: Codec> ListCodec<A> for codec::List<C> {}
 
 /// The action adding `by` to the number at `attr`, or subtracting it (`negate`); shared by
 /// updates and syncs.
-pub(crate) fn incr_action<M: Model, A, C: Numeric>(
+pub(crate) fn incr_action<M: Model, A, C: Numeric<A>>(
     attr: &Attr<M, A, C>,
     by: impl IntoValue<C>,
     negate: bool,
@@ -108,7 +108,7 @@ pub(crate) fn incr_action<M: Model, A, C: Numeric>(
 
 /// The action adding elements to a set or deleting them from it (`make`); `None` for no
 /// elements, which changes nothing (DynamoDB rejects an empty set). Shared by updates and syncs.
-pub(crate) fn set_action<C: SetCodec>(
+pub(crate) fn set_action<C: Codec>(
     elements: impl IntoValue<C>,
     make: fn(AttributeValue) -> Action,
 ) -> std::result::Result<Option<Action>, EncodeIssue> {
@@ -208,7 +208,7 @@ impl<M: Model> Update<M> {
 
     /// Adds `by` to the number atomically. An absent number counts as its schema default, or
     /// as 0 when it has none.
-    pub fn incr<A: Updatable, C: Numeric>(
+    pub fn incr<A: Updatable, C: Numeric<A>>(
         self,
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
@@ -218,7 +218,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Subtracts `by` from the number atomically (an absent number counts as for `incr`).
-    pub fn decr<A: Updatable, C: Numeric>(
+    pub fn decr<A: Updatable, C: Numeric<A>>(
         self,
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
@@ -228,7 +228,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Adds `elements` to the set atomically (an absent set counts as empty).
-    pub fn add<A: Updatable, C: SetCodec>(
+    pub fn add<A: Updatable, C: SetCodec<A>>(
         self,
         attr: Attr<M, A, C>,
         elements: impl IntoValue<C>,
@@ -238,7 +238,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Removes `elements` from the set atomically.
-    pub fn delete<A: Updatable, C: SetCodec>(
+    pub fn delete<A: Updatable, C: SetCodec<A>>(
         self,
         attr: Attr<M, A, C>,
         elements: impl IntoValue<C>,
@@ -261,7 +261,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Appends `items` to the end of the list (an absent list counts as empty).
-    pub fn append<A: Updatable, C: ListCodec>(
+    pub fn append<A: Updatable, C: ListCodec<A>>(
         self,
         attr: Attr<M, A, C>,
         items: impl IntoValue<C>,
@@ -271,7 +271,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Puts `items` before the start of the list.
-    pub fn prepend<A: Updatable, C: ListCodec>(
+    pub fn prepend<A: Updatable, C: ListCodec<A>>(
         self,
         attr: Attr<M, A, C>,
         items: impl IntoValue<C>,
