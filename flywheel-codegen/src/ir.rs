@@ -368,7 +368,8 @@ mod tests {
     use crate::load::Input;
 
     /// The IR of one schema file, which must be valid.
-    fn lowered(schema: &str) -> TableIr {
+    /// The IR of `schema`, as the file `thing.toml`.
+    fn lowered_ir(schema: &str) -> Ir {
         let input = Input {
             file: Arc::new(SourceFile {
                 path: "thing.toml".into(),
@@ -379,7 +380,11 @@ mod tests {
         };
         let checked = crate::validate::validate(&[input])
             .unwrap_or_else(|diags| panic!("the schema is rejected: {diags:?}"));
-        crate::lower::lower(&checked).tables.remove(0)
+        crate::lower::lower(&checked)
+    }
+
+    fn lowered(schema: &str) -> TableIr {
+        lowered_ir(schema).tables.remove(0)
     }
 
     const GAME: &str = r#"
@@ -572,16 +577,7 @@ mod tests {
             [indexes.ByScore]
             hash_key = "ByScore"
         "#;
-        let input = Input {
-            file: Arc::new(SourceFile {
-                path: "thing.toml".into(),
-                text: schema.into(),
-            }),
-            source: "thing.toml".into(),
-            stem: "thing".into(),
-        };
-        let checked = crate::validate::validate(&[input]).unwrap();
-        let ir = crate::lower::lower(&checked);
+        let ir = lowered_ir(schema);
         let t = &ir.tables[0];
         let marker = |attr: &str| t.field(attr).unwrap().name_marker.clone();
         // The stored name where it is an identifier, else the field's Rust name marked by `_`.
