@@ -187,11 +187,13 @@ pub mod index {
     pub type {{ i.marker }} = super::super::{{ markers }}::{{ i.name_marker }}<super::{{ t.model }}>;
 {%- endfor %}
 }
-{%- let updatable = t.updatable_markers() %}
-{%- if !updatable.is_empty() %}
 
-{{ rt }}::updatable!({% for m in updatable %}attr::{{ m }}, {% endfor %});
-{%- endif %}
+
+{{ rt }}::updatable!(
+    keys = [{% for f in t.key_fields() %}attr::{{ f.marker }}{% if !loop.last %}, {% endif %}{% endfor %}],
+    version = [{% if let Some(v) = t.version() %}attr::{{ v.marker }}{% endif %}],
+    others = [{% for m in t.updatable_markers() %}attr::{{ m }}{% if !loop.last %}, {% endif %}{% endfor %}],
+);
 {%- let removable = t.removable_markers() %}
 {%- if !removable.is_empty() %}
 

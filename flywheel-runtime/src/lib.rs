@@ -140,16 +140,32 @@ macro_rules! include_models {
     };
 }
 
-/// Marks attributes of a model as writable by updates (generated code): the attribute markers
-/// of every field but the key and version attributes.
+/// Marks what updates may write of a model's attributes (generated code): each attribute
+/// marker once, as a key attribute, the version attribute or another. Keys are not
+/// [`NotAKey`](crate::update::NotAKey), the version is not
+/// [`NotTheVersion`](crate::update::NotTheVersion), and the others are both, which makes them
+/// [`Updatable`](crate::update::Updatable).
 ///
 /// ```text
-/// flywheel_runtime::updatable!(attr::TopScore, attr::Wins, attr::Losses);
+/// flywheel_runtime::updatable!(
+///     keys = [attr::Userid, attr::Title],
+///     version = [],
+///     others = [attr::TopScore, attr::Wins, attr::Losses],
+/// );
 /// ```
 #[macro_export]
 macro_rules! updatable {
-    ($($attr:ty),* $(,)?) => {
-        $(impl $crate::update::Updatable for $attr {})*
+    (
+        keys = [$($key:ty),* $(,)?],
+        version = [$($version:ty)?],
+        others = [$($attr:ty),* $(,)?] $(,)?
+    ) => {
+        $(impl $crate::update::NotTheVersion for $key {})*
+        $(impl $crate::update::NotAKey for $version {})?
+        $(
+            impl $crate::update::NotAKey for $attr {}
+            impl $crate::update::NotTheVersion for $attr {}
+        )*
     };
 }
 

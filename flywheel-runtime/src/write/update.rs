@@ -28,16 +28,34 @@ use crate::partial::Partial;
 use crate::write::plan::{Guard, Plan};
 use crate::{AttributeValue, Item};
 
-/// Implemented (by generated code) for every attribute an update may write: all but the
-/// table's key attributes and the version attribute.
-#[diagnostic::on_unimplemented(
-    message = "attribute `{Self}` cannot be updated: it is a key attribute or the version attribute",
-    label = "this attribute cannot be written by an update",
-    note = "DynamoDB never changes an item's key (delete it and save a new one), and flywheel increments the version attribute itself"
-)]
+/// Every attribute an update may write: all but the table's key attributes and the version
+/// attribute; a shorthand of [`NotAKey`] + [`NotTheVersion`], which the update methods require
+/// one by one so that each refusal gets its own message.
 pub trait Updatable {}
 
-impl<A: Updatable, O> Updatable for Part<A, O> {}
+impl<A: NotAKey + NotTheVersion> Updatable for A {}
+
+/// Implemented (by generated code, [`updatable!`](crate::updatable)) for every attribute that
+/// is not a key of the table.
+#[diagnostic::on_unimplemented(
+    message = "attribute `{Self}` is a key attribute, which an update cannot change",
+    label = "a key attribute written by an update",
+    note = "DynamoDB never changes an item's key: write the item with its new key and delete the old one (in a transaction, to do both or neither)"
+)]
+pub trait NotAKey {}
+
+/// Implemented (by generated code, [`updatable!`](crate::updatable)) for every attribute that
+/// is not the version attribute.
+#[diagnostic::on_unimplemented(
+    message = "attribute `{Self}` is the version attribute: flywheel writes it, it cannot be set by hand",
+    label = "the version attribute written by an update",
+    note = "every write through flywheel increments the version; check the stored one with `if_version(n)`"
+)]
+pub trait NotTheVersion {}
+
+impl<A: NotAKey, O> NotAKey for Part<A, O> {}
+
+impl<A: NotTheVersion, O> NotTheVersion for Part<A, O> {}
 
 /// Implemented (by generated code) for attributes that may be absent: optional fields and sets.
 #[diagnostic::on_unimplemented(
@@ -171,7 +189,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Sets the attribute (or part) to `value`.
-    pub fn set<A: Updatable, C: Codec>(
+    pub fn set<A: NotAKey + NotTheVersion, C: Codec>(
         self,
         attr: Attr<M, A, C>,
         value: impl IntoValue<C>,
@@ -186,7 +204,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Sets the attribute only if it is absent (`if_not_exists`).
-    pub fn set_if_not_exists<A: Updatable, C: Codec>(
+    pub fn set_if_not_exists<A: NotAKey + NotTheVersion, C: Codec>(
         self,
         attr: Attr<M, A, C>,
         value: impl IntoValue<C>,
@@ -201,14 +219,17 @@ impl<M: Model> Update<M> {
     }
 
     /// Removes the attribute (optional fields and sets), list element or map entry.
-    pub fn remove<A: Updatable + Removable, C: Codec>(self, attr: Attr<M, A, C>) -> Self {
+    pub fn remove<A: NotAKey + NotTheVersion + Removable, C: Codec>(
+        self,
+        attr: Attr<M, A, C>,
+    ) -> Self {
         let path = attr.path();
         self.push(path, Ok(Action::Remove))
     }
 
     /// Adds `by` to the number atomically. An absent number counts as its schema default, or
     /// as 0 when it has none.
-    pub fn incr<A: Updatable, C: Numeric<A>>(
+    pub fn incr<A: NotAKey + NotTheVersion, C: Numeric<A>>(
         self,
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
@@ -218,7 +239,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Subtracts `by` from the number atomically (an absent number counts as for `incr`).
-    pub fn decr<A: Updatable, C: Numeric<A>>(
+    pub fn decr<A: NotAKey + NotTheVersion, C: Numeric<A>>(
         self,
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
@@ -228,7 +249,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Adds `elements` to the set atomically (an absent set counts as empty).
-    pub fn add<A: Updatable, C: SetCodec<A>>(
+    pub fn add<A: NotAKey + NotTheVersion, C: SetCodec<A>>(
         self,
         attr: Attr<M, A, C>,
         elements: impl IntoValue<C>,
@@ -238,7 +259,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Removes `elements` from the set atomically.
-    pub fn delete<A: Updatable, C: SetCodec<A>>(
+    pub fn delete<A: NotAKey + NotTheVersion, C: SetCodec<A>>(
         self,
         attr: Attr<M, A, C>,
         elements: impl IntoValue<C>,
@@ -261,7 +282,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Appends `items` to the end of the list (an absent list counts as empty).
-    pub fn append<A: Updatable, C: ListCodec<A>>(
+    pub fn append<A: NotAKey + NotTheVersion, C: ListCodec<A>>(
         self,
         attr: Attr<M, A, C>,
         items: impl IntoValue<C>,
@@ -271,7 +292,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Puts `items` before the start of the list.
-    pub fn prepend<A: Updatable, C: ListCodec<A>>(
+    pub fn prepend<A: NotAKey + NotTheVersion, C: ListCodec<A>>(
         self,
         attr: Attr<M, A, C>,
         items: impl IntoValue<C>,

@@ -218,7 +218,10 @@ pub mod index {
     /// Queries the global index `GameTitleIndex`: the items whose hash key `title` equals the argument, in order of range key `top_score`.
     pub type GameTitleIndex = super::super::markers::GameTitleIndex<super::GameScore>;
 }
-rt::updatable!(attr::TopScore, attr::TopScoreTime, attr::Wins, attr::Losses,);
+rt::updatable!(
+    keys = [attr::Userid, attr::Title], version = [], others = [attr::TopScore,
+    attr::TopScoreTime, attr::Wins, attr::Losses],
+);
 rt::removable!(attr::TopScore, attr::TopScoreTime,);
 impl rt::index::Index for index::Table {
     type Model = GameScore;

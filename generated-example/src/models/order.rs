@@ -406,8 +406,9 @@ pub mod index {
     pub type BySku = super::super::markers::BySku<super::Order>;
 }
 rt::updatable!(
-    attr::CreatedAt, attr::State, attr::Total, attr::Currency, attr::Sku, attr::Lines,
-    attr::Labels, attr::CouponCodes, attr::Receipt, attr::LineCounts, attr::PurgeAt,
+    keys = [attr::CustomerId, attr::OrderId], version = [attr::Revision], others =
+    [attr::CreatedAt, attr::State, attr::Total, attr::Currency, attr::Sku, attr::Lines,
+    attr::Labels, attr::CouponCodes, attr::Receipt, attr::LineCounts, attr::PurgeAt],
 );
 rt::removable!(attr::Sku, attr::CouponCodes, attr::Receipt, attr::PurgeAt,);
 impl rt::index::Index for index::Table {

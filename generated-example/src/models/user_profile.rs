@@ -516,11 +516,12 @@ pub mod index {
     pub type ByEmail = super::super::markers::ByEmail<super::UserProfile>;
 }
 rt::updatable!(
-    attr::Email, attr::DisplayName, attr::Status, attr::Type, attr::Home,
-    attr::Addresses, attr::Tags, attr::LuckyNumbers, attr::Avatar, attr::Settings,
-    attr::Nicknames, attr::Birthday, attr::SignupDay, attr::Balance, attr::Rating,
-    attr::LoginCount, attr::Age, attr::TimezoneOffset, attr::Verified, attr::LastSeen,
-    attr::CreatedAt, attr::ExpiresAt,
+    keys = [attr::UserId], version = [attr::Version], others = [attr::Email,
+    attr::DisplayName, attr::Status, attr::Type, attr::Home, attr::Addresses, attr::Tags,
+    attr::LuckyNumbers, attr::Avatar, attr::Settings, attr::Nicknames, attr::Birthday,
+    attr::SignupDay, attr::Balance, attr::Rating, attr::LoginCount, attr::Age,
+    attr::TimezoneOffset, attr::Verified, attr::LastSeen, attr::CreatedAt,
+    attr::ExpiresAt],
 );
 rt::removable!(
     attr::DisplayName, attr::Home, attr::Addresses, attr::Tags, attr::LuckyNumbers,
