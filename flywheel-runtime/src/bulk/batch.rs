@@ -65,7 +65,7 @@ pub struct BatchWritten {
 /// A batch cannot check versions, so it puts a model with a version attribute only once
 /// [`overwrite_versions`](BatchWrite::overwrite_versions) has made it a
 /// `BatchWrite<'e, OverwriteVersions>`; before that, such a put does not compile.
-#[must_use = "a batch does nothing until `send` is awaited"]
+#[must_use = "a batch does nothing until it is awaited (or `send` is)"]
 pub struct BatchWrite<'e, V = CheckVersions> {
     engine: &'e Engine,
     /// The operations, in the order given.
@@ -200,8 +200,9 @@ fn key_id_into<'a>(
 
 impl<'e, V> BatchWrite<'e, V> {
     /// Puts a whole item, replacing any item with its key. Batch writes take no conditions, so
-    /// a model with a version attribute is refused unless [`overwrite_versions`](Self::overwrite_versions)
-    /// allows writing it unconditionally; use a transaction to check versions.
+    /// a model with a version attribute compiles here only after
+    /// [`overwrite_versions`](Self::overwrite_versions) allows writing it unconditionally; use
+    /// a transaction to check versions.
     pub fn put<M: Model>(mut self, item: &'e M) -> Self
     where
         V: Admits<M>,
@@ -284,8 +285,8 @@ impl<'e, V> BatchWrite<'e, V> {
         keys.fold(self, |batch, key| batch.delete(key))
     }
 
-    /// Allows puts of models with a version attribute, written unconditionally with their
-    /// version plus one (a bulk load, not a concurrent edit).
+    /// Allows the puts that follow to be of models with a version attribute, written
+    /// unconditionally with their version plus one (a bulk load, not a concurrent edit).
     pub fn overwrite_versions(self) -> BatchWrite<'e, OverwriteVersions> {
         BatchWrite {
             engine: self.engine,
@@ -623,7 +624,7 @@ impl Got {
 }
 
 /// A batch read of keys of any models, from [`Engine::batch_get`].
-#[must_use = "a batch does nothing until `send` is awaited"]
+#[must_use = "a batch does nothing until it is awaited (or `send` is)"]
 pub struct BatchGet<'e> {
     engine: &'e Engine,
     slots: Slots,
