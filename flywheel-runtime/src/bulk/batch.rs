@@ -425,14 +425,11 @@ async fn write_chunk<'e>(engine: &'e Engine, chunk: Vec<Op<'e>>) -> ChunkOutcome
     let mut pending: Vec<(String, WriteRequest)> = Vec::new();
     loop {
         let items = first.take().unwrap_or_else(|| {
-            let mut items: HashMap<String, Vec<WriteRequest>> = HashMap::with_capacity(1);
-            for (table, request) in &pending {
-                items
-                    .entry(table.clone())
-                    .or_default()
-                    .push(request.clone());
-            }
-            items
+            by_table(
+                pending
+                    .iter()
+                    .map(|(table, request)| (table, request.clone())),
+            )
         });
         let sent_first = requests == 0;
         requests += 1;
@@ -507,23 +504,34 @@ impl Again<'_> {
 fn first_attempt(
     chunk: Vec<Op<'_>>,
 ) -> (Option<HashMap<String, Vec<WriteRequest>>>, Vec<Again<'_>>) {
+    let again = chunk
+        .iter()
+        .map(|op| match op.model {
+            Some(model) => Again::Put(op.table.clone(), model),
+            None => Again::Copy(op.table.clone(), op.request.clone()),
+        })
+        .collect();
+    let items = by_table(chunk.into_iter().map(|op| (op.table, op.request)));
+    (Some(items), again)
+}
+
+/// Requests grouped by table, as BatchWriteItem takes them: a table's name is copied once per
+/// table, not once per request.
+fn by_table<T: AsRef<str>>(
+    requests: impl IntoIterator<Item = (T, WriteRequest)>,
+) -> HashMap<String, Vec<WriteRequest>> {
     let mut items: HashMap<String, Vec<WriteRequest>> = HashMap::with_capacity(1);
-    let mut again = Vec::with_capacity(chunk.len());
-    for op in chunk {
-        match op.model {
-            Some(model) => again.push(Again::Put(op.table.clone(), model)),
-            None => again.push(Again::Copy(op.table.clone(), op.request.clone())),
-        }
-        match items.get_mut(&*op.table) {
-            Some(requests) => requests.push(op.request),
+    for (table, request) in requests {
+        match items.get_mut(table.as_ref()) {
+            Some(requests) => requests.push(request),
             None => {
                 let mut requests = Vec::with_capacity(WRITE_CHUNK);
-                requests.push(op.request);
-                items.insert(op.table.to_string(), requests);
+                requests.push(request);
+                items.insert(table.as_ref().to_owned(), requests);
             }
         }
     }
-    (Some(items), again)
+    items
 }
 
 /// The retries of one chunk of a batch: its [`Attempts`](crate::retry::Attempts), and the
