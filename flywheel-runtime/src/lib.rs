@@ -35,6 +35,8 @@ pub mod model;
 pub mod number;
 #[path = "item/schema.rs"]
 pub mod schema;
+#[path = "item/template.rs"]
+pub mod template;
 
 // src/expression/: expression text with placeholders (`expr`, the one place expression syntax
 // is written), and the typed attribute handles and conditions built on it (`filter`).
