@@ -64,6 +64,46 @@ pub(crate) struct Field {
     pub default_span: Option<Span>,
     /// Where `required` is written.
     pub required_span: Option<Span>,
+    /// For a computed attribute (`template` or `parts`), what it is computed from.
+    pub template: Option<Template>,
+}
+
+impl Field {
+    /// Whether the attribute is computed from other fields, not a field of the struct.
+    pub(crate) fn is_computed(&self) -> bool {
+        self.template.is_some()
+    }
+}
+
+/// A computed attribute's template: text and parts, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Template {
+    /// The pieces, in order.
+    pub pieces: Vec<Piece>,
+}
+
+impl Template {
+    /// The fields of its parts, in order.
+    pub(crate) fn part_fields(&self) -> impl Iterator<Item = usize> + '_ {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Part { field, .. } => Some(*field),
+            Piece::Text(_) => None,
+        })
+    }
+}
+
+/// A piece of a [`Template`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Piece {
+    /// Text written as it is.
+    Text(String),
+    /// A field of the model.
+    Part {
+        /// Its position in the model's fields.
+        field: usize,
+        /// The declared digits of an integer part (`{n:6}`); 0 for the type's own width.
+        width: u8,
+    },
 }
 
 /// Whether a field always has a value.

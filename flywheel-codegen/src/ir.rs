@@ -71,11 +71,46 @@ impl TableIr {
         &self.indexes[1..]
     }
 
-    /// The key fields: the hash key, then the range key.
-    pub(crate) fn key_fields(&self) -> Vec<&FieldIr> {
+    /// The key attributes as stored: the hash key, then the range key.
+    pub(crate) fn key_attributes(&self) -> Vec<&FieldIr> {
         [KeyRole::Hash, KeyRole::Range]
             .into_iter()
             .filter_map(|role| self.fields.iter().find(|f| f.key == Some(role)))
+            .collect()
+    }
+
+    /// The fields of the key struct: the key attributes, where a computed one is given by its
+    /// parts (each once, in order).
+    pub(crate) fn key_fields(&self) -> Vec<&FieldIr> {
+        let mut out: Vec<&FieldIr> = Vec::new();
+        for key in self.key_attributes() {
+            match &key.template {
+                Some(t) => {
+                    for part in t.parts() {
+                        let field = self.fields.iter().find(|f| f.attr == part.attr);
+                        if let Some(field) = field
+                            && !out.iter().any(|f| f.attr == field.attr)
+                        {
+                            out.push(field);
+                        }
+                    }
+                }
+                None => out.push(key),
+            }
+        }
+        out
+    }
+
+    /// The fields of the struct: every attribute but the computed ones.
+    pub(crate) fn struct_fields(&self) -> Vec<&FieldIr> {
+        self.fields.iter().filter(|f| f.is_stored_field()).collect()
+    }
+
+    /// The computed attributes.
+    pub(crate) fn computed(&self) -> Vec<&FieldIr> {
+        self.fields
+            .iter()
+            .filter(|f| f.template.is_some())
             .collect()
     }
 
@@ -83,9 +118,9 @@ impl TableIr {
     pub(crate) fn new_params(&self) -> Vec<&FieldIr> {
         let mut params = self.key_fields();
         params.extend(
-            self.fields
-                .iter()
-                .filter(|f| f.key.is_none() && f.is_required()),
+            self.fields.iter().filter(|f| {
+                f.key.is_none() && !f.key_part && f.is_stored_field() && f.is_required()
+            }),
         );
         params
     }
@@ -108,6 +143,24 @@ impl TableIr {
     /// The version field.
     pub(crate) fn version(&self) -> Option<&FieldIr> {
         self.fields.iter().find(|f| f.version)
+    }
+
+    /// The attribute markers of the table's keys and the parts of its computed keys.
+    pub(crate) fn key_markers(&self) -> Vec<&str> {
+        let fields = self.fields.iter().filter(|f| f.key.is_some() || f.key_part);
+        fields.map(|f| f.marker.as_str()).collect()
+    }
+
+    /// The attribute markers of the other computed attributes and their parts, which updates
+    /// cannot write alone.
+    pub(crate) fn computed_markers(&self) -> Vec<&str> {
+        let fields = self.fields.iter().filter(|f| {
+            f.key.is_none()
+                && !f.key_part
+                && !f.version
+                && (f.template.is_some() || f.template_part)
+        });
+        fields.map(|f| f.marker.as_str()).collect()
     }
 
     /// The attribute markers of the fields updates may write.
@@ -168,6 +221,15 @@ pub(crate) struct FieldIr {
     pub presence: Presence,
     /// Which key of the table it is, if it is one.
     pub key: Option<KeyRole>,
+    /// Whether it is a part of a computed key of the table, which gives the key: updates
+    /// cannot change it, and the key struct holds it.
+    pub key_part: bool,
+    /// For a computed attribute, its template: it is written from its parts and is not a field
+    /// of the struct.
+    pub template: Option<TemplateIr>,
+    /// Whether it is a part of a computed attribute that is not a table key (an index key):
+    /// updates cannot change it alone.
+    pub template_part: bool,
     /// Whether it is the table's time to live.
     pub ttl: bool,
     /// Whether it is the table's version, which flywheel writes itself.
@@ -202,9 +264,19 @@ impl FieldIr {
         self.is_optional() || self.ty.is_set()
     }
 
-    /// Whether updates may write it: not a key, not the version.
+    /// Whether updates may write it: not a key or a part of one, not the version, not
+    /// computed.
     pub(crate) fn updatable(&self) -> bool {
-        self.key.is_none() && !self.version
+        self.key.is_none()
+            && !self.key_part
+            && !self.version
+            && self.template.is_none()
+            && !self.template_part
+    }
+
+    /// Whether it is a field of the struct: every attribute but the computed ones.
+    pub(crate) fn is_stored_field(&self) -> bool {
+        self.template.is_none()
     }
 
     /// Whether updates may remove it.
@@ -221,6 +293,60 @@ impl FieldIr {
     }
 }
 
+/// A computed attribute's template: the runtime's `Template`, with the parts as fields.
+#[derive(Debug, Clone)]
+pub(crate) struct TemplateIr {
+    /// The pieces, in order.
+    pub pieces: Vec<PieceIr>,
+    /// The template as written, for docs: `ORDER#{placed_at}#{order_id}`.
+    pub source: String,
+}
+
+impl TemplateIr {
+    /// The parts, in order.
+    pub(crate) fn parts(&self) -> Vec<&PartIr> {
+        self.pieces
+            .iter()
+            .filter_map(|p| match p {
+                PieceIr::Part(part) => Some(part),
+                PieceIr::Text(_) => None,
+            })
+            .collect()
+    }
+
+    /// Whether a part may be absent, so that the attribute is written only when none is (a
+    /// sparse index key).
+    pub(crate) fn is_sparse(&self) -> bool {
+        self.parts().iter().any(|p| p.optional)
+    }
+}
+
+/// A piece of a template.
+#[derive(Debug, Clone)]
+pub(crate) enum PieceIr {
+    /// Text written as it is.
+    Text(String),
+    /// A field of the model.
+    Part(PartIr),
+}
+
+/// A part of a template: a field of the model.
+#[derive(Debug, Clone)]
+pub(crate) struct PartIr {
+    /// The stored attribute name.
+    pub attr: String,
+    /// The Rust field name.
+    pub rust: String,
+    /// Its type.
+    pub ty: Ty,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
+    /// The declared digits of an integer part; 0 for the type's own width.
+    pub width: u8,
+    /// The marker of its attribute (`PlacedAt`).
+    pub marker: String,
+}
+
 /// A key attribute of the table or an index.
 #[derive(Debug, Clone)]
 pub(crate) struct KeyIr {
@@ -232,6 +358,20 @@ pub(crate) struct KeyIr {
     pub ty: Ty,
     /// The scalar it is stored as.
     pub scalar: Scalar,
+    /// For a computed key, its template: queries take its parts.
+    pub template: Option<TemplateIr>,
+    /// The name of its template's constant, for a computed key.
+    pub template_const: String,
+}
+
+impl KeyIr {
+    /// The parts of a computed key, none for a plain one.
+    pub(crate) fn parts(&self) -> Vec<&PartIr> {
+        self.template
+            .as_ref()
+            .map(TemplateIr::parts)
+            .unwrap_or_default()
+    }
 }
 
 /// One way to query a model: the table's primary key or a secondary index.
@@ -284,6 +424,15 @@ impl IndexIr {
         self.range
             .as_ref()
             .is_some_and(|r| matches!(r.scalar, Scalar::S | Scalar::B))
+    }
+
+    /// The template constant of a computed range key.
+    pub(crate) fn range_template(&self) -> Option<&str> {
+        let range = self.range.as_ref()?;
+        range
+            .template
+            .as_ref()
+            .map(|_| range.template_const.as_str())
     }
 
     /// The attribute of the range key.

@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::checked::{CheckedTable, Enum, Field, Index, IndexKind, Key, Presence, Projection};
+use crate::checked::{
+    CheckedTable, Enum, Field, Index, IndexKind, Key, Piece, Presence, Projection, Template,
+};
 use crate::ir::{
-    Doc, DocTypeIr, EnumIr, FieldIr, IndexIr, Ir, KeyIr, KeyRole, MarkerIr, ProjectionIr, TableIr,
-    VariantIr,
+    Doc, DocTypeIr, EnumIr, FieldIr, IndexIr, Ir, KeyIr, KeyRole, MarkerIr, PartIr, PieceIr,
+    ProjectionIr, TableIr, TemplateIr, VariantIr,
 };
 use crate::naming;
 
@@ -65,7 +67,19 @@ fn markers(tables: &mut [TableIr]) -> Vec<MarkerIr> {
 fn table(t: &CheckedTable) -> TableIr {
     let model = &t.model.value;
     let table_name = &t.table_name.value;
-    let fields: Vec<FieldIr> = t
+    let key_parts: Vec<usize> = [Some(t.hash), t.range]
+        .into_iter()
+        .flatten()
+        .filter_map(|k| t.fields[k.field].template.as_ref())
+        .flat_map(Template::part_fields)
+        .collect();
+    let index_parts: Vec<usize> = t
+        .fields
+        .iter()
+        .filter_map(|f| f.template.as_ref())
+        .flat_map(Template::part_fields)
+        .collect();
+    let mut fields: Vec<FieldIr> = t
         .fields
         .iter()
         .enumerate()
@@ -82,12 +96,42 @@ fn table(t: &CheckedTable) -> TableIr {
             };
             FieldIr {
                 key,
+                key_part: key_parts.contains(&i),
+                template_part: index_parts.contains(&i),
                 ttl,
                 version,
                 ..field(f, role)
             }
         })
         .collect();
+    // Templates name their parts by field, which now have their Rust names and markers.
+    let templates: Vec<Option<TemplateIr>> = t
+        .fields
+        .iter()
+        .map(|f| {
+            f.template
+                .as_ref()
+                .map(|tpl| template(tpl, &t.fields, &fields))
+        })
+        .collect();
+    for (f, tpl) in fields.iter_mut().zip(templates) {
+        if let Some(tpl) = &tpl {
+            let role = match f.key {
+                Some(KeyRole::Hash) => ", hash key",
+                Some(KeyRole::Range) => ", range key",
+                None => "",
+            };
+            let line = format!(
+                "Attribute `{}`: computed from `{}`{role}.",
+                f.attr.replace('`', "'"),
+                tpl.source.replace('`', "'")
+            );
+            if let Some(last) = f.doc.last_mut() {
+                *last = line;
+            }
+        }
+        f.template = tpl;
+    }
 
     let mut doc = doc_or(t.doc.as_deref(), || {
         format!("An item of the DynamoDB table `{table_name}`.")
@@ -176,6 +220,9 @@ fn field(f: &Field, role: &str) -> FieldIr {
         ty: f.ty.clone(),
         presence: f.presence.clone(),
         key: None,
+        key_part: false,
+        template: None,
+        template_part: false,
         ttl: false,
         version: false,
         doc,
@@ -216,6 +263,8 @@ fn entry_point(t: &CheckedTable, fields: &[FieldIr], index: Option<&Index>) -> I
         rust: fields[k.field].rust.clone(),
         ty: fields[k.field].ty.clone(),
         scalar: k.scalar,
+        template: fields[k.field].template.clone(),
+        template_const: fields[k.field].handle.clone(),
     };
     let (hash, range) = (key(hash), range.map(key));
     let what = match (&name, global) {
@@ -296,6 +345,39 @@ fn entry_point(t: &CheckedTable, fields: &[FieldIr], index: Option<&Index>) -> I
         expiring,
         projection_struct,
     }
+}
+
+/// The IR of a template over the model's `checked` fields, lowered to `fields`.
+fn template(tpl: &Template, checked: &[Field], fields: &[FieldIr]) -> TemplateIr {
+    let mut source = String::new();
+    let pieces = tpl
+        .pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => {
+                source.push_str(&text.replace('{', "{{").replace('}', "}}"));
+                PieceIr::Text(text.clone())
+            }
+            Piece::Part { field, width } => {
+                let f = &fields[*field];
+                source.push('{');
+                source.push_str(&checked[*field].attr.value);
+                if *width > 0 {
+                    source.push_str(&format!(":{width}"));
+                }
+                source.push('}');
+                PieceIr::Part(PartIr {
+                    attr: f.attr.clone(),
+                    rust: f.rust.clone(),
+                    ty: f.ty.clone(),
+                    optional: f.is_optional(),
+                    width: *width,
+                    marker: f.marker.clone(),
+                })
+            }
+        })
+        .collect();
+    TemplateIr { pieces, source }
 }
 
 /// Whether an index with `projection` holds the attribute of `f`: every index holds the

@@ -93,12 +93,12 @@ pub struct {{ name }} {
 
 use {{ runtime_path }} as {{ rt }};
 
-{%- call data_struct(t.doc, t.model, t.fields, false) %}{%- endcall %}
+{%- call data_struct(t.doc, t.model, t.struct_fields(), false) %}{%- endcall %}
 
 impl {{ t.model }} {
     /// Creates an item from its key and required fields; every other field takes its default
     /// (or `None`).
-{%- call new_fn(t.new_params(), t.fields) %}{%- endcall %}
+{%- call new_fn(t.new_params(), t.struct_fields()) %}{%- endcall %}
 {% call key_fn("The key of this item.") %}{%- endcall %}
 }
 
@@ -117,7 +117,7 @@ impl ::core::convert::From<&{{ t.model }}> for {{ t.key }} {
 
 impl {{ rt }}::ModelKey for {{ t.key }} {
     type Model = {{ t.model }};
-{%- call write_fields(t.key_fields()) %}{%- endcall %}
+{%- call write_fields(t.key_attributes()) %}{%- endcall %}
 }
 
 impl {{ rt }}::Model for {{ t.model }} {
@@ -132,7 +132,7 @@ impl {{ rt }}::Model for {{ t.model }} {
 {%- call write_fields(t.fields) %}{%- endcall %}
 
     fn read_fields(item: &mut {{ rt }}::Item) -> {{ rt }}::codec::Decoded<Self> {
-{%- call read_fields(t.fields) %}{%- endcall %}
+{%- call read_fields(t.struct_fields()) %}{%- endcall %}
     }
 {%- if t.writes_defaults() %}
 {%- call write_defaults(t.fields) %}{%- endcall %}
@@ -155,9 +155,15 @@ impl {{ t.model }} {
 {%- for i in t.indexes %}
 
 {%- call docs(i.doc) %}{%- endcall %}
+{%- if i.hash.template.is_some() || i.range_template().is_some() %}
+    pub fn {{ i.method }}({% if i.hash.template.is_some() %}{% for p in i.hash.parts() %}{{ p.rust }}: {{ rs.part_param(p.ty) }}, {% endfor %}{% else %}{{ i.hash.rust }}: impl {{ rt }}::IntoValue<{{ rs.codec(i.hash.ty) }}>{% endif %}) -> {{ rt }}::Query<index::{{ i.marker }}, {{ i.item }}, {{ rs.range_state(i) }}> {
+        {% if i.hash.template.is_some() %}{{ rt }}::Query::with_template(&template::{{ i.hash.template_const }}, &[{% for p in i.hash.parts() %}&{{ p.rust }}, {% endfor %}]){% else %}{{ rt }}::Query::new({{ i.hash.rust }}){% endif %}{% if let Some(r) = i.range_template() %}.range_template(&template::{{ r }}){% endif %}
+    }
+{%- else %}
     pub fn {{ i.method }}({{ i.hash.rust }}: impl {{ rt }}::IntoValue<{{ rs.codec(i.hash.ty) }}>) -> {{ rt }}::Query<index::{{ i.marker }}> {
         {{ rt }}::Query::new({{ i.hash.rust }})
     }
+{%- endif %}
 {%- endfor %}
 
     /// An update of the item with `key`: typed `set`, `remove`, `incr`, `add`, `append`, ...
@@ -180,6 +186,20 @@ pub mod attr {
 {%- endfor %}
 }
 
+{%- let computed = t.computed() %}
+{%- if !computed.is_empty() %}
+
+/// The templates of the computed attributes of [`{{ t.model }}`].
+pub mod template {
+    use super::{{ rt }};
+{%- for f in computed %}
+
+    /// `{{ f.attr }}`: computed from `{{ rs.template_source(f) }}`.
+    pub const {{ f.handle }}: {{ rt }}::template::Template = {{ rs.template_value(f) }};
+{%- endfor %}
+}
+{%- endif %}
+
 {%- call docs(t.index_module_doc) %}{%- endcall %}
 pub mod index {
 {%- for i in t.indexes %}
@@ -190,8 +210,9 @@ pub mod index {
 
 
 {{ rt }}::updatable!(
-    keys = [{% for f in t.key_fields() %}attr::{{ f.marker }}{% if !loop.last %}, {% endif %}{% endfor %}],
+    keys = [{% for m in t.key_markers() %}attr::{{ m }}{% if !loop.last %}, {% endif %}{% endfor %}],
     version = [{% if let Some(v) = t.version() %}attr::{{ v.marker }}{% endif %}],
+    computed = [{% for m in t.computed_markers() %}attr::{{ m }}{% if !loop.last %}, {% endif %}{% endfor %}],
     others = [{% for m in t.updatable_markers() %}attr::{{ m }}{% if !loop.last %}, {% endif %}{% endfor %}],
 );
 {%- let removable = t.removable_markers() %}
@@ -212,6 +233,16 @@ impl {{ rt }}::index::Index for index::{{ i.marker }} {
 {%- if i.range.is_some() %}
 
 impl {{ rt }}::index::HasRangeKey for index::{{ i.marker }} {}
+{%- endif %}
+{%- if let Some(r) = i.range %}
+{%- let parts = r.parts() %}
+{%- for p in parts.iter() %}
+
+impl {{ rt }}::query::RangePart<index::{{ i.marker }}> for attr::{{ p.marker }} {
+    type Next = {% if loop.last %}{{ rt }}::query::Ranged{% else %}{{ rt }}::query::Parts<{{ rs.next_part(parts.as_slice(), loop.index0) }}>{% endif %};
+    const NUMBER: usize = {{ loop.index0 }};
+}
+{%- endfor %}
 {%- endif %}
 {%- if i.prefix_range() %}
 
@@ -333,6 +364,13 @@ impl {{ rt }}::StringEnum for {{ e.name }} {
 {%- endfor %}
             _ => ::core::option::Option::None,
         }
+    }
+}
+
+impl {{ rt }}::template::Part for {{ e.name }} {
+    fn write_part(&self, out: &mut ::std::string::String, place: {{ rt }}::template::Place) -> ::core::result::Result<(), ::std::string::String> {
+        {{ rt }}::template::write_text(out, self.as_str(), place.stop);
+        ::core::result::Result::Ok(())
     }
 }
 

@@ -143,15 +143,18 @@ macro_rules! include_models {
 }
 
 /// Marks what updates may write of a model's attributes (generated code): each attribute
-/// marker once, as a key attribute, the version attribute or another. Keys are not
-/// [`NotAKey`](crate::update::NotAKey), the version is not
-/// [`NotTheVersion`](crate::update::NotTheVersion), and the others are both, which makes them
+/// marker once, as a key attribute (or a part of a computed key), the version attribute, an
+/// attribute of a key template (computed, or a part of an index's template) or another. Keys
+/// are not [`NotAKey`](crate::update::NotAKey), the version is not
+/// [`NotTheVersion`](crate::update::NotTheVersion), template attributes are not
+/// [`NotComputed`](crate::update::NotComputed), and the others are all three, which makes them
 /// [`Updatable`](crate::update::Updatable).
 ///
 /// ```text
 /// flywheel_runtime::updatable!(
 ///     keys = [attr::Userid, attr::Title],
 ///     version = [],
+///     computed = [],
 ///     others = [attr::TopScore, attr::Wins, attr::Losses],
 /// );
 /// ```
@@ -160,13 +163,25 @@ macro_rules! updatable {
     (
         keys = [$($key:ty),* $(,)?],
         version = [$($version:ty)?],
+        computed = [$($computed:ty),* $(,)?],
         others = [$($attr:ty),* $(,)?] $(,)?
     ) => {
-        $(impl $crate::update::NotTheVersion for $key {})*
-        $(impl $crate::update::NotAKey for $version {})?
+        $(
+            impl $crate::update::NotTheVersion for $key {}
+            impl $crate::update::NotComputed for $key {}
+        )*
+        $(
+            impl $crate::update::NotAKey for $version {}
+            impl $crate::update::NotComputed for $version {}
+        )?
+        $(
+            impl $crate::update::NotAKey for $computed {}
+            impl $crate::update::NotTheVersion for $computed {}
+        )*
         $(
             impl $crate::update::NotAKey for $attr {}
             impl $crate::update::NotTheVersion for $attr {}
+            impl $crate::update::NotComputed for $attr {}
         )*
     };
 }

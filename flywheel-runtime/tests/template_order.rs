@@ -4,9 +4,9 @@
 
 use std::cmp::Ordering;
 
+use flywheel_runtime::Decimal;
 use flywheel_runtime::chrono::{DateTime, NaiveDate, Utc};
 use flywheel_runtime::template::{Part, PartSpec, Piece, Template};
-use flywheel_runtime::Decimal;
 use proptest::prelude::*;
 
 /// `E#{a}{separator}{b}`: `a` is followed by the separator (its stop), `b` ends the template.
@@ -27,7 +27,9 @@ fn template(separator: &'static str) -> Template {
 }
 
 fn key(template: &Template, a: &dyn Part, b: &dyn Part) -> String {
-    template.format(&[a, b]).expect("every generated value fits")
+    template
+        .format(&[a, b])
+        .expect("every generated value fits")
 }
 
 /// Asserts that the keys of `(a1, b1)` and `(a2, b2)` compare as the tuples do.
@@ -66,7 +68,14 @@ fn decimal() -> impl Strategy<Value = Decimal> {
 }
 
 fn separator() -> impl Strategy<Value = &'static str> {
-    prop_oneof![Just("#"), Just("#ITEM#"), Just(" "), Just("-"), Just("."), Just("/")]
+    prop_oneof![
+        Just("#"),
+        Just("#ITEM#"),
+        Just(" "),
+        Just("-"),
+        Just("."),
+        Just("/")
+    ]
 }
 
 proptest! {

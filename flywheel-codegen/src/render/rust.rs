@@ -5,7 +5,7 @@
 use crate::checked::{
     Billing, DefaultValue, IndexKind, JsonValue, Presence, Projection, Throughput,
 };
-use crate::ir::{FieldIr, IndexIr, KeyIr, TableIr};
+use crate::ir::{FieldIr, IndexIr, KeyIr, PartIr, PieceIr, TableIr, TemplateIr};
 use crate::ty::{DateFormat, DateTimeFormat, Scalar, Ty};
 
 /// More parameters than clippy's `too_many_arguments` allows.
@@ -135,11 +135,105 @@ impl<'a> Rust<'a> {
     /// codec functions are called directly rather than through the attribute handles: each is
     /// compiled once per codec, where a handle's method would be compiled once per attribute.
     pub(crate) fn encode(&self, f: &FieldIr) -> String {
+        if let Some(template) = &f.template {
+            return self.put_template(f, template);
+        }
         let (rt, codec, attr, field) = (self.rt, self.codec(&f.ty), lit(&f.attr), &f.rust);
         if f.is_optional() {
             format!("{rt}::codec::put_opt::<{codec}>(item, {attr}, self.{field}.as_ref())?;")
         } else {
             format!("{rt}::codec::put::<{codec}>(item, {attr}, &self.{field})?;")
+        }
+    }
+
+    /// The statement that stores the computed attribute `f` from the parts of `self`: only
+    /// when every part has a value, if a part may be absent.
+    fn put_template(&self, f: &FieldIr, template: &TemplateIr) -> String {
+        let rt = self.rt;
+        let parts = template.parts();
+        if template.is_sparse() {
+            let parts: Vec<String> = parts
+                .iter()
+                .map(|p| match p.optional {
+                    true => format!("{rt}::template::maybe(&self.{})", p.rust),
+                    false => format!("{rt}::template::present(&self.{})", p.rust),
+                })
+                .collect();
+            format!(
+                "{rt}::template::put_sparse(item, &template::{}, &[{}])?;",
+                f.handle,
+                parts.join(", ")
+            )
+        } else {
+            let parts: Vec<String> = parts.iter().map(|p| format!("&self.{}", p.rust)).collect();
+            format!(
+                "{rt}::template::put(item, &template::{}, &[{}])?;",
+                f.handle,
+                parts.join(", ")
+            )
+        }
+    }
+
+    /// The `Template` constant of the computed attribute `f`.
+    pub(crate) fn template_value(&self, f: &FieldIr) -> String {
+        let rt = self.rt;
+        let Some(template) = &f.template else {
+            return String::new();
+        };
+        let pieces: Vec<String> = template
+            .pieces
+            .iter()
+            .map(|piece| match piece {
+                PieceIr::Text(text) => format!("{rt}::template::Piece::Text({})", lit(text)),
+                PieceIr::Part(p) if p.width == 0 => format!(
+                    "{rt}::template::Piece::Part({rt}::template::PartSpec::new({}))",
+                    lit(&p.attr)
+                ),
+                PieceIr::Part(p) => format!(
+                    "{rt}::template::Piece::Part({rt}::template::PartSpec::width({}, {}))",
+                    lit(&p.attr),
+                    p.width
+                ),
+            })
+            .collect();
+        format!(
+            "{rt}::template::Template {{ attribute: {}, pieces: &[{}] }}",
+            lit(&f.attr),
+            pieces.join(", ")
+        )
+    }
+
+    /// The template of the computed attribute `f` as written, for docs.
+    pub(crate) fn template_source(&self, f: &FieldIr) -> String {
+        f.template
+            .as_ref()
+            .map(|t| t.source.replace('`', "'"))
+            .unwrap_or_default()
+    }
+
+    /// Where a new query of `index` stands on its range key: which part of a computed range
+    /// key comes first, or that it has no condition yet.
+    pub(crate) fn range_state(&self, index: &IndexIr) -> String {
+        let rt = self.rt;
+        match index.range.as_ref().map(|r| r.parts()) {
+            Some(parts) if index.range_template().is_some() => match parts.first() {
+                Some(first) => format!("{rt}::query::Parts<attr::{}>", first.marker),
+                None => format!("{rt}::query::Ranged"),
+            },
+            _ => format!("{rt}::query::Unranged"),
+        }
+    }
+
+    /// The marker of the part after `parts[n]`.
+    pub(crate) fn next_part(&self, parts: &[&PartIr], n: &usize) -> String {
+        format!("attr::{}", parts[*n + 1].marker)
+    }
+
+    /// The parameter type of a query that takes a part of type `ty`.
+    pub(crate) fn part_param(&self, ty: &Ty) -> String {
+        match ty {
+            Ty::Str => "&str".to_owned(),
+            _ => self.ty(ty),
         }
     }
 

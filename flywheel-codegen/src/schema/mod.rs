@@ -134,6 +134,35 @@ pub(crate) struct RawField {
     pub default: Option<Sp<Literal>>,
     /// `format`
     pub format: Option<Sp<String>>,
+    /// `template`: the attribute is computed from other fields (`"ORDER#{placed_at}"`).
+    pub template: Option<Sp<String>>,
+    /// `parts`: the attribute is computed from these fields joined by `separator`.
+    pub parts: Option<Sp<Vec<Sp<String>>>>,
+    /// `separator`, between `parts`.
+    pub separator: Option<Sp<String>>,
+}
+
+impl RawField {
+    /// A field with only its name, as a table entry starts.
+    pub(crate) fn named(name: Sp<String>) -> RawField {
+        RawField {
+            name,
+            ty: None,
+            doc: None,
+            rust_name: None,
+            required: None,
+            default: None,
+            format: None,
+            template: None,
+            parts: None,
+            separator: None,
+        }
+    }
+
+    /// Whether the attribute is computed from other fields (`template` or `parts`).
+    pub(crate) fn is_computed(&self) -> bool {
+        self.template.is_some() || self.parts.is_some()
+    }
 }
 
 /// `[indexes.NAME]`.

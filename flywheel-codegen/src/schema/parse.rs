@@ -29,7 +29,17 @@ const TABLE_KEYS: &[&str] = &[
     "ttl",
     "version",
 ];
-const FIELD_KEYS: &[&str] = &["type", "doc", "rust_name", "required", "default", "format"];
+const FIELD_KEYS: &[&str] = &[
+    "type",
+    "doc",
+    "rust_name",
+    "required",
+    "default",
+    "format",
+    "template",
+    "parts",
+    "separator",
+];
 const INDEX_KEYS: &[&str] = &["kind", "hash_key", "range_key", "projection", "throughput"];
 const TYPE_KEYS: &[&str] = &["doc", "fields"];
 const ENUM_KEYS: &[&str] = &["doc", "values"];
@@ -393,24 +403,11 @@ impl Parser<'_> {
             let name_sp = Sp::new(name.get_ref().to_string(), name.span());
             match value.get_ref() {
                 DeValue::String(s) => fields.push(RawField {
-                    name: name_sp,
                     ty: Some(Sp::new(s.to_string(), value.span())),
-                    doc: None,
-                    rust_name: None,
-                    required: None,
-                    default: None,
-                    format: None,
+                    ..RawField::named(name_sp)
                 }),
                 DeValue::Table(def) => {
-                    let mut field = RawField {
-                        name: name_sp,
-                        ty: None,
-                        doc: None,
-                        rust_name: None,
-                        required: None,
-                        default: None,
-                        format: None,
-                    };
+                    let mut field = RawField::named(name_sp);
                     for (key, v) in def.iter() {
                         match key.get_ref().as_ref() {
                             "type" => field.ty = self.string(v, "`type`"),
@@ -419,6 +416,9 @@ impl Parser<'_> {
                             "required" => field.required = self.boolean(v, "`required`"),
                             "format" => field.format = self.string(v, "`format`"),
                             "default" => field.default = Some(literal(v)),
+                            "template" => field.template = self.string(v, "`template`"),
+                            "separator" => field.separator = self.string(v, "`separator`"),
+                            "parts" => field.parts = self.string_list(v, "`parts`"),
                             _ => self.unknown(
                                 key,
                                 FIELD_KEYS,
@@ -426,7 +426,8 @@ impl Parser<'_> {
                             ),
                         }
                     }
-                    if field.ty.is_none() && !def.contains_key("type") {
+                    let computed = ["template", "parts"].iter().any(|k| def.contains_key(*k));
+                    if field.ty.is_none() && !def.contains_key("type") && !computed {
                         self.report.error(
                             name.span(),
                             format!("field `{}` has no `type`", name.get_ref()),
@@ -505,6 +506,27 @@ impl Parser<'_> {
                     "`projection` has the wrong form",
                     format!("this is {}", kind(other)),
                     HELP,
+                );
+                None
+            }
+        }
+    }
+
+    fn string_list(&mut self, value: &Value<'_>, what: &str) -> Option<Sp<Vec<Sp<String>>>> {
+        match value.get_ref() {
+            DeValue::Array(items) => {
+                let names = items
+                    .iter()
+                    .filter_map(|item| self.string(item, "each of the `parts`"))
+                    .collect();
+                Some(Sp::new(names, value.span()))
+            }
+            other => {
+                self.report.error(
+                    value.span(),
+                    format!("{what} must be a list of field names"),
+                    format!("this is {}", kind(other)),
+                    "write `parts = [\"kind\", \"id\"]`",
                 );
                 None
             }

@@ -50,6 +50,9 @@ fn field(
     ttl: Option<&str>,
 ) -> Option<Field> {
     let (rust, rust_span) = rust_name(report, f)?;
+    if f.is_computed() {
+        return super::templates::computed_field(report, f, rust, rust_span);
+    }
     let ty_sp = f.ty.as_ref()?;
     let expr = match parse_type(&ty_sp.value, &ty_sp.span, &report.file().text) {
         Ok(e) => e,
@@ -84,6 +87,7 @@ fn field(
         presence,
         default_span: f.default.as_ref().map(|d| d.span.clone()),
         required_span: f.required.as_ref().map(|r| r.span.clone()),
+        template: None,
     })
 }
 

@@ -13,6 +13,7 @@ mod indexes;
 mod keys;
 mod names;
 mod table;
+mod templates;
 mod types;
 
 use crate::checked::{CheckedTable, Enum, NestedType};
@@ -73,6 +74,7 @@ fn check_file(report: &mut Reporter<'_>, input: &Input, raw: &RawSchema) -> Opti
         })
         .collect();
     types::no_type_contains_itself(report, &nested);
+    templates::not_in_types(report, &raw.types);
 
     // A missing or empty `[fields]` was reported by the parser.
     let ttl_attr = table.ttl.as_ref().map(|t| t.value.as_str());
@@ -80,15 +82,20 @@ fn check_file(report: &mut Reporter<'_>, input: &Input, raw: &RawSchema) -> Opti
         &raw.fields,
         fields::fields(report, &raw.fields, &scope, ttl_attr),
     );
+    templates::resolve(report, &raw.fields, &mut attrs);
 
     // A missing `hash_key` was reported by the parser.
     let hash = keys::key(report, &attrs, table.hash_key.as_ref(), "hash key");
     let range = keys::key(report, &attrs, table.range_key.as_ref(), "range key");
     keys::range_is_not_hash(report, &table, hash, range);
+    // A computed key is given by its parts, which are then keys too.
     let key_fields: Vec<usize> = [hash, range]
         .into_iter()
         .flatten()
-        .map(|k| k.field)
+        .flat_map(|k| match &attrs.fields[k.field].template {
+            Some(t) => t.part_fields().chain([k.field]).collect(),
+            None => vec![k.field],
+        })
         .collect();
     keys::keys_are_required(report, &mut attrs.fields, &key_fields);
 

@@ -36,7 +36,6 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 
 use crate::error::EncodeIssue;
-use crate::model::StringEnum;
 use crate::{AttributeValue, Decimal, Item};
 
 /// A key template, as generated code declares it: the attribute it is stored in and its
@@ -89,7 +88,7 @@ pub struct Place {
 }
 
 /// A value that can be a part of a key template (see the [module](self) for how each type is
-/// written). Enum fields are parts through [`EnumPart`].
+/// written). Generated enums implement it with [`write_text`] of their stored value.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a part of a key template",
     label = "not a template part",
@@ -220,6 +219,16 @@ pub fn put_sparse(
     put(item, template, &present)
 }
 
+/// A part that is always there, for [`put_sparse`].
+pub fn present<T: Part>(value: &T) -> Option<&dyn Part> {
+    Some(value)
+}
+
+/// A part that may be absent, for [`put_sparse`].
+pub fn maybe<T: Part>(value: &Option<T>) -> Option<&dyn Part> {
+    value.as_ref().map(|value| value as &dyn Part)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Text
 // ---------------------------------------------------------------------------------------------
@@ -265,16 +274,6 @@ impl Part for String {
 impl<T: Part + ?Sized> Part for &T {
     fn write_part(&self, out: &mut String, place: Place) -> Result<(), String> {
         (**self).write_part(out, place)
-    }
-}
-
-/// An enum field as a template part: its stored value, written as text.
-pub struct EnumPart<'a, E>(pub &'a E);
-
-impl<E: StringEnum> Part for EnumPart<'_, E> {
-    fn write_part(&self, out: &mut String, place: Place) -> Result<(), String> {
-        write_text(out, self.0.as_str(), place.stop);
-        Ok(())
     }
 }
 
@@ -335,7 +334,9 @@ fn write_scientific(
         return Ok(());
     }
     if !(-499..=499).contains(&exponent) {
-        return Err("its exponent is outside what a template part holds (10^-500 to 10^499)".into());
+        return Err(
+            "its exponent is outside what a template part holds (10^-500 to 10^499)".into(),
+        );
     }
     if negative {
         let _ = write!(out, "N{:03}", 499 - exponent);
@@ -468,11 +469,23 @@ mod tests {
         assert_eq!(part(&i64::MIN, None), "-0776627963145224192");
         assert_eq!(part(&u64::MAX, None), "18446744073709551615");
         let mut out = String::new();
-        7u32.write_part(&mut out, Place { width: 3, stop: None })
-            .unwrap();
+        7u32.write_part(
+            &mut out,
+            Place {
+                width: 3,
+                stop: None,
+            },
+        )
+        .unwrap();
         assert_eq!(out, "007");
         let err = 1000u32
-            .write_part(&mut out, Place { width: 3, stop: None })
+            .write_part(
+                &mut out,
+                Place {
+                    width: 3,
+                    stop: None,
+                },
+            )
             .unwrap_err();
         assert_eq!(err, "1000 does not fit in 3 digits");
     }
@@ -490,13 +503,28 @@ mod tests {
         assert_eq!(part(&-0.0f64, None), "P000");
         assert_eq!(part(&-12.5f64, None), "N497874~");
         let mut out = String::new();
-        assert!(f64::NAN
-            .write_part(&mut out, Place { width: 0, stop: None })
-            .is_err());
+        assert!(
+            f64::NAN
+                .write_part(
+                    &mut out,
+                    Place {
+                        width: 0,
+                        stop: None
+                    }
+                )
+                .is_err()
+        );
         let huge: Decimal = "1e600".parse().unwrap();
-        assert!(huge
-            .write_part(&mut out, Place { width: 0, stop: None })
-            .is_err());
+        assert!(
+            huge.write_part(
+                &mut out,
+                Place {
+                    width: 0,
+                    stop: None
+                }
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -505,9 +533,9 @@ mod tests {
         let issue = ORDER.format(&[&far, &"x".to_owned()]).unwrap_err();
         assert_eq!(issue.path(), "SK");
         assert!(
-            issue
-                .reason
-                .starts_with("part `placed_at` of the key template \"ORDER#{placed_at}#{order_id}\": "),
+            issue.reason.starts_with(
+                "part `placed_at` of the key template \"ORDER#{placed_at}#{order_id}\": "
+            ),
             "{}",
             issue.reason
         );

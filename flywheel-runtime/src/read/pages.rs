@@ -32,6 +32,11 @@ pub(crate) struct Spec {
     pub segment: Option<(u32, u32)>,
     /// Leave out items whose time to live has passed but that DynamoDB has not deleted yet.
     pub exclude_expired: bool,
+    /// Range-key values whose items are left out of the results: the bound of a condition on
+    /// the last part of a computed range key that DynamoDB's `BETWEEN` would include.
+    pub exclude: Vec<AttributeValue>,
+    /// The template of a computed range key, whose parts conditions name.
+    pub range_template: Option<&'static crate::template::Template>,
     /// The first problem met while building (a value that cannot be encoded), reported when
     /// the request is run rather than panicking in a builder method.
     pub error: Option<Deferred>,
@@ -67,6 +72,8 @@ impl Spec {
             page_size: None,
             segment: None,
             exclude_expired: false,
+            exclude: Vec::new(),
+            range_template: None,
             error: None,
         }
     }
@@ -144,6 +151,10 @@ impl Spec {
         }
         b.flag(b'R', self.reverse);
         b.flag(b'X', self.exclude_expired);
+        b.number(b'x', self.exclude.len() as u64);
+        for value in &self.exclude {
+            b.value(value);
+        }
         b.finish()
     }
 
@@ -159,6 +170,12 @@ impl Spec {
         if let Some(error) = &self.error {
             return Err(error.to_error().in_table(&engine.table_name(self.schema)));
         }
+        let exclude = self.excluded();
+        // Items are counted after leaving some out, so they are read (their keys only).
+        let select = match select {
+            Shape::Count if exclude.is_some() => Shape::Keys,
+            other => other,
+        };
         let mut exprs = ExpressionBuilder::new();
         let key_condition = self.key.as_ref().map(|key| exprs.key_condition(key));
         let mut filters = self.filters.clone();
@@ -225,6 +242,13 @@ impl Spec {
                 let keys: Vec<Path> = self.schema.key_attributes().map(Path::attr).collect();
                 Some(exprs.projection(&keys))
             }
+            Shape::Keys => {
+                let keys: Vec<Path> = key_attributes(self.schema, self.index)
+                    .iter()
+                    .map(|k| Path::attr(k.name))
+                    .collect();
+                Some(exprs.projection(&keys))
+            }
             Shape::Count => None,
         };
         let (names, values) = exprs.finish();
@@ -241,7 +265,17 @@ impl Spec {
             page_size: self.page_size,
             segment: self.segment,
             count: matches!(select, Shape::Count),
+            exclude,
         })
+    }
+
+    /// The range-key attribute and the values of it whose items are left out, if any.
+    fn excluded(&self) -> Option<(&'static str, Vec<AttributeValue>)> {
+        if self.exclude.is_empty() {
+            return None;
+        }
+        let range = self.key.as_ref()?.range_attr?;
+        Some((range, self.exclude.clone()))
     }
 }
 
@@ -263,6 +297,8 @@ fn before_list_index(path: &Path) -> Path {
 enum Shape {
     Items,
     TableKeys,
+    /// The key attributes of the table and the index read.
+    Keys,
     Count,
 }
 
@@ -281,6 +317,8 @@ struct Request {
     page_size: Option<i32>,
     segment: Option<(u32, u32)>,
     count: bool,
+    /// Items whose range key (this attribute) has one of these values are left out.
+    exclude: Option<(&'static str, Vec<AttributeValue>)>,
 }
 
 /// The pages of one read, in order: each request starts where the previous answer's
@@ -417,9 +455,16 @@ impl Request {
                 (out.items, out.count, out.last_evaluated_key)
             }
         };
+        let mut items = items.unwrap_or_default();
+        let mut count = u64::try_from(count).unwrap_or(0);
+        if let Some((attr, values)) = &self.exclude {
+            let before = items.len();
+            items.retain(|item| !item.get(*attr).is_some_and(|v| values.contains(v)));
+            count -= (before - items.len()) as u64;
+        }
         Ok(RawPage {
-            items: items.unwrap_or_default(),
-            count: u64::try_from(count).unwrap_or(0),
+            items,
+            count,
             last: last.filter(|k| !k.is_empty()),
         })
     }

@@ -14,16 +14,19 @@
 //! range key, `range_begins_with` on a numeric range key, a consistent read of a global index,
 //! a filter on a key attribute of the queried index, a value of the wrong type.
 
+use std::marker::PhantomData;
+
 use crate::AttributeValue;
 use crate::codec::KeyPrefix;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::Comparison;
 use crate::expr::{KeyCondition, RangeCondition};
-use crate::filter::{AllFilterable, Cond, IntoValue, SameModel, encode};
+use crate::filter::{AllFilterable, Attr, Cond, IntoValue, SameModel, encode};
 use crate::index::{ConsistentIndex, FromItem, HasRangeKey, Index, PrefixRangeKey};
 use crate::read::pages::{self, Spec};
 use crate::read::{OfIndex, Read};
+use crate::template::{Part, Template};
 
 /// A query of index `I` returning `T` (the index's item type unless [`Query::select`] chose
 /// attributes). Build it with the generated entry points, refine it, then run it with a
@@ -245,5 +248,369 @@ impl<I: Index, R> Query<I, I::Item, R> {
             .into_iter()
             .map(|item| engine.decode::<I::Model>(item))
             .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Computed range keys: conditions on their parts
+// ---------------------------------------------------------------------------------------------
+
+/// A query of an index whose range key is computed from a template, whose next part to
+/// constrain is the attribute `P`: [`eq`](Query::eq) on it moves to the part after it, and a
+/// comparison, [`between`](Query::between) or [`begins_with`](Query::begins_with) ends the
+/// range-key condition.
+pub struct Parts<P>(PhantomData<fn() -> P>);
+
+/// A part of the computed range key of index `I` (generated for each part, in order).
+pub trait RangePart<I> {
+    /// The state after equality on this part: [`Parts`] of the next part, or [`Ranged`] after
+    /// the last.
+    type Next;
+    /// Its place among the template's parts, from 0.
+    const NUMBER: usize;
+}
+
+/// The attribute a part condition names is the one the query is at.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not the next part of this range key: `{P}` is",
+    label = "not the next part",
+    note = "the parts of a computed range key are constrained in template order: `eq` on each leading part, then one comparison, `between` or `begins_with` on the next"
+)]
+pub trait NextPart<P> {}
+
+impl<P> NextPart<P> for P {}
+
+impl<I: Index> Query<I> {
+    /// The query of index `I` for the items whose computed hash key is `hash` written with
+    /// `parts`; called by generated code.
+    pub fn with_template(hash: &Template, parts: &[&dyn Part]) -> Self {
+        let mut spec = Spec::new(I::schema(), I::NAME);
+        match hash.format(parts) {
+            Ok(text) => {
+                spec.key = Some(KeyCondition {
+                    hash_attr: I::HASH_KEY,
+                    hash: AttributeValue::S(text),
+                    range_attr: I::RANGE_KEY,
+                    range: None,
+                });
+            }
+            Err(issue) => spec.encode_failed(issue),
+        }
+        Read::from_spec(spec)
+    }
+}
+
+impl<I: Index, T: FromItem, R> Query<I, T, R> {
+    /// Scopes the query to the range key computed from `range`: to its text before the first
+    /// part (the items of this shape), and lets later conditions name its parts; called by
+    /// generated code.
+    pub fn range_template<R2>(mut self, range: &'static Template) -> Query<I, T, R2> {
+        let mut prefix = String::new();
+        let _ = range.write_prefix(&mut prefix, &[]);
+        self.spec.range_template = Some(range);
+        if !prefix.is_empty() {
+            if let Some(key) = &mut self.spec.key {
+                key.range = Some(RangeCondition::BeginsWith(AttributeValue::S(prefix)));
+            }
+        }
+        self.retype()
+    }
+}
+
+/// Where a part condition stands: the text of the range key before the part, the part as
+/// written, and what follows it in the template.
+struct Step {
+    before: String,
+    value: String,
+    /// The first byte of the text after the part, if text follows it.
+    stop: Option<u8>,
+    /// Whether the part ends the template.
+    last: bool,
+    /// The text between the part and the next part (empty at the end).
+    after: &'static str,
+}
+
+impl Step {
+    /// `before` and the part.
+    fn through(&self) -> String {
+        format!("{}{}", self.before, self.value)
+    }
+
+    /// The least range key above every key whose part equals the value, and whether that very
+    /// key is not one of them (to be left out).
+    fn above_equal(&self) -> (String, bool) {
+        match (self.stop, self.last) {
+            (Some(stop), _) => (format!("{}{}", self.through(), char::from(stop + 1)), false),
+            (None, true) => (self.through(), false),
+            (None, false) => match successor(&self.through()) {
+                Some(next) => (next, true),
+                None => (self.through(), false),
+            },
+        }
+    }
+}
+
+/// The least string above every string that starts with `text`, if there is one.
+fn successor(text: &str) -> Option<String> {
+    let mut chars: Vec<char> = text.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = match last as u32 + 1 {
+            0xD800 => Some('\u{E000}'),
+            n => char::from_u32(n),
+        };
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// A bound of a range-key condition: its text, and whether the key equal to it is left out.
+type Bound = (String, bool);
+
+impl<I: Index, T: FromItem, P> Query<I, T, Parts<P>> {
+    fn step(&mut self, number: usize, value: &dyn Part) -> Option<Step> {
+        let template = self.spec.range_template?;
+        let before = match self.spec.key.as_ref().and_then(|k| k.range.as_ref()) {
+            Some(RangeCondition::BeginsWith(AttributeValue::S(prefix))) => prefix.clone(),
+            _ => String::new(),
+        };
+        let index = template.part_index(number)?;
+        let place = template.place(index);
+        let mut written = String::new();
+        if let Err(reason) = value.write_part(&mut written, place) {
+            let name = match template.pieces[index] {
+                crate::template::Piece::Part(spec) => spec.name,
+                crate::template::Piece::Text(_) => "",
+            };
+            self.spec.encode_failed(
+                crate::codec::EncodeIssue::new(format!(
+                    "part `{name}` of the key template \"{}\": {reason}",
+                    template.source()
+                ))
+                .at(template.attribute),
+            );
+            return None;
+        }
+        let after = match template.pieces.get(index + 1) {
+            Some(crate::template::Piece::Text(text)) => text,
+            _ => "",
+        };
+        Some(Step {
+            before,
+            value: written,
+            stop: place.stop,
+            last: index + 1 == template.pieces.len(),
+            after,
+        })
+    }
+
+    /// The condition for range keys between `low` and `high` (`None`: unbounded on that side).
+    fn bounded(mut self, low: Option<Bound>, high: Option<Bound>) -> Query<I, T, Ranged> {
+        let s = |text: String| AttributeValue::S(text);
+        let mut exclude = Vec::new();
+        let condition = match (low, high) {
+            (Some((low, out_low)), Some((high, out_high))) => {
+                if out_low {
+                    exclude.push(s(low.clone()));
+                }
+                if out_high {
+                    exclude.push(s(high.clone()));
+                }
+                Some(RangeCondition::Between(s(low), s(high)))
+            }
+            (Some((low, out)), None) => Some(RangeCondition::Compare(
+                if out { Comparison::Gt } else { Comparison::Ge },
+                s(low),
+            )),
+            (None, Some((high, out))) => Some(RangeCondition::Compare(
+                if out { Comparison::Lt } else { Comparison::Le },
+                s(high),
+            )),
+            (None, None) => None,
+        };
+        if let Some(key) = &mut self.spec.key {
+            key.range = condition;
+        }
+        self.spec.exclude = exclude;
+        self.retype()
+    }
+
+    /// The lower end of the part's range: the keys before it.
+    fn floor(step: &Step) -> Option<Bound> {
+        (!step.before.is_empty()).then(|| (step.before.clone(), false))
+    }
+
+    /// The upper end of the part's range: everything that starts with the keys before it.
+    fn ceiling(step: &Step) -> Option<Bound> {
+        successor(&step.before).map(|s| (s, false))
+    }
+
+    /// Only items whose part `part` equals `value`; the next condition names the part after
+    /// it. On the last part, this is the whole range key.
+    pub fn eq<M, A: NextPart<P>, C>(
+        mut self,
+        part: Attr<M, A, C>,
+        value: impl Into<C::Value>,
+    ) -> Query<I, T, P::Next>
+    where
+        P: RangePart<I>,
+        C: crate::codec::Codec,
+        C::Value: Part,
+    {
+        let _ = part;
+        let value = value.into();
+        if let Some(step) = self.step(P::NUMBER, &value) {
+            let condition = if step.last {
+                RangeCondition::Compare(Comparison::Eq, AttributeValue::S(step.through()))
+            } else {
+                RangeCondition::BeginsWith(AttributeValue::S(format!(
+                    "{}{}",
+                    step.through(),
+                    step.after
+                )))
+            };
+            if let Some(key) = &mut self.spec.key {
+                key.range = Some(condition);
+            }
+        }
+        self.retype()
+    }
+
+    fn compare<M, A: NextPart<P>, C>(
+        mut self,
+        part: Attr<M, A, C>,
+        value: C::Value,
+        op: Comparison,
+    ) -> Query<I, T, Ranged>
+    where
+        P: RangePart<I>,
+        C: crate::codec::Codec,
+        C::Value: Part,
+    {
+        let _ = part;
+        let Some(step) = self.step(P::NUMBER, &value) else {
+            return self.retype();
+        };
+        let (low, high) = match op {
+            Comparison::Lt => {
+                // A key that is exactly `before` and the part has the part equal, unless text
+                // follows the part in every key.
+                let out = step.stop.is_none();
+                (Self::floor(&step), Some((step.through(), out)))
+            }
+            Comparison::Le => (Self::floor(&step), Some(step.above_equal())),
+            Comparison::Gt => {
+                let low = match (step.stop, step.last) {
+                    (Some(_), _) | (None, false) => {
+                        let (above, _) = step.above_equal();
+                        (above, false)
+                    }
+                    (None, true) => (step.through(), true),
+                };
+                (Some(low), Self::ceiling(&step))
+            }
+            _ => (Some((step.through(), false)), Self::ceiling(&step)),
+        };
+        self.bounded(low, high)
+    }
+
+    /// Only items whose part `part` is less than `value` (after equality on the parts before).
+    pub fn lt<M, A: NextPart<P>, C>(
+        self,
+        part: Attr<M, A, C>,
+        value: impl Into<C::Value>,
+    ) -> Query<I, T, Ranged>
+    where
+        P: RangePart<I>,
+        C: crate::codec::Codec,
+        C::Value: Part,
+    {
+        self.compare(part, value.into(), Comparison::Lt)
+    }
+
+    /// Only items whose part `part` is at most `value`.
+    pub fn le<M, A: NextPart<P>, C>(
+        self,
+        part: Attr<M, A, C>,
+        value: impl Into<C::Value>,
+    ) -> Query<I, T, Ranged>
+    where
+        P: RangePart<I>,
+        C: crate::codec::Codec,
+        C::Value: Part,
+    {
+        self.compare(part, value.into(), Comparison::Le)
+    }
+
+    /// Only items whose part `part` is greater than `value`.
+    pub fn gt<M, A: NextPart<P>, C>(
+        self,
+        part: Attr<M, A, C>,
+        value: impl Into<C::Value>,
+    ) -> Query<I, T, Ranged>
+    where
+        P: RangePart<I>,
+        C: crate::codec::Codec,
+        C::Value: Part,
+    {
+        self.compare(part, value.into(), Comparison::Gt)
+    }
+
+    /// Only items whose part `part` is at least `value`.
+    pub fn ge<M, A: NextPart<P>, C>(
+        self,
+        part: Attr<M, A, C>,
+        value: impl Into<C::Value>,
+    ) -> Query<I, T, Ranged>
+    where
+        P: RangePart<I>,
+        C: crate::codec::Codec,
+        C::Value: Part,
+    {
+        self.compare(part, value.into(), Comparison::Ge)
+    }
+
+    /// Only items whose part `part` lies between `low` and `high`, both included.
+    pub fn between<M, A: NextPart<P>, C>(
+        mut self,
+        part: Attr<M, A, C>,
+        low: impl Into<C::Value>,
+        high: impl Into<C::Value>,
+    ) -> Query<I, T, Ranged>
+    where
+        P: RangePart<I>,
+        C: crate::codec::Codec,
+        C::Value: Part,
+    {
+        let _ = part;
+        let (low, high) = (low.into(), high.into());
+        let (Some(low), Some(high)) = (self.step(P::NUMBER, &low), self.step(P::NUMBER, &high))
+        else {
+            return self.retype();
+        };
+        let high = high.above_equal();
+        self.bounded(Some((low.through(), false)), Some(high))
+    }
+
+    /// Only items whose text part `part` starts with `prefix`.
+    pub fn begins_with<M, A: NextPart<P>>(
+        mut self,
+        part: Attr<M, A, crate::codec::Str>,
+        prefix: &str,
+    ) -> Query<I, T, Ranged>
+    where
+        P: RangePart<I>,
+    {
+        let _ = part;
+        if let Some(step) = self.step(P::NUMBER, &"") {
+            let mut text = step.before;
+            crate::template::write_text(&mut text, prefix, step.stop);
+            if let Some(key) = &mut self.spec.key {
+                key.range = Some(RangeCondition::BeginsWith(AttributeValue::S(text)));
+            }
+        }
+        self.retype()
     }
 }

@@ -40,7 +40,9 @@ use crate::expr::{Action, Actions, Comparison, Condition, Operand, Path, PathEle
 use crate::filter::{Attr, Cond, IntoValue, SameModel};
 use crate::model::Model;
 use crate::ops::Get;
-use crate::update::{NotAKey, NotTheVersion, Numeric, SetCodec, incr_action, set_action};
+use crate::update::{
+    NotAKey, NotComputed, NotTheVersion, Numeric, SetCodec, incr_action, set_action,
+};
 use crate::write::plan::Plan;
 use crate::write::version::version_of;
 use crate::{AttributeValue, Item};
@@ -119,7 +121,7 @@ impl<M: Model> Tracked<M> {
 
     /// Adds `by` to the number at the next sync, atomically (flywheel's `incr_`); the model
     /// shows the new value once the sync has reloaded it.
-    pub fn incr<A: NotAKey + NotTheVersion, C: Numeric<A>>(
+    pub fn incr<A: NotAKey + NotTheVersion + NotComputed, C: Numeric<A>>(
         &mut self,
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
@@ -130,7 +132,7 @@ impl<M: Model> Tracked<M> {
     }
 
     /// Subtracts `by` from the number at the next sync, atomically.
-    pub fn decr<A: NotAKey + NotTheVersion, C: Numeric<A>>(
+    pub fn decr<A: NotAKey + NotTheVersion + NotComputed, C: Numeric<A>>(
         &mut self,
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
@@ -141,7 +143,7 @@ impl<M: Model> Tracked<M> {
     }
 
     /// Adds elements to the set at the next sync, atomically (flywheel's `add_`).
-    pub fn add<A: NotAKey + NotTheVersion, C: SetCodec<A>>(
+    pub fn add<A: NotAKey + NotTheVersion + NotComputed, C: SetCodec<A>>(
         &mut self,
         attr: Attr<M, A, C>,
         elements: impl IntoValue<C>,
@@ -153,7 +155,7 @@ impl<M: Model> Tracked<M> {
     }
 
     /// Removes elements from the set at the next sync, atomically (flywheel's `remove_`).
-    pub fn delete<A: NotAKey + NotTheVersion, C: SetCodec<A>>(
+    pub fn delete<A: NotAKey + NotTheVersion + NotComputed, C: SetCodec<A>>(
         &mut self,
         attr: Attr<M, A, C>,
         elements: impl IntoValue<C>,

@@ -28,12 +28,13 @@ use crate::partial::Partial;
 use crate::write::plan::{Guard, Plan};
 use crate::{AttributeValue, Item};
 
-/// Every attribute an update may write: all but the table's key attributes and the version
-/// attribute; a shorthand of [`NotAKey`] + [`NotTheVersion`], which the update methods require
-/// one by one so that each refusal gets its own message.
+/// Every attribute an update may write: all but the table's key attributes, the version
+/// attribute and the attributes of key templates; a shorthand of [`NotAKey`] +
+/// [`NotTheVersion`] + [`NotComputed`], which the update methods require one by one so that
+/// each refusal gets its own message.
 pub trait Updatable {}
 
-impl<A: NotAKey + NotTheVersion> Updatable for A {}
+impl<A: NotAKey + NotTheVersion + NotComputed> Updatable for A {}
 
 /// Implemented (by generated code, [`updatable!`](crate::updatable)) for every attribute that
 /// is not a key of the table.
@@ -53,7 +54,18 @@ pub trait NotAKey {}
 )]
 pub trait NotTheVersion {}
 
+/// Implemented (by generated code, [`updatable!`](crate::updatable)) for every attribute that
+/// is neither computed from a key template nor a part of one.
+#[diagnostic::on_unimplemented(
+    message = "attribute `{Self}` belongs to a key template (computed from one, or a part of one), which an update cannot change by hand",
+    label = "a key template attribute written by an update",
+    note = "flywheel writes a template attribute from its parts on every write: change the parts on the model and `save` it"
+)]
+pub trait NotComputed {}
+
 impl<A: NotAKey, O> NotAKey for Part<A, O> {}
+
+impl<A: NotComputed, O> NotComputed for Part<A, O> {}
 
 impl<A: NotTheVersion, O> NotTheVersion for Part<A, O> {}
 
@@ -189,7 +201,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Sets the attribute (or part) to `value`.
-    pub fn set<A: NotAKey + NotTheVersion, C: Codec>(
+    pub fn set<A: NotAKey + NotTheVersion + NotComputed, C: Codec>(
         self,
         attr: Attr<M, A, C>,
         value: impl IntoValue<C>,
@@ -204,7 +216,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Sets the attribute only if it is absent (`if_not_exists`).
-    pub fn set_if_not_exists<A: NotAKey + NotTheVersion, C: Codec>(
+    pub fn set_if_not_exists<A: NotAKey + NotTheVersion + NotComputed, C: Codec>(
         self,
         attr: Attr<M, A, C>,
         value: impl IntoValue<C>,
@@ -219,7 +231,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Removes the attribute (optional fields and sets), list element or map entry.
-    pub fn remove<A: NotAKey + NotTheVersion + Removable, C: Codec>(
+    pub fn remove<A: NotAKey + NotTheVersion + NotComputed + Removable, C: Codec>(
         self,
         attr: Attr<M, A, C>,
     ) -> Self {
@@ -229,7 +241,7 @@ impl<M: Model> Update<M> {
 
     /// Adds `by` to the number atomically. An absent number counts as its schema default, or
     /// as 0 when it has none.
-    pub fn incr<A: NotAKey + NotTheVersion, C: Numeric<A>>(
+    pub fn incr<A: NotAKey + NotTheVersion + NotComputed, C: Numeric<A>>(
         self,
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
@@ -239,7 +251,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Subtracts `by` from the number atomically (an absent number counts as for `incr`).
-    pub fn decr<A: NotAKey + NotTheVersion, C: Numeric<A>>(
+    pub fn decr<A: NotAKey + NotTheVersion + NotComputed, C: Numeric<A>>(
         self,
         attr: Attr<M, A, C>,
         by: impl IntoValue<C>,
@@ -249,7 +261,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Adds `elements` to the set atomically (an absent set counts as empty).
-    pub fn add<A: NotAKey + NotTheVersion, C: SetCodec<A>>(
+    pub fn add<A: NotAKey + NotTheVersion + NotComputed, C: SetCodec<A>>(
         self,
         attr: Attr<M, A, C>,
         elements: impl IntoValue<C>,
@@ -259,7 +271,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Removes `elements` from the set atomically.
-    pub fn delete<A: NotAKey + NotTheVersion, C: SetCodec<A>>(
+    pub fn delete<A: NotAKey + NotTheVersion + NotComputed, C: SetCodec<A>>(
         self,
         attr: Attr<M, A, C>,
         elements: impl IntoValue<C>,
@@ -282,7 +294,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Appends `items` to the end of the list (an absent list counts as empty).
-    pub fn append<A: NotAKey + NotTheVersion, C: ListCodec<A>>(
+    pub fn append<A: NotAKey + NotTheVersion + NotComputed, C: ListCodec<A>>(
         self,
         attr: Attr<M, A, C>,
         items: impl IntoValue<C>,
@@ -292,7 +304,7 @@ impl<M: Model> Update<M> {
     }
 
     /// Puts `items` before the start of the list.
-    pub fn prepend<A: NotAKey + NotTheVersion, C: ListCodec<A>>(
+    pub fn prepend<A: NotAKey + NotTheVersion + NotComputed, C: ListCodec<A>>(
         self,
         attr: Attr<M, A, C>,
         items: impl IntoValue<C>,

@@ -157,7 +157,9 @@ pub mod index {
     /// The index holds only some attributes, so the query returns [`FollowFollowersItem`]; `fetch_full` reads the whole items.
     pub type Followers = super::super::markers::Followers<super::Follow>;
 }
-rt::updatable!(keys = [attr::Follower, attr::Followee], version = [], others = [],);
+rt::updatable!(
+    keys = [attr::Follower, attr::Followee], version = [], computed = [], others = [],
+);
 impl rt::index::Index for index::Table {
     type Model = Follow;
     type Item = Follow;

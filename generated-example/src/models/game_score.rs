@@ -219,8 +219,8 @@ pub mod index {
     pub type GameTitleIndex = super::super::markers::GameTitleIndex<super::GameScore>;
 }
 rt::updatable!(
-    keys = [attr::Userid, attr::Title], version = [], others = [attr::TopScore,
-    attr::TopScoreTime, attr::Wins, attr::Losses],
+    keys = [attr::Userid, attr::Title], version = [], computed = [], others =
+    [attr::TopScore, attr::TopScoreTime, attr::Wins, attr::Losses],
 );
 rt::removable!(attr::TopScore, attr::TopScoreTime,);
 impl rt::index::Index for index::Table {

@@ -270,8 +270,9 @@ pub mod index {
     pub type ByStatusIdx = super::super::markers::ByStatusIdx<super::OddNames>;
 }
 rt::updatable!(
-    keys = [attr::Order, attr::Size], version = [], others = [attr::Status, attr::AB,
-    attr::XY, attr::HashTag, attr::Namae, attr::Values, attr::Items, attr::Path],
+    keys = [attr::Order, attr::Size], version = [], computed = [], others =
+    [attr::Status, attr::AB, attr::XY, attr::HashTag, attr::Namae, attr::Values,
+    attr::Items, attr::Path],
 );
 rt::removable!(attr::Status, attr::AB, attr::HashTag, attr::Namae, attr::Path,);
 impl rt::index::Index for index::Table {

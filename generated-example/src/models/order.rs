@@ -406,9 +406,10 @@ pub mod index {
     pub type BySku = super::super::markers::BySku<super::Order>;
 }
 rt::updatable!(
-    keys = [attr::CustomerId, attr::OrderId], version = [attr::Revision], others =
-    [attr::CreatedAt, attr::State, attr::Total, attr::Currency, attr::Sku, attr::Lines,
-    attr::Labels, attr::CouponCodes, attr::Receipt, attr::LineCounts, attr::PurgeAt],
+    keys = [attr::CustomerId, attr::OrderId], version = [attr::Revision], computed = [],
+    others = [attr::CreatedAt, attr::State, attr::Total, attr::Currency, attr::Sku,
+    attr::Lines, attr::Labels, attr::CouponCodes, attr::Receipt, attr::LineCounts,
+    attr::PurgeAt],
 );
 rt::removable!(attr::Sku, attr::CouponCodes, attr::Receipt, attr::PurgeAt,);
 impl rt::index::Index for index::Table {
@@ -759,6 +760,16 @@ impl rt::StringEnum for OrderState {
             "cancelled" => ::core::option::Option::Some(Self::Cancelled),
             _ => ::core::option::Option::None,
         }
+    }
+}
+impl rt::template::Part for OrderState {
+    fn write_part(
+        &self,
+        out: &mut ::std::string::String,
+        place: rt::template::Place,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        rt::template::write_text(out, self.as_str(), place.stop);
+        ::core::result::Result::Ok(())
     }
 }
 impl ::core::fmt::Display for OrderState {

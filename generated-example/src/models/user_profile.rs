@@ -516,12 +516,12 @@ pub mod index {
     pub type ByEmail = super::super::markers::ByEmail<super::UserProfile>;
 }
 rt::updatable!(
-    keys = [attr::UserId], version = [attr::Version], others = [attr::Email,
-    attr::DisplayName, attr::Status, attr::Type, attr::Home, attr::Addresses, attr::Tags,
-    attr::LuckyNumbers, attr::Avatar, attr::Settings, attr::Nicknames, attr::Birthday,
-    attr::SignupDay, attr::Balance, attr::Rating, attr::LoginCount, attr::Age,
-    attr::TimezoneOffset, attr::Verified, attr::LastSeen, attr::CreatedAt,
-    attr::ExpiresAt],
+    keys = [attr::UserId], version = [attr::Version], computed = [], others =
+    [attr::Email, attr::DisplayName, attr::Status, attr::Type, attr::Home,
+    attr::Addresses, attr::Tags, attr::LuckyNumbers, attr::Avatar, attr::Settings,
+    attr::Nicknames, attr::Birthday, attr::SignupDay, attr::Balance, attr::Rating,
+    attr::LoginCount, attr::Age, attr::TimezoneOffset, attr::Verified, attr::LastSeen,
+    attr::CreatedAt, attr::ExpiresAt],
 );
 rt::removable!(
     attr::DisplayName, attr::Home, attr::Addresses, attr::Tags, attr::LuckyNumbers,
@@ -760,6 +760,16 @@ impl rt::StringEnum for Status {
         }
     }
 }
+impl rt::template::Part for Status {
+    fn write_part(
+        &self,
+        out: &mut ::std::string::String,
+        place: rt::template::Place,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        rt::template::write_text(out, self.as_str(), place.stop);
+        ::core::result::Result::Ok(())
+    }
+}
 impl ::core::fmt::Display for Status {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
@@ -811,6 +821,16 @@ impl rt::StringEnum for AccountKind {
             "non-profit" => ::core::option::Option::Some(Self::NonProfit),
             _ => ::core::option::Option::None,
         }
+    }
+}
+impl rt::template::Part for AccountKind {
+    fn write_part(
+        &self,
+        out: &mut ::std::string::String,
+        place: rt::template::Place,
+    ) -> ::core::result::Result<(), ::std::string::String> {
+        rt::template::write_text(out, self.as_str(), place.stop);
+        ::core::result::Result::Ok(())
     }
 }
 impl ::core::fmt::Display for AccountKind {

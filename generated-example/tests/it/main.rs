@@ -27,6 +27,7 @@ mod story;
 mod streams;
 mod sync;
 mod tables;
+mod templates;
 mod transactions;
 mod ttl;
 mod update_model;
