@@ -3,6 +3,8 @@
 //! compile-fail suite's own copy of every dependency; running them builds requests without
 //! sending any.
 
+#[path = "valid/computed_keys.rs"]
+mod computed_keys;
 #[path = "valid/range_between_and_filters.rs"]
 mod range_between_and_filters;
 #[path = "valid/schema_facts.rs"]
@@ -14,6 +16,7 @@ mod valid_updates;
 
 #[test]
 fn valid_forms_compile() {
+    computed_keys::compiles();
     range_between_and_filters::compiles();
     schema_facts::compiles();
     valid_queries::compiles();

@@ -251,6 +251,25 @@ fn entry_point(t: &CheckedTable, fields: &[FieldIr], index: Option<&Index>) -> I
         ),
         None => (None, None, t.hash, t.range, Projection::All),
     };
+    // An index of a model with a computed table key projects the key's parts too, so that its
+    // items know their key (the computed attributes themselves cannot be read back).
+    let key_parts = fields.iter().filter(|f| f.key_part).map(|f| f.attr.clone());
+    let projection = match projection {
+        Projection::All => Projection::All,
+        Projection::KeysOnly | Projection::Include(_) if fields.iter().any(|f| f.key_part) => {
+            let mut names = match projection {
+                Projection::Include(names) => names,
+                _ => Vec::new(),
+            };
+            for part in key_parts {
+                if !names.contains(&part) {
+                    names.push(part);
+                }
+            }
+            Projection::Include(names)
+        }
+        other => other,
+    };
     let global = kind == Some(IndexKind::Global);
     let marker = name
         .as_deref()
@@ -405,6 +424,7 @@ fn projection_struct(
         .fields
         .iter()
         .zip(fields)
+        .filter(|(f, _)| !f.is_computed())
         .filter(|(_, ir)| holds(projection, ir) || index_keys.contains(&Some(ir.attr.as_str())))
         .map(|(f, ir)| {
             let index_key = ir.key.is_none() && index_keys.contains(&Some(ir.attr.as_str()));

@@ -270,15 +270,16 @@ pub trait RangePart<I> {
     const NUMBER: usize;
 }
 
-/// The attribute a part condition names is the one the query is at.
+/// The attribute a part condition names is the part the query `Q` is at (`Q` is
+/// [`Parts`] of it).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not the next part of this range key: `{P}` is",
+    message = "`{Self}` is not the part of the range key this query constrains next",
     label = "not the next part",
-    note = "the parts of a computed range key are constrained in template order: `eq` on each leading part, then one comparison, `between` or `begins_with` on the next"
+    note = "the query is at `{Q}` (`Ranged`: its range-key condition is complete; `Unranged`: its range key is not computed, so use `range_eq`, `range_gt`, ...); the parts of a computed range key are constrained in template order: `eq` on each leading part, then one comparison, `between` or `begins_with` on the next"
 )]
-pub trait NextPart<P> {}
+pub trait NextPart<Q> {}
 
-impl<P> NextPart<P> for P {}
+impl<P> NextPart<Parts<P>> for P {}
 
 impl<I: Index> Query<I> {
     /// The query of index `I` for the items whose computed hash key is `hash` written with
@@ -308,10 +309,10 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
         let mut prefix = String::new();
         let _ = range.write_prefix(&mut prefix, &[]);
         self.spec.range_template = Some(range);
-        if !prefix.is_empty() {
-            if let Some(key) = &mut self.spec.key {
-                key.range = Some(RangeCondition::BeginsWith(AttributeValue::S(prefix)));
-            }
+        if !prefix.is_empty()
+            && let Some(key) = &mut self.spec.key
+        {
+            key.range = Some(RangeCondition::BeginsWith(AttributeValue::S(prefix)));
         }
         self.retype()
     }
@@ -369,7 +370,7 @@ fn successor(text: &str) -> Option<String> {
 /// A bound of a range-key condition: its text, and whether the key equal to it is left out.
 type Bound = (String, bool);
 
-impl<I: Index, T: FromItem, P> Query<I, T, Parts<P>> {
+impl<I: Index, T: FromItem, R> Query<I, T, R> {
     fn step(&mut self, number: usize, value: &dyn Part) -> Option<Step> {
         let template = self.spec.range_template?;
         let before = match self.spec.key.as_ref().and_then(|k| k.range.as_ref()) {
@@ -449,19 +450,19 @@ impl<I: Index, T: FromItem, P> Query<I, T, Parts<P>> {
 
     /// Only items whose part `part` equals `value`; the next condition names the part after
     /// it. On the last part, this is the whole range key.
-    pub fn eq<M, A: NextPart<P>, C>(
+    pub fn eq<M, A, C>(
         mut self,
         part: Attr<M, A, C>,
         value: impl Into<C::Value>,
-    ) -> Query<I, T, P::Next>
+    ) -> Query<I, T, A::Next>
     where
-        P: RangePart<I>,
+        A: NextPart<R> + RangePart<I>,
         C: crate::codec::Codec,
         C::Value: Part,
     {
         let _ = part;
         let value = value.into();
-        if let Some(step) = self.step(P::NUMBER, &value) {
+        if let Some(step) = self.step(A::NUMBER, &value) {
             let condition = if step.last {
                 RangeCondition::Compare(Comparison::Eq, AttributeValue::S(step.through()))
             } else {
@@ -478,19 +479,19 @@ impl<I: Index, T: FromItem, P> Query<I, T, Parts<P>> {
         self.retype()
     }
 
-    fn compare<M, A: NextPart<P>, C>(
+    fn compare<M, A, C>(
         mut self,
         part: Attr<M, A, C>,
         value: C::Value,
         op: Comparison,
     ) -> Query<I, T, Ranged>
     where
-        P: RangePart<I>,
+        A: NextPart<R> + RangePart<I>,
         C: crate::codec::Codec,
         C::Value: Part,
     {
         let _ = part;
-        let Some(step) = self.step(P::NUMBER, &value) else {
+        let Some(step) = self.step(A::NUMBER, &value) else {
             return self.retype();
         };
         let (low, high) = match op {
@@ -517,13 +518,9 @@ impl<I: Index, T: FromItem, P> Query<I, T, Parts<P>> {
     }
 
     /// Only items whose part `part` is less than `value` (after equality on the parts before).
-    pub fn lt<M, A: NextPart<P>, C>(
-        self,
-        part: Attr<M, A, C>,
-        value: impl Into<C::Value>,
-    ) -> Query<I, T, Ranged>
+    pub fn lt<M, A, C>(self, part: Attr<M, A, C>, value: impl Into<C::Value>) -> Query<I, T, Ranged>
     where
-        P: RangePart<I>,
+        A: NextPart<R> + RangePart<I>,
         C: crate::codec::Codec,
         C::Value: Part,
     {
@@ -531,13 +528,9 @@ impl<I: Index, T: FromItem, P> Query<I, T, Parts<P>> {
     }
 
     /// Only items whose part `part` is at most `value`.
-    pub fn le<M, A: NextPart<P>, C>(
-        self,
-        part: Attr<M, A, C>,
-        value: impl Into<C::Value>,
-    ) -> Query<I, T, Ranged>
+    pub fn le<M, A, C>(self, part: Attr<M, A, C>, value: impl Into<C::Value>) -> Query<I, T, Ranged>
     where
-        P: RangePart<I>,
+        A: NextPart<R> + RangePart<I>,
         C: crate::codec::Codec,
         C::Value: Part,
     {
@@ -545,13 +538,9 @@ impl<I: Index, T: FromItem, P> Query<I, T, Parts<P>> {
     }
 
     /// Only items whose part `part` is greater than `value`.
-    pub fn gt<M, A: NextPart<P>, C>(
-        self,
-        part: Attr<M, A, C>,
-        value: impl Into<C::Value>,
-    ) -> Query<I, T, Ranged>
+    pub fn gt<M, A, C>(self, part: Attr<M, A, C>, value: impl Into<C::Value>) -> Query<I, T, Ranged>
     where
-        P: RangePart<I>,
+        A: NextPart<R> + RangePart<I>,
         C: crate::codec::Codec,
         C::Value: Part,
     {
@@ -559,13 +548,9 @@ impl<I: Index, T: FromItem, P> Query<I, T, Parts<P>> {
     }
 
     /// Only items whose part `part` is at least `value`.
-    pub fn ge<M, A: NextPart<P>, C>(
-        self,
-        part: Attr<M, A, C>,
-        value: impl Into<C::Value>,
-    ) -> Query<I, T, Ranged>
+    pub fn ge<M, A, C>(self, part: Attr<M, A, C>, value: impl Into<C::Value>) -> Query<I, T, Ranged>
     where
-        P: RangePart<I>,
+        A: NextPart<R> + RangePart<I>,
         C: crate::codec::Codec,
         C::Value: Part,
     {
@@ -573,20 +558,20 @@ impl<I: Index, T: FromItem, P> Query<I, T, Parts<P>> {
     }
 
     /// Only items whose part `part` lies between `low` and `high`, both included.
-    pub fn between<M, A: NextPart<P>, C>(
+    pub fn between<M, A, C>(
         mut self,
         part: Attr<M, A, C>,
         low: impl Into<C::Value>,
         high: impl Into<C::Value>,
     ) -> Query<I, T, Ranged>
     where
-        P: RangePart<I>,
+        A: NextPart<R> + RangePart<I>,
         C: crate::codec::Codec,
         C::Value: Part,
     {
         let _ = part;
         let (low, high) = (low.into(), high.into());
-        let (Some(low), Some(high)) = (self.step(P::NUMBER, &low), self.step(P::NUMBER, &high))
+        let (Some(low), Some(high)) = (self.step(A::NUMBER, &low), self.step(A::NUMBER, &high))
         else {
             return self.retype();
         };
@@ -595,16 +580,16 @@ impl<I: Index, T: FromItem, P> Query<I, T, Parts<P>> {
     }
 
     /// Only items whose text part `part` starts with `prefix`.
-    pub fn begins_with<M, A: NextPart<P>>(
+    pub fn begins_with<M, A>(
         mut self,
         part: Attr<M, A, crate::codec::Str>,
         prefix: &str,
     ) -> Query<I, T, Ranged>
     where
-        P: RangePart<I>,
+        A: NextPart<R> + RangePart<I>,
     {
         let _ = part;
-        if let Some(step) = self.step(P::NUMBER, &"") {
+        if let Some(step) = self.step(A::NUMBER, &"") {
             let mut text = step.before;
             crate::template::write_text(&mut text, prefix, step.stop);
             if let Some(key) = &mut self.spec.key {

@@ -19,6 +19,10 @@ pub struct Activity {
     pub score: ::core::option::Option<i64>,
     /// Attribute `label`: `string`.
     pub label: ::core::option::Option<::std::string::String>,
+    /// Free text, in no key.
+    ///
+    /// Attribute `note`: `string`.
+    pub note: ::core::option::Option<::std::string::String>,
 }
 impl Activity {
     /// Creates an item from its key and required fields; every other field takes its default
@@ -36,6 +40,7 @@ impl Activity {
             kind: kind.into(),
             score: ::core::option::Option::None,
             label: ::core::option::Option::None,
+            note: ::core::option::Option::None,
         }
     }
     /// The key of this item.
@@ -114,6 +119,16 @@ impl rt::Model for Activity {
                 projection: rt::schema::Projection::All,
                 throughput: ::core::option::Option::None,
             },
+            rt::schema::IndexSchema {
+                name: "ByScore",
+                kind: rt::schema::IndexKind::Global,
+                hash_key: rt::schema::KeyAttribute::s("kind"),
+                range_key: ::core::option::Option::Some(
+                    rt::schema::KeyAttribute::n("score"),
+                ),
+                projection: rt::schema::Projection::Include(&["account", "at", "seq"]),
+                throughput: ::core::option::Option::None,
+            },
         ],
         billing: rt::schema::Billing::OnDemand,
         ttl: ::core::option::Option::None,
@@ -127,6 +142,7 @@ impl rt::Model for Activity {
             "kind",
             "score",
             "label",
+            "note",
             "by_label",
             "by_kind",
         ],
@@ -143,6 +159,7 @@ impl rt::Model for Activity {
         rt::codec::put::<rt::codec::Enum<Kind>>(item, "kind", &self.kind)?;
         rt::codec::put_opt::<rt::codec::I64>(item, "score", self.score.as_ref())?;
         rt::codec::put_opt::<rt::codec::Str>(item, "label", self.label.as_ref())?;
+        rt::codec::put_opt::<rt::codec::Str>(item, "note", self.note.as_ref())?;
         rt::template::put_sparse(
             item,
             &template::BY_LABEL,
@@ -167,6 +184,7 @@ impl rt::Model for Activity {
             kind: rt::codec::take::<rt::codec::Enum<Kind>>(item, "kind")?,
             score: rt::codec::take_opt::<rt::codec::I64>(item, "score")?,
             label: rt::codec::take_opt::<rt::codec::Str>(item, "label")?,
+            note: rt::codec::take_opt::<rt::codec::Str>(item, "note")?,
         })
     }
 }
@@ -199,6 +217,8 @@ impl Activity {
     pub const LABEL: rt::Attr<Self, attr::Label, rt::codec::Str> = rt::Attr::new(
         "label",
     );
+    /// Handle on attribute `note`, for conditions, filters and updates.
+    pub const NOTE: rt::Attr<Self, attr::Note, rt::codec::Str> = rt::Attr::new("note");
     /// Handle on attribute `by_label`, for conditions, filters and updates.
     pub const BY_LABEL: rt::Attr<Self, attr::ByLabel, rt::codec::Str> = rt::Attr::new(
         "by_label",
@@ -228,6 +248,14 @@ impl Activity {
         rt::Query::with_template(&template::PK, &[&account])
             .range_template(&template::BY_KIND)
     }
+    /// Queries the global index `ByScore`: the items whose hash key `kind` equals the argument, in order of range key `score`.
+    ///
+    /// The index holds only some attributes, so the query returns [`ActivityByScoreItem`]; `fetch_full` reads the whole items.
+    pub fn query_by_score(
+        kind: impl rt::IntoValue<rt::codec::Enum<Kind>>,
+    ) -> rt::Query<index::ByScore> {
+        rt::Query::new(kind)
+    }
     /// An update of the item with `key`: typed `set`, `remove`, `incr`, `add`, `append`, ...
     /// then `send(&engine)` (or `all_new`, `all_old`, `updated_new`, `updated_old`).
     pub fn update(key: ActivityKey) -> rt::Update<Activity> {
@@ -256,6 +284,8 @@ pub mod attr {
     pub type Score = super::super::markers::score<super::Activity>;
     /// Marks attribute `label` in the types of handles and conditions.
     pub type Label = super::super::markers::label<super::Activity>;
+    /// Marks attribute `note` in the types of handles and conditions.
+    pub type Note = super::super::markers::note<super::Activity>;
     /// Marks attribute `by_label` in the types of handles and conditions.
     pub type ByLabel = super::super::markers::by_label<super::Activity>;
     /// Marks attribute `by_kind` in the types of handles and conditions.
@@ -310,12 +340,17 @@ pub mod index {
     pub type ByLabel = super::super::markers::ByLabel<super::Activity>;
     /// Queries the local index `ByKind`: the items whose hash key `pk` equals the argument, in order of range key `by_kind`.
     pub type ByKind = super::super::markers::ByKind<super::Activity>;
+    /// Queries the global index `ByScore`: the items whose hash key `kind` equals the argument, in order of range key `score`.
+    ///
+    /// The index holds only some attributes, so the query returns [`ActivityByScoreItem`]; `fetch_full` reads the whole items.
+    pub type ByScore = super::super::markers::ByScore<super::Activity>;
 }
 rt::updatable!(
     keys = [attr::Pk, attr::Sk, attr::Account, attr::At, attr::Seq], version = [],
     computed = [attr::Kind, attr::Score, attr::Label, attr::ByLabel, attr::ByKind],
-    others = [],
+    others = [attr::Note],
 );
+rt::removable!(attr::Note,);
 impl rt::index::Index for index::Table {
     type Model = Activity;
     type Item = Activity;
@@ -341,6 +376,7 @@ impl rt::filter::Filterable<index::Table> for attr::Seq {}
 impl rt::filter::Filterable<index::Table> for attr::Kind {}
 impl rt::filter::Filterable<index::Table> for attr::Score {}
 impl rt::filter::Filterable<index::Table> for attr::Label {}
+impl rt::filter::Filterable<index::Table> for attr::Note {}
 impl rt::filter::Filterable<index::Table> for attr::ByLabel {}
 impl rt::filter::Filterable<index::Table> for attr::ByKind {}
 impl rt::index::Index for index::ByLabel {
@@ -368,6 +404,7 @@ impl rt::filter::Filterable<index::ByLabel> for attr::Seq {}
 impl rt::filter::Filterable<index::ByLabel> for attr::Kind {}
 impl rt::filter::Filterable<index::ByLabel> for attr::Score {}
 impl rt::filter::Filterable<index::ByLabel> for attr::Label {}
+impl rt::filter::Filterable<index::ByLabel> for attr::Note {}
 impl rt::filter::Filterable<index::ByLabel> for attr::ByKind {}
 impl rt::index::Index for index::ByKind {
     type Model = Activity;
@@ -399,7 +436,74 @@ impl rt::filter::Filterable<index::ByKind> for attr::Seq {}
 impl rt::filter::Filterable<index::ByKind> for attr::Kind {}
 impl rt::filter::Filterable<index::ByKind> for attr::Score {}
 impl rt::filter::Filterable<index::ByKind> for attr::Label {}
+impl rt::filter::Filterable<index::ByKind> for attr::Note {}
 impl rt::filter::Filterable<index::ByKind> for attr::ByLabel {}
+impl rt::index::Index for index::ByScore {
+    type Model = Activity;
+    type Item = ActivityByScoreItem;
+    type Hash = rt::codec::Enum<Kind>;
+    type Range = rt::codec::I64;
+    type Holds = rt::index::HoldsListed;
+    const POSITION: ::core::option::Option<usize> = ::core::option::Option::Some(2);
+}
+impl rt::index::HasRangeKey for index::ByScore {}
+impl rt::filter::Filterable<index::ByScore> for attr::Pk {}
+impl rt::filter::Filterable<index::ByScore> for attr::Sk {}
+impl rt::filter::Filterable<index::ByScore> for attr::Account {}
+impl rt::filter::Filterable<index::ByScore> for attr::At {}
+impl rt::filter::Filterable<index::ByScore> for attr::Seq {}
+impl rt::filter::Selectable<index::ByScore> for attr::Pk {}
+impl rt::filter::Selectable<index::ByScore> for attr::Sk {}
+impl rt::filter::Selectable<index::ByScore> for attr::Account {}
+impl rt::filter::Selectable<index::ByScore> for attr::At {}
+impl rt::filter::Selectable<index::ByScore> for attr::Seq {}
+impl rt::filter::Selectable<index::ByScore> for attr::Kind {}
+impl rt::filter::Selectable<index::ByScore> for attr::Score {}
+/// An item of the global index `ByScore` of [`Activity`]: only the attributes the index holds (`account`, `at`, `seq`, `kind`, `score`).
+#[derive(Debug, Clone, PartialEq)]
+#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct ActivityByScoreItem {
+    /// Attribute `account`: `string`.
+    pub account: ::std::string::String,
+    /// Attribute `at`: `datetime`.
+    pub at: rt::chrono::DateTime<rt::chrono::Utc>,
+    /// Attribute `seq`: `u32`.
+    pub seq: u32,
+    /// Attribute `kind`: `Kind`.
+    pub kind: Kind,
+    /// Attribute `score`: `i64`.
+    pub score: i64,
+}
+impl ActivityByScoreItem {
+    /// The key of the item in the table.
+    pub fn key(&self) -> ActivityKey {
+        ActivityKey {
+            account: ::core::clone::Clone::clone(&self.account),
+            at: ::core::clone::Clone::clone(&self.at),
+            seq: ::core::clone::Clone::clone(&self.seq),
+        }
+    }
+}
+impl rt::index::FromItem for ActivityByScoreItem {
+    fn from_item(item: rt::Item) -> ::core::result::Result<Self, rt::DecodeError> {
+        rt::index::read_projection::<
+            Activity,
+            _,
+        >(
+            item,
+            |item| {
+                ::core::result::Result::Ok(Self {
+                    account: rt::codec::take::<rt::codec::Str>(item, "account")?,
+                    at: rt::codec::take::<rt::codec::DateTimeRfc3339>(item, "at")?,
+                    seq: rt::codec::take::<rt::codec::U32>(item, "seq")?,
+                    kind: rt::codec::take::<rt::codec::Enum<Kind>>(item, "kind")?,
+                    score: rt::codec::take::<rt::codec::I64>(item, "score")?,
+                })
+            },
+        )
+    }
+}
 /// The values of the enum `Kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[derive(rt::serde::Serialize, rt::serde::Deserialize)]

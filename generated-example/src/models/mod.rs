@@ -89,6 +89,8 @@ pub mod markers {
     pub struct namae_<M>(::core::marker::PhantomData<M>);
     /// Attribute `nicknames` of the model given: the marker of its handles.
     pub struct nicknames<M>(::core::marker::PhantomData<M>);
+    /// Attribute `note` of the model given: the marker of its handles.
+    pub struct note<M>(::core::marker::PhantomData<M>);
     /// Attribute `order` of the model given: the marker of its handles.
     pub struct order<M>(::core::marker::PhantomData<M>);
     /// Attribute `order_id` of the model given: the marker of its handles.
@@ -159,6 +161,8 @@ pub mod markers {
     pub struct ByKind<M>(::core::marker::PhantomData<M>);
     /// Index `ByLabel` of the model given: the marker of its queries.
     pub struct ByLabel<M>(::core::marker::PhantomData<M>);
+    /// Index `ByScore` of the model given: the marker of its queries.
+    pub struct ByScore<M>(::core::marker::PhantomData<M>);
     /// Index `BySku` of the model given: the marker of its queries.
     pub struct BySku<M>(::core::marker::PhantomData<M>);
     /// Index `ByState` of the model given: the marker of its queries.

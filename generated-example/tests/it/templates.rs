@@ -6,7 +6,7 @@ use crate::harness::db;
 
 use db::{raw_get, s, start_with_tables, tracked};
 use flywheel_runtime::chrono::{DateTime, Utc};
-use flywheel_runtime::{Engine, ModelKey};
+use flywheel_runtime::{Engine, Model, ModelKey};
 use generated_example::models::activity::Kind;
 use generated_example::models::{Activity, ActivityKey};
 
@@ -277,6 +277,32 @@ async fn text_parts_with_the_separator_in_them_stay_apart() {
     // A sparse global index: only the labelled items, one label each.
     let found = Activity::query_by_label("x#y").all(&engine).await.unwrap();
     assert_eq!(found, expected(&all, |a| a.label.as_deref() == Some("x#y")));
+}
+
+#[tokio::test]
+async fn an_index_that_holds_only_keys_holds_the_parts_of_the_table_key() {
+    let (_db, engine, all) = loaded().await;
+    // `ByScore` is declared KEYS_ONLY: it projects the parts of the computed table key too, so
+    // its items know the key of their item.
+    let index = Activity::SCHEMA.index("ByScore").unwrap();
+    assert_eq!(
+        index.projection,
+        flywheel_runtime::schema::Projection::Include(&["account", "at", "seq"])
+    );
+    let items = Activity::query_by_score(Kind::Purchase)
+        .range_gt(0)
+        .all(&engine)
+        .await
+        .unwrap();
+    let want = expected(&all, |a| {
+        a.kind == Kind::Purchase && a.score.is_some_and(|s| s > 0)
+    });
+    assert!(!want.is_empty());
+    let mut keys: Vec<ActivityKey> = items.iter().map(|i| i.key()).collect();
+    keys.sort_by_key(|k| (k.at, k.seq));
+    assert_eq!(keys, want.iter().map(Activity::key).collect::<Vec<_>>());
+    let whole = engine.get(keys[0].clone()).await.unwrap().unwrap();
+    assert_eq!(whole, want[0]);
 }
 
 #[tokio::test]
