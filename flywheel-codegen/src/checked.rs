@@ -15,6 +15,8 @@ pub(crate) struct CheckedTable {
     pub module: String,
     /// The snake_case file stem, which names the output file.
     pub file_stem: String,
+    /// The modules of the folders the file is in, outermost first.
+    pub folders: Vec<String>,
     /// The model type name.
     pub model: Sp<String>,
     /// The DynamoDB table name.

@@ -30,7 +30,9 @@ pub(crate) struct TableIr {
     pub source: String,
     /// The module name.
     pub module: String,
-    /// The output file name, such as `game_score.rs`.
+    /// The modules of the folders the schema file is in, outermost first.
+    pub folders: Vec<String>,
+    /// The output file name, such as `game_score.rs` (`shop/order.rs` in a folder).
     pub file_name: String,
     /// The DynamoDB table name.
     pub table_name: String,
@@ -61,6 +63,13 @@ pub(crate) struct TableIr {
 }
 
 impl TableIr {
+    /// The path of its module from `mod.rs`: its folders' modules, then its own.
+    pub(crate) fn module_path(&self) -> String {
+        let mut path = self.folders.clone();
+        path.push(self.module.clone());
+        path.join("::")
+    }
+
     /// The table's primary key, as a query entry point.
     pub(crate) fn primary(&self) -> &IndexIr {
         &self.indexes[0]
@@ -526,6 +535,7 @@ mod tests {
             }),
             source: "thing.toml".into(),
             stem: "thing".into(),
+            folders: Vec::new(),
         };
         let checked = crate::validate::validate(&[input])
             .unwrap_or_else(|diags| panic!("the schema is rejected: {diags:?}"));

@@ -16,6 +16,8 @@ pub(crate) struct Input {
     pub source: String,
     /// The file stem, which names the module (and by default the model).
     pub stem: String,
+    /// The folders between the input root and the file, which become enclosing modules.
+    pub folders: Vec<String>,
 }
 
 /// What the inputs hold.
@@ -48,7 +50,14 @@ pub(crate) fn load(roots: &[PathBuf]) -> Result<Loaded, Error> {
                 } else {
                     format!("{root_name}/{relative}")
                 };
-                loaded.inputs.push(read(&path, source)?);
+                let mut input = read(&path, source)?;
+                if let Some(parent) = path.strip_prefix(root).ok().and_then(Path::parent) {
+                    input.folders = parent
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect();
+                }
+                loaded.inputs.push(input);
             }
         } else {
             let name = root
@@ -93,5 +102,6 @@ fn read(path: &Path, source: String) -> Result<Input, Error> {
         }),
         source,
         stem,
+        folders: Vec::new(),
     })
 }

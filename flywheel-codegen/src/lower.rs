@@ -152,7 +152,13 @@ fn table(t: &CheckedTable) -> TableIr {
     TableIr {
         source: t.source.clone(),
         module: t.module.clone(),
-        file_name: format!("{}.rs", t.file_stem),
+        folders: t.folders.clone(),
+        file_name: t
+            .folders
+            .iter()
+            .map(|f| format!("{}/", f.trim_start_matches("r#")))
+            .chain([format!("{}.rs", t.file_stem)])
+            .collect(),
         table_name: table_name.clone(),
         model: model.clone(),
         key: format!("{model}Key"),

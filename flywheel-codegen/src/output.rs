@@ -37,7 +37,14 @@ pub(crate) fn write(dir: &Path, files: &[GeneratedFile]) -> Result<WriteReport, 
             report.unchanged.push(path);
             continue;
         }
-        let tmp = dir.join(format!(".{}.{}.tmp", file.name, std::process::id()));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let base = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = path.with_file_name(format!(".{base}.{}.tmp", std::process::id()));
         std::fs::write(&tmp, &file.contents).map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
@@ -52,12 +59,24 @@ pub(crate) fn write(dir: &Path, files: &[GeneratedFile]) -> Result<WriteReport, 
     Ok(report)
 }
 
-/// Generated files in `dir` that `files` no longer contains.
+/// Generated files in `dir` (and the folders in it) that `files` no longer contains.
 fn stale(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
+    stale_in(dir, "", files, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+/// The stale files of `dir`, whose files are named `prefix` and their name in `files`.
+fn stale_in(
+    dir: &Path,
+    prefix: &str,
+    files: &[GeneratedFile],
+    out: &mut Vec<PathBuf>,
+) -> Result<(), Error> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(Error::io(dir, e)),
     };
     for entry in entries {
@@ -66,6 +85,11 @@ fn stale(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let name = format!("{prefix}{name}");
+        if path.is_dir() {
+            stale_in(&path, &format!("{name}/"), files, out)?;
+            continue;
+        }
         if !name.ends_with(".rs") || files.iter().any(|f| f.name == name) || !path.is_file() {
             continue;
         }
@@ -74,8 +98,7 @@ fn stale(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error> {
             out.push(path);
         }
     }
-    out.sort();
-    Ok(out)
+    Ok(())
 }
 
 /// Compares `files` with `dir`; returns a unified diff per difference, empty when up to date.

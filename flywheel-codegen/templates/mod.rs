@@ -1,6 +1,7 @@
 {#- The module tree over every schema: one module per schema file, re-exports of the models and
     keys, and the list of tables for `Engine::create_schema`. -#}
 {%- for t in tables %}
+{%- if t.folders.is_empty() %}
 {%- for line in t.module_doc %}
 #[doc = {{ rs.doc(line) }}]
 {%- endfor %}
@@ -14,8 +15,9 @@ pub mod {{ t.module }} {
 {%- else %}
 pub mod {{ t.module }};
 {%- endif %}
+{%- endif %}
 {%- endfor %}
-
+{{ rs.folder_modules(tables, include) }}
 
 /// The marker types of the attributes and indexes of these schemas, one per name, shared by
 /// the models: `top_score<GameScore>` marks attribute `top_score` of `GameScore` in the types of
@@ -31,15 +33,17 @@ pub mod {{ ir.markers_module }} {
 {%- endfor %}
 }
 {%- for t in tables %}
+{%- if t.folders.is_empty() %}
 
 #[allow(unused_imports)]
 pub use {{ t.module }}::{ {{ t.model }}, {{ t.key }} };
+{%- endif %}
 {%- endfor %}
 
 /// Every table of these schemas, in schema file order, for `Engine::create_schema`.
 #[allow(dead_code)]
 pub static TABLES: &[&{{ rt }}::schema::TableSchema] = &[
 {%- for t in tables %}
-    &<{{ t.module }}::{{ t.model }} as {{ rt }}::Model>::SCHEMA,
+    &<{{ t.module_path() }}::{{ t.model }} as {{ rt }}::Model>::SCHEMA,
 {%- endfor %}
 ];

@@ -182,7 +182,7 @@ impl {{ t.model }} {
 pub mod attr {
 {%- for f in t.fields %}
 {%- call docs(f.marker_doc) %}{%- endcall %}
-    pub type {{ f.marker }} = super::super::{{ markers }}::{{ f.name_marker }}<super::{{ t.model }}>;
+    pub type {{ f.marker }} = {{ markers }}::{{ f.name_marker }}<super::{{ t.model }}>;
 {%- endfor %}
 }
 
@@ -204,7 +204,7 @@ pub mod template {
 pub mod index {
 {%- for i in t.indexes %}
 {%- call docs(i.doc) %}{%- endcall %}
-    pub type {{ i.marker }} = super::super::{{ markers }}::{{ i.name_marker }}<super::{{ t.model }}>;
+    pub type {{ i.marker }} = {{ markers }}::{{ i.name_marker }}<super::{{ t.model }}>;
 {%- endfor %}
 }
 

@@ -18,7 +18,8 @@ struct TableTemplate<'a> {
     rt: &'a str,
     runtime_path: &'a str,
     serde: bool,
-    /// The module of `mod.rs` that holds the generic markers (`markers`).
+    /// The path from a table's `attr` and `index` modules to the module of `mod.rs` that holds
+    /// the generic markers (`super::super::markers`).
     markers: &'a str,
 }
 
@@ -43,13 +44,15 @@ pub(crate) fn table(
     markers: &str,
     options: &Options,
 ) -> Result<String, askama::Error> {
+    // Out of `attr`, out of the table's module, out of each folder's module.
+    let markers = format!("{}{markers}", "super::".repeat(2 + t.folders.len()));
     TableTemplate {
         t,
         rs: Rust::new(RUNTIME_ALIAS),
         rt: RUNTIME_ALIAS,
         runtime_path: &options.runtime_path,
         serde: options.serde,
-        markers,
+        markers: &markers,
     }
     .render()
 }

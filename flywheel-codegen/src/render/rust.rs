@@ -229,6 +229,63 @@ impl<'a> Rust<'a> {
         format!("attr::{}", parts[*n + 1].marker)
     }
 
+    /// The modules of the schema folders in `mod.rs`: one per folder, holding the modules of
+    /// its files (declared, or including their file in build-script mode), its subfolders'
+    /// modules, and the re-exports of its models and keys.
+    pub(crate) fn folder_modules(&self, tables: &[TableIr], include: &bool) -> String {
+        self.folder_level(tables, &[], *include)
+    }
+
+    fn folder_level(&self, tables: &[TableIr], at: &[String], include: bool) -> String {
+        let mut out = String::new();
+        let mut children: Vec<&String> = Vec::new();
+        for t in tables {
+            if t.folders.len() > at.len()
+                && t.folders.starts_with(at)
+                && !children.contains(&&t.folders[at.len()])
+            {
+                children.push(&t.folders[at.len()]);
+            }
+        }
+        for child in children {
+            let mut path = at.to_vec();
+            path.push(child.clone());
+            let here: Vec<&TableIr> = tables.iter().filter(|t| t.folders == path).collect();
+            let shown: Vec<&str> = path.iter().map(|f| f.trim_start_matches("r#")).collect();
+            out.push_str(&format!(
+                "#[doc = {}]\npub mod {child} {{\n",
+                self.doc(&format!(
+                    "The models of the schemas in `{}/`.",
+                    shown.join("/")
+                ))
+            ));
+            for t in &here {
+                for line in &t.module_doc {
+                    out.push_str(&format!("#[doc = {}]\n", self.doc(line)));
+                }
+                out.push_str("#[allow(dead_code)]\n");
+                if include {
+                    out.push_str(&format!(
+                        "pub mod {} {{ include!({}); }}\n",
+                        t.module,
+                        lit(&t.file_name)
+                    ));
+                } else {
+                    out.push_str(&format!("pub mod {};\n", t.module));
+                }
+            }
+            out.push_str(&self.folder_level(tables, &path, include));
+            for t in &here {
+                out.push_str(&format!(
+                    "#[allow(unused_imports)]\npub use {}::{{{}, {}}};\n",
+                    t.module, t.model, t.key
+                ));
+            }
+            out.push_str("}\n");
+        }
+        out
+    }
+
     /// The parameter type of a query that takes a part of type `ty`.
     pub(crate) fn part_param(&self, ty: &Ty) -> String {
         match ty {

@@ -54,6 +54,7 @@ fn check_file(report: &mut Reporter<'_>, input: &Input, raw: &RawSchema) -> Opti
     let model = names::model_name(report, &table, &input.stem);
     let key_name = format!("{}Key", model.value);
     let module = names::module_name(report, &input.stem);
+    let folders = names::folder_modules(report, &input.folders);
     let table_name = names::table_name(report, &table, &model);
     let type_names = names::type_names(report, raw, &model, &key_name);
 
@@ -119,6 +120,7 @@ fn check_file(report: &mut Reporter<'_>, input: &Input, raw: &RawSchema) -> Opti
         source: input.source.clone(),
         module,
         file_stem: naming::snake(&input.stem),
+        folders,
         model,
         table_name,
         doc: table.doc.as_ref().map(|d| d.value.clone()),

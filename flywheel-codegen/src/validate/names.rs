@@ -59,6 +59,25 @@ pub(super) fn module_name(report: &mut Reporter<'_>, stem: &str) -> String {
     naming::escape(&module)
 }
 
+/// The modules of the folders a schema file is in: each folder name in snake_case.
+pub(super) fn folder_modules(report: &mut Reporter<'_>, folders: &[String]) -> Vec<String> {
+    folders
+        .iter()
+        .map(|folder| {
+            let module = naming::snake(folder);
+            if !naming::is_ascii_ident(&module) {
+                report.error(
+                    0..0,
+                    format!("the folder `{folder}` gives no valid Rust module name"),
+                    "this file's folder",
+                    "rename the folder to a snake_case name such as `shop`",
+                );
+            }
+            naming::escape(&module)
+        })
+        .collect()
+}
+
 /// The table name: `name`, or the model name.
 pub(super) fn table_name(
     report: &mut Reporter<'_>,
@@ -238,16 +257,26 @@ fn projection_item_is_free(
 pub(super) struct AcrossFiles {
     models: HashMap<String, (Arc<SourceFile>, Span)>,
     tables: HashMap<String, (Arc<SourceFile>, Span)>,
-    modules: HashMap<String, Arc<SourceFile>>,
+    /// Module paths (`shop::order`), with whether each is a folder's.
+    modules: HashMap<String, (Arc<SourceFile>, bool)>,
 }
 
 impl AcrossFiles {
     /// Checks `table` against the files checked before it, and remembers its names.
     pub(super) fn check(&mut self, report: &mut Reporter<'_>, table: &CheckedTable) {
+        // Models are re-exported by the module of their folder: one name per folder.
+        let scope = table.folders.join("::");
+        let model = match scope.is_empty() {
+            true => table.model.clone(),
+            false => Sp::new(
+                format!("{scope}::{}", table.model.value),
+                table.model.span.clone(),
+            ),
+        };
         declared_once(
             report,
             &mut self.models,
-            &table.model,
+            &model,
             "model",
             "give one of them another `model` name",
         );
@@ -258,11 +287,34 @@ impl AcrossFiles {
             "table",
             "give one of them another table `name`",
         );
-        self.module_once(report, &table.module);
+        // A folder is a module of its parent folder, as a file is.
+        for depth in 0..table.folders.len() {
+            let folder = table.folders[..=depth].join("::");
+            match self.modules.get(&folder) {
+                Some((other, false)) => report.error(
+                    0..0,
+                    format!("the folder module `{folder}` is also a schema file's module"),
+                    "this file's folder",
+                    format!(
+                        "{} maps to the same module; rename the file or the folder",
+                        other.path
+                    ),
+                ),
+                Some((_, true)) => {}
+                None => {
+                    self.modules.insert(folder, (report.file().clone(), true));
+                }
+            }
+        }
+        let module = match scope.is_empty() {
+            true => table.module.clone(),
+            false => format!("{scope}::{}", table.module),
+        };
+        self.module_once(report, &module);
     }
 
     fn module_once(&mut self, report: &mut Reporter<'_>, module: &str) {
-        if let Some(other) = self.modules.get(module) {
+        if let Some((other, _)) = self.modules.get(module) {
             report.error(
                 0..0,
                 format!("two schema files map to the module `{module}`"),
@@ -274,7 +326,7 @@ impl AcrossFiles {
             );
         } else {
             self.modules
-                .insert(module.to_owned(), report.file().clone());
+                .insert(module.to_owned(), (report.file().clone(), false));
         }
     }
 }
