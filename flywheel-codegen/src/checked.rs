@@ -41,6 +41,43 @@ pub(crate) struct CheckedTable {
     pub types: Vec<NestedType>,
     /// `[enums.NAME]`, in schema order.
     pub enums: Vec<Enum>,
+    /// For a table of several entities (`discriminator`): no model of its own.
+    pub shared: Option<Shared>,
+    /// For an entity of a shared table: which one.
+    pub entity: Option<EntityOf>,
+}
+
+/// A table of several entities.
+#[derive(Debug, Clone)]
+pub(crate) struct Shared {
+    /// The attribute naming each item's entity.
+    pub discriminator: String,
+    /// Its collections, in schema order.
+    pub collections: Vec<Collection>,
+}
+
+/// A collection: entities read together from one partition of an index.
+#[derive(Debug, Clone)]
+pub(crate) struct Collection {
+    /// The collection name.
+    pub name: String,
+    /// `doc`
+    pub doc: Option<String>,
+    /// The index it reads; `None` for the table's primary key.
+    pub index: Option<String>,
+    /// The entities' model names, in schema order.
+    pub entities: Vec<String>,
+}
+
+/// What makes a model an entity of a shared table.
+#[derive(Debug, Clone)]
+pub(crate) struct EntityOf {
+    /// The table's discriminator attribute.
+    pub discriminator: String,
+    /// The entity's name, stored there.
+    pub name: String,
+    /// The module path of the table's file (`shop::ecommerce`).
+    pub table_module: String,
 }
 
 /// A field with its type resolved.

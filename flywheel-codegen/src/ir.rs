@@ -60,9 +60,91 @@ pub(crate) struct TableIr {
     pub types: Vec<DocTypeIr>,
     /// Enums.
     pub enums: Vec<EnumIr>,
+    /// Whether it is a model, an entity of a shared table, or a shared table.
+    pub kind: TableKind,
+}
+
+/// What a schema file declares.
+#[derive(Debug, Clone)]
+pub(crate) enum TableKind {
+    /// A table and the one model that maps it.
+    Model,
+    /// A table of several entities: its schema and its collections, no model.
+    Shared {
+        /// The attribute naming each item's entity.
+        discriminator: String,
+        /// Its collections.
+        collections: Vec<CollectionIr>,
+    },
+    /// An entity of a shared table.
+    Entity {
+        /// The table's discriminator attribute.
+        discriminator: String,
+        /// The entity's name, stored there.
+        name: String,
+        /// The module path of the table's file.
+        table_module: String,
+    },
+}
+
+/// A collection: entities read together from one partition of an index.
+#[derive(Debug, Clone)]
+pub(crate) struct CollectionIr {
+    /// The enum of its items (`CustomerOrders`).
+    pub name: String,
+    /// Doc of the enum.
+    pub doc: Doc,
+    /// Doc of its query.
+    pub query_doc: Doc,
+    /// The index it reads (`None`: the table's primary key).
+    pub index: Option<String>,
+    /// Its entities, in schema order.
+    pub variants: Vec<MemberIr>,
+    /// The first entity's way to query the index, whose hash key every entity shares.
+    pub entry: Option<IndexIr>,
+    /// The path from the shared table's module to the first entity's module.
+    pub entry_module: String,
+}
+
+/// An entity of a collection: a variant of its enum.
+#[derive(Debug, Clone)]
+pub(crate) struct MemberIr {
+    /// The variant name: the model name.
+    pub rust: String,
+    /// The path from the shared table's module to the model.
+    pub path: String,
+    /// The entity's name, stored in the discriminator.
+    pub entity: String,
 }
 
 impl TableIr {
+    /// Whether it is a shared table, with no model of its own.
+    pub(crate) fn is_shared(&self) -> bool {
+        matches!(self.kind, TableKind::Shared { .. })
+    }
+
+    /// The collections of a shared table.
+    pub(crate) fn collections(&self) -> &[CollectionIr] {
+        match &self.kind {
+            TableKind::Shared { collections, .. } => collections,
+            _ => &[],
+        }
+    }
+
+    /// The discriminator attribute of a shared table or an entity.
+    pub(crate) fn discriminator(&self) -> &str {
+        match &self.kind {
+            TableKind::Shared { discriminator, .. } | TableKind::Entity { discriminator, .. } => {
+                discriminator
+            }
+            TableKind::Model => "",
+        }
+    }
+
+    /// Whether it is an entity of a shared table.
+    pub(crate) fn is_entity(&self) -> bool {
+        matches!(self.kind, TableKind::Entity { .. })
+    }
     /// The path of its module from `mod.rs`: its folders' modules, then its own.
     pub(crate) fn module_path(&self) -> String {
         let mut path = self.folders.clone();

@@ -7,14 +7,19 @@ use crate::checked::{
     CheckedTable, Enum, Field, Index, IndexKind, Key, Piece, Presence, Projection, Template,
 };
 use crate::ir::{
-    Doc, DocTypeIr, EnumIr, FieldIr, IndexIr, Ir, KeyIr, KeyRole, MarkerIr, PartIr, PieceIr,
-    ProjectionIr, TableIr, TemplateIr, VariantIr,
+    CollectionIr, Doc, DocTypeIr, EnumIr, FieldIr, IndexIr, Ir, KeyIr, KeyRole, MarkerIr, MemberIr,
+    PartIr, PieceIr, ProjectionIr, TableIr, TableKind, TemplateIr, VariantIr,
 };
 use crate::naming;
 
 /// The IR of every checked table, in input order.
 pub(crate) fn lower(tables: &[CheckedTable]) -> Ir {
-    let mut tables: Vec<TableIr> = tables.iter().map(table).collect();
+    let projected = projected_by_entities(tables);
+    let mut tables: Vec<TableIr> = tables
+        .iter()
+        .map(|t| table(t, projected.get(t.table_name.value.as_str())))
+        .collect();
+    collections(&mut tables);
     let markers = markers(&mut tables);
     let markers_module = match tables.iter().any(|t| t.module == "markers") {
         true => "flywheel_markers".to_owned(),
@@ -64,7 +69,81 @@ fn markers(tables: &mut [TableIr]) -> Vec<MarkerIr> {
         .collect()
 }
 
-fn table(t: &CheckedTable) -> TableIr {
+/// Resolves the entities of each shared table's collections: their paths, names, and the
+/// first one's way to query the collection's index.
+fn collections(tables: &mut [TableIr]) {
+    let entities: Vec<TableIr> = tables.iter().filter(|t| t.is_entity()).cloned().collect();
+    for t in tables.iter_mut() {
+        let shared_module = t.module_path();
+        let up = "super::".repeat(1 + t.folders.len());
+        let TableKind::Shared { collections, .. } = &mut t.kind else {
+            continue;
+        };
+        for c in collections {
+            for member in &mut c.variants {
+                let Some(e) = entities.iter().find(|e| {
+                    e.model == member.rust
+                        && matches!(&e.kind, TableKind::Entity { table_module, .. } if *table_module == shared_module)
+                }) else {
+                    continue;
+                };
+                member.path = format!("{up}{}::{}", e.module_path(), e.model);
+                if let TableKind::Entity { name, .. } = &e.kind {
+                    member.entity = name.clone();
+                }
+                if c.entry.is_none() {
+                    c.entry = match &c.index {
+                        None => Some(e.primary().clone()),
+                        Some(name) => e
+                            .secondary()
+                            .iter()
+                            .find(|i| i.name.as_deref() == Some(name))
+                            .cloned(),
+                    };
+                    c.entry_module = format!("{up}{}", e.module_path());
+                }
+            }
+            let names: Vec<String> = c.variants.iter().map(|v| format!("`{}`", v.rust)).collect();
+            let hash = c
+                .entry
+                .as_ref()
+                .map(|i| i.hash.attr.clone())
+                .unwrap_or_default();
+            c.query_doc = doc_lines(&format!(
+                "Queries the collection: the {} items whose hash key `{hash}` is given by the \
+                 arguments, in order of range key, each read as its entity.",
+                names.join(", ")
+            ));
+        }
+    }
+}
+
+/// What the indexes of each shared table project beyond what its file says (when it does
+/// not project everything): the discriminator, and the parts of every entity's computed table
+/// key, so that an index item knows its entity and its key.
+fn projected_by_entities(tables: &[CheckedTable]) -> BTreeMap<&str, Vec<String>> {
+    let mut out: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for t in tables {
+        let Some(entity) = &t.entity else {
+            continue;
+        };
+        let names = out.entry(t.table_name.value.as_str()).or_default();
+        let parts = [Some(t.hash), t.range]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| t.fields[k.field].template.as_ref())
+            .flat_map(Template::part_fields)
+            .map(|f| t.fields[f].attr.value.clone());
+        for name in std::iter::once(entity.discriminator.clone()).chain(parts) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    out
+}
+
+fn table(t: &CheckedTable, projected: Option<&Vec<String>>) -> TableIr {
     let model = &t.model.value;
     let table_name = &t.table_name.value;
     let key_parts: Vec<usize> = [Some(t.hash), t.range]
@@ -147,8 +226,13 @@ fn table(t: &CheckedTable) -> TableIr {
     summary.push('.');
     doc.extend(doc_lines(&summary));
 
-    let mut indexes = vec![entry_point(t, &fields, None)];
-    indexes.extend(t.indexes.iter().map(|i| entry_point(t, &fields, Some(i))));
+    let extra: &[String] = projected.map_or(&[], Vec::as_slice);
+    let mut indexes = vec![entry_point(t, &fields, None, extra)];
+    indexes.extend(
+        t.indexes
+            .iter()
+            .map(|i| entry_point(t, &fields, Some(i), extra)),
+    );
     TableIr {
         source: t.source.clone(),
         module: t.module.clone(),
@@ -160,7 +244,11 @@ fn table(t: &CheckedTable) -> TableIr {
             .chain([format!("{}.rs", t.file_stem)])
             .collect(),
         table_name: table_name.clone(),
-        model: model.clone(),
+        // A shared table has no model: its schema names the table.
+        model: match t.shared {
+            Some(_) => table_name.clone(),
+            None => model.clone(),
+        },
         key: format!("{model}Key"),
         doc,
         module_doc: doc_lines(&format!(
@@ -193,6 +281,41 @@ fn table(t: &CheckedTable) -> TableIr {
             })
             .collect(),
         enums: t.enums.iter().map(enumeration).collect(),
+        kind: match (&t.shared, &t.entity) {
+            (Some(shared), _) => TableKind::Shared {
+                discriminator: shared.discriminator.clone(),
+                collections: shared
+                    .collections
+                    .iter()
+                    .map(|c| CollectionIr {
+                        name: naming::type_name(&c.name).unwrap_or_else(|| c.name.clone()),
+                        doc: doc_or(c.doc.as_deref(), || {
+                            format!("The items of the collection `{}`.", c.name)
+                        }),
+                        query_doc: Vec::new(),
+                        index: c.index.clone(),
+                        // Resolved once every entity is lowered (`collections`).
+                        variants: c
+                            .entities
+                            .iter()
+                            .map(|model| MemberIr {
+                                rust: model.clone(),
+                                path: String::new(),
+                                entity: String::new(),
+                            })
+                            .collect(),
+                        entry: None,
+                        entry_module: String::new(),
+                    })
+                    .collect(),
+            },
+            (None, Some(e)) => TableKind::Entity {
+                discriminator: e.discriminator.clone(),
+                name: e.name.clone(),
+                table_module: e.table_module.clone(),
+            },
+            (None, None) => TableKind::Model,
+        },
     }
 }
 
@@ -245,7 +368,12 @@ fn field(f: &Field, role: &str) -> FieldIr {
 }
 
 /// A query entry point: the table's primary key (`index` is `None`) or a secondary index.
-fn entry_point(t: &CheckedTable, fields: &[FieldIr], index: Option<&Index>) -> IndexIr {
+fn entry_point(
+    t: &CheckedTable,
+    fields: &[FieldIr],
+    index: Option<&Index>,
+    projected: &[String],
+) -> IndexIr {
     let model = &t.model.value;
     let (name, kind, hash, range, projection) = match index {
         Some(i) => (
@@ -258,11 +386,17 @@ fn entry_point(t: &CheckedTable, fields: &[FieldIr], index: Option<&Index>) -> I
         None => (None, None, t.hash, t.range, Projection::All),
     };
     // An index of a model with a computed table key projects the key's parts too, so that its
-    // items know their key (the computed attributes themselves cannot be read back).
-    let key_parts = fields.iter().filter(|f| f.key_part).map(|f| f.attr.clone());
+    // items know their key (the computed attributes themselves cannot be read back); an index
+    // of a shared table, the discriminator and every entity's key parts.
+    let key_parts: Vec<String> = fields
+        .iter()
+        .filter(|f| f.key_part)
+        .map(|f| f.attr.clone())
+        .chain(projected.iter().cloned())
+        .collect();
     let projection = match projection {
         Projection::All => Projection::All,
-        Projection::KeysOnly | Projection::Include(_) if fields.iter().any(|f| f.key_part) => {
+        Projection::KeysOnly | Projection::Include(_) if !key_parts.is_empty() => {
             let mut names = match projection {
                 Projection::Include(names) => names,
                 _ => Vec::new(),

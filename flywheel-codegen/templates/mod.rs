@@ -33,10 +33,12 @@ pub mod {{ ir.markers_module }} {
 {%- endfor %}
 }
 {%- for t in tables %}
-{%- if t.folders.is_empty() %}
+{%- if t.folders.is_empty() && !t.is_shared() %}
 
 #[allow(unused_imports)]
 pub use {{ t.module }}::{ {{ t.model }}, {{ t.key }} };
+{%- else if t.folders.is_empty() %}
+{{ rs.reexports(t) }}
 {%- endif %}
 {%- endfor %}
 
@@ -44,6 +46,10 @@ pub use {{ t.module }}::{ {{ t.model }}, {{ t.key }} };
 #[allow(dead_code)]
 pub static TABLES: &[&{{ rt }}::schema::TableSchema] = &[
 {%- for t in tables %}
+{%- if t.is_shared() %}
+    &{{ t.module_path() }}::TABLE,
+{%- else if !t.is_entity() %}
     &<{{ t.module_path() }}::{{ t.model }} as {{ rt }}::Model>::SCHEMA,
+{%- endif %}
 {%- endfor %}
 ];

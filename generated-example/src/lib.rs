@@ -10,6 +10,8 @@
 #[rustfmt::skip] // Written by flywheel-codegen; the drift test keeps it byte-identical.
 pub mod models;
 
+pub mod shop;
+
 /// The same models generated in build-script mode: `build.rs` calls
 /// `flywheel_build::compile("../schemas")` into `OUT_DIR`, and this module includes them. A
 /// test proves each table's code is byte-identical to the CLI's in [`models`].

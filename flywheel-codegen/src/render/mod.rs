@@ -29,6 +29,15 @@ struct TableTemplate<'a> {
 const RUNTIME_ALIAS: &str = "rt";
 
 #[derive(Template)]
+#[template(path = "shared.rs", escape = "none")]
+struct SharedTemplate<'a> {
+    t: &'a TableIr,
+    rs: Rust<'a>,
+    rt: &'a str,
+    runtime_path: &'a str,
+}
+
+#[derive(Template)]
 #[template(path = "mod.rs", escape = "none")]
 struct ModTemplate<'a> {
     tables: &'a [TableIr],
@@ -44,6 +53,15 @@ pub(crate) fn table(
     markers: &str,
     options: &Options,
 ) -> Result<String, askama::Error> {
+    if t.is_shared() {
+        return SharedTemplate {
+            t,
+            rs: Rust::new(RUNTIME_ALIAS),
+            rt: RUNTIME_ALIAS,
+            runtime_path: &options.runtime_path,
+        }
+        .render();
+    }
     // Out of `attr`, out of the table's module, out of each folder's module.
     let markers = format!("{}{markers}", "super::".repeat(2 + t.folders.len()));
     TableTemplate {

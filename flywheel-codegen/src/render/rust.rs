@@ -5,7 +5,7 @@
 use crate::checked::{
     Billing, DefaultValue, IndexKind, JsonValue, Presence, Projection, Throughput,
 };
-use crate::ir::{FieldIr, IndexIr, KeyIr, PartIr, PieceIr, TableIr, TemplateIr};
+use crate::ir::{FieldIr, IndexIr, KeyIr, PartIr, PieceIr, TableIr, TableKind, TemplateIr};
 use crate::ty::{DateFormat, DateTimeFormat, Scalar, Ty};
 
 /// More parameters than clippy's `too_many_arguments` allows.
@@ -276,14 +276,29 @@ impl<'a> Rust<'a> {
             }
             out.push_str(&self.folder_level(tables, &path, include));
             for t in &here {
-                out.push_str(&format!(
-                    "#[allow(unused_imports)]\npub use {}::{{{}, {}}};\n",
-                    t.module, t.model, t.key
-                ));
+                out.push_str(&self.reexports(t));
             }
             out.push_str("}\n");
         }
         out
+    }
+
+    /// The re-exports of a schema file's items in its folder's module: a model and its key, or
+    /// a shared table's collections.
+    pub(crate) fn reexports(&self, t: &TableIr) -> String {
+        let names: Vec<&str> = if t.is_shared() {
+            t.collections().iter().map(|c| c.name.as_str()).collect()
+        } else {
+            vec![t.model.as_str(), t.key.as_str()]
+        };
+        if names.is_empty() {
+            return String::new();
+        }
+        format!(
+            "#[allow(unused_imports)]\npub use {}::{{{}}};\n",
+            t.module,
+            names.join(", ")
+        )
     }
 
     /// The parameter type of a query that takes a part of type `ty`.
@@ -381,7 +396,7 @@ impl<'a> Rust<'a> {
             Billing::OnDemand => format!("{rt}::schema::Billing::OnDemand"),
         };
         format!(
-            "{rt}::schema::TableSchema {{ name: {}, model: {}, hash_key: {}, range_key: {}, indexes: &[{}], billing: {billing}, ttl: {}, version: {}, attributes: &[{}] }}",
+            "{rt}::schema::TableSchema {{ name: {}, model: {}, hash_key: {}, range_key: {}, indexes: &[{}], billing: {billing}, ttl: {}, version: {}, attributes: &[{}], entity: {} }}",
             lit(&t.table_name),
             lit(&t.model),
             self.key_attribute(&primary.hash),
@@ -394,6 +409,18 @@ impl<'a> Rust<'a> {
                 .map(|f| lit(&f.attr))
                 .collect::<Vec<_>>()
                 .join(", "),
+            match &t.kind {
+                TableKind::Entity {
+                    discriminator,
+                    name,
+                    ..
+                } => format!(
+                    "::core::option::Option::Some({rt}::schema::Entity {{ attribute: {}, name: {} }})",
+                    lit(discriminator),
+                    lit(name)
+                ),
+                _ => "::core::option::Option::None".to_owned(),
+            },
         )
     }
 

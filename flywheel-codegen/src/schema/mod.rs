@@ -74,6 +74,40 @@ pub(crate) struct RawSchema {
     pub types: Vec<RawType>,
     /// `[enums.NAME]`, in file order.
     pub enums: Vec<RawEnum>,
+    /// The `[entity]` section: the file is an entity of a shared table.
+    pub entity: Option<RawEntity>,
+    /// `[collections.NAME]`, in file order (a shared table's).
+    pub collections: Vec<RawCollection>,
+}
+
+/// `[entity]`: an entity of a table of several, declared in another file.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawEntity {
+    /// Span of the `entity` header.
+    pub span: Span,
+    /// `table`: the name of the shared table.
+    pub table: Option<Sp<String>>,
+    /// `model`
+    pub model: Option<Sp<String>>,
+    /// `name`: the value of the discriminator.
+    pub name: Option<Sp<String>>,
+    /// `doc`
+    pub doc: Option<Sp<String>>,
+    /// `version`
+    pub version: Option<Sp<String>>,
+}
+
+/// `[collections.NAME]`: entities read together from one partition of an index.
+#[derive(Debug, Clone)]
+pub(crate) struct RawCollection {
+    /// The collection name (the TOML key).
+    pub name: Sp<String>,
+    /// `doc`
+    pub doc: Option<Sp<String>>,
+    /// `index`: the index whose partitions it reads; the table's primary key when absent.
+    pub index: Option<Sp<String>>,
+    /// `entities`: the model names.
+    pub entities: Option<Sp<Vec<Sp<String>>>>,
 }
 
 /// `[table]`.
@@ -97,6 +131,8 @@ pub(crate) struct RawTable {
     pub ttl: Option<Sp<String>>,
     /// `version`
     pub version: Option<Sp<String>>,
+    /// `discriminator`: the table holds several entities, named in this attribute.
+    pub discriminator: Option<Sp<String>>,
 }
 
 /// `billing = "on_demand"` or `{ read = 5, write = 5 }`.

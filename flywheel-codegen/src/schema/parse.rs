@@ -10,15 +10,25 @@ use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
 use super::{
-    Literal, RawBilling, RawEnum, RawEnumValue, RawField, RawIndex, RawProjection, RawSchema,
-    RawTable, RawThroughput, RawType, Sp,
+    Literal, RawBilling, RawCollection, RawEntity, RawEnum, RawEnumValue, RawField, RawIndex,
+    RawProjection, RawSchema, RawTable, RawThroughput, RawType, Sp,
 };
 use crate::diagnostic::{Diagnostic, Reporter, SourceFile, Span, did_you_mean};
 
 type Key<'i> = Spanned<DeString<'i>>;
 type Value<'i> = Spanned<DeValue<'i>>;
 
-const TOP_KEYS: &[&str] = &["table", "fields", "indexes", "types", "enums"];
+const TOP_KEYS: &[&str] = &[
+    "table",
+    "entity",
+    "fields",
+    "indexes",
+    "collections",
+    "types",
+    "enums",
+];
+const ENTITY_KEYS: &[&str] = &["table", "model", "name", "doc", "version"];
+const COLLECTION_KEYS: &[&str] = &["doc", "index", "entities"];
 const TABLE_KEYS: &[&str] = &[
     "name",
     "model",
@@ -28,6 +38,7 @@ const TABLE_KEYS: &[&str] = &[
     "billing",
     "ttl",
     "version",
+    "discriminator",
 ];
 const FIELD_KEYS: &[&str] = &[
     "type",
@@ -210,6 +221,29 @@ impl Parser<'_> {
                         schema.table = Some(self.raw_table(key.span(), t));
                     }
                 }
+                "entity" => {
+                    if let Some(t) = self.table(value, "`entity`", "write an `[entity]` section") {
+                        schema.entity = Some(self.raw_entity(key.span(), t));
+                    }
+                }
+                "collections" => {
+                    if let Some(t) = self.table(
+                        value,
+                        "`collections`",
+                        "write one `[collections.NAME]` section per collection",
+                    ) {
+                        for (name, def) in t.iter() {
+                            if let Some(def) = self.table(
+                                def,
+                                &format!("collection `{}`", name.get_ref()),
+                                "write `[collections.NAME]` with `entities = [...]`",
+                            ) {
+                                let c = self.collection(name, def);
+                                schema.collections.push(c);
+                            }
+                        }
+                    }
+                }
                 "fields" => {
                     schema.fields_span = Some(key.span());
                     if let Some(t) = self.table(value, "`fields`", "write a `[fields]` section") {
@@ -282,7 +316,26 @@ impl Parser<'_> {
             }
         }
         // Absent, not wrongly typed: those were reported above.
-        if !doc.contains_key("table") {
+        if doc.contains_key("entity") {
+            if let Some(table) = doc.get_key_value("table") {
+                self.report.error(
+                    table.0.span(),
+                    "a schema has `[table]` or `[entity]`, not both",
+                    "`[table]` of an entity",
+                    "an entity's table is declared in its own file and named by `table` in \
+                     `[entity]`; remove this section",
+                );
+            }
+            if let Some(indexes) = doc.get_key_value("indexes") {
+                self.report.error(
+                    indexes.0.span(),
+                    "an entity declares no indexes",
+                    "indexes of an entity",
+                    "indexes belong to the shared table: declare them in its file, and map \
+                     this entity onto one by declaring its key attributes in `[fields]`",
+                );
+            }
+        } else if !doc.contains_key("table") {
             self.report.error(
                 0..0,
                 "the schema has no `[table]` section",
@@ -315,6 +368,9 @@ impl Parser<'_> {
                 "ttl" => table.ttl = self.string(value, "`ttl`"),
                 "version" => table.version = self.string(value, "`version`"),
                 "billing" => table.billing = self.billing(value),
+                "discriminator" => {
+                    table.discriminator = self.string(value, "`discriminator`");
+                }
                 _ => self.unknown(key, TABLE_KEYS, "in `[table]`"),
             }
         }
@@ -328,6 +384,62 @@ impl Parser<'_> {
             );
         }
         table
+    }
+
+    fn raw_entity(&mut self, span: Span, t: &DeTable<'_>) -> RawEntity {
+        let mut entity = RawEntity {
+            span,
+            ..RawEntity::default()
+        };
+        for (key, value) in t.iter() {
+            match key.get_ref().as_ref() {
+                "table" => entity.table = self.string(value, "the entity's `table`"),
+                "model" => entity.model = self.string(value, "`model`"),
+                "name" => entity.name = self.string(value, "the entity's `name`"),
+                "doc" => entity.doc = self.string(value, "`doc`"),
+                "version" => entity.version = self.string(value, "`version`"),
+                _ => self.unknown(key, ENTITY_KEYS, "in `[entity]`"),
+            }
+        }
+        if !t.contains_key("table") {
+            self.report.error(
+                entity.span.clone(),
+                "the entity names no table",
+                "`table` missing in this section",
+                "add `table = \"...\"` with the `name` of a table that has a `discriminator`",
+            );
+        }
+        entity
+    }
+
+    fn collection(&mut self, name: &Key<'_>, def: &DeTable<'_>) -> RawCollection {
+        let mut c = RawCollection {
+            name: Sp::new(name.get_ref().to_string(), name.span()),
+            doc: None,
+            index: None,
+            entities: None,
+        };
+        for (key, v) in def.iter() {
+            match key.get_ref().as_ref() {
+                "doc" => c.doc = self.string(v, "`doc`"),
+                "index" => c.index = self.string(v, "`index`"),
+                "entities" => c.entities = self.string_list(v, "`entities`"),
+                _ => self.unknown(
+                    key,
+                    COLLECTION_KEYS,
+                    &format!("in collection `{}`", name.get_ref()),
+                ),
+            }
+        }
+        if !def.contains_key("entities") {
+            self.report.error(
+                name.span(),
+                format!("the collection `{}` names no entities", name.get_ref()),
+                "`entities` missing",
+                "add `entities = [\"Customer\", \"Order\"]`: the models it reads together",
+            );
+        }
+        c
     }
 
     fn billing(&mut self, value: &Value<'_>) -> Option<Sp<RawBilling>> {

@@ -7,6 +7,7 @@
 //! checked table.
 
 mod default;
+mod entities;
 mod enums;
 mod fields;
 mod indexes;
@@ -25,18 +26,96 @@ use crate::schema::{RawSchema, parse_file};
 /// Parses and checks every input, or returns every diagnostic found.
 pub(crate) fn validate(inputs: &[Input]) -> Result<Vec<CheckedTable>, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    let mut tables = Vec::new();
-    let mut across = names::AcrossFiles::default();
-    for input in inputs {
-        let Some(raw) = parse_file(&input.file, &mut diags) else {
+    let parsed: Vec<(&Input, RawSchema)> = inputs
+        .iter()
+        .filter_map(|input| parse_file(&input.file, &mut diags).map(|raw| (input, raw)))
+        .collect();
+    // Tables of several entities first: entity files name them from anywhere.
+    let mut shared: Vec<entities::SharedTable> = Vec::new();
+    for (input, raw) in &parsed {
+        if entities::shared_of(raw).is_none() {
+            continue;
+        }
+        let mut report = Reporter::new(&input.file, &mut diags);
+        entities::shared_table_rules(&mut report, raw);
+        let Some(mut checked) = check_file(&mut report, input, &entities::table_view(raw)) else {
             continue;
         };
+        entities::restore_projections(&mut checked, raw);
+        checked.shared = entities::shared_of(raw);
+        shared.push(entities::SharedTable {
+            file: input.file.clone(),
+            raw: raw.clone(),
+            checked,
+        });
+    }
+    let mut tables: Vec<CheckedTable> = Vec::new();
+    let mut across = names::AcrossFiles::default();
+    for (input, raw) in &parsed {
         let mut report = Reporter::new(&input.file, &mut diags);
-        let Some(checked) = check_file(&mut report, input, &raw) else {
-            continue;
+        let checked = if entities::shared_of(raw).is_some() {
+            let found = shared
+                .iter()
+                .find(|s| std::sync::Arc::ptr_eq(&s.file, &input.file));
+            match found {
+                Some(s) => s.checked.clone(),
+                None => continue,
+            }
+        } else if let Some(entity) = &raw.entity {
+            // A missing `table` was reported by the parser.
+            let Some(name) = &entity.table else {
+                continue;
+            };
+            let Some(table) = entities::find(&shared, &name.value) else {
+                report.error(
+                    name.span.clone(),
+                    format!("no table `{}` with a discriminator is declared", name.value),
+                    "unknown table",
+                    "entities map onto a table whose file declares `discriminator = \"...\"` \
+                     in `[table]`; name that table here, or add the discriminator to it",
+                );
+                continue;
+            };
+            let Some(view) = entities::entity_view(&mut report, raw, table) else {
+                continue;
+            };
+            let Some(mut checked) = check_file(&mut report, input, &view) else {
+                continue;
+            };
+            let Some(of) = entities::entity_of(&mut report, raw, &checked, table) else {
+                continue;
+            };
+            checked.entity = Some(of);
+            checked
+        } else {
+            let Some(checked) = check_file(&mut report, input, raw) else {
+                continue;
+            };
+            checked
         };
         across.check(&mut report, &checked);
         tables.push(checked);
+    }
+    // The rules across the entities of each shared table, reported in the table's file.
+    for table in &shared {
+        let module = {
+            let mut path = table.checked.folders.clone();
+            path.push(table.checked.module.clone());
+            path.join("::")
+        };
+        let members: Vec<&CheckedTable> = tables
+            .iter()
+            .filter(|t| t.entity.as_ref().is_some_and(|e| e.table_module == module))
+            .collect();
+        let mut report = Reporter::new(&table.file, &mut diags);
+        let collections = entities::across_entities(&mut report, table, &members);
+        if let Some(t) = tables
+            .iter_mut()
+            .find(|t| t.shared.is_some() && t.table_name.value == table.checked.table_name.value)
+            && let Some(s) = &mut t.shared
+        {
+            s.collections = collections;
+        }
     }
     if diags.is_empty() {
         Ok(tables)
@@ -133,5 +212,7 @@ fn check_file(report: &mut Reporter<'_>, input: &Input, raw: &RawSchema) -> Opti
         indexes,
         types: nested,
         enums,
+        shared: None,
+        entity: None,
     })
 }

@@ -280,13 +280,16 @@ impl AcrossFiles {
             "model",
             "give one of them another `model` name",
         );
-        declared_once(
-            report,
-            &mut self.tables,
-            &table.table_name,
-            "table",
-            "give one of them another table `name`",
-        );
+        // The entities of a shared table name it again.
+        if table.entity.is_none() {
+            declared_once(
+                report,
+                &mut self.tables,
+                &table.table_name,
+                "table",
+                "give one of them another table `name`",
+            );
+        }
         // A folder is a module of its parent folder, as a file is.
         for depth in 0..table.folders.len() {
             let folder = table.folders[..=depth].join("::");

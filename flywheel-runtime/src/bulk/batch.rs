@@ -956,6 +956,7 @@ mod tests {
             ttl: None,
             version: None,
             attributes: &["h", "r", "x"],
+            entity: None,
         };
         let id = key_id("T", &key(&[("h", s("a")), ("r", s("b"))]));
         // The same key in another order, and the key of a whole item (a put), are the same.

@@ -25,6 +25,11 @@ pub fn read_projection<M: Model, T>(
     mut item: Item,
     read_fields: impl FnOnce(&mut Item) -> Result<T, DecodeIssue>,
 ) -> Result<T, DecodeError> {
+    if let Some(entity) = M::SCHEMA.entity
+        && let Err(issue) = entity.check(&item)
+    {
+        return Err(DecodeError::new(&M::SCHEMA, &item, issue));
+    }
     read_fields(&mut item).map_err(|issue| DecodeError::new(&M::SCHEMA, &item, issue))
 }
 

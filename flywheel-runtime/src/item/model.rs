@@ -33,9 +33,17 @@ pub trait Model: Sized + Send + Sync + 'static + Whole<Model = Self> {
     /// Converts the item to its DynamoDB attributes; an error names the table and key.
     #[inline]
     fn to_item(&self) -> Result<Item, EncodeError> {
-        let mut item = Item::with_capacity(Self::SCHEMA.attributes.len());
+        let mut item = Item::with_capacity(Self::SCHEMA.attributes.len() + 1);
         match self.write_fields(&mut item) {
-            Ok(()) => Ok(item),
+            Ok(()) => {
+                if let Some(entity) = Self::SCHEMA.entity {
+                    item.insert(
+                        entity.attribute.to_owned(),
+                        crate::AttributeValue::S(entity.name.to_owned()),
+                    );
+                }
+                Ok(item)
+            }
             Err(issue) => Err(EncodeError::new(&Self::SCHEMA, issue)),
         }
     }
@@ -44,6 +52,12 @@ pub trait Model: Sized + Send + Sync + 'static + Whole<Model = Self> {
     /// names the table, the key and the attribute.
     #[inline]
     fn from_item(mut item: Item) -> Result<Self, DecodeError> {
+        // An item of another entity of the table is an error, never read as this one.
+        if let Some(entity) = Self::SCHEMA.entity
+            && let Err(issue) = entity.check(&item)
+        {
+            return Err(DecodeError::new(&Self::SCHEMA, &item, issue));
+        }
         Self::read_fields(&mut item).map_err(|issue| DecodeError::new(&Self::SCHEMA, &item, issue))
     }
 

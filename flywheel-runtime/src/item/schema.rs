@@ -136,6 +136,71 @@ pub struct TableSchema {
     pub version: Option<&'static str>,
     /// Every attribute the model stores, in schema order.
     pub attributes: &'static [&'static str],
+    /// For an entity of a table shared by several, which one it is.
+    pub entity: Option<Entity>,
+}
+
+/// An entity of a table of several: every item of it holds its name in the table's
+/// discriminator attribute, which writes set and reads check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entity {
+    /// The discriminator attribute of the table.
+    pub attribute: &'static str,
+    /// The entity's name, stored there.
+    pub name: &'static str,
+}
+
+/// Which of the entities `names` an item of a shared table is (by its discriminator
+/// `attribute`): the variant of a collection's enum to read it as. Another entity, or none, is
+/// an error naming the table, the key and the attribute.
+pub fn which_entity(
+    table: &TableSchema,
+    attribute: &str,
+    names: &[&str],
+    item: &crate::Item,
+) -> Result<usize, crate::DecodeError> {
+    let found = match item.get(attribute) {
+        Some(crate::AttributeValue::S(name)) => names.iter().position(|n| n == name),
+        _ => None,
+    };
+    found.ok_or_else(|| {
+        let expected = format!(
+            "one of the entities {} (S)",
+            names
+                .iter()
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let issue = match item.get(attribute) {
+            Some(value) => crate::error::DecodeIssue::wrong(expected, value).at(attribute),
+            None => crate::error::DecodeIssue {
+                steps: vec![crate::error::PathStep::Name(attribute.to_owned())],
+                expected: expected.into(),
+                found: "no such attribute".into(),
+            },
+        };
+        crate::DecodeError::new(table, item, issue)
+    })
+}
+
+impl Entity {
+    /// Checks that `item` is an item of this entity.
+    pub fn check(&self, item: &crate::Item) -> Result<(), crate::error::DecodeIssue> {
+        match item.get(self.attribute) {
+            Some(crate::AttributeValue::S(name)) if name == self.name => Ok(()),
+            Some(other) => Err(crate::error::DecodeIssue::wrong(
+                format!("\"{}\", the entity read (S)", self.name),
+                other,
+            )
+            .at(self.attribute)),
+            None => Err(crate::error::DecodeIssue {
+                steps: vec![crate::error::PathStep::Name(self.attribute.to_owned())],
+                expected: format!("\"{}\", the entity read (S)", self.name).into(),
+                found: "no such attribute".into(),
+            }),
+        }
+    }
 }
 
 impl TableSchema {

@@ -60,11 +60,20 @@ impl Deferred {
 
 impl Spec {
     pub fn new(schema: &'static TableSchema, index: Option<&'static str>) -> Spec {
+        // A read of an entity of a shared table reads only that entity's items.
+        let filters = match schema.entity {
+            Some(entity) => vec![Condition::Compare(
+                Operand::Path(Path::attr(entity.attribute)),
+                Comparison::Eq,
+                Operand::Value(AttributeValue::S(entity.name.to_owned())),
+            )],
+            None => Vec::new(),
+        };
         Spec {
             schema,
             index,
             key: None,
-            filters: Vec::new(),
+            filters,
             select: None,
             reverse: false,
             consistent: false,

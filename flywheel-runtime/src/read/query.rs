@@ -302,6 +302,24 @@ impl<I: Index> Query<I> {
 }
 
 impl<I: Index, T: FromItem, R> Query<I, T, R> {
+    /// Makes the query read the items of several entities of a shared table (a collection),
+    /// returned as `T2`, the generated enum with a variant per entity; called by generated
+    /// code.
+    pub fn of_entities<T2: FromItem>(mut self, names: &'static [&'static str]) -> Query<I, T2, R> {
+        if let Some(entity) = I::schema().entity {
+            // The entity's own filter gives way to one naming every entity of the collection.
+            self.spec.filters.retain(|c| !matches!(c, crate::expr::Condition::Compare(crate::expr::Operand::Path(p), Comparison::Eq, _) if *p == crate::expr::Path::attr(entity.attribute)));
+            self.spec.filters.push(crate::expr::Condition::In(
+                crate::expr::Operand::Path(crate::expr::Path::attr(entity.attribute)),
+                names
+                    .iter()
+                    .map(|n| crate::expr::Operand::Value(AttributeValue::S((*n).to_owned())))
+                    .collect(),
+            ));
+        }
+        self.retype()
+    }
+
     /// Scopes the query to the range key computed from `range`: to its text before the first
     /// part (the items of this shape), and lets later conditions name its parts; called by
     /// generated code.

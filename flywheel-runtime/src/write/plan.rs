@@ -223,6 +223,13 @@ impl<M: Model> Plan<M> {
                 "an update needs at least one action".into(),
             ));
         }
+        // An update may create the item: it is then an item of this entity too.
+        if let Some(entity) = M::SCHEMA.entity {
+            actions.list.push((
+                Path::attr(entity.attribute),
+                Action::Set(crate::AttributeValue::S(entity.name.to_owned())),
+            ));
+        }
         let mut plan = Plan::new(engine, key, Body::Update(actions), condition);
         plan.version = check;
         plan.replay = replay;

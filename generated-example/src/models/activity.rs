@@ -146,6 +146,7 @@ impl rt::Model for Activity {
             "by_label",
             "by_kind",
         ],
+        entity: ::core::option::Option::None,
     };
     fn key(&self) -> ActivityKey {
         Activity::key(self)

@@ -90,6 +90,7 @@ impl rt::Model for Follow {
         ttl: ::core::option::Option::None,
         version: ::core::option::Option::None,
         attributes: &["follower", "followee"],
+        entity: ::core::option::Option::None,
     };
     fn key(&self) -> FollowKey {
         Follow::key(self)

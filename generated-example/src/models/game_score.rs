@@ -113,7 +113,15 @@ impl rt::Model for GameScore {
         billing: rt::schema::Billing::OnDemand,
         ttl: ::core::option::Option::None,
         version: ::core::option::Option::None,
-        attributes: &["userid", "title", "top_score", "top_score_time", "wins", "losses"],
+        attributes: &[
+            "userid",
+            "title",
+            "top_score",
+            "top_score_time",
+            "wins",
+            "losses",
+        ],
+        entity: ::core::option::Option::None,
     };
     fn key(&self) -> GameScoreKey {
         GameScore::key(self)

@@ -17,12 +17,43 @@ pub mod order;
 /// The `UserProfile` model of table `UserProfiles`, generated from `schemas/user_profile.toml`.
 #[allow(dead_code)]
 pub mod user_profile;
+/// The models of the schemas in `ecommerce/`.
+pub mod ecommerce {
+    /// The `Customer` model of table `Ecommerce`, generated from `schemas/ecommerce/customer.toml`.
+    #[allow(dead_code)]
+    pub mod customer;
+    /// The `Order` model of table `Ecommerce`, generated from `schemas/ecommerce/order.toml`.
+    #[allow(dead_code)]
+    pub mod order;
+    /// The `OrderItem` model of table `Ecommerce`, generated from `schemas/ecommerce/order_item.toml`.
+    #[allow(dead_code)]
+    pub mod order_item;
+    /// The `Table` model of table `Ecommerce`, generated from `schemas/ecommerce/table.toml`.
+    #[allow(dead_code)]
+    pub mod table;
+    #[allow(unused_imports)]
+    pub use customer::{Customer, CustomerKey};
+    #[allow(unused_imports)]
+    pub use order::{Order, OrderKey};
+    #[allow(unused_imports)]
+    pub use order_item::{OrderItem, OrderItemKey};
+    #[allow(unused_imports)]
+    pub use table::{CustomerOrders, OrderItems};
+}
 /// The marker types of the attributes and indexes of these schemas, one per name, shared by
 /// the models: `top_score<GameScore>` marks attribute `top_score` of `GameScore` in the types of
 /// its handles, and is how the compiler's messages name it. Each model's `attr` and `index`
 /// modules give them the model's names.
 #[allow(dead_code, non_camel_case_types)]
 pub mod markers {
+    /// Attribute `GSI1PK` of the model given: the marker of its handles.
+    pub struct GSI1PK<M>(::core::marker::PhantomData<M>);
+    /// Attribute `GSI1SK` of the model given: the marker of its handles.
+    pub struct GSI1SK<M>(::core::marker::PhantomData<M>);
+    /// Attribute `PK` of the model given: the marker of its handles.
+    pub struct PK<M>(::core::marker::PhantomData<M>);
+    /// Attribute `SK` of the model given: the marker of its handles.
+    pub struct SK<M>(::core::marker::PhantomData<M>);
     /// Attribute `a.b` of the model given: the marker of its handles.
     pub struct a_b_<M>(::core::marker::PhantomData<M>);
     /// Attribute `account` of the model given: the marker of its handles.
@@ -31,6 +62,8 @@ pub mod markers {
     pub struct addresses<M>(::core::marker::PhantomData<M>);
     /// Attribute `age` of the model given: the marker of its handles.
     pub struct age<M>(::core::marker::PhantomData<M>);
+    /// Attribute `amount` of the model given: the marker of its handles.
+    pub struct amount<M>(::core::marker::PhantomData<M>);
     /// Attribute `at` of the model given: the marker of its handles.
     pub struct at<M>(::core::marker::PhantomData<M>);
     /// Attribute `avatar` of the model given: the marker of its handles.
@@ -51,6 +84,8 @@ pub mod markers {
     pub struct currency<M>(::core::marker::PhantomData<M>);
     /// Attribute `customer_id` of the model given: the marker of its handles.
     pub struct customer_id<M>(::core::marker::PhantomData<M>);
+    /// Attribute `description` of the model given: the marker of its handles.
+    pub struct description<M>(::core::marker::PhantomData<M>);
     /// Attribute `displayName` of the model given: the marker of its handles.
     pub struct displayName<M>(::core::marker::PhantomData<M>);
     /// Attribute `email` of the model given: the marker of its handles.
@@ -65,6 +100,8 @@ pub mod markers {
     pub struct hash_tag_<M>(::core::marker::PhantomData<M>);
     /// Attribute `home` of the model given: the marker of its handles.
     pub struct home<M>(::core::marker::PhantomData<M>);
+    /// Attribute `item_id` of the model given: the marker of its handles.
+    pub struct item_id<M>(::core::marker::PhantomData<M>);
     /// Attribute `items` of the model given: the marker of its handles.
     pub struct items<M>(::core::marker::PhantomData<M>);
     /// Attribute `kind` of the model given: the marker of its handles.
@@ -87,10 +124,14 @@ pub mod markers {
     pub struct lucky_numbers<M>(::core::marker::PhantomData<M>);
     /// Attribute `名前` of the model given: the marker of its handles.
     pub struct namae_<M>(::core::marker::PhantomData<M>);
+    /// Attribute `name` of the model given: the marker of its handles.
+    pub struct name<M>(::core::marker::PhantomData<M>);
     /// Attribute `nicknames` of the model given: the marker of its handles.
     pub struct nicknames<M>(::core::marker::PhantomData<M>);
     /// Attribute `note` of the model given: the marker of its handles.
     pub struct note<M>(::core::marker::PhantomData<M>);
+    /// Attribute `number_of_items` of the model given: the marker of its handles.
+    pub struct number_of_items<M>(::core::marker::PhantomData<M>);
     /// Attribute `order` of the model given: the marker of its handles.
     pub struct order<M>(::core::marker::PhantomData<M>);
     /// Attribute `order_id` of the model given: the marker of its handles.
@@ -99,8 +140,14 @@ pub mod markers {
     pub struct path<M>(::core::marker::PhantomData<M>);
     /// Attribute `pk` of the model given: the marker of its handles.
     pub struct pk<M>(::core::marker::PhantomData<M>);
+    /// Attribute `placed_at` of the model given: the marker of its handles.
+    pub struct placed_at<M>(::core::marker::PhantomData<M>);
+    /// Attribute `price` of the model given: the marker of its handles.
+    pub struct price<M>(::core::marker::PhantomData<M>);
     /// Attribute `purge_at` of the model given: the marker of its handles.
     pub struct purge_at<M>(::core::marker::PhantomData<M>);
+    /// Attribute `quantity` of the model given: the marker of its handles.
+    pub struct quantity<M>(::core::marker::PhantomData<M>);
     /// Attribute `rating` of the model given: the marker of its handles.
     pub struct rating<M>(::core::marker::PhantomData<M>);
     /// Attribute `receipt` of the model given: the marker of its handles.
@@ -143,6 +190,8 @@ pub mod markers {
     pub struct user_id<M>(::core::marker::PhantomData<M>);
     /// Attribute `userid` of the model given: the marker of its handles.
     pub struct userid<M>(::core::marker::PhantomData<M>);
+    /// Attribute `username` of the model given: the marker of its handles.
+    pub struct username<M>(::core::marker::PhantomData<M>);
     /// Attribute `values` of the model given: the marker of its handles.
     pub struct values<M>(::core::marker::PhantomData<M>);
     /// Attribute `verified` of the model given: the marker of its handles.
@@ -173,6 +222,8 @@ pub mod markers {
     pub struct Followers<M>(::core::marker::PhantomData<M>);
     /// Index `GameTitleIndex` of the model given: the marker of its queries.
     pub struct GameTitleIndex<M>(::core::marker::PhantomData<M>);
+    /// Index `GSI1` of the model given: the marker of its queries.
+    pub struct Gsi1<M>(::core::marker::PhantomData<M>);
     /// The table of the model given: the marker of its queries.
     pub struct Table<M>(::core::marker::PhantomData<M>);
 }
@@ -192,6 +243,7 @@ pub use user_profile::{UserProfile, UserProfileKey};
 #[allow(dead_code)]
 pub static TABLES: &[&::flywheel_runtime::schema::TableSchema] = &[
     &<activity::Activity as ::flywheel_runtime::Model>::SCHEMA,
+    &ecommerce::table::TABLE,
     &<follow::Follow as ::flywheel_runtime::Model>::SCHEMA,
     &<game_score::GameScore as ::flywheel_runtime::Model>::SCHEMA,
     &<odd_names::OddNames as ::flywheel_runtime::Model>::SCHEMA,

@@ -132,6 +132,7 @@ impl rt::Model for OddNames {
             "items",
             "path",
         ],
+        entity: ::core::option::Option::None,
     };
     fn key(&self) -> OddNamesKey {
         OddNames::key(self)

@@ -174,6 +174,7 @@ impl rt::Model for Order {
             "purge_at",
             "revision",
         ],
+        entity: ::core::option::Option::None,
     };
     fn key(&self) -> OrderKey {
         Order::key(self)

@@ -186,6 +186,7 @@ impl rt::Model for UserProfile {
             "expires_at",
             "version",
         ],
+        entity: ::core::option::Option::None,
     };
     fn key(&self) -> UserProfileKey {
         UserProfile::key(self)

@@ -1,0 +1,45 @@
+{#- A table of several entities: its schema, for `Engine::create_schema`. Its entities are
+    models of their own files. -#}
+use {{ runtime_path }} as {{ rt }};
+
+/// The table `{{ t.table_name }}`, shared by several entities: what `Engine::create_schema`
+/// creates. Each item names its entity in the table's discriminator attribute.
+pub const TABLE: {{ rt }}::schema::TableSchema = {{ rs.table_schema(t) }};
+{%- for c in t.collections() %}
+{%- if let Some(entry) = c.entry %}
+
+{%- for line in c.doc %}
+#[doc = {{ rs.doc(line) }}]
+{%- endfor %}
+#[derive(Debug, Clone, PartialEq)]
+pub enum {{ c.name }} {
+{%- for v in c.variants %}
+    /// An item of the entity `{{ v.entity }}`.
+    {{ v.rust }}({{ v.path }}),
+{%- endfor %}
+}
+
+impl {{ c.name }} {
+{%- for line in c.query_doc %}
+    #[doc = {{ rs.doc(line) }}]
+{%- endfor %}
+    pub fn query({% if entry.hash.template.is_some() %}{% for p in entry.hash.parts() %}{{ p.rust }}: {{ rs.part_param(p.ty) }}, {% endfor %}{% else %}{{ entry.hash.rust }}: impl {{ rt }}::IntoValue<{{ rs.codec(entry.hash.ty) }}>{% endif %}) -> {{ rt }}::Query<{{ c.entry_module }}::index::{{ entry.marker }}, {{ c.name }}> {
+        {% if entry.hash.template.is_some() %}{{ rt }}::Query::with_template(&{{ c.entry_module }}::template::{{ entry.hash.template_const }}, &[{% for p in entry.hash.parts() %}&{{ p.rust }}, {% endfor %}]){% else %}{{ rt }}::Query::new({{ entry.hash.rust }}){% endif %}.of_entities(&[{% for v in c.variants %}{{ rs.lit(v.entity) }}, {% endfor %}])
+    }
+}
+
+impl {{ rt }}::index::FromItem for {{ c.name }} {
+    fn from_item(item: {{ rt }}::Item) -> ::core::result::Result<Self, {{ rt }}::DecodeError> {
+        match {{ rt }}::schema::which_entity(&TABLE, {{ rs.lit(t.discriminator()) }}, &[{% for v in c.variants %}{{ rs.lit(v.entity) }}, {% endfor %}], &item)? {
+{%- for v in c.variants %}
+{%- if loop.last %}
+            _ => <{{ v.path }} as {{ rt }}::Model>::from_item(item).map(Self::{{ v.rust }}),
+{%- else %}
+            {{ loop.index0 }} => <{{ v.path }} as {{ rt }}::Model>::from_item(item).map(Self::{{ v.rust }}),
+{%- endif %}
+{%- endfor %}
+        }
+    }
+}
+{%- endif %}
+{%- endfor %}
