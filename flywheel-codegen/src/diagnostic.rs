@@ -132,6 +132,11 @@ impl<'a> Reporter<'a> {
     }
 
     /// The file being checked.
+    /// The diagnostics it adds to, for a reporter of another file.
+    pub(crate) fn diagnostics(&mut self) -> &mut Vec<Diagnostic> {
+        self.diags
+    }
+
     pub(crate) fn file(&self) -> &'a Arc<SourceFile> {
         self.file
     }

@@ -28,6 +28,20 @@ fn module_tree_over_all_example_schemas() {
     insta::assert_snapshot!(module.contents);
 }
 
+/// Copies the folder `from` to `to`, with its subfolders.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, target).unwrap();
+        }
+    }
+}
+
 #[test]
 fn output_is_deterministic_and_machine_independent() {
     let first = flywheel_codegen::Builder::new()
@@ -44,11 +58,7 @@ fn output_is_deterministic_and_machine_independent() {
     // The same schemas under another path give the same bytes: no absolute paths leak in.
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("schemas");
-    std::fs::create_dir(&copy).unwrap();
-    for entry in std::fs::read_dir(schemas()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
-    }
+    copy_dir(Path::new(schemas()), &copy);
     let elsewhere = flywheel_codegen::Builder::new()
         .schema_dir(&copy)
         .render()
@@ -122,5 +132,18 @@ fn runtime_path_replaces_every_path_to_the_runtime() {
             "{}",
             custom.name
         );
+    }
+}
+
+/// A table of several entities renders as a set: the table's schema and collections, and each
+/// entity's model.
+#[test]
+fn generated_code_of_the_ecommerce_design() {
+    let files = flywheel_codegen::Builder::new()
+        .schema_dir("../schemas/ecommerce")
+        .render()
+        .unwrap();
+    for file in files {
+        insta::assert_snapshot!(format!("ecommerce_{}", file.name), file.contents);
     }
 }

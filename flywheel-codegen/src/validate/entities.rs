@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::checked::{CheckedTable, Collection, EntityOf, Piece, Projection, Shared};
-use crate::diagnostic::{Reporter, Span, did_you_mean};
+use crate::diagnostic::{Reporter, did_you_mean};
 use crate::schema::{RawIndex, RawProjection, RawSchema, RawTable, Sp};
 
 /// A shared table, checked, as entity files see it.
@@ -290,7 +290,7 @@ pub(super) fn entity_of(
             report.error(
                 f.attr.span.clone(),
                 format!(
-                    "`{}` is a `{}` here, and the table stores it as a `{}`",
+                    "`{}` has type `{}` here, and the table stores it as `{}`",
                     f.attr.value, f.ty_text, declared.ty_text
                 ),
                 "another stored type",
@@ -332,6 +332,7 @@ pub(super) fn across_entities(
     report: &mut Reporter<'_>,
     shared: &SharedTable,
     entities: &[&CheckedTable],
+    declared: &[Declared],
 ) -> Vec<Collection> {
     let mut names: HashMap<&str, &CheckedTable> = HashMap::new();
     for e in entities {
@@ -352,22 +353,46 @@ pub(super) fn across_entities(
     for (i, a) in entities.iter().enumerate() {
         for b in &entities[i + 1..] {
             if keys_may_meet(a, b) {
-                report.error(
-                    shared.checked.table_name.span.clone(),
+                let (Some(at_a), Some(at_b)) = (declared_at(declared, a), declared_at(declared, b))
+                else {
+                    continue;
+                };
+                let (line, col) = crate::diagnostic::line_col(&at_a.file.text, at_a.span.start);
+                let mut entity_report = Reporter::new(&at_b.file, report.diagnostics());
+                entity_report.error(
+                    at_b.span.clone(),
                     format!(
                         "the entities `{}` and `{}` may write the same key",
                         a.model.value, b.model.value
                     ),
-                    "their table",
-                    "the text before the first part of their hash keys, and of their range \
-                     keys, is the same (or one begins the other), so an item of one could \
-                     overwrite an item of the other: begin one of their range keys with a \
-                     text of its own, such as `ORDER#` and `ITEM#`",
+                    "keys that could meet another entity's",
+                    format!(
+                        "`{}` is declared at {}:{line}:{col}; the text before the first part \
+                         of their hash keys, and of their range keys, is the same (or one \
+                         begins the other), so an item of one could overwrite an item of the \
+                         other: begin one of their range keys with a text of its own, such as \
+                         `ORDER#` and `ITEM#`",
+                        a.model.value, at_a.file.path
+                    ),
                 );
             }
         }
     }
     collections(report, shared, entities)
+}
+
+/// Where an entity was declared: its file and its `[entity]` header.
+pub(super) struct Declared {
+    /// The entity's model name.
+    pub model: String,
+    /// The entity's file.
+    pub file: std::sync::Arc<crate::diagnostic::SourceFile>,
+    /// Its `[entity]` header.
+    pub span: crate::diagnostic::Span,
+}
+
+fn declared_at<'a>(declared: &'a [Declared], t: &CheckedTable) -> Option<&'a Declared> {
+    declared.iter().find(|d| d.model == t.model.value)
 }
 
 /// The text of a key attribute's template before its first part, or `None` for a plain field
@@ -487,7 +512,7 @@ fn collections(
             }
             members.push(e);
         }
-        if let (Some(attr), Some(first)) = (&hash_attr, members.first()) {
+        if let (true, Some(attr), Some(first)) = (ok, &hash_attr, members.first()) {
             let shape = hash_shape(first, attr);
             for other in &members[1..] {
                 if hash_shape(other, attr) != shape {

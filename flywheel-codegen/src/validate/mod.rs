@@ -50,6 +50,7 @@ pub(crate) fn validate(inputs: &[Input]) -> Result<Vec<CheckedTable>, Vec<Diagno
         });
     }
     let mut tables: Vec<CheckedTable> = Vec::new();
+    let mut declared: Vec<entities::Declared> = Vec::new();
     let mut across = names::AcrossFiles::default();
     for (input, raw) in &parsed {
         let mut report = Reporter::new(&input.file, &mut diags);
@@ -86,6 +87,11 @@ pub(crate) fn validate(inputs: &[Input]) -> Result<Vec<CheckedTable>, Vec<Diagno
                 continue;
             };
             checked.entity = Some(of);
+            declared.push(entities::Declared {
+                model: checked.model.value.clone(),
+                file: input.file.clone(),
+                span: entity.span.clone(),
+            });
             checked
         } else {
             let Some(checked) = check_file(&mut report, input, raw) else {
@@ -108,7 +114,7 @@ pub(crate) fn validate(inputs: &[Input]) -> Result<Vec<CheckedTable>, Vec<Diagno
             .filter(|t| t.entity.as_ref().is_some_and(|e| e.table_module == module))
             .collect();
         let mut report = Reporter::new(&table.file, &mut diags);
-        let collections = entities::across_entities(&mut report, table, &members);
+        let collections = entities::across_entities(&mut report, table, &members, &declared);
         if let Some(t) = tables
             .iter_mut()
             .find(|t| t.shared.is_some() && t.table_name.value == table.checked.table_name.value)

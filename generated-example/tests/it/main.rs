@@ -12,6 +12,7 @@ mod batch;
 mod concurrency;
 mod cursors;
 mod decode_errors;
+mod entities;
 mod faults;
 mod filters;
 mod generated_code;
