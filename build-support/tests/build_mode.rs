@@ -110,24 +110,8 @@ fn build_mode_and_cli_mode_write_the_same_per_table_code() {
     ];
     let code = flywheel_codegen::cli::run_with(args, &mut Vec::new(), &mut Vec::new());
     assert_eq!(code, 0);
-    let mut compared = 0;
-    for entry in std::fs::read_dir(&cli_out).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap();
-        if name == "mod.rs" {
-            continue;
-        }
-        let cli = std::fs::read_to_string(&path).unwrap();
-        let build = std::fs::read_to_string(build_out.join(name)).unwrap();
-        assert_eq!(
-            cli,
-            build,
-            "{} differs between modes",
-            name.to_string_lossy()
-        );
-        compared += 1;
-    }
-    assert_eq!(compared, std::fs::read_dir(&schemas).unwrap().count());
+    let compared = compare(&cli_out, &build_out);
+    assert_eq!(compared, count_schemas(&schemas));
     let build_mod = std::fs::read_to_string(build_out.join("mod.rs")).unwrap();
     assert!(
         build_mod.contains("include!(\"game_score.rs\")"),
@@ -137,6 +121,50 @@ fn build_mode_and_cli_mode_write_the_same_per_table_code() {
         !build_mod.contains("#!["),
         "include! files carry no inner attributes"
     );
+    // A schema folder's files are included from their folder.
+    assert!(
+        build_mod.contains("include!(\"ecommerce/order.rs\")"),
+        "{build_mod}"
+    );
+}
+
+/// Compares the per-table files of `cli` with those of `build`, in folders too; returns how
+/// many it compared.
+fn compare(cli: &Path, build: &Path) -> usize {
+    let mut compared = 0;
+    for entry in std::fs::read_dir(cli).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap();
+        if path.is_dir() {
+            compared += compare(&path, &build.join(name));
+            continue;
+        }
+        if name == "mod.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let built = std::fs::read_to_string(build.join(name)).unwrap();
+        assert_eq!(
+            text,
+            built,
+            "{} differs between modes",
+            name.to_string_lossy()
+        );
+        compared += 1;
+    }
+    compared
+}
+
+/// The schema files under `dir`.
+fn count_schemas(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .map(|path| match path.is_dir() {
+            true => count_schemas(&path),
+            false => usize::from(path.extension().is_some_and(|e| e == "toml")),
+        })
+        .sum()
 }
 
 /// Every option of the generator's builder applies in a build script, through `From`.

@@ -7,7 +7,7 @@ use flywheel_runtime::{Cursor, Engine, Page, Result};
 use crate::models::ecommerce::customer::Address;
 use crate::models::ecommerce::order::OrderStatus;
 use crate::models::ecommerce::{
-    Customer, CustomerKey, CustomerOrders, Order, OrderItem, OrderItems, OrderKey,
+    Customer, CustomerKey, CustomerOrder, CustomerOrderKey, CustomerOrders, OrderItem, OrderItems,
 };
 
 /// Creates a customer; an existing customer of that user name is an error, never overwritten.
@@ -42,7 +42,11 @@ pub async fn customer_and_orders(
 }
 
 /// Places an order with its items, all or nothing.
-pub async fn place_order(engine: &Engine, order: &Order, items: &[OrderItem]) -> Result<()> {
+pub async fn place_order(
+    engine: &Engine,
+    order: &CustomerOrder,
+    items: &[OrderItem],
+) -> Result<()> {
     let write = engine.transact_write().create(order);
     items
         .iter()
@@ -54,11 +58,11 @@ pub async fn place_order(engine: &Engine, order: &Order, items: &[OrderItem]) ->
 /// Changes the status of an order.
 pub async fn update_order_status(
     engine: &Engine,
-    key: OrderKey,
+    key: CustomerOrderKey,
     status: OrderStatus,
 ) -> Result<()> {
-    Order::update(key)
-        .set(Order::STATUS, status)
+    CustomerOrder::update(key)
+        .set(CustomerOrder::STATUS, status)
         .send(engine)
         .await
 }
@@ -74,7 +78,7 @@ pub async fn orders_between(
     username: &str,
     from: flywheel_runtime::chrono::DateTime<flywheel_runtime::chrono::Utc>,
     to: flywheel_runtime::chrono::DateTime<flywheel_runtime::chrono::Utc>,
-) -> Result<Vec<Order>> {
-    let query = Order::query(username).between(Order::PLACED_AT, from, to);
+) -> Result<Vec<CustomerOrder>> {
+    let query = CustomerOrder::query(username).between(CustomerOrder::PLACED_AT, from, to);
     query.reverse().all(engine).await
 }

@@ -14,7 +14,7 @@ use flywheel_runtime::{Decimal, Engine};
 use generated_example::models::ecommerce::customer::Address;
 use generated_example::models::ecommerce::order::OrderStatus;
 use generated_example::models::ecommerce::{
-    Customer, CustomerOrders, Order, OrderItem, OrderItems, table,
+    Customer, CustomerOrder, CustomerOrders, OrderItem, OrderItems, table,
 };
 use generated_example::shop;
 
@@ -88,7 +88,7 @@ async fn story() -> Result<(), Box<dyn Error>> {
     let mut orders = Vec::new();
     for n in 0..4u32 {
         let order_id = format!("ord-{n}");
-        let mut order = Order::new(
+        let mut order = CustomerOrder::new(
             "alexdebrie",
             start + Duration::days(i64::from(n)),
             order_id.as_str(),
@@ -126,7 +126,7 @@ async fn story() -> Result<(), Box<dyn Error>> {
                     c.addresses.len()
                 )
             }
-            CustomerOrders::Order(o) => println!(
+            CustomerOrders::CustomerOrder(o) => println!(
                 "  order {} of {}: {} ({} items, {:?})",
                 o.order_id,
                 o.placed_at.date_naive(),
@@ -146,13 +146,13 @@ async fn story() -> Result<(), Box<dyn Error>> {
 
     // An order ships.
     shop::update_order_status(&engine, orders[2].key(), OrderStatus::Shipped).await?;
-    println!("Order ord-2 is now shipped.");
+    println!("CustomerOrder ord-2 is now shipped.");
 
     // An order and its items, in one query of GSI1.
-    println!("Order ord-2 and its items, one query:");
+    println!("CustomerOrder ord-2 and its items, one query:");
     for item in shop::order_and_items(&engine, "ord-2").await? {
         match item {
-            OrderItems::Order(o) => println!("  order {} ({:?})", o.order_id, o.status),
+            OrderItems::CustomerOrder(o) => println!("  order {} ({:?})", o.order_id, o.status),
             OrderItems::OrderItem(i) => {
                 println!("  item {}: {} at {}", i.item_id, i.description, i.price)
             }

@@ -22,7 +22,7 @@ pub mod ecommerce {
     /// The `Customer` model of table `Ecommerce`, generated from `schemas/ecommerce/customer.toml`.
     #[allow(dead_code)]
     pub mod customer;
-    /// The `Order` model of table `Ecommerce`, generated from `schemas/ecommerce/order.toml`.
+    /// The `CustomerOrder` model of table `Ecommerce`, generated from `schemas/ecommerce/order.toml`.
     #[allow(dead_code)]
     pub mod order;
     /// The `OrderItem` model of table `Ecommerce`, generated from `schemas/ecommerce/order_item.toml`.
@@ -34,7 +34,7 @@ pub mod ecommerce {
     #[allow(unused_imports)]
     pub use customer::{Customer, CustomerKey};
     #[allow(unused_imports)]
-    pub use order::{Order, OrderKey};
+    pub use order::{CustomerOrder, CustomerOrderKey};
     #[allow(unused_imports)]
     pub use order_item::{OrderItem, OrderItemKey};
     #[allow(unused_imports)]

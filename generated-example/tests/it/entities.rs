@@ -8,7 +8,7 @@ use db::{raw_get, raw_put, s, start_with_tables};
 use flywheel_runtime::chrono::{DateTime, Duration, Utc};
 use flywheel_runtime::{Decimal, Engine, Error};
 use generated_example::models::ecommerce::{
-    Customer, CustomerKey, CustomerOrders, Order, OrderItem, OrderItems,
+    Customer, CustomerKey, CustomerOrder, CustomerOrders, OrderItem, OrderItems,
 };
 use generated_example::shop;
 
@@ -16,8 +16,8 @@ fn start() -> DateTime<Utc> {
     DateTime::from_timestamp(1_578_016_664, 0).unwrap()
 }
 
-fn order(n: i64) -> Order {
-    Order::new(
+fn order(n: i64) -> CustomerOrder {
+    CustomerOrder::new(
         "alex",
         start() + Duration::hours(n),
         format!("o{n}"),
@@ -123,7 +123,7 @@ async fn an_item_of_another_entity_is_an_error_naming_the_discriminator() {
     let names: Vec<&str> = customers.iter().map(|c| c.username.as_str()).collect();
     assert_eq!(names.len(), 2);
     assert!(names.contains(&"alex") && names.contains(&"sam"));
-    let orders = Order::query("alex").all(&engine).await.unwrap();
+    let orders = CustomerOrder::query("alex").all(&engine).await.unwrap();
     assert_eq!(orders.len(), 5);
     assert!(OrderItem::scan().all(&engine).await.unwrap().len() == 10);
 }
@@ -151,7 +151,7 @@ async fn a_collection_reads_its_entities_in_key_order_page_by_page() {
         .iter()
         .map(|i| match i {
             CustomerOrders::Customer(c) => format!("customer {}", c.username),
-            CustomerOrders::Order(o) => format!("order {}", o.order_id),
+            CustomerOrders::CustomerOrder(o) => format!("order {}", o.order_id),
         })
         .collect();
     assert_eq!(
@@ -188,7 +188,7 @@ async fn a_collection_reads_its_entities_in_key_order_page_by_page() {
     let shape: Vec<String> = order
         .iter()
         .map(|i| match i {
-            OrderItems::Order(o) => format!("order {}", o.order_id),
+            OrderItems::CustomerOrder(o) => format!("order {}", o.order_id),
             OrderItems::OrderItem(i) => format!("item {}", i.item_id),
         })
         .collect();

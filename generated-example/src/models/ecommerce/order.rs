@@ -6,7 +6,7 @@ use ::flywheel_runtime as rt;
 #[derive(Debug, Clone, PartialEq)]
 #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
-pub struct Order {
+pub struct CustomerOrder {
     /// Attribute `username`: `string`.
     pub username: ::std::string::String,
     /// Attribute `order_id`: `string`.
@@ -20,7 +20,7 @@ pub struct Order {
     /// Attribute `number_of_items`: `u32`.
     pub number_of_items: u32,
 }
-impl Order {
+impl CustomerOrder {
     /// Creates an item from its key and required fields; every other field takes its default
     /// (or `None`).
     pub fn new(
@@ -39,19 +39,19 @@ impl Order {
         }
     }
     /// The key of this item.
-    pub fn key(&self) -> OrderKey {
-        OrderKey {
+    pub fn key(&self) -> CustomerOrderKey {
+        CustomerOrderKey {
             username: ::core::clone::Clone::clone(&self.username),
             placed_at: ::core::clone::Clone::clone(&self.placed_at),
             order_id: ::core::clone::Clone::clone(&self.order_id),
         }
     }
 }
-/// The primary key of [`Order`].
+/// The primary key of [`CustomerOrder`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[derive(rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
-pub struct OrderKey {
+pub struct CustomerOrderKey {
     /// Attribute `username`: `string`.
     pub username: ::std::string::String,
     /// Attribute `placed_at`: `datetime`.
@@ -59,7 +59,7 @@ pub struct OrderKey {
     /// Attribute `order_id`: `string`.
     pub order_id: ::std::string::String,
 }
-impl OrderKey {
+impl CustomerOrderKey {
     /// Creates a key from its attributes.
     pub fn new(
         username: impl ::core::convert::Into<::std::string::String>,
@@ -73,24 +73,24 @@ impl OrderKey {
         }
     }
 }
-impl ::core::convert::From<&Order> for OrderKey {
-    fn from(item: &Order) -> Self {
+impl ::core::convert::From<&CustomerOrder> for CustomerOrderKey {
+    fn from(item: &CustomerOrder) -> Self {
         item.key()
     }
 }
-impl rt::ModelKey for OrderKey {
-    type Model = Order;
+impl rt::ModelKey for CustomerOrderKey {
+    type Model = CustomerOrder;
     fn write_fields(&self, item: &mut rt::Item) -> rt::codec::Encoded {
         rt::template::put(item, &template::PK, &[&self.username])?;
         rt::template::put(item, &template::SK, &[&self.placed_at, &self.order_id])?;
         ::core::result::Result::Ok(())
     }
 }
-impl rt::Model for Order {
-    type Key = OrderKey;
+impl rt::Model for CustomerOrder {
+    type Key = CustomerOrderKey;
     const SCHEMA: rt::schema::TableSchema = rt::schema::TableSchema {
         name: "Ecommerce",
-        model: "Order",
+        model: "CustomerOrder",
         hash_key: rt::schema::KeyAttribute::s("PK"),
         range_key: ::core::option::Option::Some(rt::schema::KeyAttribute::s("SK")),
         indexes: &[
@@ -125,8 +125,8 @@ impl rt::Model for Order {
             name: "order",
         }),
     };
-    fn key(&self) -> OrderKey {
-        Order::key(self)
+    fn key(&self) -> CustomerOrderKey {
+        CustomerOrder::key(self)
     }
     fn write_fields(&self, item: &mut rt::Item) -> rt::codec::Encoded {
         rt::template::put(item, &template::PK, &[&self.username])?;
@@ -167,9 +167,9 @@ impl rt::Model for Order {
         ::core::result::Result::Ok(())
     }
 }
-rt::whole!(Order);
-impl rt::Unversioned for Order {}
-impl Order {
+rt::whole!(CustomerOrder);
+impl rt::Unversioned for CustomerOrder {}
+impl CustomerOrder {
     /// Handle on attribute `PK`, for conditions, filters and updates.
     pub const PK: rt::Attr<Self, attr::Pk, rt::codec::Str> = rt::Attr::new("PK");
     /// Handle on attribute `SK`, for conditions, filters and updates.
@@ -209,51 +209,53 @@ impl Order {
     /// Queries the table's primary key: the items whose hash key `PK` equals the argument, in order of range key `SK`.
     pub fn query(
         username: &str,
-    ) -> rt::Query<index::Table, Order, rt::query::Parts<attr::PlacedAt>> {
+    ) -> rt::Query<index::Table, CustomerOrder, rt::query::Parts<attr::PlacedAt>> {
         rt::Query::with_template(&template::PK, &[&username])
             .range_template(&template::SK)
     }
     /// Queries the global index `GSI1`: the items whose hash key `GSI1PK` equals the argument, in order of range key `GSI1SK`.
     pub fn query_gsi1(
         order_id: &str,
-    ) -> rt::Query<index::Gsi1, Order, rt::query::Parts<attr::OrderId>> {
+    ) -> rt::Query<index::Gsi1, CustomerOrder, rt::query::Parts<attr::OrderId>> {
         rt::Query::with_template(&template::GSI1PK, &[&order_id])
             .range_template(&template::GSI1SK)
     }
     /// An update of the item with `key`: typed `set`, `remove`, `incr`, `add`, `append`, ...
     /// then `send(&engine)` (or `all_new`, `all_old`, `updated_new`, `updated_old`).
-    pub fn update(key: OrderKey) -> rt::Update<Order> {
+    pub fn update(key: CustomerOrderKey) -> rt::Update<CustomerOrder> {
         rt::Update::new(key)
     }
     /// Scans the whole table, optionally filtered, paged or split into parallel segments.
-    pub fn scan() -> rt::Scan<Order> {
+    pub fn scan() -> rt::Scan<CustomerOrder> {
         rt::Scan::new()
     }
 }
-/// Marker types of the attributes of `Order`, used in the types of its attribute handles.
+/// Marker types of the attributes of `CustomerOrder`, used in the types of its attribute handles.
 pub mod attr {
     /// Marks attribute `PK` in the types of handles and conditions.
-    pub type Pk = super::super::super::markers::PK<super::Order>;
+    pub type Pk = super::super::super::markers::PK<super::CustomerOrder>;
     /// Marks attribute `SK` in the types of handles and conditions.
-    pub type Sk = super::super::super::markers::SK<super::Order>;
+    pub type Sk = super::super::super::markers::SK<super::CustomerOrder>;
     /// Marks attribute `GSI1PK` in the types of handles and conditions.
-    pub type Gsi1pk = super::super::super::markers::GSI1PK<super::Order>;
+    pub type Gsi1pk = super::super::super::markers::GSI1PK<super::CustomerOrder>;
     /// Marks attribute `GSI1SK` in the types of handles and conditions.
-    pub type Gsi1sk = super::super::super::markers::GSI1SK<super::Order>;
+    pub type Gsi1sk = super::super::super::markers::GSI1SK<super::CustomerOrder>;
     /// Marks attribute `username` in the types of handles and conditions.
-    pub type Username = super::super::super::markers::username<super::Order>;
+    pub type Username = super::super::super::markers::username<super::CustomerOrder>;
     /// Marks attribute `order_id` in the types of handles and conditions.
-    pub type OrderId = super::super::super::markers::order_id<super::Order>;
+    pub type OrderId = super::super::super::markers::order_id<super::CustomerOrder>;
     /// Marks attribute `placed_at` in the types of handles and conditions.
-    pub type PlacedAt = super::super::super::markers::placed_at<super::Order>;
+    pub type PlacedAt = super::super::super::markers::placed_at<super::CustomerOrder>;
     /// Marks attribute `status` in the types of handles and conditions.
-    pub type Status = super::super::super::markers::status<super::Order>;
+    pub type Status = super::super::super::markers::status<super::CustomerOrder>;
     /// Marks attribute `amount` in the types of handles and conditions.
-    pub type Amount = super::super::super::markers::amount<super::Order>;
+    pub type Amount = super::super::super::markers::amount<super::CustomerOrder>;
     /// Marks attribute `number_of_items` in the types of handles and conditions.
-    pub type NumberOfItems = super::super::super::markers::number_of_items<super::Order>;
+    pub type NumberOfItems = super::super::super::markers::number_of_items<
+        super::CustomerOrder,
+    >;
 }
-/// The templates of the computed attributes of [`Order`].
+/// The templates of the computed attributes of [`CustomerOrder`].
 pub mod template {
     use super::rt;
     /// `PK`: computed from `CUSTOMER#{username}`.
@@ -291,12 +293,12 @@ pub mod template {
         ],
     };
 }
-/// Marker types of the ways to query `Order`: its table and each index.
+/// Marker types of the ways to query `CustomerOrder`: its table and each index.
 pub mod index {
     /// Queries the table's primary key: the items whose hash key `PK` equals the argument, in order of range key `SK`.
-    pub type Table = super::super::super::markers::Table<super::Order>;
+    pub type Table = super::super::super::markers::Table<super::CustomerOrder>;
     /// Queries the global index `GSI1`: the items whose hash key `GSI1PK` equals the argument, in order of range key `GSI1SK`.
-    pub type Gsi1 = super::super::super::markers::Gsi1<super::Order>;
+    pub type Gsi1 = super::super::super::markers::Gsi1<super::CustomerOrder>;
 }
 rt::updatable!(
     keys = [attr::Pk, attr::Sk, attr::Username, attr::OrderId, attr::PlacedAt], version =
@@ -304,8 +306,8 @@ rt::updatable!(
     attr::NumberOfItems],
 );
 impl rt::index::Index for index::Table {
-    type Model = Order;
-    type Item = Order;
+    type Model = CustomerOrder;
+    type Item = CustomerOrder;
     type Hash = rt::codec::Str;
     type Range = rt::codec::Str;
     type Holds = rt::index::HoldsAll;
@@ -331,8 +333,8 @@ impl rt::filter::Filterable<index::Table> for attr::Status {}
 impl rt::filter::Filterable<index::Table> for attr::Amount {}
 impl rt::filter::Filterable<index::Table> for attr::NumberOfItems {}
 impl rt::index::Index for index::Gsi1 {
-    type Model = Order;
-    type Item = Order;
+    type Model = CustomerOrder;
+    type Item = CustomerOrder;
     type Hash = rt::codec::Str;
     type Range = rt::codec::Str;
     type Holds = rt::index::HoldsAll;

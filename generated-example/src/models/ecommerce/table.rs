@@ -31,10 +31,10 @@ pub enum CustomerOrders {
     /// An item of the entity `customer`.
     Customer(super::super::ecommerce::customer::Customer),
     /// An item of the entity `order`.
-    Order(super::super::ecommerce::order::Order),
+    CustomerOrder(super::super::ecommerce::order::CustomerOrder),
 }
 impl CustomerOrders {
-    /// Queries the collection: the `Customer`, `Order` items whose hash key `PK` is given by the arguments, in order of range key, each read as its entity.
+    /// Queries the collection: the `Customer`, `CustomerOrder` items whose hash key `PK` is given by the arguments, in order of range key, each read as its entity.
     pub fn query(
         username: &str,
     ) -> rt::Query<super::super::ecommerce::customer::index::Table, CustomerOrders> {
@@ -60,8 +60,10 @@ impl rt::index::FromItem for CustomerOrders {
                     .map(Self::Customer)
             }
             _ => {
-                <super::super::ecommerce::order::Order as rt::Model>::from_item(item)
-                    .map(Self::Order)
+                <super::super::ecommerce::order::CustomerOrder as rt::Model>::from_item(
+                        item,
+                    )
+                    .map(Self::CustomerOrder)
             }
         }
     }
@@ -70,12 +72,12 @@ impl rt::index::FromItem for CustomerOrders {
 #[derive(Debug, Clone, PartialEq)]
 pub enum OrderItems {
     /// An item of the entity `order`.
-    Order(super::super::ecommerce::order::Order),
+    CustomerOrder(super::super::ecommerce::order::CustomerOrder),
     /// An item of the entity `order_item`.
     OrderItem(super::super::ecommerce::order_item::OrderItem),
 }
 impl OrderItems {
-    /// Queries the collection: the `Order`, `OrderItem` items whose hash key `GSI1PK` is given by the arguments, in order of range key, each read as its entity.
+    /// Queries the collection: the `CustomerOrder`, `OrderItem` items whose hash key `GSI1PK` is given by the arguments, in order of range key, each read as its entity.
     pub fn query(
         order_id: &str,
     ) -> rt::Query<super::super::ecommerce::order::index::Gsi1, OrderItems> {
@@ -95,8 +97,10 @@ impl rt::index::FromItem for OrderItems {
             &item,
         )? {
             0 => {
-                <super::super::ecommerce::order::Order as rt::Model>::from_item(item)
-                    .map(Self::Order)
+                <super::super::ecommerce::order::CustomerOrder as rt::Model>::from_item(
+                        item,
+                    )
+                    .map(Self::CustomerOrder)
             }
             _ => {
                 <super::super::ecommerce::order_item::OrderItem as rt::Model>::from_item(
