@@ -105,6 +105,8 @@ pub(crate) struct Field {
     pub required_span: Option<Span>,
     /// For a computed attribute (`template` or `parts`), what it is computed from.
     pub template: Option<Template>,
+    /// Where `unique = true` is written: no two items of the entity hold the same value.
+    pub unique: Option<Span>,
 }
 
 impl Field {

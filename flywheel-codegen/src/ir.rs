@@ -249,7 +249,7 @@ impl TableIr {
             f.key.is_none()
                 && !f.key_part
                 && !f.version
-                && (f.template.is_some() || f.template_part)
+                && (f.template.is_some() || f.template_part || f.unique)
         });
         fields.map(|f| f.marker.as_str()).collect()
     }
@@ -321,6 +321,9 @@ pub(crate) struct FieldIr {
     /// Whether it is a part of a computed attribute that is not a table key (an index key):
     /// updates cannot change it alone.
     pub template_part: bool,
+    /// Whether no two items of the entity hold the same value (`unique = true`): a uniqueness
+    /// item guards it, so updates cannot change it.
+    pub unique: bool,
     /// Whether it is the table's time to live.
     pub ttl: bool,
     /// Whether it is the table's version, which flywheel writes itself.
@@ -363,6 +366,7 @@ impl FieldIr {
             && !self.version
             && self.template.is_none()
             && !self.template_part
+            && !self.unique
     }
 
     /// Whether it is a field of the struct: every attribute but the computed ones.

@@ -352,6 +352,7 @@ fn field(f: &Field, role: &str) -> FieldIr {
         key_part: false,
         template: None,
         template_part: false,
+        unique: f.unique.is_some(),
         ttl: false,
         version: false,
         doc,

@@ -57,6 +57,8 @@ pub mod update;
 mod write {
     pub(crate) mod plan;
     pub(crate) mod refusal;
+    pub(crate) mod transaction;
+    pub(crate) mod unique;
     pub(crate) mod version;
 }
 

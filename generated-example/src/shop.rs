@@ -10,7 +10,9 @@ use crate::models::ecommerce::{
     Customer, CustomerKey, CustomerOrder, CustomerOrderKey, CustomerOrders, OrderItem, OrderItems,
 };
 
-/// Creates a customer; an existing customer of that user name is an error, never overwritten.
+/// Creates a customer; an existing customer of that user name is an error, never overwritten,
+/// and so is an email another customer has (`email` is unique: its uniqueness item is written
+/// in the same transaction).
 pub async fn create_customer(engine: &Engine, customer: &Customer) -> Result<()> {
     engine.save(customer).create_only().await.map(drop)
 }

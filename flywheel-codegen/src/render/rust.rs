@@ -396,7 +396,7 @@ impl<'a> Rust<'a> {
             Billing::OnDemand => format!("{rt}::schema::Billing::OnDemand"),
         };
         format!(
-            "{rt}::schema::TableSchema {{ name: {}, model: {}, hash_key: {}, range_key: {}, indexes: &[{}], billing: {billing}, ttl: {}, version: {}, attributes: &[{}], entity: {} }}",
+            "{rt}::schema::TableSchema {{ name: {}, model: {}, hash_key: {}, range_key: {}, indexes: &[{}], billing: {billing}, ttl: {}, version: {}, attributes: &[{}], entity: {}, unique: &[{}] }}",
             lit(&t.table_name),
             lit(&t.model),
             self.key_attribute(&primary.hash),
@@ -421,6 +421,12 @@ impl<'a> Rust<'a> {
                 ),
                 _ => "::core::option::Option::None".to_owned(),
             },
+            t.fields
+                .iter()
+                .filter(|f| f.unique)
+                .map(|f| lit(&f.attr))
+                .collect::<Vec<_>>()
+                .join(", "),
         )
     }
 

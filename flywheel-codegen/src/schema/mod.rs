@@ -176,6 +176,8 @@ pub(crate) struct RawField {
     pub parts: Option<Sp<Vec<Sp<String>>>>,
     /// `separator`, between `parts`.
     pub separator: Option<Sp<String>>,
+    /// `unique`: no two items of the entity hold the same value.
+    pub unique: Option<Sp<bool>>,
 }
 
 impl RawField {
@@ -192,6 +194,7 @@ impl RawField {
             template: None,
             parts: None,
             separator: None,
+            unique: None,
         }
     }
 

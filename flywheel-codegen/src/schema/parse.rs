@@ -50,6 +50,7 @@ const FIELD_KEYS: &[&str] = &[
     "template",
     "parts",
     "separator",
+    "unique",
 ];
 const INDEX_KEYS: &[&str] = &["kind", "hash_key", "range_key", "projection", "throughput"];
 const TYPE_KEYS: &[&str] = &["doc", "fields"];
@@ -531,6 +532,7 @@ impl Parser<'_> {
                             "template" => field.template = self.string(v, "`template`"),
                             "separator" => field.separator = self.string(v, "`separator`"),
                             "parts" => field.parts = self.string_list(v, "`parts`"),
+                            "unique" => field.unique = self.boolean(v, "`unique`"),
                             _ => self.unknown(
                                 key,
                                 FIELD_KEYS,

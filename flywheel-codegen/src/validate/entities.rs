@@ -590,3 +590,60 @@ pub(super) fn shared_of(raw: &RawSchema) -> Option<Shared> {
         collections: Vec::new(),
     })
 }
+
+/// `unique` is for the attributes of entities, stored as strings: each value's uniqueness item
+/// lives in the entity's shared table, where the discriminator keeps it out of reads.
+pub(super) fn unique_fields(report: &mut Reporter<'_>, checked: &CheckedTable) {
+    for f in &checked.fields {
+        let Some(span) = &f.unique else {
+            continue;
+        };
+        if checked.entity.is_none() {
+            report.error(
+                span.clone(),
+                format!(
+                    "`{}` is unique, and its model is not an entity",
+                    f.attr.value
+                ),
+                "`unique` of a single model's field",
+                "a uniqueness item lives in a table of several entities, whose discriminator \
+                 keeps it out of reads: map the model onto such a table with `[entity]`",
+            );
+        } else if f.ty.scalar() != Some(crate::ty::Scalar::S) {
+            report
+                .at(
+                    span.clone(),
+                    format!(
+                        "`{}` is unique, and its type `{}` is not stored as text",
+                        f.attr.value, f.ty_text
+                    ),
+                    "`unique` on a value that is not text",
+                )
+                .also(f.ty_span.clone(), "declared here")
+                .help(
+                    "a uniqueness item is keyed by the value's text: unique fields are strings, \
+                     enums, uuids, RFC 3339 datetimes or ISO dates",
+                );
+        }
+    }
+}
+
+/// Nested document types hold no unique fields.
+pub(super) fn no_unique_in_types(report: &mut Reporter<'_>, raw: &RawSchema) {
+    for t in &raw.types {
+        for f in &t.fields {
+            if let Some(u) = f.unique.as_ref().filter(|u| u.value) {
+                report.error(
+                    u.span.clone(),
+                    format!(
+                        "the field `{}` of type `{}` is unique, which only an entity's \
+                         attributes can be",
+                        f.name.value, t.name.value
+                    ),
+                    "`unique` in a nested type",
+                    "move the field to the entity's `[fields]`",
+                );
+            }
+        }
+    }
+}

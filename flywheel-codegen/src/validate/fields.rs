@@ -88,6 +88,11 @@ fn field(
         default_span: f.default.as_ref().map(|d| d.span.clone()),
         required_span: f.required.as_ref().map(|r| r.span.clone()),
         template: None,
+        unique: f
+            .unique
+            .as_ref()
+            .filter(|u| u.value)
+            .map(|u| u.span.clone()),
     })
 }
 

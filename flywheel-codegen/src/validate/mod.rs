@@ -99,6 +99,8 @@ pub(crate) fn validate(inputs: &[Input]) -> Result<Vec<CheckedTable>, Vec<Diagno
             };
             checked
         };
+        entities::unique_fields(&mut report, &checked);
+        entities::no_unique_in_types(&mut report, raw);
         across.check(&mut report, &checked);
         tables.push(checked);
     }

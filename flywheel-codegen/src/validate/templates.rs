@@ -56,6 +56,15 @@ pub(super) fn computed_field(
             "a computed attribute is written when all of its parts have a value: remove `required`",
         );
     }
+    if let Some(u) = &f.unique {
+        not_here(
+            report,
+            &u.span,
+            "unique",
+            "a computed attribute is unique when its parts are: mark a part `unique`, or make \
+             it a key",
+        );
+    }
     if let Some(format) = &f.format {
         not_here(
             report,
@@ -101,6 +110,7 @@ pub(super) fn computed_field(
         default_span: None,
         required_span: None,
         template: Some(Template { pieces: Vec::new() }),
+        unique: None,
     })
 }
 

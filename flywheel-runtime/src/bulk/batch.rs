@@ -208,6 +208,10 @@ impl<'e, V> BatchWrite<'e, V> {
         V: Admits<M>,
     {
         let table = self.table(&M::SCHEMA);
+        if let Err(e) = crate::transact::no_unique::<M>("a batch write") {
+            self.error.get_or_insert(e);
+            return self;
+        }
         match item.put_item() {
             Ok(encoded) => {
                 let start = self.ids.len();
@@ -239,6 +243,10 @@ impl<'e, V> BatchWrite<'e, V> {
     /// Deletes the item with `key` (an absent item is not an error).
     pub fn delete<K: ModelKey>(mut self, key: K) -> Self {
         let table = self.table(&K::Model::SCHEMA);
+        if let Err(e) = crate::transact::no_unique::<K::Model>("a batch write") {
+            self.error.get_or_insert(e);
+            return self;
+        }
         match crate::limits::key_item(&key) {
             Ok(key) => self.push_delete(table, key),
             Err(e) => {
@@ -957,6 +965,7 @@ mod tests {
             version: None,
             attributes: &["h", "r", "x"],
             entity: None,
+            unique: &[],
         };
         let id = key_id("T", &key(&[("h", s("a")), ("r", s("b"))]));
         // The same key in another order, and the key of a whole item (a put), are the same.

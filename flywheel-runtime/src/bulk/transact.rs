@@ -8,7 +8,6 @@
 //! server returns no item with a failed condition, the item is read once after the cancellation
 //! (see [`Stored`](crate::Stored)).
 
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{Get, TransactGetItem};
 
 use crate::Item;
@@ -17,14 +16,14 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::filter::{Cond, SameModel};
 use crate::model::{Model, ModelKey};
-use crate::retry::{Failure, Replay};
+use crate::retry::Replay;
 use crate::update::Update;
 use crate::write::plan::{Plan, TransactOp};
-use crate::write::refusal::{self, Refusal};
+use crate::write::unique;
 use crate::write::version;
 
 /// DynamoDB's limit of operations in one transaction.
-pub const MAX_OPERATIONS: usize = 100;
+pub const MAX_OPERATIONS: usize = crate::write::transaction::MAX_OPERATIONS;
 
 pub use crate::error::{CancelKind, CancelReason, Operation};
 
@@ -48,26 +47,50 @@ impl<'e> TransactWrite<'e> {
         self
     }
 
-    /// Puts a whole item; for a model with a version attribute, checks and increments it.
+    /// The operations of a put: the item's, and for a model with unique attributes the claims
+    /// of its values (the put then requires the stored item to hold the same ones).
+    fn put_ops<M: Model>(
+        self,
+        model: &M,
+        condition: Result<Option<crate::expr::Condition>>,
+        create_only: bool,
+    ) -> Self {
+        let engine = self.engine;
+        let ops = condition.and_then(|c| match M::SCHEMA.unique.is_empty() {
+            true => Plan::put(engine, model, c, create_only)
+                .and_then(Plan::transact)
+                .map(|op| vec![op]),
+            false => unique::put_ops(engine, model, c, create_only),
+        });
+        self.push_all(ops)
+    }
+
+    fn push_all(mut self, ops: Result<Vec<TransactOp>>) -> Self {
+        match ops {
+            Ok(ops) => self.ops.extend(ops),
+            Err(e) => {
+                self.error.get_or_insert(e);
+            }
+        }
+        self
+    }
+
+    /// Puts a whole item; for a model with a version attribute, checks and increments it; for
+    /// one with unique attributes, claims their values (the stored item must hold the same).
     pub fn put<M: Model>(self, model: &M) -> Self {
-        let op = Plan::put(self.engine, model, None, false).and_then(Plan::transact);
-        self.push(op)
+        self.put_ops(model, Ok(None), false)
     }
 
     /// Puts a whole item if `condition` holds for the stored one.
     pub fn put_if<M: Model, CM: SameModel<M>, S>(self, model: &M, condition: Cond<CM, S>) -> Self {
-        let op = condition
-            .of::<M>()
-            .checked()
-            .and_then(|c| Plan::put(self.engine, model, Some(c), false))
-            .and_then(Plan::transact);
-        self.push(op)
+        let condition = condition.of::<M>().checked().map(Some);
+        self.put_ops(model, condition, false)
     }
 
-    /// Puts a new item; cancels the transaction if one with the key exists.
+    /// Puts a new item; cancels the transaction if one with the key exists (or, for a model
+    /// with unique attributes, if another item holds one of its values).
     pub fn create<M: Model>(self, model: &M) -> Self {
-        let op = Plan::put(self.engine, model, None, true).and_then(Plan::transact);
-        self.push(op)
+        self.put_ops(model, Ok(None), true)
     }
 
     /// Applies a typed update (its condition and version check included).
@@ -76,9 +99,12 @@ impl<'e> TransactWrite<'e> {
         self.push(op)
     }
 
-    /// Deletes the item with `key`.
+    /// Deletes the item with `key`. A model with unique attributes is deleted with
+    /// [`delete_item`](TransactWrite::delete_item), which knows the values to release.
     pub fn delete<K: ModelKey>(self, key: K) -> Self {
-        let op = Plan::<K::Model>::delete(self.engine, &key, None, None).and_then(Plan::transact);
+        let op = no_unique::<K::Model>("a delete by key in a transaction")
+            .and_then(|()| Plan::<K::Model>::delete(self.engine, &key, None, None))
+            .and_then(Plan::transact);
         self.push(op)
     }
 
@@ -88,19 +114,29 @@ impl<'e> TransactWrite<'e> {
         K: ModelKey,
         CM: SameModel<K::Model>,
     {
-        let op = condition
-            .of::<K::Model>()
-            .checked()
+        let op = no_unique::<K::Model>("a delete by key in a transaction")
+            .and_then(|()| condition.of::<K::Model>().checked())
             .and_then(|c| Plan::<K::Model>::delete(self.engine, &key, Some(c), None))
             .and_then(Plan::transact);
         self.push(op)
     }
 
-    /// Deletes a model that was read, checking its version when it has one.
+    /// Deletes a model that was read, checking its version when it has one, and releasing the
+    /// values of its unique attributes.
     pub fn delete_item<M: Model>(self, model: &M) -> Self {
-        let op = Plan::<M>::delete(self.engine, &model.key(), None, version::held(model))
-            .and_then(Plan::transact);
-        self.push(op)
+        let engine = self.engine;
+        let expected = version::held(model);
+        let ops = match M::SCHEMA.unique.is_empty() {
+            true => Plan::<M>::delete(engine, &model.key(), None, expected)
+                .and_then(Plan::transact)
+                .map(|op| vec![op]),
+            false => crate::limits::whole_item(model)
+                .map_err(|e| engine.encode_error(&M::SCHEMA, e))
+                .and_then(|item| {
+                    unique::delete_ops::<M>(engine, &model.key(), &item, None, expected)
+                }),
+        };
+        self.push_all(ops)
     }
 
     /// Requires `condition` to hold for the item with `key`, without writing it.
@@ -138,127 +174,15 @@ impl<'e> TransactWrite<'e> {
         if let Some(error) = self.error {
             return Err(error);
         }
-        if self.ops.is_empty() {
-            return Err(Error::Validation(
-                "a transaction needs at least one operation".into(),
-            ));
-        }
-        if self.ops.len() > MAX_OPERATIONS {
-            return Err(Error::Validation(format!(
-                "a transaction holds at most {MAX_OPERATIONS} operations, not {}; split it or use a batch",
-                self.ops.len()
-            )));
-        }
-        for (i, a) in self.ops.iter().enumerate() {
-            if let Some(b) = self.ops[i + 1..]
-                .iter()
-                .find(|b| b.table == a.table && b.key == a.key)
-            {
-                return Err(Error::Validation(format!(
-                    "a transaction touches item {} of table {} twice ({:?} and {:?}); DynamoDB allows one operation per item",
-                    a.key_text, a.table, a.operation, b.operation
-                )));
-            }
-        }
-        if self
-            .token
-            .as_ref()
-            .is_some_and(|t| t.is_empty() || t.len() > 36)
-        {
-            return Err(Error::Validation(
-                "an idempotency token has 1 to 36 characters".into(),
-            ));
-        }
-        let items = self.ops.iter().map(|op| op.item.clone()).collect();
-        // Every attempt carries the same token, so that an attempt whose answer was lost and
-        // that is sent again is not applied twice.
-        let token = self.token.unwrap_or_else(random_token);
-        let table = self.ops[0].table.clone();
-        let request = self
-            .engine
-            .client()
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .client_request_token(token);
-        let result = self
-            .engine
-            .call("TransactWriteItems", &table, Replay::Safe, || {
-                request.clone().send()
-            })
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(Failure::Timeout(error)) => Err(error),
-            Err(Failure::Sdk(err)) => {
-                let answered: Vec<(Option<String>, Option<String>, Option<Item>)> =
-                    match err.as_service_error() {
-                        Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
-                            .cancellation_reasons()
-                            .iter()
-                            .map(|r| {
-                                (
-                                    r.code().map(str::to_owned),
-                                    r.message().map(str::to_owned),
-                                    r.item().cloned(),
-                                )
-                            })
-                            .collect(),
-                        _ => return Err(Error::sdk("TransactWriteItems", err)),
-                    };
-                drop(err);
-                let mut reasons = Vec::with_capacity(answered.len());
-                for (index, ((code, message, item), op)) in
-                    answered.into_iter().zip(&self.ops).enumerate()
-                {
-                    let kind = match code.as_deref() {
-                        Some("ConditionalCheckFailed") => {
-                            let stored =
-                                refusal::stored_item(self.engine, &op.table, &op.key, item).await;
-                            match refusal::judge(stored, op.version) {
-                                Refusal::Version { expected, found } => {
-                                    CancelKind::VersionConflict { expected, found }
-                                }
-                                Refusal::Condition(item) => CancelKind::ConditionFailed { item },
-                            }
-                        }
-                        code => cancel_kind(code, message.as_deref()),
-                    };
-                    reasons.push(CancelReason {
-                        index,
-                        operation: op.operation,
-                        table: op.table.clone(),
-                        key: op.key_text.clone(),
-                        kind,
-                    });
-                }
-                Err(Error::TransactionCanceled { reasons })
-            }
-        }
+        crate::write::transaction::send(self.engine, &self.ops, self.token).await
     }
 }
 
-/// 36 random hexadecimal digits, DynamoDB's longest idempotency token.
-fn random_token() -> String {
-    use chacha20poly1305::aead::Generate;
-    // 24 bytes from the operating system's generator.
-    let random = chacha20poly1305::XNonce::generate();
-    random[..18].iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The kind of a cancellation reason other than a failed condition.
-fn cancel_kind(code: Option<&str>, message: Option<&str>) -> CancelKind {
-    let message = message.unwrap_or_default().to_owned();
-    match code.unwrap_or("None") {
-        "None" => CancelKind::None,
-        "TransactionConflict" => CancelKind::TransactionConflict,
-        "ThrottlingError" | "ProvisionedThroughputExceeded" | "RequestLimitExceeded" => {
-            CancelKind::Throttled
-        }
-        "ValidationError" => CancelKind::Validation(message),
-        other => CancelKind::Other {
-            code: other.to_owned(),
-            message,
-        },
+/// Refuses a write that cannot keep the uniqueness items of `M` in step.
+pub(crate) fn no_unique<M: Model>(what: &str) -> Result<()> {
+    match M::SCHEMA.unique.is_empty() {
+        true => Ok(()),
+        false => Err(unique::refuse(&M::SCHEMA, what)),
     }
 }
 

@@ -33,6 +33,19 @@ pub enum Error {
         /// The key of the item, rendered as `name = value` pairs.
         key: String,
     },
+    /// A unique attribute's value is held by another item, so nothing was written.
+    #[error(
+        "the value {value:?} of the unique attribute `{attribute}` is held by another item of \
+         table {table}, so nothing was written"
+    )]
+    NotUnique {
+        /// The table, with the engine's namespace.
+        table: String,
+        /// The unique attribute.
+        attribute: String,
+        /// Its value.
+        value: String,
+    },
     /// No item has the given key.
     #[error("no item {key} in table {table}")]
     NotFound {

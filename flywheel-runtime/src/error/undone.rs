@@ -60,6 +60,13 @@ pub enum CancelKind {
         /// What is known of the stored version (see [`Stored`]).
         found: Stored<i64>,
     },
+    /// It claimed the value of a unique attribute, which another item holds.
+    NotUnique {
+        /// The unique attribute.
+        attribute: String,
+        /// Its value.
+        value: String,
+    },
     /// Another transaction was changing the same item.
     TransactionConflict,
     /// DynamoDB throttled it.

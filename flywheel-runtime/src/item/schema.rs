@@ -138,6 +138,8 @@ pub struct TableSchema {
     pub attributes: &'static [&'static str],
     /// For an entity of a table shared by several, which one it is.
     pub entity: Option<Entity>,
+    /// The attributes whose values no two items of the entity share (`unique = true`).
+    pub unique: &'static [&'static str],
 }
 
 /// An entity of a table of several: every item of it holds its name in the table's

@@ -21,7 +21,7 @@ use crate::filter::{Cond, SameModel};
 use crate::model::{Model, ModelKey, Versioned, Whole};
 use crate::retry::Replay;
 use crate::write::plan::{Guard, Plan};
-use crate::write::version;
+use crate::write::{unique, version};
 
 impl Engine {
     /// Puts a whole item, replacing any item with the same key; see [`Save`] for options.
@@ -54,6 +54,7 @@ impl Engine {
             engine: self,
             key,
             guard: Guard::default(),
+            item: None,
         }
     }
 
@@ -64,6 +65,13 @@ impl Engine {
         let mut delete = self.delete(item.key());
         if let Some(version) = version::held(item) {
             delete.guard.if_version::<W::Model>(version);
+        }
+        if !W::Model::SCHEMA.unique.is_empty() {
+            // Its unique values, whose uniqueness items go with it.
+            match crate::limits::whole_item(item) {
+                Ok(stored) => delete.item = Some(stored),
+                Err(e) => delete.guard.failed(self.encode_error(&W::Model::SCHEMA, e)),
+            }
         }
         delete
     }
@@ -125,9 +133,16 @@ impl<'a, M: Model> Save<'a, M> {
     async fn send(self) -> Result<Saved> {
         let engine = self.engine;
         let (condition, _) = self.guard.into_parts::<M>(engine)?;
-        let plan = Plan::put(engine, self.item, condition, self.create_only)?;
-        let version = plan.version().map_or(0, |v| v.expected + 1);
-        match plan.send(engine, None).await {
+        let version = version::held(self.item).map_or(0, |v| v + 1);
+        let sent = if M::SCHEMA.unique.is_empty() {
+            let plan = Plan::put(engine, self.item, condition, self.create_only)?;
+            plan.send(engine, None).await.map(drop)
+        } else {
+            // With the claims of its unique values, in one transaction.
+            let ops = unique::put_ops(engine, self.item, condition, self.create_only)?;
+            unique::send(engine, ops).await
+        };
+        match sent {
             Ok(_) => Ok(Saved { version }),
             // A create-only save of an unversioned model (or a versioned one read as new) that
             // met an item known to exist says so plainly.
@@ -237,6 +252,9 @@ pub struct Delete<'a, M: Model> {
     engine: &'a Engine,
     key: M::Key,
     guard: Guard,
+    /// For a model with unique attributes, the item whose uniqueness items the delete releases
+    /// (from `delete_item`; a delete by key reads it).
+    item: Option<Item>,
 }
 
 impl<'a, M: Model> Delete<'a, M> {
@@ -260,10 +278,29 @@ impl<'a, M: Model> Delete<'a, M> {
     async fn send(self) -> Result<()> {
         let engine = self.engine;
         let (condition, expected_version) = self.guard.into_parts::<M>(engine)?;
-        Plan::<M>::delete(engine, &self.key, condition, expected_version)?
-            .send(engine, None)
-            .await
-            .map(drop)
+        if M::SCHEMA.unique.is_empty() {
+            return Plan::<M>::delete(engine, &self.key, condition, expected_version)?
+                .send(engine, None)
+                .await
+                .map(drop);
+        }
+        let stored = match self.item {
+            Some(item) => item,
+            None => {
+                let get = Get::<M> {
+                    engine,
+                    key: self.key.clone(),
+                    consistent: true,
+                };
+                match get.fetch().await? {
+                    Some(item) => item,
+                    // Nothing to delete, nothing to release.
+                    None => return Ok(()),
+                }
+            }
+        };
+        let ops = unique::delete_ops::<M>(engine, &self.key, &stored, condition, expected_version)?;
+        unique::send(engine, ops).await
     }
 }
 

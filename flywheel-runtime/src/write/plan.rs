@@ -109,9 +109,28 @@ pub(crate) struct TransactOp {
     pub key_text: String,
     pub version: Option<VersionCheck>,
     pub item: TransactWriteItem,
+    /// For the write of a uniqueness item: the unique attribute and its value, which a failed
+    /// condition says is taken.
+    pub claim: Option<(String, String)>,
 }
 
 impl<M: Model> Plan<M> {
+    /// A write of the item with `key` in the table of `M` that is not an item of `M` itself
+    /// (a uniqueness item of one of its fields).
+    pub fn of_table(
+        engine: &Engine,
+        key: Item,
+        body: Body,
+        condition: Option<Condition>,
+    ) -> Plan<M> {
+        Plan::new(engine, key, body, condition)
+    }
+
+    /// Adds a condition the stored item must meet too.
+    pub fn require(&mut self, condition: Condition) {
+        require(&mut self.condition, condition);
+    }
+
     fn new(engine: &Engine, key: Item, body: Body, condition: Option<Condition>) -> Plan<M> {
         Plan {
             table: engine.table_name(&M::SCHEMA),
@@ -277,11 +296,6 @@ impl<M: Model> Plan<M> {
         Ok(Plan::new(engine, key, Body::Check, Some(condition)))
     }
 
-    /// The version check among the conditions.
-    pub fn version(&self) -> Option<VersionCheck> {
-        self.version
-    }
-
     /// The update expression (first, so that its placeholders come first) and the condition.
     fn written(&self) -> Written {
         let mut exprs = ExpressionBuilder::new();
@@ -396,6 +410,7 @@ impl<M: Model> Plan<M> {
             key: self.key,
             version: self.version,
             item: item.build(),
+            claim: None,
         })
     }
 }

@@ -44,6 +44,7 @@ use crate::update::{
     NotAKey, NotComputed, NotTheVersion, Numeric, SetCodec, incr_action, set_action,
 };
 use crate::write::plan::Plan;
+use crate::write::unique;
 use crate::write::version::version_of;
 use crate::{AttributeValue, Item};
 
@@ -439,7 +440,29 @@ impl<'a, M: Model> Sync<'a, M> {
                 .unwrap_or(0)
         });
         let plan = Plan::<M>::sync(engine, key, actions, conditions, read_version)?;
-        match plan.send(engine, Some(ReturnValue::AllNew)).await {
+        // A unique value that changed moves its uniqueness item in the same transaction; the
+        // item is then read back, as a transaction returns no values.
+        let before = tracked.stored.clone().unwrap_or_default();
+        let (claimed, released) = unique::moved(schema, &before, &current);
+        let sent = if claimed.is_empty() && released.is_empty() {
+            plan.send(engine, Some(ReturnValue::AllNew)).await
+        } else {
+            let mut ops = vec![plan.transact()?];
+            for c in &claimed {
+                ops.push(unique::claim::<M>(engine, &current, c)?);
+            }
+            for c in &released {
+                ops.push(unique::release::<M>(engine, &current, c)?);
+            }
+            match unique::send(engine, ops).await {
+                Ok(()) => {
+                    let get = engine.get(tracked.model.key()).consistent();
+                    get.fetch().await
+                }
+                Err(e) => Err(e),
+            }
+        };
+        match sent {
             Ok(stored) => {
                 let stored = stored.unwrap_or_default();
                 let model = engine.decode::<M>(stored.clone())?;
@@ -494,10 +517,14 @@ async fn create_bare<M: Model>(
     tracked: &mut Tracked<M>,
     current: Item,
 ) -> Result<bool> {
-    match Plan::<M>::put_item(engine, current, None, true)?
-        .send(engine, None)
-        .await
-    {
+    let created = match M::SCHEMA.unique.is_empty() {
+        true => Plan::<M>::put_item(engine, current, None, true)?
+            .send(engine, None)
+            .await
+            .map(drop),
+        false => unique::send(engine, unique::put_ops(engine, &tracked.model, None, true)?).await,
+    };
+    match created {
         // It exists already: nothing to merge, as flywheel did.
         Ok(_) | Err(Error::ConditionFailed { .. }) => {}
         Err(error) => return Err(error),

@@ -55,11 +55,12 @@ pub trait NotAKey {}
 pub trait NotTheVersion {}
 
 /// Implemented (by generated code, [`updatable!`](crate::updatable)) for every attribute that
-/// is neither computed from a key template nor a part of one.
+/// flywheel does not keep in step with other attributes or items: not computed from a key
+/// template, not a part of one, not unique.
 #[diagnostic::on_unimplemented(
-    message = "attribute `{Self}` belongs to a key template (computed from one, or a part of one), which an update cannot change by hand",
-    label = "a key template attribute written by an update",
-    note = "flywheel writes a template attribute from its parts on every write: change the parts on the model and `save` it"
+    message = "attribute `{Self}` is kept in step by flywheel (a key template, a part of one, or a unique attribute), so an update cannot set it alone",
+    label = "an attribute flywheel keeps in step, written by an update",
+    note = "flywheel writes a template attribute from its parts on every save and sync, and moves the uniqueness item of a unique attribute on sync: change the model and `sync` it (or `save` it, for template parts)"
 )]
 pub trait NotComputed {}
 

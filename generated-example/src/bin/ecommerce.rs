@@ -67,6 +67,15 @@ async fn story() -> Result<(), Box<dyn Error>> {
             Err(e) => format!("refused ({e})"),
         }
     );
+    // The email is unique: another customer cannot take it.
+    let copycat = Customer::new("alexdebrie2", "alexdebrie1@gmail.com", "Another Alex");
+    println!(
+        "Creating another customer with the same email: {}",
+        match shop::create_customer(&engine, &copycat).await {
+            Ok(()) => "accepted (unexpected)".to_owned(),
+            Err(e) => format!("refused ({e})"),
+        }
+    );
 
     // Addresses live in a map on the customer; one is added or replaced without the others.
     let home = Address {

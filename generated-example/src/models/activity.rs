@@ -147,6 +147,7 @@ impl rt::Model for Activity {
             "by_kind",
         ],
         entity: ::core::option::Option::None,
+        unique: &[],
     };
     fn key(&self) -> ActivityKey {
         Activity::key(self)

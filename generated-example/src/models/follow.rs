@@ -91,6 +91,7 @@ impl rt::Model for Follow {
         version: ::core::option::Option::None,
         attributes: &["follower", "followee"],
         entity: ::core::option::Option::None,
+        unique: &[],
     };
     fn key(&self) -> FollowKey {
         Follow::key(self)

@@ -122,6 +122,7 @@ impl rt::Model for GameScore {
             "losses",
         ],
         entity: ::core::option::Option::None,
+        unique: &[],
     };
     fn key(&self) -> GameScoreKey {
         GameScore::key(self)

@@ -133,6 +133,7 @@ impl rt::Model for OddNames {
             "path",
         ],
         entity: ::core::option::Option::None,
+        unique: &[],
     };
     fn key(&self) -> OddNamesKey {
         OddNames::key(self)

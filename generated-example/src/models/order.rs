@@ -175,6 +175,7 @@ impl rt::Model for Order {
             "revision",
         ],
         entity: ::core::option::Option::None,
+        unique: &[],
     };
     fn key(&self) -> OrderKey {
         Order::key(self)

@@ -187,6 +187,7 @@ impl rt::Model for UserProfile {
             "version",
         ],
         entity: ::core::option::Option::None,
+        unique: &[],
     };
     fn key(&self) -> UserProfileKey {
         UserProfile::key(self)

@@ -31,9 +31,11 @@ fn checked_in_models_match_a_fresh_run() {
 #[test]
 fn a_second_run_rewrites_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(models()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    let files = files(&models());
+    for name in &files {
+        let target = dir.path().join(name);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(models().join(name), target).unwrap();
     }
     let report = flywheel_codegen::Builder::new()
         .schema_dir(schemas())
@@ -43,33 +45,44 @@ fn a_second_run_rewrites_nothing() {
         .unwrap();
     assert!(report.written.is_empty(), "rewrote {:?}", report.written);
     assert!(report.removed.is_empty(), "removed {:?}", report.removed);
-    assert_eq!(
-        report.unchanged.len(),
-        std::fs::read_dir(models()).unwrap().count()
-    );
+    assert_eq!(report.unchanged.len(), files.len());
+}
+
+/// The files under `dir`, by their path relative to it, in its folders too.
+fn files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = std::path::PathBuf::from(path.file_name().unwrap());
+        if path.is_dir() {
+            out.extend(files(&path).into_iter().map(|f| name.join(f)));
+        } else {
+            out.push(name);
+        }
+    }
+    out
 }
 
 #[test]
 fn build_script_mode_writes_the_same_per_table_code() {
     let out = Path::new(env!("OUT_DIR")).join("flywheel");
     let mut compared = 0;
-    for entry in std::fs::read_dir(models()).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap();
-        if name == "mod.rs" {
+    for name in files(&models()) {
+        if name == Path::new("mod.rs") {
             continue;
         }
-        let cli = std::fs::read_to_string(&path).unwrap();
-        let build = std::fs::read_to_string(out.join(name)).unwrap();
+        let cli = std::fs::read_to_string(models().join(&name)).unwrap();
+        let build = std::fs::read_to_string(out.join(&name)).unwrap();
         assert_eq!(
             cli,
             build,
             "{} differs between CLI and build-script mode",
-            name.to_string_lossy()
+            name.display()
         );
         compared += 1;
     }
-    assert_eq!(compared, std::fs::read_dir(schemas()).unwrap().count());
+    let schemas = files(&schemas());
+    assert_eq!(compared, schemas.len());
     // Both modes produce models with the same table metadata.
     use flywheel_runtime::Model;
     assert_eq!(

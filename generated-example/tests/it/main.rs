@@ -31,6 +31,7 @@ mod tables;
 mod templates;
 mod transactions;
 mod ttl;
+mod unique;
 mod update_model;
 mod updates;
 mod versions;

@@ -81,6 +81,7 @@ impl rt::Model for Customer {
             attribute: "entity",
             name: "customer",
         }),
+        unique: &["email"],
     };
     fn key(&self) -> CustomerKey {
         Customer::key(self)
@@ -194,8 +195,8 @@ pub mod index {
     pub type Table = super::super::super::markers::Table<super::Customer>;
 }
 rt::updatable!(
-    keys = [attr::Pk, attr::Sk, attr::Username], version = [], computed = [], others =
-    [attr::Email, attr::Name, attr::Addresses],
+    keys = [attr::Pk, attr::Sk, attr::Username], version = [], computed = [attr::Email],
+    others = [attr::Name, attr::Addresses],
 );
 impl rt::index::Index for index::Table {
     type Model = Customer;

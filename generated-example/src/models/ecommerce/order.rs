@@ -124,6 +124,7 @@ impl rt::Model for CustomerOrder {
             attribute: "entity",
             name: "order",
         }),
+        unique: &[],
     };
     fn key(&self) -> CustomerOrderKey {
         CustomerOrder::key(self)

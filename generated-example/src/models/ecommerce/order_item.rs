@@ -115,6 +115,7 @@ impl rt::Model for OrderItem {
             attribute: "entity",
             name: "order_item",
         }),
+        unique: &[],
     };
     fn key(&self) -> OrderItemKey {
         OrderItem::key(self)

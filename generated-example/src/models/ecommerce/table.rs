@@ -24,6 +24,7 @@ pub const TABLE: rt::schema::TableSchema = rt::schema::TableSchema {
     version: ::core::option::Option::None,
     attributes: &["PK", "SK", "GSI1PK", "GSI1SK"],
     entity: ::core::option::Option::None,
+    unique: &[],
 };
 /// A customer and their orders: reversed, the customer first and then the newest orders.
 #[derive(Debug, Clone, PartialEq)]
