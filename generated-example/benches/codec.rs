@@ -11,6 +11,10 @@
 //! hands the item over owned), so no variant has to clone strings out of a borrowed item; the
 //! benchmarks clone the input item outside the timed section (`iter_batched`).
 //!
+//! `customer_order` is an entity of the e-commerce design with four computed keys
+//! (`CUSTOMER#{username}`, `#ORDER#{placed_at}#{order_id}`, `ORDER#{order_id}` twice) and a
+//! discriminator, against the same keys written with `format!`.
+//!
 //! Run with `cargo bench -p generated-example --bench codec`.
 
 use std::hint::black_box;
@@ -19,6 +23,8 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use flywheel_runtime::chrono::{DateTime, NaiveDate, Utc};
 use flywheel_runtime::{Decimal, Item, Model};
 use generated_example::models::GameScore;
+use generated_example::models::ecommerce::CustomerOrder;
+use generated_example::models::ecommerce::order::OrderStatus;
 use generated_example::models::order::{Discount, Order, OrderLine, OrderState};
 
 // ---------------------------------------------------------------------------------------------
@@ -120,6 +126,8 @@ mod hand {
     use flywheel_runtime::chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
     use flywheel_runtime::{AttributeValue, Decimal, Item};
     use generated_example::models::GameScore;
+    use generated_example::models::ecommerce::CustomerOrder;
+    use generated_example::models::ecommerce::order::OrderStatus;
     use generated_example::models::order::{Discount, Order, OrderLine, OrderState};
 
     /// Why a conversion failed.
@@ -257,6 +265,31 @@ mod hand {
             map.insert("shipped_on".to_owned(), date("shipped_on", shipped_on)?);
         }
         Ok(AttributeValue::M(map))
+    }
+
+    /// The e-commerce order, its computed keys written with `format!`.
+    pub fn customer_order_to_item(order: &CustomerOrder) -> Result<Item> {
+        let placed_at = rfc3339("placed_at", &order.placed_at)?;
+        let AttributeValue::S(placed_text) = &placed_at else {
+            unreachable!("rfc3339 writes text")
+        };
+        let mut item = Item::with_capacity(11);
+        item.insert("PK".to_owned(), s(&format!("CUSTOMER#{}", order.username)));
+        item.insert(
+            "SK".to_owned(),
+            s(&format!("#ORDER#{placed_text}#{}", order.order_id)),
+        );
+        let by_order = format!("ORDER#{}", order.order_id);
+        item.insert("GSI1PK".to_owned(), s(&by_order));
+        item.insert("GSI1SK".to_owned(), AttributeValue::S(by_order));
+        item.insert("username".to_owned(), s(&order.username));
+        item.insert("order_id".to_owned(), s(&order.order_id));
+        item.insert("placed_at".to_owned(), placed_at);
+        item.insert("status".to_owned(), s(order.status.as_str()));
+        item.insert("amount".to_owned(), decimal("amount", &order.amount)?);
+        item.insert("number_of_items".to_owned(), n(order.number_of_items));
+        item.insert("entity".to_owned(), s("order"));
+        Ok(item)
     }
 
     pub fn order_to_item(order: &Order) -> Result<Item> {
@@ -475,6 +508,28 @@ mod hand {
             .into_iter()
             .map(|v| to_s(name, v))
             .collect()
+    }
+
+    /// The e-commerce order, checking its discriminator.
+    pub fn customer_order_from_item(mut item: Item) -> Result<CustomerOrder> {
+        if to_s("entity", required(&mut item, "entity")?)? != "order" {
+            return Err(invalid("entity", "\"order\""));
+        }
+        let status = to_s("status", required(&mut item, "status")?)?;
+        Ok(CustomerOrder {
+            username: to_s("username", required(&mut item, "username")?)?,
+            order_id: to_s("order_id", required(&mut item, "order_id")?)?,
+            placed_at: to_rfc3339("placed_at", required(&mut item, "placed_at")?)?,
+            status: match status.as_str() {
+                "placed" => OrderStatus::Placed,
+                "shipped" => OrderStatus::Shipped,
+                "delivered" => OrderStatus::Delivered,
+                "cancelled" => OrderStatus::Cancelled,
+                _ => return Err(invalid("status", "an order status")),
+            },
+            amount: to_decimal("amount", required(&mut item, "amount")?)?,
+            number_of_items: to_n("number_of_items", required(&mut item, "number_of_items")?)?,
+        })
     }
 
     pub fn order_from_item(mut item: Item) -> Result<Order> {
@@ -902,5 +957,55 @@ fn game_score(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sanity_check, order, game_score);
+fn sample_customer_order() -> CustomerOrder {
+    let mut order = CustomerOrder::new(
+        "alexdebrie",
+        datetime(1_578_016_664, 123_456_789),
+        "1VrgXBQ0VCshuQUnh1HrDIHQNwY",
+        dec("67.43"),
+    );
+    order.number_of_items = 7;
+    order.status = OrderStatus::Shipped;
+    order
+}
+
+fn customer_order(c: &mut Criterion) {
+    let order = sample_customer_order();
+    let item = order.to_item().expect("flywheel stores the order");
+    assert_eq!(
+        hand::customer_order_to_item(&order).expect("format! stores it"),
+        item,
+        "CustomerOrder: the stored items differ"
+    );
+    assert_eq!(
+        hand::customer_order_from_item(item.clone()).expect("the hand-written code reads it"),
+        order
+    );
+
+    let mut group = c.benchmark_group("customer_order/to_item");
+    group.bench_function("flywheel", |b| b.iter(|| black_box(&order).to_item()));
+    group.bench_function("format", |b| {
+        b.iter(|| hand::customer_order_to_item(black_box(&order)))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("customer_order/from_item");
+    group.bench_function("flywheel", |b| {
+        b.iter_batched(
+            || item.clone(),
+            CustomerOrder::from_item,
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("hand_written", |b| {
+        b.iter_batched(
+            || item.clone(),
+            hand::customer_order_from_item,
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, sanity_check, order, game_score, customer_order);
 criterion_main!(benches);

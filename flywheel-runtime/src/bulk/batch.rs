@@ -208,7 +208,7 @@ impl<'e, V> BatchWrite<'e, V> {
         V: Admits<M>,
     {
         let table = self.table(&M::SCHEMA);
-        if let Err(e) = crate::transact::no_unique::<M>("a batch write") {
+        if let Err(e) = crate::write::unique::no_unique::<M>("a batch write") {
             self.error.get_or_insert(e);
             return self;
         }
@@ -243,7 +243,7 @@ impl<'e, V> BatchWrite<'e, V> {
     /// Deletes the item with `key` (an absent item is not an error).
     pub fn delete<K: ModelKey>(mut self, key: K) -> Self {
         let table = self.table(&K::Model::SCHEMA);
-        if let Err(e) = crate::transact::no_unique::<K::Model>("a batch write") {
+        if let Err(e) = crate::write::unique::no_unique::<K::Model>("a batch write") {
             self.error.get_or_insert(e);
             return self;
         }

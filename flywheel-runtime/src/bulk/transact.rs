@@ -102,7 +102,7 @@ impl<'e> TransactWrite<'e> {
     /// Deletes the item with `key`. A model with unique attributes is deleted with
     /// [`delete_item`](TransactWrite::delete_item), which knows the values to release.
     pub fn delete<K: ModelKey>(self, key: K) -> Self {
-        let op = no_unique::<K::Model>("a delete by key in a transaction")
+        let op = unique::no_unique::<K::Model>("a delete by key in a transaction")
             .and_then(|()| Plan::<K::Model>::delete(self.engine, &key, None, None))
             .and_then(Plan::transact);
         self.push(op)
@@ -114,7 +114,7 @@ impl<'e> TransactWrite<'e> {
         K: ModelKey,
         CM: SameModel<K::Model>,
     {
-        let op = no_unique::<K::Model>("a delete by key in a transaction")
+        let op = unique::no_unique::<K::Model>("a delete by key in a transaction")
             .and_then(|()| condition.of::<K::Model>().checked())
             .and_then(|c| Plan::<K::Model>::delete(self.engine, &key, Some(c), None))
             .and_then(Plan::transact);
@@ -175,14 +175,6 @@ impl<'e> TransactWrite<'e> {
             return Err(error);
         }
         crate::write::transaction::send(self.engine, &self.ops, self.token).await
-    }
-}
-
-/// Refuses a write that cannot keep the uniqueness items of `M` in step.
-pub(crate) fn no_unique<M: Model>(what: &str) -> Result<()> {
-    match M::SCHEMA.unique.is_empty() {
-        true => Ok(()),
-        false => Err(unique::refuse(&M::SCHEMA, what)),
     }
 }
 

@@ -228,3 +228,12 @@ pub(crate) fn refuse(schema: &TableSchema, what: &str) -> Error {
         schema.unique.join(", ")
     ))
 }
+
+/// Refuses a write of `M` that cannot keep the uniqueness items of its unique attributes in
+/// step (`what` says which).
+pub(crate) fn no_unique<M: Model>(what: &str) -> Result<()> {
+    match M::SCHEMA.unique.is_empty() {
+        true => Ok(()),
+        false => Err(refuse(&M::SCHEMA, what)),
+    }
+}
