@@ -155,6 +155,17 @@ proptest! {
     }
 
     #[test]
+    fn datetimes_are_written_as_their_rfc3339_text(at in datetime()) {
+        const AT: Template = Template {
+            attribute: "SK",
+            pieces: &[Piece::Part(PartSpec::new("at"))],
+        };
+        let template = AT;
+        let written = template.format(&[&at]).unwrap();
+        prop_assert_eq!(written, at.to_rfc3339_opts(flywheel_runtime::chrono::SecondsFormat::Nanos, true));
+    }
+
+    #[test]
     fn dates_uuids_and_booleans(
         d1 in -719_528i64..2_932_896, d2 in -719_528i64..2_932_896,
         u1 in any::<u128>(), u2 in any::<u128>(),

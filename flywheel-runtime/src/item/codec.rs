@@ -487,6 +487,38 @@ fn is_canonical_uuid(s: &str) -> bool {
 // Dates and times
 // ---------------------------------------------------------------------------------------------
 
+/// The length of the fixed-width RFC 3339 text: `2024-05-01T12:30:00.000000000Z`.
+const RFC3339_LEN: usize = 30;
+
+/// Appends `value` (a year within 0000-9999) as the fixed-width RFC 3339 text
+/// `to_rfc3339_opts(SecondsFormat::Nanos, true)` writes, digit by digit rather than through
+/// the formatting machinery (this is on the way of every datetime written, and of computed
+/// keys that hold one).
+pub(crate) fn push_rfc3339(out: &mut String, value: &DateTime<Utc>) {
+    use chrono::Timelike;
+    let nanos = value.nanosecond();
+    if nanos >= 1_000_000_000 {
+        // A leap second, which chrono writes as second 60.
+        out.push_str(&value.to_rfc3339_opts(SecondsFormat::Nanos, true));
+        return;
+    }
+    let mut text = *b"0000-00-00T00:00:00.000000000Z";
+    let mut put = |range: std::ops::Range<usize>, mut n: u32| {
+        for b in text[range].iter_mut().rev() {
+            *b = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    };
+    put(0..4, value.year() as u32);
+    put(5..7, value.month());
+    put(8..10, value.day());
+    put(11..13, value.hour());
+    put(14..16, value.minute());
+    put(17..19, value.second());
+    put(20..29, nanos);
+    out.push_str(std::str::from_utf8(&text).expect("ASCII digits and separators"));
+}
+
 /// `datetime` with `format = "rfc3339"` (the default): fixed-width UTC text that sorts in time
 /// order, such as `2024-05-01T12:30:00.000000000Z`. Years outside 0000-9999 cannot be stored.
 pub struct DateTimeRfc3339;
@@ -501,9 +533,9 @@ impl Codec for DateTimeRfc3339 {
                  use format = \"epoch\" for such dates"
             )));
         }
-        Ok(Some(AttributeValue::S(
-            value.to_rfc3339_opts(SecondsFormat::Nanos, true),
-        )))
+        let mut text = String::with_capacity(RFC3339_LEN);
+        push_rfc3339(&mut text, value);
+        Ok(Some(AttributeValue::S(text)))
     }
 
     /// Only the fixed-width form flywheel writes: another spelling of the same instant
@@ -1349,6 +1381,28 @@ mod tests {
         assert_eq!(ns.len(), 10);
         assert_eq!(ns.capacity(), 10);
         assert_eq!(Set::<Str>::encode(&BTreeSet::new()).unwrap(), None);
+    }
+
+    #[test]
+    fn rfc3339_text_is_chronos_own() {
+        let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
+            .unwrap()
+            .and_hms_nano_opt(23, 59, 59, 1_500_000_000)
+            .unwrap()
+            .and_utc();
+        let cases = [
+            DateTime::from_timestamp(0, 0).unwrap(),
+            DateTime::from_timestamp(1_700_000_000, 5).unwrap(),
+            DateTime::from_timestamp(-62_167_219_200, 999_999_999).unwrap(),
+            DateTime::from_timestamp(253_402_300_799, 123_456_789).unwrap(),
+            leap,
+        ];
+        for at in cases {
+            let Some(AttributeValue::S(text)) = DateTimeRfc3339::encode(&at).unwrap() else {
+                panic!("text")
+            };
+            assert_eq!(text, at.to_rfc3339_opts(SecondsFormat::Nanos, true));
+        }
     }
 
     #[test]

@@ -33,7 +33,7 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::error::EncodeIssue;
 use crate::{AttributeValue, Decimal, Item};
@@ -189,7 +189,8 @@ impl Template {
             .iter()
             .map(|piece| match piece {
                 Piece::Text(text) => text.len(),
-                Piece::Part(_) => 24,
+                // The widest common part: a datetime's 30 characters.
+                Piece::Part(_) => 32,
             })
             .sum()
     }
@@ -396,7 +397,7 @@ impl Part for DateTime<Utc> {
                 "{self} has a year outside 0000-9999, which fixed-width text cannot sort"
             ));
         }
-        out.push_str(&self.to_rfc3339_opts(SecondsFormat::Nanos, true));
+        crate::codec::push_rfc3339(out, self);
         Ok(())
     }
 }
