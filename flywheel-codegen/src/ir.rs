@@ -242,14 +242,11 @@ impl TableIr {
         fields.map(|f| f.marker.as_str()).collect()
     }
 
-    /// The attribute markers of the other computed attributes and their parts, which updates
-    /// cannot write alone.
+    /// The attribute markers of the other computed attributes and the unique ones, which updates
+    /// cannot write.
     pub(crate) fn computed_markers(&self) -> Vec<&str> {
         let fields = self.fields.iter().filter(|f| {
-            f.key.is_none()
-                && !f.key_part
-                && !f.version
-                && (f.template.is_some() || f.template_part || f.unique)
+            f.key.is_none() && !f.key_part && !f.version && (f.template.is_some() || f.unique)
         });
         fields.map(|f| f.marker.as_str()).collect()
     }
@@ -318,9 +315,6 @@ pub(crate) struct FieldIr {
     /// For a computed attribute, its template: it is written from its parts and is not a field
     /// of the struct.
     pub template: Option<TemplateIr>,
-    /// Whether it is a part of a computed attribute that is not a table key (an index key):
-    /// updates cannot change it alone.
-    pub template_part: bool,
     /// Whether no two items of the entity hold the same value (`unique = true`): a uniqueness
     /// item guards it, so updates cannot change it.
     pub unique: bool,
@@ -365,7 +359,6 @@ impl FieldIr {
             && !self.key_part
             && !self.version
             && self.template.is_none()
-            && !self.template_part
             && !self.unique
     }
 

@@ -152,12 +152,6 @@ fn table(t: &CheckedTable, projected: Option<&Vec<String>>) -> TableIr {
         .filter_map(|k| t.fields[k.field].template.as_ref())
         .flat_map(Template::part_fields)
         .collect();
-    let index_parts: Vec<usize> = t
-        .fields
-        .iter()
-        .filter_map(|f| f.template.as_ref())
-        .flat_map(Template::part_fields)
-        .collect();
     let mut fields: Vec<FieldIr> = t
         .fields
         .iter()
@@ -176,7 +170,6 @@ fn table(t: &CheckedTable, projected: Option<&Vec<String>>) -> TableIr {
             FieldIr {
                 key,
                 key_part: key_parts.contains(&i),
-                template_part: index_parts.contains(&i),
                 ttl,
                 version,
                 ..field(f, role)
@@ -351,7 +344,6 @@ fn field(f: &Field, role: &str) -> FieldIr {
         key: None,
         key_part: false,
         template: None,
-        template_part: false,
         unique: f.unique.is_some(),
         ttl: false,
         version: false,

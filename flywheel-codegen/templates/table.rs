@@ -191,6 +191,8 @@ pub mod attr {
 
 /// The templates of the computed attributes of [`{{ t.model }}`].
 pub mod template {
+    #[allow(unused_imports)]
+    use super::*;
     use super::{{ rt }};
 {%- for f in computed %}
 

@@ -146,9 +146,9 @@ macro_rules! include_models {
 
 /// Marks what updates may write of a model's attributes (generated code): each attribute
 /// marker once, as a key attribute (or a part of a computed key), the version attribute, an
-/// attribute of a key template (computed, or a part of an index's template) or another. Keys
-/// are not [`NotAKey`](crate::update::NotAKey), the version is not
-/// [`NotTheVersion`](crate::update::NotTheVersion), template attributes are not
+/// attribute flywheel keeps in step (computed, or unique) or another. Keys are not
+/// [`NotAKey`](crate::update::NotAKey), the version is not
+/// [`NotTheVersion`](crate::update::NotTheVersion), computed and unique attributes are not
 /// [`NotComputed`](crate::update::NotComputed), and the others are all three, which makes them
 /// [`Updatable`](crate::update::Updatable).
 ///

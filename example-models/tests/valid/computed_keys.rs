@@ -25,11 +25,17 @@ async fn computed_keys(engine: &Engine) -> flywheel_runtime::Result<()> {
         .begins_with(Activity::LABEL, "x")
         .count(engine)
         .await?;
-    // Other attributes are updated as usual; parts and computed attributes change with the
-    // model.
+    // Other attributes are updated as usual, and the parts of an index key all together;
+    // parts of the table key and computed attributes change with the model.
     let key = ActivityKey::new("a", t, 1u32);
     Activity::update(key.clone())
         .set(Activity::NOTE, "seen".to_owned())
+        .send(engine)
+        .await?;
+    Activity::update(key.clone())
+        .set(Activity::KIND, example_models::activity::Kind::Login)
+        .set(Activity::LABEL, "x".to_owned())
+        .set(Activity::SCORE, 1)
         .send(engine)
         .await?;
     if let Some(mut activity) = engine.get(key).await? {

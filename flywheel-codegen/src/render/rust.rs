@@ -180,19 +180,30 @@ impl<'a> Rust<'a> {
         let Some(template) = &f.template else {
             return String::new();
         };
+        // The parts of an index key are written from their stored values too, when an update
+        // sets them.
+        let stored = |p: &PartIr| match f.key {
+            None => format!(
+                ".from_stored({rt}::template::stored::<{}>)",
+                self.codec(&p.ty)
+            ),
+            Some(_) => String::new(),
+        };
         let pieces: Vec<String> = template
             .pieces
             .iter()
             .map(|piece| match piece {
                 PieceIr::Text(text) => format!("{rt}::template::Piece::Text({})", lit(text)),
                 PieceIr::Part(p) if p.width == 0 => format!(
-                    "{rt}::template::Piece::Part({rt}::template::PartSpec::new({}))",
-                    lit(&p.attr)
+                    "{rt}::template::Piece::Part({rt}::template::PartSpec::new({}){})",
+                    lit(&p.attr),
+                    stored(p)
                 ),
                 PieceIr::Part(p) => format!(
-                    "{rt}::template::Piece::Part({rt}::template::PartSpec::width({}, {}))",
+                    "{rt}::template::Piece::Part({rt}::template::PartSpec::width({}, {}){})",
                     lit(&p.attr),
-                    p.width
+                    p.width,
+                    stored(p)
                 ),
             })
             .collect();
@@ -396,7 +407,7 @@ impl<'a> Rust<'a> {
             Billing::OnDemand => format!("{rt}::schema::Billing::OnDemand"),
         };
         format!(
-            "{rt}::schema::TableSchema {{ name: {}, model: {}, hash_key: {}, range_key: {}, indexes: &[{}], billing: {billing}, ttl: {}, version: {}, attributes: &[{}], entity: {}, unique: &[{}] }}",
+            "{rt}::schema::TableSchema {{ name: {}, model: {}, hash_key: {}, range_key: {}, indexes: &[{}], billing: {billing}, ttl: {}, version: {}, attributes: &[{}], entity: {}, unique: &[{}], computed: &[{}] }}",
             lit(&t.table_name),
             lit(&t.model),
             self.key_attribute(&primary.hash),
@@ -427,6 +438,16 @@ impl<'a> Rust<'a> {
                 .map(|f| lit(&f.attr))
                 .collect::<Vec<_>>()
                 .join(", "),
+            match t.is_shared() {
+                true => String::new(),
+                false => t
+                    .fields
+                    .iter()
+                    .filter(|f| f.template.is_some() && f.key.is_none())
+                    .map(|f| format!("template::{}", f.handle))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            },
         )
     }
 

@@ -966,6 +966,7 @@ mod tests {
             attributes: &["h", "r", "x"],
             entity: None,
             unique: &[],
+            computed: &[],
         };
         let id = key_id("T", &key(&[("h", s("a")), ("r", s("b"))]));
         // The same key in another order, and the key of a whole item (a put), are the same.

@@ -140,6 +140,9 @@ pub struct TableSchema {
     pub entity: Option<Entity>,
     /// The attributes whose values no two items of the entity share (`unique = true`).
     pub unique: &'static [&'static str],
+    /// The computed attributes that are not table keys (index keys), which updates keep in step
+    /// with their parts.
+    pub computed: &'static [crate::template::Template],
 }
 
 /// An entity of a table of several: every item of it holds its name in the table's

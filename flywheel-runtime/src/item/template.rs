@@ -40,7 +40,7 @@ use crate::{AttributeValue, Decimal, Item};
 
 /// A key template, as generated code declares it: the attribute it is stored in and its
 /// pieces in order.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Template {
     /// The stored attribute the template computes.
     pub attribute: &'static str,
@@ -58,23 +58,75 @@ pub enum Piece {
 }
 
 /// A part of a [`Template`]: which field it is, and how it is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct PartSpec {
-    /// The part's attribute name, for messages.
+    /// The part's attribute name.
     pub name: &'static str,
     /// The number of digits of an integer part (`{n:6}`); 0 for the type's full width.
     pub width: u8,
+    /// Writes the part from its stored attribute value (an update knows only those):
+    /// [`stored`] of its codec.
+    pub stored: Option<StoredPart>,
 }
+
+// Parts are equal by what they are; the function that writes one from its stored value follows
+// from its field's type (and two copies of a function need not have one address).
+impl PartialEq for PartSpec {
+    fn eq(&self, other: &PartSpec) -> bool {
+        self.name == other.name && self.width == other.width
+    }
+}
+
+impl Eq for PartSpec {}
+
+/// Writes a part from the attribute value its field is stored as.
+pub type StoredPart = fn(&AttributeValue, &mut String, Place) -> Result<(), String>;
 
 impl PartSpec {
     /// A part written in its type's own way.
     pub const fn new(name: &'static str) -> PartSpec {
-        PartSpec { name, width: 0 }
+        PartSpec {
+            name,
+            width: 0,
+            stored: None,
+        }
     }
 
     /// An integer part with `width` digits.
     pub const fn width(name: &'static str, width: u8) -> PartSpec {
-        PartSpec { name, width }
+        PartSpec {
+            name,
+            width,
+            stored: None,
+        }
+    }
+
+    /// The part, written from its stored value with `stored` (generated for the parts of index
+    /// keys, which updates keep in step).
+    pub const fn from_stored(self, stored: StoredPart) -> PartSpec {
+        PartSpec {
+            stored: Some(stored),
+            ..self
+        }
+    }
+}
+
+/// Writes a part stored with codec `C` from its stored value: the value read back, then
+/// written as a part.
+pub fn stored<C: crate::codec::Codec>(
+    value: &AttributeValue,
+    out: &mut String,
+    place: Place,
+) -> Result<(), String>
+where
+    C::Value: Part,
+{
+    match C::decode(value.clone()) {
+        Ok(value) => value.write_part(out, place),
+        Err(issue) => Err(format!(
+            "its value is not {} (found {})",
+            issue.expected, issue.found
+        )),
     }
 }
 

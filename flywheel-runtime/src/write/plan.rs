@@ -242,6 +242,7 @@ impl<M: Model> Plan<M> {
                 "an update needs at least one action".into(),
             ));
         }
+        keep_computed_in_step(&M::SCHEMA, &mut actions)?;
         // An update may create the item: it is then an item of this entity too.
         if let Some(entity) = M::SCHEMA.entity {
             actions.list.push((
@@ -463,6 +464,84 @@ impl Answered<'_> {
             .await),
         }
     }
+}
+
+/// Rewrites the computed index keys whose parts an update sets, in the same request: written
+/// anew when it sets every part, removed when it removes one (the item leaves the sparse
+/// index). An update that changes some parts of one and leaves others it does not know is
+/// refused: the computed attribute would no longer match its parts.
+fn keep_computed_in_step(schema: &TableSchema, actions: &mut Actions) -> Result<()> {
+    use crate::template::Piece;
+    let mut added = Vec::new();
+    for template in schema.computed {
+        let parts: Vec<(usize, &crate::template::PartSpec)> = template
+            .pieces
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| match p {
+                Piece::Part(spec) => Some((i, spec)),
+                Piece::Text(_) => None,
+            })
+            .collect();
+        let action_of = |name: &'static str| {
+            actions
+                .list
+                .iter()
+                .find(|(path, _)| *path == Path::attr(name))
+                .map(|(_, action)| action)
+        };
+        let touched: Vec<_> = parts.iter().map(|(_, p)| action_of(p.name)).collect();
+        if touched.iter().all(Option::is_none) {
+            continue;
+        }
+        let path = Path::attr(template.attribute);
+        if touched.iter().any(|a| matches!(a, Some(Action::Remove))) {
+            added.push((path, Action::Remove));
+            continue;
+        }
+        let missing: Vec<&str> = parts
+            .iter()
+            .zip(&touched)
+            .filter(|(_, a)| !matches!(a, Some(Action::Set(_))))
+            .map(|((_, p), _)| p.name)
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::Validation(format!(
+                "the update changes a part of `{}` (\"{}\") and does not set its parts `{}`; \
+                 set every part in the same update (or save the model), so that `{}` is \
+                 written anew",
+                template.attribute,
+                template.source(),
+                missing.join("`, `"),
+                template.attribute,
+            )));
+        }
+        let mut text = String::new();
+        for (i, piece) in template.pieces.iter().enumerate() {
+            match piece {
+                Piece::Text(t) => text.push_str(t),
+                Piece::Part(spec) => {
+                    let Some(Action::Set(value)) = action_of(spec.name) else {
+                        continue;
+                    };
+                    let written = match spec.stored {
+                        Some(write) => write(value, &mut text, template.place(i)),
+                        None => Err("it cannot be written from its stored value".to_owned()),
+                    };
+                    if let Err(reason) = written {
+                        return Err(Error::Validation(format!(
+                            "part `{}` of the key template \"{}\": {reason}",
+                            spec.name,
+                            template.source()
+                        )));
+                    }
+                }
+            }
+        }
+        added.push((path, Action::Set(crate::AttributeValue::S(text))));
+    }
+    actions.list.extend(added);
+    Ok(())
 }
 
 /// Whether carrying the actions out twice does what carrying them out once does: not for

@@ -28,8 +28,8 @@ use crate::partial::Partial;
 use crate::write::plan::{Guard, Plan};
 use crate::{AttributeValue, Item};
 
-/// Every attribute an update may write: all but the table's key attributes, the version
-/// attribute and the attributes of key templates; a shorthand of [`NotAKey`] +
+/// Every attribute an update may write: all but the table's key attributes (and the parts of
+/// a computed key), the version attribute, computed and unique attributes; a shorthand of [`NotAKey`] +
 /// [`NotTheVersion`] + [`NotComputed`], which the update methods require one by one so that
 /// each refusal gets its own message.
 pub trait Updatable {}
@@ -55,12 +55,11 @@ pub trait NotAKey {}
 pub trait NotTheVersion {}
 
 /// Implemented (by generated code, [`updatable!`](crate::updatable)) for every attribute that
-/// flywheel does not keep in step with other attributes or items: not computed from a key
-/// template, not a part of one, not unique.
+/// flywheel does not keep in step itself: not computed from a key template, not unique.
 #[diagnostic::on_unimplemented(
-    message = "attribute `{Self}` is kept in step by flywheel (a key template, a part of one, or a unique attribute), so an update cannot set it alone",
+    message = "attribute `{Self}` is kept in step by flywheel (computed from a key template, or unique), so an update cannot set it",
     label = "an attribute flywheel keeps in step, written by an update",
-    note = "flywheel writes a template attribute from its parts on every save and sync, and moves the uniqueness item of a unique attribute on sync: change the model and `sync` it (or `save` it, for template parts)"
+    note = "flywheel writes a computed attribute from its parts (an update that sets every part of an index key writes it too), and moves the uniqueness item of a unique attribute on sync: set the parts, or change the model and `sync` it"
 )]
 pub trait NotComputed {}
 

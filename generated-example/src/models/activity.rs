@@ -148,6 +148,7 @@ impl rt::Model for Activity {
         ],
         entity: ::core::option::Option::None,
         unique: &[],
+        computed: &[template::BY_LABEL, template::BY_KIND],
     };
     fn key(&self) -> ActivityKey {
         Activity::key(self)
@@ -295,6 +296,8 @@ pub mod attr {
 }
 /// The templates of the computed attributes of [`Activity`].
 pub mod template {
+    #[allow(unused_imports)]
+    use super::*;
     use super::rt;
     /// `pk`: computed from `ACCOUNT#{account}`.
     pub const PK: rt::template::Template = rt::template::Template {
@@ -319,18 +322,30 @@ pub mod template {
         attribute: "by_label",
         pieces: &[
             rt::template::Piece::Text("LABEL#"),
-            rt::template::Piece::Part(rt::template::PartSpec::new("label")),
+            rt::template::Piece::Part(
+                rt::template::PartSpec::new("label")
+                    .from_stored(rt::template::stored::<rt::codec::Str>),
+            ),
         ],
     };
     /// `by_kind`: computed from `{kind}#{label}#{score}`.
     pub const BY_KIND: rt::template::Template = rt::template::Template {
         attribute: "by_kind",
         pieces: &[
-            rt::template::Piece::Part(rt::template::PartSpec::new("kind")),
+            rt::template::Piece::Part(
+                rt::template::PartSpec::new("kind")
+                    .from_stored(rt::template::stored::<rt::codec::Enum<Kind>>),
+            ),
             rt::template::Piece::Text("#"),
-            rt::template::Piece::Part(rt::template::PartSpec::new("label")),
+            rt::template::Piece::Part(
+                rt::template::PartSpec::new("label")
+                    .from_stored(rt::template::stored::<rt::codec::Str>),
+            ),
             rt::template::Piece::Text("#"),
-            rt::template::Piece::Part(rt::template::PartSpec::new("score")),
+            rt::template::Piece::Part(
+                rt::template::PartSpec::new("score")
+                    .from_stored(rt::template::stored::<rt::codec::I64>),
+            ),
         ],
     };
 }
@@ -349,10 +364,10 @@ pub mod index {
 }
 rt::updatable!(
     keys = [attr::Pk, attr::Sk, attr::Account, attr::At, attr::Seq], version = [],
-    computed = [attr::Kind, attr::Score, attr::Label, attr::ByLabel, attr::ByKind],
-    others = [attr::Note],
+    computed = [attr::ByLabel, attr::ByKind], others = [attr::Kind, attr::Score,
+    attr::Label, attr::Note],
 );
-rt::removable!(attr::Note,);
+rt::removable!(attr::Score, attr::Label, attr::Note,);
 impl rt::index::Index for index::Table {
     type Model = Activity;
     type Item = Activity;

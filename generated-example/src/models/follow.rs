@@ -92,6 +92,7 @@ impl rt::Model for Follow {
         attributes: &["follower", "followee"],
         entity: ::core::option::Option::None,
         unique: &[],
+        computed: &[],
     };
     fn key(&self) -> FollowKey {
         Follow::key(self)

@@ -123,6 +123,7 @@ impl rt::Model for GameScore {
         ],
         entity: ::core::option::Option::None,
         unique: &[],
+        computed: &[],
     };
     fn key(&self) -> GameScoreKey {
         GameScore::key(self)

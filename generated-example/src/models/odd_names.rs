@@ -134,6 +134,7 @@ impl rt::Model for OddNames {
         ],
         entity: ::core::option::Option::None,
         unique: &[],
+        computed: &[],
     };
     fn key(&self) -> OddNamesKey {
         OddNames::key(self)

@@ -176,6 +176,7 @@ impl rt::Model for Order {
         ],
         entity: ::core::option::Option::None,
         unique: &[],
+        computed: &[],
     };
     fn key(&self) -> OrderKey {
         Order::key(self)

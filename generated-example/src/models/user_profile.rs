@@ -188,6 +188,7 @@ impl rt::Model for UserProfile {
         ],
         entity: ::core::option::Option::None,
         unique: &[],
+        computed: &[],
     };
     fn key(&self) -> UserProfileKey {
         UserProfile::key(self)

@@ -335,3 +335,67 @@ async fn sync_rewrites_the_computed_attributes_of_changed_parts() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn updates_rewrite_the_index_keys_whose_parts_they_set() {
+    let (_db, engine, _) = loaded().await;
+    let key = ActivityKey::new("a", at(0), 0u32);
+    // `by_kind` is `{kind}#{label}#{score}`: setting `label` alone would leave it stale, so the
+    // update must set its other parts too, or it is refused and changes nothing.
+    let alone = Activity::update(key.clone())
+        .set(Activity::LABEL, "solo".to_owned())
+        .send(&engine)
+        .await;
+    match alone {
+        Err(flywheel_runtime::Error::Validation(message)) => {
+            assert!(message.contains("`kind`, `score`"), "{message}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(
+        Activity::query_by_label("solo")
+            .all(&engine)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // With every part, both computed keys are written anew in the same request.
+    Activity::update(key.clone())
+        .set(Activity::KIND, Kind::Purchase)
+        .set(Activity::LABEL, "new#label".to_owned())
+        .set(Activity::SCORE, -7i64)
+        .send(&engine)
+        .await
+        .unwrap();
+    let raw = raw_get(
+        &engine,
+        "Activities",
+        &key_of(&engine.get(key.clone()).await.unwrap().unwrap()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(raw["by_label"], s("LABEL#new#label"));
+    assert_eq!(
+        raw["by_kind"],
+        s("purchase#new$23label#-9999999999999999993")
+    );
+    let found = Activity::query_by_kind("a")
+        .eq(Activity::KIND, Kind::Purchase)
+        .eq(Activity::LABEL, "new#label")
+        .eq(Activity::SCORE, -7i64)
+        .all(&engine)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    // Removing a part takes the item out of the sparse indexes.
+    Activity::update(key.clone())
+        .remove(Activity::LABEL)
+        .send(&engine)
+        .await
+        .unwrap();
+    let item = engine.get(key).await.unwrap().unwrap();
+    let raw = raw_get(&engine, "Activities", &key_of(&item))
+        .await
+        .unwrap();
+    assert!(!raw.contains_key("by_label") && !raw.contains_key("by_kind"));
+}

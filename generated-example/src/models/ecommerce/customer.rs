@@ -82,6 +82,7 @@ impl rt::Model for Customer {
             name: "customer",
         }),
         unique: &["email"],
+        computed: &[],
     };
     fn key(&self) -> CustomerKey {
         Customer::key(self)
@@ -171,6 +172,8 @@ pub mod attr {
 }
 /// The templates of the computed attributes of [`Customer`].
 pub mod template {
+    #[allow(unused_imports)]
+    use super::*;
     use super::rt;
     /// `PK`: computed from `CUSTOMER#{username}`.
     pub const PK: rt::template::Template = rt::template::Template {

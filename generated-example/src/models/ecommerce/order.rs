@@ -125,6 +125,7 @@ impl rt::Model for CustomerOrder {
             name: "order",
         }),
         unique: &[],
+        computed: &[template::GSI1PK, template::GSI1SK],
     };
     fn key(&self) -> CustomerOrderKey {
         CustomerOrder::key(self)
@@ -258,6 +259,8 @@ pub mod attr {
 }
 /// The templates of the computed attributes of [`CustomerOrder`].
 pub mod template {
+    #[allow(unused_imports)]
+    use super::*;
     use super::rt;
     /// `PK`: computed from `CUSTOMER#{username}`.
     pub const PK: rt::template::Template = rt::template::Template {
@@ -282,7 +285,10 @@ pub mod template {
         attribute: "GSI1PK",
         pieces: &[
             rt::template::Piece::Text("ORDER#"),
-            rt::template::Piece::Part(rt::template::PartSpec::new("order_id")),
+            rt::template::Piece::Part(
+                rt::template::PartSpec::new("order_id")
+                    .from_stored(rt::template::stored::<rt::codec::Str>),
+            ),
         ],
     };
     /// `GSI1SK`: computed from `ORDER#{order_id}`.
@@ -290,7 +296,10 @@ pub mod template {
         attribute: "GSI1SK",
         pieces: &[
             rt::template::Piece::Text("ORDER#"),
-            rt::template::Piece::Part(rt::template::PartSpec::new("order_id")),
+            rt::template::Piece::Part(
+                rt::template::PartSpec::new("order_id")
+                    .from_stored(rt::template::stored::<rt::codec::Str>),
+            ),
         ],
     };
 }

@@ -116,6 +116,7 @@ impl rt::Model for OrderItem {
             name: "order_item",
         }),
         unique: &[],
+        computed: &[template::GSI1PK, template::GSI1SK],
     };
     fn key(&self) -> OrderItemKey {
         OrderItem::key(self)
@@ -229,6 +230,8 @@ pub mod attr {
 }
 /// The templates of the computed attributes of [`OrderItem`].
 pub mod template {
+    #[allow(unused_imports)]
+    use super::*;
     use super::rt;
     /// `PK`: computed from `ORDER#{order_id}#ITEM#{item_id}`.
     pub const PK: rt::template::Template = rt::template::Template {
@@ -255,7 +258,10 @@ pub mod template {
         attribute: "GSI1PK",
         pieces: &[
             rt::template::Piece::Text("ORDER#"),
-            rt::template::Piece::Part(rt::template::PartSpec::new("order_id")),
+            rt::template::Piece::Part(
+                rt::template::PartSpec::new("order_id")
+                    .from_stored(rt::template::stored::<rt::codec::Str>),
+            ),
         ],
     };
     /// `GSI1SK`: computed from `ITEM#{item_id}`.
@@ -263,7 +269,10 @@ pub mod template {
         attribute: "GSI1SK",
         pieces: &[
             rt::template::Piece::Text("ITEM#"),
-            rt::template::Piece::Part(rt::template::PartSpec::new("item_id")),
+            rt::template::Piece::Part(
+                rt::template::PartSpec::new("item_id")
+                    .from_stored(rt::template::stored::<rt::codec::Str>),
+            ),
         ],
     };
 }

@@ -25,6 +25,7 @@ pub const TABLE: rt::schema::TableSchema = rt::schema::TableSchema {
     attributes: &["PK", "SK", "GSI1PK", "GSI1SK"],
     entity: ::core::option::Option::None,
     unique: &[],
+    computed: &[],
 };
 /// A customer and their orders: reversed, the customer first and then the newest orders.
 #[derive(Debug, Clone, PartialEq)]
