@@ -192,6 +192,11 @@ impl TableIr {
         out
     }
 
+    /// Whether a key attribute is computed, so that the key struct holds parts.
+    pub(crate) fn has_computed_key(&self) -> bool {
+        self.key_attributes().iter().any(|f| f.template.is_some())
+    }
+
     /// The fields of the struct: every attribute but the computed ones.
     pub(crate) fn struct_fields(&self) -> Vec<&FieldIr> {
         self.fields.iter().filter(|f| f.is_stored_field()).collect()

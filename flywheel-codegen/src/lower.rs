@@ -244,10 +244,20 @@ fn table(t: &CheckedTable, projected: Option<&Vec<String>>) -> TableIr {
         },
         key: format!("{model}Key"),
         doc,
-        module_doc: doc_lines(&format!(
-            "The `{model}` model of table `{table_name}`, generated from `{}`.",
-            t.source
-        )),
+        module_doc: doc_lines(&match (&t.shared, &t.entity) {
+            (Some(_), _) => format!(
+                "The table `{table_name}`, shared by several entities, generated from `{}`.",
+                t.source
+            ),
+            (None, Some(e)) => format!(
+                "The `{model}` entity (`{}`) of table `{table_name}`, generated from `{}`.",
+                e.name, t.source
+            ),
+            (None, None) => format!(
+                "The `{model}` model of table `{table_name}`, generated from `{}`.",
+                t.source
+            ),
+        }),
         key_doc: vec![format!("The primary key of [`{model}`].")],
         attr_module_doc: vec![format!(
             "Marker types of the attributes of `{model}`, used in the types of its attribute \

@@ -118,6 +118,15 @@ impl ::core::convert::From<&{{ t.model }}> for {{ t.key }} {
 impl {{ rt }}::ModelKey for {{ t.key }} {
     type Model = {{ t.model }};
 {%- call write_fields(t.key_attributes()) %}{%- endcall %}
+{%- if t.has_computed_key() %}
+
+    fn write_parts(&self, item: &mut {{ rt }}::Item) -> {{ rt }}::codec::Encoded {
+{%- for f in t.key_fields() %}
+        {{ rs.encode(f) }}
+{%- endfor %}
+        ::core::result::Result::Ok(())
+    }
+{%- endif %}
 }
 
 impl {{ rt }}::Model for {{ t.model }} {

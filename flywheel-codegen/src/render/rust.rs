@@ -184,7 +184,7 @@ impl<'a> Rust<'a> {
         // sets them.
         let stored = |p: &PartIr| match f.key {
             None => format!(
-                ".from_stored({rt}::template::stored::<{}>)",
+                ".from_stored({rt}::codec::stored_part::<{}>)",
                 self.codec(&p.ty)
             ),
             Some(_) => String::new(),

@@ -333,6 +333,7 @@ pub(super) fn across_entities(
     shared: &SharedTable,
     entities: &[&CheckedTable],
     declared: &[Declared],
+    broken: &[&str],
 ) -> Vec<Collection> {
     let mut names: HashMap<&str, &CheckedTable> = HashMap::new();
     for e in entities {
@@ -378,7 +379,7 @@ pub(super) fn across_entities(
             }
         }
     }
-    collections(report, shared, entities)
+    collections(report, shared, entities, broken)
 }
 
 /// Where an entity was declared: its file and its `[entity]` header.
@@ -433,6 +434,7 @@ fn collections(
     report: &mut Reporter<'_>,
     shared: &SharedTable,
     entities: &[&CheckedTable],
+    broken: &[&str],
 ) -> Vec<Collection> {
     let mut out = Vec::new();
     for c in &shared.raw.collections {
@@ -477,6 +479,11 @@ fn collections(
         };
         let mut members: Vec<&CheckedTable> = Vec::new();
         for name in c.entities.iter().flat_map(|e| &e.value) {
+            if broken.contains(&name.value.as_str()) {
+                // Its own errors are reported in its file.
+                ok = false;
+                continue;
+            }
             let Some(e) = entities.iter().find(|e| e.model.value == name.value) else {
                 let models = entities.iter().map(|e| e.model.value.as_str());
                 let help = match did_you_mean(&name.value, models) {

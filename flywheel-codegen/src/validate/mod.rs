@@ -51,6 +51,8 @@ pub(crate) fn validate(inputs: &[Input]) -> Result<Vec<CheckedTable>, Vec<Diagno
     }
     let mut tables: Vec<CheckedTable> = Vec::new();
     let mut declared: Vec<entities::Declared> = Vec::new();
+    // Entities that did not pass, by table name and model name.
+    let mut failed: Vec<(String, String)> = Vec::new();
     let mut across = names::AcrossFiles::default();
     for (input, raw) in &parsed {
         let mut report = Reporter::new(&input.file, &mut diags);
@@ -77,6 +79,12 @@ pub(crate) fn validate(inputs: &[Input]) -> Result<Vec<CheckedTable>, Vec<Diagno
                 );
                 continue;
             };
+            // An entity with errors is still one of its table's, for the rules across them.
+            let model = entity.model.as_ref().map_or_else(
+                || naming::type_name(&input.stem).unwrap_or_default(),
+                |m| m.value.clone(),
+            );
+            failed.push((name.value.clone(), model));
             let Some(view) = entities::entity_view(&mut report, raw, table) else {
                 continue;
             };
@@ -86,6 +94,7 @@ pub(crate) fn validate(inputs: &[Input]) -> Result<Vec<CheckedTable>, Vec<Diagno
             let Some(of) = entities::entity_of(&mut report, raw, &checked, table) else {
                 continue;
             };
+            failed.pop();
             checked.entity = Some(of);
             declared.push(entities::Declared {
                 model: checked.model.value.clone(),
@@ -116,7 +125,13 @@ pub(crate) fn validate(inputs: &[Input]) -> Result<Vec<CheckedTable>, Vec<Diagno
             .filter(|t| t.entity.as_ref().is_some_and(|e| e.table_module == module))
             .collect();
         let mut report = Reporter::new(&table.file, &mut diags);
-        let collections = entities::across_entities(&mut report, table, &members, &declared);
+        let broken: Vec<&str> = failed
+            .iter()
+            .filter(|(t, _)| *t == table.checked.table_name.value)
+            .map(|(_, m)| m.as_str())
+            .collect();
+        let collections =
+            entities::across_entities(&mut report, table, &members, &declared, &broken);
         if let Some(t) = tables
             .iter_mut()
             .find(|t| t.shared.is_some() && t.table_name.value == table.checked.table_name.value)

@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::primitives::Blob;
 use chrono::format::{Item as FormatItem, Numeric, Pad, Parsed};
-use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::error::render_value;
 pub use crate::error::{DecodeIssue, EncodeIssue, PathStep};
@@ -490,33 +490,24 @@ fn is_canonical_uuid(s: &str) -> bool {
 /// The length of the fixed-width RFC 3339 text: `2024-05-01T12:30:00.000000000Z`.
 const RFC3339_LEN: usize = 30;
 
-/// Appends `value` (a year within 0000-9999) as the fixed-width RFC 3339 text
-/// `to_rfc3339_opts(SecondsFormat::Nanos, true)` writes, digit by digit rather than through
-/// the formatting machinery (this is on the way of every datetime written, and of computed
-/// keys that hold one).
-pub(crate) fn push_rfc3339(out: &mut String, value: &DateTime<Utc>) {
-    use chrono::Timelike;
-    let nanos = value.nanosecond();
-    if nanos >= 1_000_000_000 {
-        // A leap second, which chrono writes as second 60.
-        out.push_str(&value.to_rfc3339_opts(SecondsFormat::Nanos, true));
-        return;
+/// Writes a template part stored with codec `C` from its stored value (an update knows only
+/// those): the value read back, then written as a part. Generated code names it for the parts
+/// of index keys ([`PartSpec::from_stored`](crate::template::PartSpec::from_stored)).
+pub fn stored_part<C: Codec>(
+    value: &AttributeValue,
+    out: &mut String,
+    place: crate::template::Place,
+) -> Result<(), String>
+where
+    C::Value: crate::template::Part,
+{
+    match C::decode(value.clone()) {
+        Ok(value) => crate::template::Part::write_part(&value, out, place),
+        Err(issue) => Err(format!(
+            "its value is not {} (found {})",
+            issue.expected, issue.found
+        )),
     }
-    let mut text = *b"0000-00-00T00:00:00.000000000Z";
-    let mut put = |range: std::ops::Range<usize>, mut n: u32| {
-        for b in text[range].iter_mut().rev() {
-            *b = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-    };
-    put(0..4, value.year() as u32);
-    put(5..7, value.month());
-    put(8..10, value.day());
-    put(11..13, value.hour());
-    put(14..16, value.minute());
-    put(17..19, value.second());
-    put(20..29, nanos);
-    out.push_str(std::str::from_utf8(&text).expect("ASCII digits and separators"));
 }
 
 /// `datetime` with `format = "rfc3339"` (the default): fixed-width UTC text that sorts in time
@@ -534,7 +525,7 @@ impl Codec for DateTimeRfc3339 {
             )));
         }
         let mut text = String::with_capacity(RFC3339_LEN);
-        push_rfc3339(&mut text, value);
+        crate::template::push_rfc3339(&mut text, value);
         Ok(Some(AttributeValue::S(text)))
     }
 
@@ -1401,7 +1392,7 @@ mod tests {
             let Some(AttributeValue::S(text)) = DateTimeRfc3339::encode(&at).unwrap() else {
                 panic!("text")
             };
-            assert_eq!(text, at.to_rfc3339_opts(SecondsFormat::Nanos, true));
+            assert_eq!(text, at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true));
         }
     }
 

@@ -130,6 +130,13 @@ pub trait ModelKey: Clone + std::fmt::Debug + Send + Sync + 'static {
     /// Stores the key attributes into `item` (generated: a line per key attribute).
     fn write_fields(&self, item: &mut Item) -> Result<(), EncodeIssue>;
 
+    /// Stores the parts of a computed key as their own attributes (generated for keys with
+    /// templates): an update finds there the parts of index keys that are also key parts.
+    fn write_parts(&self, item: &mut Item) -> Result<(), EncodeIssue> {
+        let _ = item;
+        Ok(())
+    }
+
     /// Converts the key to the DynamoDB key attributes; an error names the table.
     #[inline]
     fn to_item(&self) -> Result<Item, EncodeError> {

@@ -33,7 +33,7 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 
 use crate::error::EncodeIssue;
 use crate::{AttributeValue, Decimal, Item};
@@ -65,7 +65,7 @@ pub struct PartSpec {
     /// The number of digits of an integer part (`{n:6}`); 0 for the type's full width.
     pub width: u8,
     /// Writes the part from its stored attribute value (an update knows only those):
-    /// [`stored`] of its codec.
+    /// `codec::stored_part` of its codec.
     pub stored: Option<StoredPart>,
 }
 
@@ -108,25 +108,6 @@ impl PartSpec {
             stored: Some(stored),
             ..self
         }
-    }
-}
-
-/// Writes a part stored with codec `C` from its stored value: the value read back, then
-/// written as a part.
-pub fn stored<C: crate::codec::Codec>(
-    value: &AttributeValue,
-    out: &mut String,
-    place: Place,
-) -> Result<(), String>
-where
-    C::Value: Part,
-{
-    match C::decode(value.clone()) {
-        Ok(value) => value.write_part(out, place),
-        Err(issue) => Err(format!(
-            "its value is not {} (found {})",
-            issue.expected, issue.found
-        )),
     }
 }
 
@@ -442,6 +423,35 @@ impl Part for f64 {
 // Dates, times, uuids
 // ---------------------------------------------------------------------------------------------
 
+/// Appends `value` (a year within 0000-9999) as the fixed-width RFC 3339 text
+/// `to_rfc3339_opts(SecondsFormat::Nanos, true)` writes, digit by digit rather than through
+/// the formatting machinery (this is on the way of every datetime written, and of computed
+/// keys that hold one).
+pub(crate) fn push_rfc3339(out: &mut String, value: &DateTime<Utc>) {
+    use chrono::Timelike;
+    let nanos = value.nanosecond();
+    if nanos >= 1_000_000_000 {
+        // A leap second, which chrono writes as second 60.
+        out.push_str(&value.to_rfc3339_opts(SecondsFormat::Nanos, true));
+        return;
+    }
+    let mut text = *b"0000-00-00T00:00:00.000000000Z";
+    let mut put = |range: std::ops::Range<usize>, mut n: u32| {
+        for b in text[range].iter_mut().rev() {
+            *b = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    };
+    put(0..4, value.year() as u32);
+    put(5..7, value.month());
+    put(8..10, value.day());
+    put(11..13, value.hour());
+    put(14..16, value.minute());
+    put(17..19, value.second());
+    put(20..29, nanos);
+    out.push_str(std::str::from_utf8(&text).expect("ASCII digits and separators"));
+}
+
 impl Part for DateTime<Utc> {
     fn write_part(&self, out: &mut String, _place: Place) -> Result<(), String> {
         if !(0..=9999).contains(&self.year()) {
@@ -449,7 +459,7 @@ impl Part for DateTime<Utc> {
                 "{self} has a year outside 0000-9999, which fixed-width text cannot sort"
             ));
         }
-        crate::codec::push_rfc3339(out, self);
+        push_rfc3339(out, self);
         Ok(())
     }
 }

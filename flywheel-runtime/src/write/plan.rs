@@ -222,6 +222,10 @@ impl<M: Model> Plan<M> {
         condition: Option<Condition>,
         expected: Option<i64>,
     ) -> Result<Plan<M>> {
+        let mut parts = Item::new();
+        crate::model::ModelKey::write_parts(key, &mut parts).map_err(|issue| {
+            engine.encode_error(&M::SCHEMA, crate::EncodeError::new(&M::SCHEMA, issue))
+        })?;
         let key = engine.key_item::<M>(key)?;
         // Judged before the version's own increment, which a version condition guards (and
         // which, unguarded, only counts one write twice).
@@ -242,7 +246,7 @@ impl<M: Model> Plan<M> {
                 "an update needs at least one action".into(),
             ));
         }
-        keep_computed_in_step(&M::SCHEMA, &mut actions)?;
+        keep_computed_in_step(&M::SCHEMA, &mut actions, &parts)?;
         // An update may create the item: it is then an item of this entity too.
         if let Some(entity) = M::SCHEMA.entity {
             actions.list.push((
@@ -470,7 +474,11 @@ impl Answered<'_> {
 /// anew when it sets every part, removed when it removes one (the item leaves the sparse
 /// index). An update that changes some parts of one and leaves others it does not know is
 /// refused: the computed attribute would no longer match its parts.
-fn keep_computed_in_step(schema: &TableSchema, actions: &mut Actions) -> Result<()> {
+fn keep_computed_in_step(
+    schema: &TableSchema,
+    actions: &mut Actions,
+    key_parts: &Item,
+) -> Result<()> {
     use crate::template::Piece;
     let mut added = Vec::new();
     for template in schema.computed {
@@ -494,6 +502,14 @@ fn keep_computed_in_step(schema: &TableSchema, actions: &mut Actions) -> Result<
         if touched.iter().all(Option::is_none) {
             continue;
         }
+        // A part of the item's key is known from the key, which the update cannot change.
+        let given = |name: &'static str| -> Option<Action> {
+            match action_of(name) {
+                Some(action) => Some(action.clone()),
+                None => key_parts.get(name).cloned().map(Action::Set),
+            }
+        };
+        let touched: Vec<Option<Action>> = parts.iter().map(|(_, p)| given(p.name)).collect();
         let path = Path::attr(template.attribute);
         if touched.iter().any(|a| matches!(a, Some(Action::Remove))) {
             added.push((path, Action::Remove));
@@ -521,9 +537,10 @@ fn keep_computed_in_step(schema: &TableSchema, actions: &mut Actions) -> Result<
             match piece {
                 Piece::Text(t) => text.push_str(t),
                 Piece::Part(spec) => {
-                    let Some(Action::Set(value)) = action_of(spec.name) else {
+                    let Some(Action::Set(value)) = given(spec.name) else {
                         continue;
                     };
+                    let value = &value;
                     let written = match spec.stored {
                         Some(write) => write(value, &mut text, template.place(i)),
                         None => Err("it cannot be written from its stored value".to_owned()),

@@ -19,7 +19,7 @@ pub struct Activity {
     pub score: ::core::option::Option<i64>,
     /// Attribute `label`: `string`.
     pub label: ::core::option::Option<::std::string::String>,
-    /// Free text, in no key.
+    /// Free text.
     ///
     /// Attribute `note`: `string`.
     pub note: ::core::option::Option<::std::string::String>,
@@ -90,6 +90,12 @@ impl rt::ModelKey for ActivityKey {
         rt::template::put(item, &template::SK, &[&self.at, &self.seq])?;
         ::core::result::Result::Ok(())
     }
+    fn write_parts(&self, item: &mut rt::Item) -> rt::codec::Encoded {
+        rt::codec::put::<rt::codec::Str>(item, "account", &self.account)?;
+        rt::codec::put::<rt::codec::DateTimeRfc3339>(item, "at", &self.at)?;
+        rt::codec::put::<rt::codec::U32>(item, "seq", &self.seq)?;
+        ::core::result::Result::Ok(())
+    }
 }
 impl rt::Model for Activity {
     type Key = ActivityKey;
@@ -143,12 +149,13 @@ impl rt::Model for Activity {
             "score",
             "label",
             "note",
+            "noted",
             "by_label",
             "by_kind",
         ],
         entity: ::core::option::Option::None,
         unique: &[],
-        computed: &[template::BY_LABEL, template::BY_KIND],
+        computed: &[template::NOTED, template::BY_LABEL, template::BY_KIND],
     };
     fn key(&self) -> ActivityKey {
         Activity::key(self)
@@ -163,6 +170,11 @@ impl rt::Model for Activity {
         rt::codec::put_opt::<rt::codec::I64>(item, "score", self.score.as_ref())?;
         rt::codec::put_opt::<rt::codec::Str>(item, "label", self.label.as_ref())?;
         rt::codec::put_opt::<rt::codec::Str>(item, "note", self.note.as_ref())?;
+        rt::template::put_sparse(
+            item,
+            &template::NOTED,
+            &[rt::template::maybe(&self.note), rt::template::present(&self.seq)],
+        )?;
         rt::template::put_sparse(
             item,
             &template::BY_LABEL,
@@ -222,6 +234,10 @@ impl Activity {
     );
     /// Handle on attribute `note`, for conditions, filters and updates.
     pub const NOTE: rt::Attr<Self, attr::Note, rt::codec::Str> = rt::Attr::new("note");
+    /// Handle on attribute `noted`, for conditions, filters and updates.
+    pub const NOTED: rt::Attr<Self, attr::Noted, rt::codec::Str> = rt::Attr::new(
+        "noted",
+    );
     /// Handle on attribute `by_label`, for conditions, filters and updates.
     pub const BY_LABEL: rt::Attr<Self, attr::ByLabel, rt::codec::Str> = rt::Attr::new(
         "by_label",
@@ -289,6 +305,8 @@ pub mod attr {
     pub type Label = super::super::markers::label<super::Activity>;
     /// Marks attribute `note` in the types of handles and conditions.
     pub type Note = super::super::markers::note<super::Activity>;
+    /// Marks attribute `noted` in the types of handles and conditions.
+    pub type Noted = super::super::markers::noted<super::Activity>;
     /// Marks attribute `by_label` in the types of handles and conditions.
     pub type ByLabel = super::super::markers::by_label<super::Activity>;
     /// Marks attribute `by_kind` in the types of handles and conditions.
@@ -317,6 +335,22 @@ pub mod template {
             rt::template::Piece::Part(rt::template::PartSpec::width("seq", 6)),
         ],
     };
+    /// `noted`: computed from `NOTE#{note}#{seq:6}`.
+    pub const NOTED: rt::template::Template = rt::template::Template {
+        attribute: "noted",
+        pieces: &[
+            rt::template::Piece::Text("NOTE#"),
+            rt::template::Piece::Part(
+                rt::template::PartSpec::new("note")
+                    .from_stored(rt::codec::stored_part::<rt::codec::Str>),
+            ),
+            rt::template::Piece::Text("#"),
+            rt::template::Piece::Part(
+                rt::template::PartSpec::width("seq", 6)
+                    .from_stored(rt::codec::stored_part::<rt::codec::U32>),
+            ),
+        ],
+    };
     /// `by_label`: computed from `LABEL#{label}`.
     pub const BY_LABEL: rt::template::Template = rt::template::Template {
         attribute: "by_label",
@@ -324,7 +358,7 @@ pub mod template {
             rt::template::Piece::Text("LABEL#"),
             rt::template::Piece::Part(
                 rt::template::PartSpec::new("label")
-                    .from_stored(rt::template::stored::<rt::codec::Str>),
+                    .from_stored(rt::codec::stored_part::<rt::codec::Str>),
             ),
         ],
     };
@@ -334,17 +368,17 @@ pub mod template {
         pieces: &[
             rt::template::Piece::Part(
                 rt::template::PartSpec::new("kind")
-                    .from_stored(rt::template::stored::<rt::codec::Enum<Kind>>),
+                    .from_stored(rt::codec::stored_part::<rt::codec::Enum<Kind>>),
             ),
             rt::template::Piece::Text("#"),
             rt::template::Piece::Part(
                 rt::template::PartSpec::new("label")
-                    .from_stored(rt::template::stored::<rt::codec::Str>),
+                    .from_stored(rt::codec::stored_part::<rt::codec::Str>),
             ),
             rt::template::Piece::Text("#"),
             rt::template::Piece::Part(
                 rt::template::PartSpec::new("score")
-                    .from_stored(rt::template::stored::<rt::codec::I64>),
+                    .from_stored(rt::codec::stored_part::<rt::codec::I64>),
             ),
         ],
     };
@@ -364,8 +398,8 @@ pub mod index {
 }
 rt::updatable!(
     keys = [attr::Pk, attr::Sk, attr::Account, attr::At, attr::Seq], version = [],
-    computed = [attr::ByLabel, attr::ByKind], others = [attr::Kind, attr::Score,
-    attr::Label, attr::Note],
+    computed = [attr::Noted, attr::ByLabel, attr::ByKind], others = [attr::Kind,
+    attr::Score, attr::Label, attr::Note],
 );
 rt::removable!(attr::Score, attr::Label, attr::Note,);
 impl rt::index::Index for index::Table {
@@ -394,6 +428,7 @@ impl rt::filter::Filterable<index::Table> for attr::Kind {}
 impl rt::filter::Filterable<index::Table> for attr::Score {}
 impl rt::filter::Filterable<index::Table> for attr::Label {}
 impl rt::filter::Filterable<index::Table> for attr::Note {}
+impl rt::filter::Filterable<index::Table> for attr::Noted {}
 impl rt::filter::Filterable<index::Table> for attr::ByLabel {}
 impl rt::filter::Filterable<index::Table> for attr::ByKind {}
 impl rt::index::Index for index::ByLabel {
@@ -422,6 +457,7 @@ impl rt::filter::Filterable<index::ByLabel> for attr::Kind {}
 impl rt::filter::Filterable<index::ByLabel> for attr::Score {}
 impl rt::filter::Filterable<index::ByLabel> for attr::Label {}
 impl rt::filter::Filterable<index::ByLabel> for attr::Note {}
+impl rt::filter::Filterable<index::ByLabel> for attr::Noted {}
 impl rt::filter::Filterable<index::ByLabel> for attr::ByKind {}
 impl rt::index::Index for index::ByKind {
     type Model = Activity;
@@ -454,6 +490,7 @@ impl rt::filter::Filterable<index::ByKind> for attr::Kind {}
 impl rt::filter::Filterable<index::ByKind> for attr::Score {}
 impl rt::filter::Filterable<index::ByKind> for attr::Label {}
 impl rt::filter::Filterable<index::ByKind> for attr::Note {}
+impl rt::filter::Filterable<index::ByKind> for attr::Noted {}
 impl rt::filter::Filterable<index::ByKind> for attr::ByLabel {}
 impl rt::index::Index for index::ByScore {
     type Model = Activity;

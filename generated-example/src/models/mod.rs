@@ -19,16 +19,16 @@ pub mod order;
 pub mod user_profile;
 /// The models of the schemas in `ecommerce/`.
 pub mod ecommerce {
-    /// The `Customer` model of table `Ecommerce`, generated from `schemas/ecommerce/customer.toml`.
+    /// The `Customer` entity (`customer`) of table `Ecommerce`, generated from `schemas/ecommerce/customer.toml`.
     #[allow(dead_code)]
     pub mod customer;
-    /// The `CustomerOrder` model of table `Ecommerce`, generated from `schemas/ecommerce/order.toml`.
+    /// The `CustomerOrder` entity (`order`) of table `Ecommerce`, generated from `schemas/ecommerce/order.toml`.
     #[allow(dead_code)]
     pub mod order;
-    /// The `OrderItem` model of table `Ecommerce`, generated from `schemas/ecommerce/order_item.toml`.
+    /// The `OrderItem` entity (`order_item`) of table `Ecommerce`, generated from `schemas/ecommerce/order_item.toml`.
     #[allow(dead_code)]
     pub mod order_item;
-    /// The `Table` model of table `Ecommerce`, generated from `schemas/ecommerce/table.toml`.
+    /// The table `Ecommerce`, shared by several entities, generated from `schemas/ecommerce/table.toml`.
     #[allow(dead_code)]
     pub mod table;
     #[allow(unused_imports)]
@@ -130,6 +130,8 @@ pub mod markers {
     pub struct nicknames<M>(::core::marker::PhantomData<M>);
     /// Attribute `note` of the model given: the marker of its handles.
     pub struct note<M>(::core::marker::PhantomData<M>);
+    /// Attribute `noted` of the model given: the marker of its handles.
+    pub struct noted<M>(::core::marker::PhantomData<M>);
     /// Attribute `number_of_items` of the model given: the marker of its handles.
     pub struct number_of_items<M>(::core::marker::PhantomData<M>);
     /// Attribute `order` of the model given: the marker of its handles.

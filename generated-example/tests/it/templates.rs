@@ -399,3 +399,27 @@ async fn updates_rewrite_the_index_keys_whose_parts_they_set() {
         .unwrap();
     assert!(!raw.contains_key("by_label") && !raw.contains_key("by_kind"));
 }
+
+#[tokio::test]
+async fn an_update_takes_the_parts_it_does_not_set_from_the_key() {
+    let (_db, engine, _) = loaded().await;
+    let key = ActivityKey::new("a", at(1), 7u32);
+    // `noted` is `NOTE#{note}#{seq:6}`: `seq` is a part of the table key, which the update's
+    // key gives, so setting `note` is enough to write it anew.
+    Activity::update(key.clone())
+        .set(Activity::NOTE, "hello".to_owned())
+        .send(&engine)
+        .await
+        .unwrap();
+    let item = engine.get(key.clone()).await.unwrap().unwrap();
+    let raw = raw_get(&engine, "Activities", &key_of(&item))
+        .await
+        .unwrap();
+    assert_eq!(raw["noted"], s("NOTE#hello#000007"));
+    // As a save writes it.
+    engine.save(&item).await.unwrap();
+    let again = raw_get(&engine, "Activities", &key_of(&item))
+        .await
+        .unwrap();
+    assert_eq!(again["noted"], raw["noted"]);
+}

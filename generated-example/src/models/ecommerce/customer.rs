@@ -64,6 +64,10 @@ impl rt::ModelKey for CustomerKey {
         rt::template::put(item, &template::SK, &[&self.username])?;
         ::core::result::Result::Ok(())
     }
+    fn write_parts(&self, item: &mut rt::Item) -> rt::codec::Encoded {
+        rt::codec::put::<rt::codec::Str>(item, "username", &self.username)?;
+        ::core::result::Result::Ok(())
+    }
 }
 impl rt::Model for Customer {
     type Key = CustomerKey;

@@ -85,6 +85,14 @@ impl rt::ModelKey for CustomerOrderKey {
         rt::template::put(item, &template::SK, &[&self.placed_at, &self.order_id])?;
         ::core::result::Result::Ok(())
     }
+    fn write_parts(&self, item: &mut rt::Item) -> rt::codec::Encoded {
+        rt::codec::put::<rt::codec::Str>(item, "username", &self.username)?;
+        rt::codec::put::<
+            rt::codec::DateTimeRfc3339,
+        >(item, "placed_at", &self.placed_at)?;
+        rt::codec::put::<rt::codec::Str>(item, "order_id", &self.order_id)?;
+        ::core::result::Result::Ok(())
+    }
 }
 impl rt::Model for CustomerOrder {
     type Key = CustomerOrderKey;
@@ -287,7 +295,7 @@ pub mod template {
             rt::template::Piece::Text("ORDER#"),
             rt::template::Piece::Part(
                 rt::template::PartSpec::new("order_id")
-                    .from_stored(rt::template::stored::<rt::codec::Str>),
+                    .from_stored(rt::codec::stored_part::<rt::codec::Str>),
             ),
         ],
     };
@@ -298,7 +306,7 @@ pub mod template {
             rt::template::Piece::Text("ORDER#"),
             rt::template::Piece::Part(
                 rt::template::PartSpec::new("order_id")
-                    .from_stored(rt::template::stored::<rt::codec::Str>),
+                    .from_stored(rt::codec::stored_part::<rt::codec::Str>),
             ),
         ],
     };

@@ -77,6 +77,11 @@ impl rt::ModelKey for OrderItemKey {
         rt::template::put(item, &template::SK, &[&self.order_id, &self.item_id])?;
         ::core::result::Result::Ok(())
     }
+    fn write_parts(&self, item: &mut rt::Item) -> rt::codec::Encoded {
+        rt::codec::put::<rt::codec::Str>(item, "order_id", &self.order_id)?;
+        rt::codec::put::<rt::codec::Str>(item, "item_id", &self.item_id)?;
+        ::core::result::Result::Ok(())
+    }
 }
 impl rt::Model for OrderItem {
     type Key = OrderItemKey;
@@ -260,7 +265,7 @@ pub mod template {
             rt::template::Piece::Text("ORDER#"),
             rt::template::Piece::Part(
                 rt::template::PartSpec::new("order_id")
-                    .from_stored(rt::template::stored::<rt::codec::Str>),
+                    .from_stored(rt::codec::stored_part::<rt::codec::Str>),
             ),
         ],
     };
@@ -271,7 +276,7 @@ pub mod template {
             rt::template::Piece::Text("ITEM#"),
             rt::template::Piece::Part(
                 rt::template::PartSpec::new("item_id")
-                    .from_stored(rt::template::stored::<rt::codec::Str>),
+                    .from_stored(rt::codec::stored_part::<rt::codec::Str>),
             ),
         ],
     };
