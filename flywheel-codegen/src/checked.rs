@@ -47,6 +47,16 @@ pub(crate) struct CheckedTable {
     pub entity: Option<EntityOf>,
 }
 
+impl CheckedTable {
+    /// The path of its module from `mod.rs`: its folders' modules, then its own
+    /// (`shop::ecommerce`).
+    pub(crate) fn module_path(&self) -> String {
+        let mut path = self.folders.clone();
+        path.push(self.module.clone());
+        path.join("::")
+    }
+}
+
 /// A table of several entities.
 #[derive(Debug, Clone)]
 pub(crate) struct Shared {

@@ -317,12 +317,10 @@ pub(super) fn entity_of(
         );
         ok = false;
     }
-    let mut table_module = shared.checked.folders.clone();
-    table_module.push(shared.checked.module.clone());
     ok.then(|| EntityOf {
         discriminator: discriminator.value.clone(),
         name,
-        table_module: table_module.join("::"),
+        table_module: shared.checked.module_path(),
     })
 }
 

@@ -115,11 +115,7 @@ pub(crate) fn validate(inputs: &[Input]) -> Result<Vec<CheckedTable>, Vec<Diagno
     }
     // The rules across the entities of each shared table, reported in the table's file.
     for table in &shared {
-        let module = {
-            let mut path = table.checked.folders.clone();
-            path.push(table.checked.module.clone());
-            path.join("::")
-        };
+        let module = table.checked.module_path();
         let members: Vec<&CheckedTable> = tables
             .iter()
             .filter(|t| t.entity.as_ref().is_some_and(|e| e.table_module == module))
