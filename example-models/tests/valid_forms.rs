@@ -9,6 +9,8 @@ mod computed_keys;
 mod range_between_and_filters;
 #[path = "valid/schema_facts.rs"]
 mod schema_facts;
+#[path = "valid/several_attributes.rs"]
+mod several_attributes;
 #[path = "valid/valid_queries.rs"]
 mod valid_queries;
 #[path = "valid/valid_updates.rs"]
@@ -19,6 +21,7 @@ fn valid_forms_compile() {
     computed_keys::compiles();
     range_between_and_filters::compiles();
     schema_facts::compiles();
+    several_attributes::compiles();
     valid_queries::compiles();
     valid_updates::compiles();
 }

@@ -269,10 +269,11 @@ pub(crate) struct Index {
     pub name: String,
     /// Local or global.
     pub kind: IndexKind,
-    /// The index hash key (the table's, for a local index).
-    pub hash: Key,
-    /// The index range key.
-    pub range: Option<Key>,
+    /// The attributes of the index hash key (the table's, for a local index): one, or up to
+    /// four for a global index.
+    pub hash: Vec<Key>,
+    /// The attributes of the index range key: none, one, or up to four for a global index.
+    pub range: Vec<Key>,
     /// The attributes it holds.
     pub projection: Projection,
     /// Its own capacity (global indexes of provisioned tables).

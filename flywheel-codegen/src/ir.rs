@@ -455,6 +455,25 @@ pub(crate) struct KeyIr {
     pub template: Option<TemplateIr>,
     /// The name of its template's constant, for a computed key.
     pub template_const: String,
+    /// For a key of several attributes (a global index's multi-attribute key), every one of
+    /// them in key-schema order; the fields above are then the first one's. Empty for a key
+    /// of one attribute.
+    pub attributes: Vec<KeyAttributeIr>,
+}
+
+/// One attribute of a key of several attributes.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyAttributeIr {
+    /// The stored attribute name.
+    pub attr: String,
+    /// The Rust name of its field, which names the query parameter.
+    pub rust: String,
+    /// Its type.
+    pub ty: Ty,
+    /// The scalar it is stored as.
+    pub scalar: Scalar,
+    /// The marker of its attribute.
+    pub marker: String,
 }
 
 impl KeyIr {
@@ -464,6 +483,44 @@ impl KeyIr {
             .as_ref()
             .map(TemplateIr::parts)
             .unwrap_or_default()
+    }
+
+    /// The markers of what range-key conditions name in order: the parts of a computed key,
+    /// or the attributes of a key of several.
+    pub(crate) fn part_markers(&self) -> Vec<&str> {
+        if self.is_several() {
+            self.attributes.iter().map(|a| a.marker.as_str()).collect()
+        } else {
+            self.parts().iter().map(|p| p.marker.as_str()).collect()
+        }
+    }
+
+    /// Whether the key is several attributes.
+    pub(crate) fn is_several(&self) -> bool {
+        !self.attributes.is_empty()
+    }
+
+    /// Its attribute names for docs: `` `a` `` or `` `a`, `b` ``.
+    pub(crate) fn names(&self) -> String {
+        if self.attributes.is_empty() {
+            return format!("`{}`", self.attr);
+        }
+        let names: Vec<String> = self
+            .attributes
+            .iter()
+            .map(|a| format!("`{}`", a.attr))
+            .collect();
+        names.join(", ")
+    }
+
+    /// What a query's arguments are for the key in docs: `` `a` equals `` or
+    /// `` `a`, `b` equal ``.
+    pub(crate) fn describe(&self) -> String {
+        if self.attributes.is_empty() {
+            format!("`{}` equals", self.attr)
+        } else {
+            format!("attributes {} equal", self.names())
+        }
     }
 }
 
@@ -516,7 +573,12 @@ impl IndexIr {
     pub(crate) fn prefix_range(&self) -> bool {
         self.range
             .as_ref()
-            .is_some_and(|r| matches!(r.scalar, Scalar::S | Scalar::B))
+            .is_some_and(|r| !r.is_several() && matches!(r.scalar, Scalar::S | Scalar::B))
+    }
+
+    /// Whether the range key is several attributes.
+    pub(crate) fn range_several(&self) -> bool {
+        self.range.as_ref().is_some_and(KeyIr::is_several)
     }
 
     /// The template constant of a computed range key.
@@ -802,6 +864,78 @@ mod tests {
         // Epoch dates and datetimes are numbers.
         assert!(!t.index("ByDayNumber").unwrap().prefix_range());
         assert!(!t.index("BySeconds").unwrap().prefix_range());
+    }
+
+    #[test]
+    fn keys_of_several_attributes_list_them_in_key_schema_order() {
+        let t = lowered(
+            r#"
+            [table]
+            name = "Matches"
+            hash_key = "id"
+
+            [fields]
+            id = "string"
+            tournament = "string"
+            region = "string"
+            round = "int"
+            bracket = "string"
+            note = "string"
+
+            [indexes.ByTournament]
+            hash_key = ["tournament", "region"]
+            range_key = ["round", "bracket"]
+            projection = "keys_only"
+
+            [indexes.ByRegion]
+            hash_key = ["region", "tournament"]
+
+            [indexes.ByRound]
+            hash_key = "tournament"
+            range_key = ["round"]
+        "#,
+        );
+        let attrs =
+            |k: &KeyIr| -> Vec<String> { k.attributes.iter().map(|a| a.attr.clone()).collect() };
+        let by_tournament = t.index("ByTournament").unwrap();
+        assert_eq!(attrs(&by_tournament.hash), ["tournament", "region"]);
+        let range = by_tournament.range.as_ref().unwrap();
+        assert_eq!(attrs(range), ["round", "bracket"]);
+        assert_eq!(range.part_markers(), ["Round", "Bracket"]);
+        assert!(by_tournament.range_several() && !by_tournament.prefix_range());
+        // Every key attribute is in the projection struct, required, and none is filterable.
+        let item = by_tournament.projection_struct.as_ref().unwrap();
+        for key in ["tournament", "region", "round", "bracket"] {
+            let f = item.fields.iter().find(|f| f.attr == key).unwrap();
+            assert!(f.is_required(), "{key} is required in the index item");
+            assert!(
+                !by_tournament
+                    .filterable
+                    .iter()
+                    .any(|m| m.eq_ignore_ascii_case(key))
+            );
+        }
+        // Several hash-key attributes and no range key; a list of one is one attribute.
+        let by_region = t.index("ByRegion").unwrap();
+        assert_eq!(attrs(&by_region.hash), ["region", "tournament"]);
+        let filterable = &by_region.filterable;
+        assert!(
+            filterable.contains(&"Note".to_owned()) && filterable.contains(&"Round".to_owned())
+        );
+        assert!(
+            !filterable.contains(&"Region".to_owned())
+                && !filterable.contains(&"Tournament".to_owned())
+        );
+        assert!(by_region.range.is_none() && !by_region.range_several());
+        let by_round = t.index("ByRound").unwrap();
+        assert!(!by_round.hash.is_several() && !by_round.range_several());
+        assert_eq!(by_round.range_attr(), Some("round"));
+        assert_eq!(
+            by_tournament.doc[0],
+            "Queries the global index `ByTournament`: the items whose hash key attributes \
+             `tournament`, `region` equal the arguments, in order of range key `round`, \
+             `bracket`."
+        );
     }
 
     #[test]

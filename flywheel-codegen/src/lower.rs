@@ -7,8 +7,8 @@ use crate::checked::{
     CheckedTable, Enum, Field, Index, IndexKind, Key, Piece, Presence, Projection, Template,
 };
 use crate::ir::{
-    CollectionIr, Doc, DocTypeIr, EnumIr, FieldIr, IndexIr, Ir, KeyIr, KeyRole, MarkerIr, MemberIr,
-    PartIr, PieceIr, ProjectionIr, TableIr, TableKind, TemplateIr, VariantIr,
+    CollectionIr, Doc, DocTypeIr, EnumIr, FieldIr, IndexIr, Ir, KeyAttributeIr, KeyIr, KeyRole,
+    MarkerIr, MemberIr, PartIr, PieceIr, ProjectionIr, TableIr, TableKind, TemplateIr, VariantIr,
 };
 use crate::naming;
 
@@ -104,13 +104,9 @@ fn collections(tables: &mut [TableIr]) {
                 }
             }
             let names: Vec<String> = c.variants.iter().map(|v| format!("`{}`", v.rust)).collect();
-            let hash = c
-                .entry
-                .as_ref()
-                .map(|i| i.hash.attr.clone())
-                .unwrap_or_default();
+            let hash = c.entry.as_ref().map(|i| i.hash.names()).unwrap_or_default();
             c.query_doc = doc_lines(&format!(
-                "Queries the collection: the {} items whose hash key `{hash}` is given by the \
+                "Queries the collection: the {} items whose hash key {hash} is given by the \
                  arguments, in order of range key, each read as its entity.",
                 names.join(", ")
             ));
@@ -382,11 +378,17 @@ fn entry_point(
         Some(i) => (
             Some(i.name.clone()),
             Some(i.kind),
-            i.hash,
-            i.range,
+            i.hash.clone(),
+            i.range.clone(),
             i.projection.clone(),
         ),
-        None => (None, None, t.hash, t.range, Projection::All),
+        None => (
+            None,
+            None,
+            vec![t.hash],
+            t.range.into_iter().collect(),
+            Projection::All,
+        ),
     };
     // An index of a model with a computed table key projects the key's parts too, so that its
     // items know their key (the computed attributes themselves cannot be read back); an index
@@ -420,32 +422,55 @@ fn entry_point(
     let method = name
         .as_deref()
         .map_or_else(|| "query".to_owned(), naming::query_method);
-    let key = |k: Key| KeyIr {
-        attr: fields[k.field].attr.clone(),
-        rust: fields[k.field].rust.clone(),
-        ty: fields[k.field].ty.clone(),
-        scalar: k.scalar,
-        template: fields[k.field].template.clone(),
-        template_const: fields[k.field].handle.clone(),
+    let index_keys: Vec<&str> = hash
+        .iter()
+        .chain(&range)
+        .map(|k| fields[k.field].attr.as_str())
+        .collect();
+    // A key of several attributes lists them all; its first one stands for the key where a
+    // single attribute is expected.
+    let key = |keys: &[Key]| {
+        let k = keys[0];
+        let several = keys.len() > 1;
+        KeyIr {
+            attr: fields[k.field].attr.clone(),
+            rust: fields[k.field].rust.clone(),
+            ty: fields[k.field].ty.clone(),
+            scalar: k.scalar,
+            template: fields[k.field].template.clone(),
+            template_const: fields[k.field].handle.clone(),
+            attributes: keys
+                .iter()
+                .filter(|_| several)
+                .map(|k| {
+                    let f = &fields[k.field];
+                    KeyAttributeIr {
+                        attr: f.attr.clone(),
+                        rust: f.rust.clone(),
+                        ty: f.ty.clone(),
+                        scalar: k.scalar,
+                        marker: f.marker.clone(),
+                    }
+                })
+                .collect(),
+        }
     };
-    let (hash, range) = (key(hash), range.map(key));
+    let hash = key(&hash);
+    let range = (!range.is_empty()).then(|| key(&range));
     let what = match (&name, global) {
         (Some(n), true) => format!("the global index `{n}`"),
         (Some(n), false) => format!("the local index `{n}`"),
         (None, _) => "the table's primary key".to_owned(),
     };
     let mut doc = doc_lines(&format!(
-        "Queries {what}: the items whose hash key `{}` equals the argument{}.",
-        hash.attr,
+        "Queries {what}: the items whose hash key {} the argument{}{}.",
+        hash.describe(),
+        if hash.attributes.is_empty() { "" } else { "s" },
         match &range {
-            Some(r) => format!(", in order of range key `{}`", r.attr),
+            Some(r) => format!(", in order of range key {}", r.names()),
             None => String::new(),
         }
     ));
-    let index_keys = [
-        Some(hash.attr.as_str()),
-        range.as_ref().map(|r| r.attr.as_str()),
-    ];
     let projection_struct = match &projection {
         Projection::All => None,
         Projection::KeysOnly | Projection::Include(_) => {
@@ -470,7 +495,7 @@ fn entry_point(
     let readable = |f: &&FieldIr| !global || holds(&projection, f);
     let filterable = fields
         .iter()
-        .filter(|f| !index_keys.contains(&Some(f.attr.as_str())))
+        .filter(|f| !index_keys.contains(&f.attr.as_str()))
         .filter(readable)
         .map(|f| f.marker.clone())
         .collect();
@@ -479,7 +504,7 @@ fn entry_point(
     let selectable = (global && projection != Projection::All).then(|| {
         fields
             .iter()
-            .filter(|f| index_keys.contains(&Some(f.attr.as_str())) || holds(&projection, f))
+            .filter(|f| index_keys.contains(&f.attr.as_str()) || holds(&projection, f))
             .map(|f| f.marker.clone())
             .collect()
     });
@@ -487,7 +512,7 @@ fn entry_point(
     let expiring = fields
         .iter()
         .filter(|f| f.ttl)
-        .any(|f| index_keys.contains(&Some(f.attr.as_str())) || readable(&f));
+        .any(|f| index_keys.contains(&f.attr.as_str()) || readable(&f));
     IndexIr {
         item: projection_struct
             .as_ref()
@@ -561,16 +586,16 @@ fn projection_struct(
     t: &CheckedTable,
     fields: &[FieldIr],
     projection: &Projection,
-    index_keys: &[Option<&str>],
+    index_keys: &[&str],
 ) -> ProjectionIr {
     let projected: Vec<FieldIr> = t
         .fields
         .iter()
         .zip(fields)
         .filter(|(f, _)| !f.is_computed())
-        .filter(|(_, ir)| holds(projection, ir) || index_keys.contains(&Some(ir.attr.as_str())))
+        .filter(|(_, ir)| holds(projection, ir) || index_keys.contains(&ir.attr.as_str()))
         .map(|(f, ir)| {
-            let index_key = ir.key.is_none() && index_keys.contains(&Some(ir.attr.as_str()));
+            let index_key = ir.key.is_none() && index_keys.contains(&ir.attr.as_str());
             FieldIr {
                 key: ir.key,
                 presence: if index_key {

@@ -23,8 +23,8 @@ impl {{ c.name }} {
 {%- for line in c.query_doc %}
     #[doc = {{ rs.doc(line) }}]
 {%- endfor %}
-    pub fn query({% if entry.hash.template.is_some() %}{% for p in entry.hash.parts() %}{{ p.rust }}: {{ rs.part_param(p.ty) }}, {% endfor %}{% else %}{{ entry.hash.rust }}: impl {{ rt }}::IntoValue<{{ rs.codec(entry.hash.ty) }}>{% endif %}) -> {{ rt }}::Query<{{ c.entry_module }}::index::{{ entry.marker }}, {{ c.name }}> {
-        {% if entry.hash.template.is_some() %}{{ rt }}::Query::with_template(&{{ c.entry_module }}::template::{{ entry.hash.template_const }}, &[{% for p in entry.hash.parts() %}&{{ p.rust }}, {% endfor %}]){% else %}{{ rt }}::Query::new({{ entry.hash.rust }}){% endif %}.of_entities(&[{% for v in c.variants %}{{ rs.lit(v.entity) }}, {% endfor %}])
+    pub fn query({{ rs.query_params(entry) }}) -> {{ rt }}::Query<{{ c.entry_module }}::index::{{ entry.marker }}, {{ c.name }}> {
+        {{ rs.query_start(entry, rs.templates_of(c.entry_module).as_str()) }}.of_entities(&[{% for v in c.variants %}{{ rs.lit(v.entity) }}, {% endfor %}])
     }
 }
 

@@ -164,15 +164,9 @@ impl {{ t.model }} {
 {%- for i in t.indexes %}
 
 {%- call docs(i.doc) %}{%- endcall %}
-{%- if i.hash.template.is_some() || i.range_template().is_some() %}
-    pub fn {{ i.method }}({% if i.hash.template.is_some() %}{% for p in i.hash.parts() %}{{ p.rust }}: {{ rs.part_param(p.ty) }}, {% endfor %}{% else %}{{ i.hash.rust }}: impl {{ rt }}::IntoValue<{{ rs.codec(i.hash.ty) }}>{% endif %}) -> {{ rt }}::Query<index::{{ i.marker }}, {{ i.item }}, {{ rs.range_state(i) }}> {
-        {% if i.hash.template.is_some() %}{{ rt }}::Query::with_template(&template::{{ i.hash.template_const }}, &[{% for p in i.hash.parts() %}&{{ p.rust }}, {% endfor %}]){% else %}{{ rt }}::Query::new({{ i.hash.rust }}){% endif %}{% if let Some(r) = i.range_template() %}.range_template(&template::{{ r }}){% endif %}
+    pub fn {{ i.method }}({{ rs.query_params(i) }}) -> {{ rs.query_type(i) }} {
+        {{ rs.query_start(i, "template") }}{{ rs.range_start(i) }}
     }
-{%- else %}
-    pub fn {{ i.method }}({{ i.hash.rust }}: impl {{ rt }}::IntoValue<{{ rs.codec(i.hash.ty) }}>) -> {{ rt }}::Query<index::{{ i.marker }}> {
-        {{ rt }}::Query::new({{ i.hash.rust }})
-    }
-{%- endif %}
 {%- endfor %}
 
     /// An update of the item with `key`: typed `set`, `remove`, `incr`, `add`, `append`, ...
@@ -236,7 +230,7 @@ pub mod index {
 impl {{ rt }}::index::Index for index::{{ i.marker }} {
     type Model = {{ t.model }};
     type Item = {{ i.item }};
-    type Hash = {{ rs.codec(i.hash.ty) }};
+    type Hash = {{ rs.hash_codec(i) }};
     type Range = {{ rs.range_codec(i) }};
     type Holds = {{ rt }}::index::{% if i.selectable.is_some() %}HoldsListed{% else %}HoldsAll{% endif %};
     const POSITION: ::core::option::Option<usize> = {% if loop.first %}::core::option::Option::None{% else %}::core::option::Option::Some({{ loop.index0 - 1 }}){% endif %};
@@ -246,10 +240,10 @@ impl {{ rt }}::index::Index for index::{{ i.marker }} {
 impl {{ rt }}::index::HasRangeKey for index::{{ i.marker }} {}
 {%- endif %}
 {%- if let Some(r) = i.range %}
-{%- let parts = r.parts() %}
+{%- let parts = r.part_markers() %}
 {%- for p in parts.iter() %}
 
-impl {{ rt }}::query::RangePart<index::{{ i.marker }}> for attr::{{ p.marker }} {
+impl {{ rt }}::query::RangePart<index::{{ i.marker }}> for attr::{{ p }} {
     type Next = {% if loop.last %}{{ rt }}::query::Ranged{% else %}{{ rt }}::query::Parts<{{ rs.next_part(parts.as_slice(), loop.index0) }}>{% endif %};
     const NUMBER: usize = {{ loop.index0 }};
 }

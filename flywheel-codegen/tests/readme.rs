@@ -29,6 +29,16 @@ fn is_schema(block: &str) -> bool {
     block.contains("[table]") || block.contains("[entity]")
 }
 
+/// The schema a TOML block is an excerpt of, when its first line says so
+/// (`# schemas/order.toml (excerpt)`).
+fn excerpt_of(block: &str) -> Option<&str> {
+    block
+        .lines()
+        .next()?
+        .strip_prefix("# ")?
+        .strip_suffix(" (excerpt)")
+}
+
 /// The folder of `schemas/` a block belongs to, when its first line names a file there
 /// (`# schemas/ecommerce/order.toml`), and the file's name.
 fn in_folder(block: &str) -> Option<(String, String)> {
@@ -88,7 +98,7 @@ fn every_schema_of_a_folder_in_the_readme_is_valid_there() {
 fn every_cargo_manifest_in_the_readme_parses() {
     let manifests: Vec<String> = blocks("toml")
         .into_iter()
-        .filter(|b| !is_schema(b))
+        .filter(|b| !is_schema(b) && excerpt_of(b).is_none())
         .collect();
     assert!(!manifests.is_empty());
     for manifest in manifests {
@@ -98,5 +108,30 @@ fn every_cargo_manifest_in_the_readme_parses() {
             value.contains_key("dependencies"),
             "a manifest names its dependencies:\n{manifest}"
         );
+    }
+}
+
+#[test]
+fn every_excerpt_of_a_schema_in_the_readme_is_in_that_schema() {
+    let excerpts: Vec<(String, String)> = blocks("toml")
+        .into_iter()
+        .filter_map(|b| Some((excerpt_of(&b)?.to_owned(), b.clone())))
+        .collect();
+    assert!(!excerpts.is_empty(), "the README shows excerpts of schemas");
+    for (path, excerpt) in excerpts {
+        let schema = std::fs::read_to_string(std::path::Path::new("..").join(&path))
+            .unwrap_or_else(|e| panic!("the README's excerpt names {path}: {e}"));
+        // Each line of the excerpt, without its comment, is a line of the schema, in order.
+        let mut lines = schema.lines().map(str::trim);
+        for line in excerpt.lines().skip(1) {
+            let code = line.split(" #").next().unwrap_or(line).trim();
+            if code.is_empty() {
+                continue;
+            }
+            assert!(
+                lines.any(|l| l == code),
+                "`{code}` of the README's excerpt of {path} is not in it (in that order)"
+            );
+        }
     }
 }

@@ -292,18 +292,21 @@ impl Engine {
 
     /// Sends CreateTable; `false` when the table exists already.
     async fn create_table(&self, schema: &TableSchema, name: &str) -> Result<bool> {
-        let key_schema = |hash: KeyAttribute, range: Option<KeyAttribute>| {
-            let mut keys = vec![key_element(hash.name, KeyType::Hash)];
-            if let Some(range) = range {
-                keys.push(key_element(range.name, KeyType::Range));
-            }
-            keys
+        // A global index's key may be several attributes of each kind, in key-schema order.
+        let key_schema = |hash: &[KeyAttribute], range: &[KeyAttribute]| {
+            let hash = hash.iter().map(|k| key_element(k.name, KeyType::Hash));
+            let range = range.iter().map(|k| key_element(k.name, KeyType::Range));
+            hash.chain(range).collect::<Vec<_>>()
         };
+        let (hash, range) = (
+            std::slice::from_ref(&schema.hash_key),
+            schema.range_key.as_slice(),
+        );
         let mut request = self
             .client
             .create_table()
             .table_name(name)
-            .set_key_schema(Some(key_schema(schema.hash_key, schema.range_key)));
+            .set_key_schema(Some(key_schema(hash, range)));
         for key in schema.key_definitions() {
             request = request.attribute_definitions(
                 AttributeDefinition::builder()

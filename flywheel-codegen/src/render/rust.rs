@@ -226,18 +226,121 @@ impl<'a> Rust<'a> {
     /// key comes first, or that it has no condition yet.
     pub(crate) fn range_state(&self, index: &IndexIr) -> String {
         let rt = self.rt;
-        match index.range.as_ref().map(|r| r.parts()) {
-            Some(parts) if index.range_template().is_some() => match parts.first() {
-                Some(first) => format!("{rt}::query::Parts<attr::{}>", first.marker),
-                None => format!("{rt}::query::Ranged"),
-            },
+        match index.range.as_ref().map(|r| r.part_markers()) {
+            Some(parts) if index.range_template().is_some() || index.range_several() => {
+                match parts.first() {
+                    Some(first) => format!("{rt}::query::Parts<attr::{first}>"),
+                    None => format!("{rt}::query::Ranged"),
+                }
+            }
             _ => format!("{rt}::query::Unranged"),
         }
     }
 
     /// The marker of the part after `parts[n]`.
-    pub(crate) fn next_part(&self, parts: &[&PartIr], n: &usize) -> String {
-        format!("attr::{}", parts[*n + 1].marker)
+    pub(crate) fn next_part(&self, parts: &[&str], n: &usize) -> String {
+        format!("attr::{}", parts[*n + 1])
+    }
+
+    /// The type a query entry point of `i` returns: its item and the state of its range-key
+    /// conditions are spelled out where its range key is computed or several attributes.
+    pub(crate) fn query_type(&self, i: &IndexIr) -> String {
+        let rt = self.rt;
+        if i.hash.template.is_some()
+            || i.hash.is_several()
+            || i.range_template().is_some()
+            || i.range_several()
+        {
+            format!(
+                "{rt}::Query<index::{}, {}, {}>",
+                i.marker,
+                i.item,
+                self.range_state(i)
+            )
+        } else {
+            format!("{rt}::Query<index::{}>", i.marker)
+        }
+    }
+
+    /// The parameters of a query entry point of `i`: the parts of a computed hash key, each
+    /// attribute of a hash key of several, or the hash key.
+    pub(crate) fn query_params(&self, i: &IndexIr) -> String {
+        let rt = self.rt;
+        let hash = &i.hash;
+        if hash.template.is_some() {
+            hash.parts()
+                .iter()
+                .map(|p| format!("{}: {}, ", p.rust, self.part_param(&p.ty)))
+                .collect()
+        } else if hash.is_several() {
+            hash.attributes
+                .iter()
+                .map(|a| format!("{}: impl {rt}::IntoValue<{}>, ", a.rust, self.codec(&a.ty)))
+                .collect()
+        } else {
+            format!(
+                "{}: impl {rt}::IntoValue<{}>",
+                hash.rust,
+                self.codec(&hash.ty)
+            )
+        }
+    }
+
+    /// The query of the hash key that a query entry point of `i` starts with; `templates` is
+    /// the path of the module of the model's templates.
+    pub(crate) fn query_start(&self, i: &IndexIr, templates: &str) -> String {
+        let rt = self.rt;
+        let hash = &i.hash;
+        if hash.template.is_some() {
+            let parts: String = hash
+                .parts()
+                .iter()
+                .map(|p| format!("&{}, ", p.rust))
+                .collect();
+            format!(
+                "{rt}::Query::with_template(&{templates}::{}, &[{parts}])",
+                hash.template_const
+            )
+        } else if hash.is_several() {
+            let values: String = hash
+                .attributes
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{rt}::query::key_value::<{}>({}), ",
+                        self.codec(&a.ty),
+                        a.rust
+                    )
+                })
+                .collect();
+            format!("{rt}::Query::with_hash([{values}])")
+        } else {
+            format!("{rt}::Query::new({})", hash.rust)
+        }
+    }
+
+    /// What a query entry point of `i` adds for its range key: the template of a computed
+    /// one, or the conditions on the attributes of one of several.
+    pub(crate) fn range_start(&self, i: &IndexIr) -> String {
+        match i.range_template() {
+            Some(r) => format!(".range_template(&template::{r})"),
+            None if i.range_several() => ".range_attributes()".to_owned(),
+            None => String::new(),
+        }
+    }
+
+    /// The path of the templates module of the model in module `module`.
+    pub(crate) fn templates_of(&self, module: &str) -> String {
+        format!("{module}::template")
+    }
+
+    /// The codec of the hash key of `i`.
+    pub(crate) fn hash_codec(&self, i: &IndexIr) -> String {
+        if i.hash.is_several() {
+            format!("{}::index::SeveralAttributes", self.rt)
+        } else {
+            self.codec(&i.hash.ty)
+        }
     }
 
     /// The modules of the schema folders in `mod.rs`: one per folder, holding the modules of
@@ -369,6 +472,7 @@ impl<'a> Rust<'a> {
     /// The codec of the range key of `index`, or the marker of having none.
     pub(crate) fn range_codec(&self, index: &IndexIr) -> String {
         match &index.range {
+            Some(r) if r.is_several() => format!("{}::index::SeveralAttributes", self.rt),
             Some(r) => self.codec(&r.ty),
             None => format!("{}::index::NoRangeKey", self.rt),
         }
@@ -390,8 +494,8 @@ impl<'a> Rust<'a> {
                     "{rt}::schema::IndexSchema {{ name: {}, kind: {rt}::schema::IndexKind::{kind}, hash_key: {}, range_key: {}, projection: {}, throughput: {} }}",
                     // Every secondary index has a name; only the primary key has none.
                     lit(i.name.as_deref().unwrap_or_default()),
-                    self.key_attribute(&i.hash),
-                    option(i.range.as_ref().map(|r| self.key_attribute(r))),
+                    self.key_attributes(Some(&i.hash)),
+                    self.key_attributes(i.range.as_ref()),
                     self.projection(&i.projection),
                     option(i.throughput.map(|t| self.throughput(t))),
                 )
@@ -452,16 +556,30 @@ impl<'a> Rust<'a> {
     }
 
     fn key_attribute(&self, key: &KeyIr) -> String {
-        let scalar = match key.scalar {
+        self.key_attribute_of(&key.attr, key.scalar)
+    }
+
+    fn key_attribute_of(&self, attr: &str, scalar: Scalar) -> String {
+        let scalar = match scalar {
             Scalar::S => "s",
             Scalar::N => "n",
             Scalar::B => "b",
         };
-        format!(
-            "{}::schema::KeyAttribute::{scalar}({})",
-            self.rt,
-            lit(&key.attr)
-        )
+        format!("{}::schema::KeyAttribute::{scalar}({})", self.rt, lit(attr))
+    }
+
+    /// The attributes of an index key (none for no key), as a slice.
+    fn key_attributes(&self, key: Option<&KeyIr>) -> String {
+        let attrs: Vec<String> = match key {
+            None => Vec::new(),
+            Some(k) if k.is_several() => k
+                .attributes
+                .iter()
+                .map(|a| self.key_attribute_of(&a.attr, a.scalar))
+                .collect(),
+            Some(k) => vec![self.key_attribute(k)],
+        };
+        format!("&[{}]", attrs.join(", "))
     }
 
     fn projection(&self, projection: &Projection) -> String {

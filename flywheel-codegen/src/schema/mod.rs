@@ -211,14 +211,25 @@ pub(crate) struct RawIndex {
     pub name: Sp<String>,
     /// `kind`
     pub kind: Option<Sp<String>>,
-    /// `hash_key`
-    pub hash_key: Option<Sp<String>>,
-    /// `range_key`
-    pub range_key: Option<Sp<String>>,
+    /// `hash_key`: one attribute, or a list of them (a global index's key of several
+    /// attributes); the span is the whole value's.
+    pub hash_key: Option<Sp<Vec<Sp<String>>>>,
+    /// `range_key`, like `hash_key`.
+    pub range_key: Option<Sp<Vec<Sp<String>>>>,
     /// `projection`
     pub projection: Option<Sp<RawProjection>>,
     /// `throughput`
     pub throughput: Option<Sp<RawThroughput>>,
+}
+
+impl RawIndex {
+    /// The attributes of its hash key and then of its range key, as written.
+    pub(crate) fn key_names(&self) -> impl Iterator<Item = &Sp<String>> {
+        [&self.hash_key, &self.range_key]
+            .into_iter()
+            .flatten()
+            .flat_map(|k| &k.value)
+    }
 }
 
 /// `projection`.

@@ -364,8 +364,8 @@ impl Parser<'_> {
                 "name" => table.name = self.string(value, "the table `name`"),
                 "model" => table.model = self.string(value, "`model`"),
                 "doc" => table.doc = self.string(value, "`doc`"),
-                "hash_key" => table.hash_key = self.string(value, "`hash_key`"),
-                "range_key" => table.range_key = self.string(value, "`range_key`"),
+                "hash_key" => table.hash_key = self.table_key(value, "`hash_key`"),
+                "range_key" => table.range_key = self.table_key(value, "`range_key`"),
                 "ttl" => table.ttl = self.string(value, "`ttl`"),
                 "version" => table.version = self.string(value, "`version`"),
                 "billing" => table.billing = self.billing(value),
@@ -577,14 +577,66 @@ impl Parser<'_> {
         for (key, v) in def.iter() {
             match key.get_ref().as_ref() {
                 "kind" => index.kind = self.string(v, "`kind`"),
-                "hash_key" => index.hash_key = self.string(v, "`hash_key`"),
-                "range_key" => index.range_key = self.string(v, "`range_key`"),
+                "hash_key" => index.hash_key = self.key_names(v, "`hash_key`"),
+                "range_key" => index.range_key = self.key_names(v, "`range_key`"),
                 "throughput" => index.throughput = self.throughput(v, "`throughput`"),
                 "projection" => index.projection = self.projection(v),
                 _ => self.unknown(key, INDEX_KEYS, &format!("in index `{}`", name.get_ref())),
             }
         }
         index
+    }
+
+    /// A table key: one attribute (only a global index's keys can be several).
+    fn table_key(&mut self, value: &Value<'_>, what: &str) -> Option<Sp<String>> {
+        if let DeValue::Array(_) = value.get_ref() {
+            self.report.error(
+                value.span(),
+                format!("a table's {what} is one attribute"),
+                "a list of attributes",
+                "keys of several attributes are for global indexes; to key the table by \
+                 several fields, compute one attribute from them with a template \
+                 (`pk = { template = \"...\" }` in `[fields]`)",
+            );
+            return None;
+        }
+        self.string(value, what)
+    }
+
+    /// An index key: one attribute, or a list of them.
+    fn key_names(&mut self, value: &Value<'_>, what: &str) -> Option<Sp<Vec<Sp<String>>>> {
+        match value.get_ref() {
+            DeValue::String(s) => Some(Sp::new(
+                vec![Sp::new(s.to_string(), value.span())],
+                value.span(),
+            )),
+            DeValue::Array(items) => {
+                if items.is_empty() {
+                    self.report.error(
+                        value.span(),
+                        format!("{what} lists no attribute"),
+                        "empty list",
+                        "name one attribute, or up to four for a key of several attributes",
+                    );
+                }
+                let names = items
+                    .iter()
+                    .filter_map(|item| self.string(item, &format!("an attribute of {what}")))
+                    .collect();
+                Some(Sp::new(names, value.span()))
+            }
+            other => {
+                self.report.error(
+                    value.span(),
+                    format!("{what} must be a string or a list of strings"),
+                    format!("this is {}", kind(other)),
+                    "name one attribute in double quotes, or list up to four for a global \
+                     index whose key is several attributes",
+                );
+                // Given, if wrongly: the index is not also reported as without this key.
+                Some(Sp::new(Vec::new(), value.span()))
+            }
+        }
     }
 
     fn projection(&mut self, value: &Value<'_>) -> Option<Sp<RawProjection>> {

@@ -44,12 +44,11 @@ pub(super) fn shared_table_rules(report: &mut Reporter<'_>, raw: &RawSchema) {
         .into_iter()
         .flatten()
         .map(|k| k.value.as_str())
-        .chain(raw.indexes.iter().flat_map(|i| {
-            [&i.hash_key, &i.range_key]
-                .into_iter()
-                .flatten()
-                .map(|k| k.value.as_str())
-        }))
+        .chain(
+            raw.indexes
+                .iter()
+                .flat_map(|i| i.key_names().map(|k| k.value.as_str())),
+        )
         .chain(table.ttl.as_ref().map(|t| t.value.as_str()))
         .collect();
     for f in &raw.fields {
@@ -143,6 +142,15 @@ pub(super) fn entity_view(
         name.as_ref()
             .map(|n| Sp::new(n.value.clone(), here.clone()))
     };
+    let at_each = |key: &Option<Sp<Vec<Sp<String>>>>| {
+        key.as_ref().map(|k| {
+            let names = k
+                .value
+                .iter()
+                .map(|n| Sp::new(n.value.clone(), here.clone()));
+            Sp::new(names.collect(), here.clone())
+        })
+    };
     let declares = |name: &str| raw.fields.iter().any(|f| f.name.value == name);
     let mut ok = true;
     for key in [&table.hash_key, &table.range_key].into_iter().flatten() {
@@ -175,10 +183,7 @@ pub(super) fn entity_view(
     }
     let mut indexes = Vec::new();
     for index in &shared.raw.indexes {
-        let keys: Vec<&Sp<String>> = [&index.hash_key, &index.range_key]
-            .into_iter()
-            .flatten()
-            .collect();
+        let keys: Vec<&Sp<String>> = index.key_names().collect();
         let given: Vec<bool> = keys.iter().map(|k| declares(&k.value)).collect();
         if given.iter().all(|g| !g) {
             continue;
@@ -209,8 +214,8 @@ pub(super) fn entity_view(
                 .kind
                 .as_ref()
                 .map(|k| Sp::new(k.value.clone(), here.clone())),
-            hash_key: at(&index.hash_key),
-            range_key: at(&index.range_key),
+            hash_key: at_each(&index.hash_key),
+            range_key: at_each(&index.range_key),
             projection: index.projection.as_ref().map(|p| {
                 let value = match &p.value {
                     RawProjection::Include(names) => RawProjection::Include(
@@ -461,19 +466,15 @@ fn collections(
             }
             None => None,
         };
-        let hash_attr = match &index {
+        let attr = |k: &crate::checked::Key| shared.checked.fields[k.field].attr.value.clone();
+        let hash_attrs: Option<Vec<String>> = match &index {
             Some(name) => shared
                 .checked
                 .indexes
                 .iter()
                 .find(|i| &i.name == name)
-                .map(|i| shared.checked.fields[i.hash.field].attr.value.clone()),
-            None => Some(
-                shared.checked.fields[shared.checked.hash.field]
-                    .attr
-                    .value
-                    .clone(),
-            ),
+                .map(|i| i.hash.iter().map(attr).collect()),
+            None => Some(vec![attr(&shared.checked.hash)]),
         };
         let mut members: Vec<&CheckedTable> = Vec::new();
         for name in c.entities.iter().flat_map(|e| &e.value) {
@@ -517,15 +518,19 @@ fn collections(
             }
             members.push(e);
         }
-        if let (true, Some(attr), Some(first)) = (ok, &hash_attr, members.first()) {
-            let shape = hash_shape(first, attr);
+        if let (true, Some(attrs), Some(first)) = (ok, &hash_attrs, members.first()) {
+            let shape = |t: &CheckedTable| -> Vec<Vec<String>> {
+                attrs.iter().map(|a| hash_shape(t, a)).collect()
+            };
             for other in &members[1..] {
-                if hash_shape(other, attr) != shape {
+                if shape(other) != shape(first) {
                     report.error(
                         c.name.span.clone(),
                         format!(
-                            "the entities `{}` and `{}` write the hash key `{attr}` differently",
-                            first.model.value, other.model.value
+                            "the entities `{}` and `{}` write the hash key `{}` differently",
+                            first.model.value,
+                            other.model.value,
+                            attrs.join("`, `")
                         ),
                         "a collection across partitions",
                         "the entities of a collection share a partition: give them the same \

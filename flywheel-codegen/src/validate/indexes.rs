@@ -14,6 +14,8 @@ use super::table::throughput;
 const MAX_LOCAL_INDEXES: usize = 5;
 const MAX_GLOBAL_INDEXES: usize = 20;
 const MAX_PROJECTED_ATTRIBUTES: usize = 100;
+/// A global index's hash key and its range key have up to four attributes each.
+const MAX_KEY_ATTRIBUTES: usize = 4;
 
 /// The table's keys, as the index rules see them.
 pub(super) struct TableKeys {
@@ -56,17 +58,22 @@ pub(super) fn indexes(
             IndexKind::Local => {
                 totals.locals += 1;
                 let hash = local_index(report, index, attrs, table, totals.locals, &mut ok);
-                (hash, None)
+                (hash.into_iter().collect(), None)
             }
             IndexKind::Global => {
                 totals.globals += 1;
-                global_index(report, index, attrs, table, totals.globals)
+                global_index(report, index, attrs, table, totals.globals, &mut ok)
             }
         };
-        let range = index_range_key(report, index, attrs, kind, hash, &mut ok);
-        let keys = [table.hash, table.range, hash, range];
+        let range = index_range_key(report, index, attrs, kind, &hash, &mut ok);
+        let keys: Vec<Key> = [table.hash, table.range]
+            .into_iter()
+            .flatten()
+            .chain(hash.iter().copied())
+            .chain(range.iter().copied())
+            .collect();
         let projection = projection(report, index, attrs, &keys, &mut totals);
-        if ok && let Some(hash) = hash {
+        if ok && !hash.is_empty() {
             out.push(Index {
                 name: index.name.value.clone(),
                 kind,
@@ -161,7 +168,17 @@ fn local_index(
             "local indexes use the table's capacity: remove `throughput`",
         );
     }
-    match (&index.hash_key, table.hash) {
+    if let Some(h) = &index.hash_key
+        && h.value.len() > 1
+    {
+        several_in_a_local_index(report, h, "hash key");
+        *ok = false;
+        return None;
+    }
+    match (
+        index.hash_key.as_ref().and_then(|h| h.value.first()),
+        table.hash,
+    ) {
         (Some(h), Some(table_hash)) if h.value != attrs.fields[table_hash.field].attr.value => {
             report.error(
                 h.span.clone(),
@@ -177,6 +194,17 @@ fn local_index(
         }
         (_, table_hash) => table_hash,
     }
+}
+
+/// A local index sorts by one attribute under the table's hash key.
+fn several_in_a_local_index(report: &mut Reporter<'_>, key: &Sp<Vec<Sp<String>>>, which: &str) {
+    report.error(
+        key.span.clone(),
+        format!("a local index's {which} is one attribute"),
+        "several attributes",
+        "keys of several attributes are for global indexes: make this index \
+         `kind = \"global\"`, or name one attribute",
+    );
 }
 
 /// DynamoDB's limit on the indexes of a kind; reported once, at the first index beyond it.
@@ -199,14 +227,15 @@ fn within_limit(
 }
 
 /// A global index (the `count`th of the table) has a hash key of its own, and capacity of its
-/// own on a provisioned table. Returns its hash key and capacity.
+/// own on a provisioned table. Returns the attributes of its hash key and its capacity.
 fn global_index(
     report: &mut Reporter<'_>,
     index: &RawIndex,
     attrs: &Attributes,
     table: &TableKeys,
     count: usize,
-) -> (Option<Key>, Option<Throughput>) {
+    ok: &mut bool,
+) -> (Vec<Key>, Option<Throughput>) {
     let name = &index.name;
     within_limit(
         report,
@@ -230,13 +259,7 @@ fn global_index(
         None => None,
     };
     let hash = match &index.hash_key {
-        Some(h) => index_key(
-            report,
-            attrs,
-            h,
-            &format!("the hash key of index `{}`", name.value),
-            "index hash key",
-        ),
+        Some(h) => index_keys(report, attrs, h, name, "hash key", ok),
         None => {
             report.error(
                 name.span.clone(),
@@ -244,21 +267,80 @@ fn global_index(
                 "no hash key",
                 "add `hash_key = \"...\"` naming one of the fields",
             );
-            None
+            Vec::new()
         }
     };
     (hash, throughput)
 }
 
-/// The range key of an index: another attribute than its hash key; required on a local index.
+/// The attributes of a key of index `index` (its `which`: `hash key`, `range key`): declared
+/// fields of scalar types; several (up to four) only in a global index, and then none
+/// computed. Whatever fails is left out and clears `ok`.
+fn index_keys(
+    report: &mut Reporter<'_>,
+    attrs: &Attributes,
+    names: &Sp<Vec<Sp<String>>>,
+    index: &Sp<String>,
+    which: &str,
+    ok: &mut bool,
+) -> Vec<Key> {
+    if names.value.is_empty() {
+        // Reported by the parser: an empty list, or a key of the wrong form.
+        *ok = false;
+    }
+    if let Some(fifth) = names.value.get(MAX_KEY_ATTRIBUTES) {
+        report.error(
+            fifth.span.clone(),
+            format!("a {which} has at most {MAX_KEY_ATTRIBUTES} attributes"),
+            "one too many",
+            "DynamoDB keys a global index by up to four hash-key and four range-key \
+             attributes; combine some into one with a template (`{ template = \"...\" }`)",
+        );
+        *ok = false;
+    }
+    let several = names.value.len() > 1;
+    let mut keys = Vec::new();
+    for name in &names.value {
+        let Some(key) = index_key(
+            report,
+            attrs,
+            name,
+            &format!("the {which} of index `{}`", index.value),
+            &format!("index {which}"),
+        ) else {
+            *ok = false;
+            continue;
+        };
+        if several && attrs.fields[key.field].template.is_some() {
+            report.error(
+                name.span.clone(),
+                format!(
+                    "`{}` is computed, and a key of several attributes is made of plain ones",
+                    name.value
+                ),
+                "computed attribute",
+                format!(
+                    "name the parts of `{}` in the key instead, or make it the {which} on its own",
+                    name.value
+                ),
+            );
+            *ok = false;
+            continue;
+        }
+        keys.push(key);
+    }
+    keys
+}
+
+/// The range key of an index: other attributes than its hash key's; required on a local index.
 fn index_range_key(
     report: &mut Reporter<'_>,
     index: &RawIndex,
     attrs: &Attributes,
     kind: IndexKind,
-    hash: Option<Key>,
+    hash: &[Key],
     ok: &mut bool,
-) -> Option<Key> {
+) -> Vec<Key> {
     let name = &index.name;
     let Some(r) = &index.range_key else {
         if kind == IndexKind::Local {
@@ -270,27 +352,42 @@ fn index_range_key(
             );
             *ok = false;
         }
-        return None;
+        return Vec::new();
     };
-    let range = index_key(
-        report,
-        attrs,
-        r,
-        &format!("the range key of index `{}`", name.value),
-        "index range key",
-    );
-    match (range, hash) {
-        (Some(range), Some(hash)) if range.field == hash.field => {
+    if kind == IndexKind::Local && r.value.len() > 1 {
+        several_in_a_local_index(report, r, "range key");
+        *ok = false;
+        return Vec::new();
+    }
+    let range = index_keys(report, attrs, r, name, "range key", ok);
+    if let ([h], [one], [written]) = (hash, range.as_slice(), r.value.as_slice())
+        && h.field == one.field
+    {
+        report.error(
+            written.span.clone(),
+            "the index range key is its hash key",
+            "same attribute as the hash key",
+            "choose another attribute as the index range key",
+        );
+        *ok = false;
+        return range;
+    }
+    // In a key of several attributes, each attribute appears once.
+    let mut seen: Vec<&str> = Vec::new();
+    for name in index.key_names() {
+        if seen.contains(&name.value.as_str()) {
             report.error(
-                r.span.clone(),
-                "the index range key is its hash key",
-                "same attribute as the hash key",
-                "choose another attribute as the index range key",
+                name.span.clone(),
+                format!(
+                    "`{}` is in the keys of index `{}` twice",
+                    name.value, index.name.value
+                ),
+                "listed again",
+                "each attribute appears once among an index's hash-key and range-key attributes",
             );
             *ok = false;
         }
-        (None, _) => *ok = false,
-        _ => {}
+        seen.push(&name.value);
     }
     range
 }
@@ -315,7 +412,7 @@ fn projection(
     report: &mut Reporter<'_>,
     index: &RawIndex,
     attrs: &Attributes,
-    keys: &[Option<Key>],
+    keys: &[Key],
     totals: &mut Totals,
 ) -> Projection {
     let Some(projection) = &index.projection else {
@@ -337,7 +434,6 @@ fn projection(
     }
     let key_attrs: BTreeSet<&str> = keys
         .iter()
-        .flatten()
         .map(|k| attrs.fields[k.field].attr.value.as_str())
         .collect();
     let mut seen = BTreeSet::new();

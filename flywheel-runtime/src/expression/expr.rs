@@ -281,10 +281,14 @@ impl ExpressionBuilder {
 
     /// The text of a query's key condition.
     pub(crate) fn key_condition(&mut self, key: &KeyCondition) -> String {
-        let hash = self.path(&Path::attr(key.hash_attr));
-        let hash_value = self.value(key.hash.clone());
-        let mut text = format!("{hash} = {hash_value}");
-        if let (Some(attr), Some(range)) = (key.range_attr, &key.range) {
+        let mut clauses = Vec::with_capacity(key.hash.len() + key.range.len());
+        for (attr, value) in &key.hash {
+            let hash = self.path(&Path::attr(*attr));
+            let hash_value = self.value(value.clone());
+            clauses.push(format!("{hash} = {hash_value}"));
+        }
+        for (attr, range) in &key.range {
+            let attr = *attr;
             let range_path = self.path(&Path::attr(attr));
             let part = match range {
                 RangeCondition::Compare(op, v) => self.condition(&Condition::Compare(
@@ -301,10 +305,9 @@ impl ExpressionBuilder {
                     format!("begins_with({range_path}, {})", self.value(prefix.clone()))
                 }
             };
-            text.push_str(" AND ");
-            text.push_str(&part);
+            clauses.push(part);
         }
-        text
+        clauses.join(" AND ")
     }
 
     /// The text of a projection reading `paths`.
@@ -553,11 +556,15 @@ pub(crate) enum RangeCondition {
     BeginsWith(AttributeValue),
 }
 
-/// The key condition of a query: the hash key's value and, if any, one range-key condition.
+/// The key condition of a query: the value of each attribute of the hash key, then the
+/// range-key conditions.
 #[derive(Debug, Clone)]
 pub(crate) struct KeyCondition {
-    pub hash_attr: &'static str,
-    pub hash: AttributeValue,
-    pub range_attr: Option<&'static str>,
-    pub range: Option<RangeCondition>,
+    /// The hash key's attributes and their values, in key-schema order (several for a
+    /// multi-attribute key of a global index).
+    pub hash: Vec<(&'static str, AttributeValue)>,
+    /// Conditions on the range key's attributes, in key-schema order: at most one on a range
+    /// key of one attribute; on one of several, equalities on the leading attributes, then at
+    /// most one other condition.
+    pub range: Vec<(&'static str, RangeCondition)>,
 }

@@ -57,16 +57,16 @@ pub trait Index: Send + Sync + 'static {
         Some(i) => Some(<Self::Model as Model>::SCHEMA.indexes[i].name),
         None => None,
     };
-    /// The index hash key attribute.
+    /// The index hash key attribute (the first, for a key of several attributes).
     const HASH_KEY: &'static str = match Self::POSITION {
-        Some(i) => <Self::Model as Model>::SCHEMA.indexes[i].hash_key.name,
+        Some(i) => <Self::Model as Model>::SCHEMA.indexes[i].hash_key[0].name,
         None => <Self::Model as Model>::SCHEMA.hash_key.name,
     };
-    /// The index range key attribute, if any.
+    /// The index range key attribute, if any (the first, for a key of several attributes).
     const RANGE_KEY: Option<&'static str> = {
         let range = match Self::POSITION {
-            Some(i) => <Self::Model as Model>::SCHEMA.indexes[i].range_key,
-            None => <Self::Model as Model>::SCHEMA.range_key,
+            Some(i) => <Self::Model as Model>::SCHEMA.indexes[i].range_key.first(),
+            None => <Self::Model as Model>::SCHEMA.range_key.as_ref(),
         };
         match range {
             Some(key) => Some(key.name),
@@ -153,6 +153,38 @@ impl<V> crate::filter::IntoValue<NoRangeKey> for V {
     fn into_value(self) -> std::convert::Infallible {
         unreachable!(
             "range-key methods require `HasRangeKey`, which no index without a range key implements"
+        )
+    }
+}
+
+/// The hash or range key codec of an index whose key is several attributes (a global index's
+/// multi-attribute key): queries take each attribute's value with its own codec, so the key as
+/// a whole has no values.
+#[derive(Debug)]
+pub enum SeveralAttributes {}
+
+impl Codec for SeveralAttributes {
+    type Value = std::convert::Infallible;
+
+    fn encode(value: &std::convert::Infallible) -> Result<Option<AttributeValue>, EncodeIssue> {
+        match *value {}
+    }
+
+    fn decode(value: AttributeValue) -> Result<std::convert::Infallible, DecodeIssue> {
+        Err(DecodeIssue::wrong(
+            "nothing (the key is several attributes)",
+            &value,
+        ))
+    }
+}
+
+// A whole-range-key method on a range key of several attributes already fails on `RangeFree`
+// (the query is at its first attribute), with its own message; accepting any value here keeps
+// that the only error reported.
+impl<V> crate::filter::IntoValue<SeveralAttributes> for V {
+    fn into_value(self) -> std::convert::Infallible {
+        unreachable!(
+            "whole-range-key methods require `RangeFree`, which the queries of a range key of several attributes are not"
         )
     }
 }

@@ -69,9 +69,8 @@ pub(crate) fn check_keys(schema: &TableSchema, item: &Item) -> Result<(), Encode
         .into_iter()
         .chain(schema.range_key.map(|k| (k.name, false)));
     let indexes = schema.indexes.iter().flat_map(|index| {
-        [(index.hash_key.name, true)]
-            .into_iter()
-            .chain(index.range_key.map(|k| (k.name, false)))
+        let hash = index.hash_key.iter().map(|k| (k.name, true));
+        hash.chain(index.range_key.iter().map(|k| (k.name, false)))
     });
     for (name, partition) in table.chain(indexes) {
         if let Some(value) = item.get(name) {

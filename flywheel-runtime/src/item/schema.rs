@@ -105,10 +105,12 @@ pub struct IndexSchema {
     pub name: &'static str,
     /// Local or global.
     pub kind: IndexKind,
-    /// The index hash key.
-    pub hash_key: KeyAttribute,
-    /// The index range key, if any.
-    pub range_key: Option<KeyAttribute>,
+    /// The attributes of the index hash key, in key-schema order: one, or up to four for a
+    /// global index whose key is several attributes.
+    pub hash_key: &'static [KeyAttribute],
+    /// The attributes of the index range key, in key-schema order: none, one, or up to four
+    /// for a global index.
+    pub range_key: &'static [KeyAttribute],
     /// The attributes the index holds.
     pub projection: Projection,
     /// The capacity of a global index under provisioned billing; `None` uses the table's.
@@ -221,13 +223,28 @@ impl TableSchema {
             .collect()
     }
 
+    /// The attributes of the hash key and of the range key of the table (`index` `None`) or of
+    /// one of its indexes, each in key-schema order; `None` for an unknown index.
+    pub fn keys_of(
+        &'static self,
+        index: Option<&str>,
+    ) -> Option<(&'static [KeyAttribute], &'static [KeyAttribute])> {
+        match index {
+            Some(name) => self.index(name).map(|i| (i.hash_key, i.range_key)),
+            None => Some((
+                std::slice::from_ref(&self.hash_key),
+                self.range_key.as_slice(),
+            )),
+        }
+    }
+
     /// Every attribute used as a key of the table or an index, each once, in a stable order.
     pub fn key_definitions(&self) -> Vec<KeyAttribute> {
         let mut out: Vec<KeyAttribute> = Vec::new();
         let all = std::iter::once(self.hash_key).chain(self.range_key).chain(
             self.indexes
                 .iter()
-                .flat_map(|i| std::iter::once(i.hash_key).chain(i.range_key)),
+                .flat_map(|i| i.hash_key.iter().chain(i.range_key).copied()),
         );
         for key in all {
             if !out.iter().any(|k| k.name == key.name) {

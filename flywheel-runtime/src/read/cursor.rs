@@ -613,9 +613,9 @@ pub(crate) fn key_attributes(schema: &TableSchema, index: Option<&str>) -> Vec<K
         .chain(schema.range_key)
         .collect();
     if let Some(index) = index.and_then(|i| schema.index(i)) {
-        for k in std::iter::once(index.hash_key).chain(index.range_key) {
+        for k in index.hash_key.iter().chain(index.range_key) {
             if !keys.iter().any(|e| e.name == k.name) {
-                keys.push(k);
+                keys.push(*k);
             }
         }
     }

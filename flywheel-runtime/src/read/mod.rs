@@ -130,9 +130,9 @@ pub struct Ranged;
 
 /// Implemented only by [`Unranged`]: a query takes one range-key condition.
 #[diagnostic::on_unimplemented(
-    message = "this query cannot take a condition on its whole range key: it has one already, or its range key is computed",
-    label = "a second range-key condition, or one on a computed range key",
-    note = "DynamoDB allows one range-key condition: for a lower and an upper bound together use `range_between(low, high)` (both included), and to narrow further `.filter(...)` on other attributes; a computed range key is conditioned by its parts: `.eq(Model::PART, value)`, then `.gt(Model::NEXT_PART, value)`, ..."
+    message = "this query cannot take a condition on its whole range key: it has one already, or its range key is computed or several attributes",
+    label = "a second range-key condition, or one on a range key of parts",
+    note = "DynamoDB allows one range-key condition: for a lower and an upper bound together use `range_between(low, high)` (both included), and to narrow further `.filter(...)` on other attributes; a computed range key, or one of several attributes, is conditioned by its parts: `.eq(Model::PART, value)`, then `.gt(Model::NEXT_PART, value)`, ..."
 )]
 pub trait RangeFree {}
 

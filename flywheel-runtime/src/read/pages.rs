@@ -134,21 +134,29 @@ impl Spec {
         }
         match &self.key {
             Some(key) => {
-                b.value(&key.hash);
-                match &key.range {
-                    None => b.flag(b'r', false),
-                    Some(RangeCondition::Compare(op, v)) => {
-                        b.number(b'r', *op as u64);
-                        b.value(v);
-                    }
-                    Some(RangeCondition::Between(low, high)) => {
-                        b.flag(b'b', true);
-                        b.value(low);
-                        b.value(high);
-                    }
-                    Some(RangeCondition::BeginsWith(prefix)) => {
-                        b.flag(b'^', true);
-                        b.value(prefix);
+                // The index fixes how many attributes the hash key has, and the range-key
+                // conditions are on its leading attributes in order, each starting with a tag.
+                for (_, value) in &key.hash {
+                    b.value(value);
+                }
+                if key.range.is_empty() {
+                    b.flag(b'r', false);
+                }
+                for (_, range) in &key.range {
+                    match range {
+                        RangeCondition::Compare(op, v) => {
+                            b.number(b'r', *op as u64);
+                            b.value(v);
+                        }
+                        RangeCondition::Between(low, high) => {
+                            b.flag(b'b', true);
+                            b.value(low);
+                            b.value(high);
+                        }
+                        RangeCondition::BeginsWith(prefix) => {
+                            b.flag(b'^', true);
+                            b.value(prefix);
+                        }
                     }
                 }
             }
@@ -196,8 +204,11 @@ impl Spec {
                 )));
             };
             if let Some(index) = self.index.and_then(|i| self.schema.index(i)) {
-                let is_key =
-                    index.hash_key.name == ttl || index.range_key.is_some_and(|k| k.name == ttl);
+                let is_key = index
+                    .hash_key
+                    .iter()
+                    .chain(index.range_key)
+                    .any(|k| k.name == ttl);
                 let holds = is_key
                     || match index.projection {
                         crate::schema::Projection::All => true,
@@ -283,7 +294,7 @@ impl Spec {
         if self.exclude.is_empty() {
             return None;
         }
-        let range = self.key.as_ref()?.range_attr?;
+        let (range, _) = self.key.as_ref()?.range.last()?;
         Some((range, self.exclude.clone()))
     }
 }

@@ -48,16 +48,57 @@ impl<I: Index> Query<I> {
         match encode::<I::Hash>(hash) {
             Ok(hash) => {
                 spec.key = Some(KeyCondition {
-                    hash_attr: I::HASH_KEY,
-                    hash,
-                    range_attr: I::RANGE_KEY,
-                    range: None,
+                    hash: vec![(I::HASH_KEY, hash)],
+                    range: Vec::new(),
                 });
             }
             Err(issue) => spec.encode_failed(issue.at(I::HASH_KEY)),
         }
         Read::from_spec(spec)
     }
+
+    /// The query of index `I`, whose hash key is several attributes, for the items whose
+    /// attributes have `values` (one per attribute, in key-schema order, each written with
+    /// [`key_value`]); called by generated code.
+    pub fn with_hash<const N: usize>(
+        values: [std::result::Result<AttributeValue, crate::codec::EncodeIssue>; N],
+    ) -> Self {
+        let mut spec = Spec::new(I::schema(), I::NAME);
+        let (attrs, _) = index_keys::<I>();
+        let mut hash = Vec::with_capacity(N);
+        for (attr, value) in attrs.iter().zip(values) {
+            match value {
+                Ok(value) => hash.push((attr.name, value)),
+                Err(issue) => {
+                    spec.encode_failed(issue.at(attr.name));
+                    return Read::from_spec(spec);
+                }
+            }
+        }
+        spec.key = Some(KeyCondition {
+            hash,
+            range: Vec::new(),
+        });
+        Read::from_spec(spec)
+    }
+}
+
+/// The value of one attribute of a key of several attributes, as its codec `C` stores it (the
+/// arguments of [`Query::with_hash`]).
+pub fn key_value<C: crate::codec::Codec>(
+    value: impl IntoValue<C>,
+) -> std::result::Result<AttributeValue, crate::codec::EncodeIssue> {
+    encode::<C>(value)
+}
+
+/// The attributes of the hash key and of the range key of index `I`.
+fn index_keys<I: Index>() -> (
+    &'static [crate::schema::KeyAttribute],
+    &'static [crate::schema::KeyAttribute],
+) {
+    I::schema()
+        .keys_of(I::NAME)
+        .unwrap_or_else(|| unreachable!("the generated index `{:?}` is in its schema", I::NAME))
 }
 
 /// A prefix of the range key of index `I` (the argument of `range_begins_with`): text for
@@ -80,11 +121,7 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
         condition: std::result::Result<RangeCondition, crate::codec::EncodeIssue>,
     ) -> Query<I, T, Ranged> {
         match condition {
-            Ok(c) => {
-                if let Some(key) = &mut self.spec.key {
-                    key.range = Some(c);
-                }
-            }
+            Ok(c) => self.set_range(c),
             Err(issue) => self
                 .spec
                 .encode_failed(issue.at(I::RANGE_KEY.unwrap_or_default())),
@@ -225,11 +262,21 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
     fn describe_key(&self) -> String {
         match &self.spec.key {
             Some(key) => format!(
-                "{{{} = {}}}",
-                key.hash_attr,
-                crate::error::render_value(&key.hash)
+                "{{{}}}",
+                key.hash
+                    .iter()
+                    .map(|(attr, value)| format!("{attr} = {}", crate::error::render_value(value)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             None => String::new(),
+        }
+    }
+
+    /// Makes `condition` the condition on the range key (of one attribute).
+    fn set_range(&mut self, condition: RangeCondition) {
+        if let (Some(key), Some(attr)) = (&mut self.spec.key, I::RANGE_KEY) {
+            key.range = vec![(attr, condition)];
         }
     }
 }
@@ -252,16 +299,19 @@ impl<I: Index, R> Query<I, I::Item, R> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Computed range keys: conditions on their parts
+// Range keys of parts: computed range keys, and range keys of several attributes
 // ---------------------------------------------------------------------------------------------
 
-/// A query of an index whose range key is computed from a template, whose next part to
-/// constrain is the attribute `P`: [`eq`](Query::eq) on it moves to the part after it, and a
-/// comparison, [`between`](Query::between) or [`begins_with`](Query::begins_with) ends the
-/// range-key condition.
+/// A query of an index whose range key has parts, whose next part to constrain is the
+/// attribute `P`: [`eq`](Query::eq) on it moves to the part after it, and a comparison,
+/// [`between`](Query::between) or [`begins_with`](Query::begins_with) ends the range-key
+/// condition. The parts are those of a range key computed from a template (the condition
+/// becomes one on its text), or the attributes of a global index's range key of several
+/// attributes (each part's condition is one of the key condition).
 pub struct Parts<P>(PhantomData<fn() -> P>);
 
-/// A part of the computed range key of index `I` (generated for each part, in order).
+/// A part of the range key of index `I`: of its template, or one of its attributes
+/// (generated for each part, in order).
 pub trait RangePart<I> {
     /// The state after equality on this part: [`Parts`] of the next part, or [`Ranged`] after
     /// the last.
@@ -275,11 +325,31 @@ pub trait RangePart<I> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not the part of the range key this query constrains next",
     label = "not the next part",
-    note = "the query is at `{Q}` (`Ranged`: its range-key condition is complete; `Unranged`: its range key is not computed, so use `range_eq`, `range_gt`, ...); the parts of a computed range key are constrained in template order: `eq` on each leading part, then one comparison, `between` or `begins_with` on the next"
+    note = "the query is at `{Q}` (`Ranged`: its range-key condition is complete; `Unranged`: its range key is one plain attribute, so use `range_eq`, `range_gt`, ...); the parts of a computed range key, or the attributes of a range key of several, are constrained in order: `eq` on each leading part, then one comparison, `between` or `begins_with` on the next"
 )]
 pub trait NextPart<Q> {}
 
 impl<P> NextPart<Parts<P>> for P {}
+
+/// A value that a condition on a part of a range key compares with: written into the text of
+/// a computed range key ([`Part`]), or stored by its codec as an attribute of a range key of
+/// several attributes.
+pub trait PartValue {
+    /// The value as a template part; `None` for values no template holds (binary data).
+    fn as_part(&self) -> Option<&dyn Part>;
+}
+
+impl<T: Part> PartValue for T {
+    fn as_part(&self) -> Option<&dyn Part> {
+        Some(self)
+    }
+}
+
+impl PartValue for Vec<u8> {
+    fn as_part(&self) -> Option<&dyn Part> {
+        None
+    }
+}
 
 impl<I: Index> Query<I> {
     /// The query of index `I` for the items whose computed hash key is `hash` written with
@@ -289,10 +359,8 @@ impl<I: Index> Query<I> {
         match hash.format(parts) {
             Ok(text) => {
                 spec.key = Some(KeyCondition {
-                    hash_attr: I::HASH_KEY,
-                    hash: AttributeValue::S(text),
-                    range_attr: I::RANGE_KEY,
-                    range: None,
+                    hash: vec![(I::HASH_KEY, AttributeValue::S(text))],
+                    range: Vec::new(),
                 });
             }
             Err(issue) => spec.encode_failed(issue),
@@ -320,6 +388,12 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
         self.retype()
     }
 
+    /// Lets later conditions name the attributes of a range key of several attributes, in
+    /// key-schema order; called by generated code.
+    pub fn range_attributes<R2>(self) -> Query<I, T, R2> {
+        self.retype()
+    }
+
     /// Scopes the query to the range key computed from `range`: to its text before the first
     /// part (the items of this shape), and lets later conditions name its parts; called by
     /// generated code.
@@ -327,10 +401,8 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
         let mut prefix = String::new();
         let _ = range.write_prefix(&mut prefix, &[]);
         self.spec.range_template = Some(range);
-        if !prefix.is_empty()
-            && let Some(key) = &mut self.spec.key
-        {
-            key.range = Some(RangeCondition::BeginsWith(AttributeValue::S(prefix)));
+        if !prefix.is_empty() {
+            self.set_range(RangeCondition::BeginsWith(AttributeValue::S(prefix)));
         }
         self.retype()
     }
@@ -388,11 +460,25 @@ fn successor(text: &str) -> Option<String> {
 /// A bound of a range-key condition: its text, and whether the key equal to it is left out.
 type Bound = (String, bool);
 
+/// `op` with `value`, stored by codec `C`: a condition on an attribute of a range key of
+/// several attributes.
+fn encode_attribute<C: crate::codec::Codec>(
+    value: &C::Value,
+    op: Comparison,
+) -> std::result::Result<RangeCondition, crate::codec::EncodeIssue> {
+    crate::codec::encode_present::<C>(value).map(|v| RangeCondition::Compare(op, v))
+}
+
 impl<I: Index, T: FromItem, R> Query<I, T, R> {
-    fn step(&mut self, number: usize, value: &dyn Part) -> Option<Step> {
+    fn step(&mut self, number: usize, value: &dyn PartValue) -> Option<Step> {
         let template = self.spec.range_template?;
-        let before = match self.spec.key.as_ref().and_then(|k| k.range.as_ref()) {
-            Some(RangeCondition::BeginsWith(AttributeValue::S(prefix))) => prefix.clone(),
+        let Some(value) = value.as_part() else {
+            self.spec
+                .invalid("binary data is not a part of a key template, so it has no conditions");
+            return None;
+        };
+        let before = match self.spec.key.as_ref().and_then(|k| k.range.first()) {
+            Some((_, RangeCondition::BeginsWith(AttributeValue::S(prefix)))) => prefix.clone(),
             _ => String::new(),
         };
         let index = template.part_index(number)?;
@@ -425,6 +511,29 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
         })
     }
 
+    /// The attribute `number` of the range key of several attributes.
+    fn range_attribute(number: usize) -> &'static str {
+        index_keys::<I>().1.get(number).map_or("", |k| k.name)
+    }
+
+    /// Adds `condition` on attribute `number` of a range key of several attributes, after the
+    /// equalities on the attributes before it.
+    fn push_attribute(
+        &mut self,
+        number: usize,
+        condition: std::result::Result<RangeCondition, crate::codec::EncodeIssue>,
+    ) {
+        let attr = Self::range_attribute(number);
+        match condition {
+            Ok(condition) => {
+                if let Some(key) = &mut self.spec.key {
+                    key.range.push((attr, condition));
+                }
+            }
+            Err(issue) => self.spec.encode_failed(issue.at(attr)),
+        }
+    }
+
     /// The condition for range keys between `low` and `high` (`None`: unbounded on that side).
     fn bounded(mut self, low: Option<Bound>, high: Option<Bound>) -> Query<I, T, Ranged> {
         let s = |text: String| AttributeValue::S(text);
@@ -449,8 +558,13 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
             )),
             (None, None) => None,
         };
-        if let Some(key) = &mut self.spec.key {
-            key.range = condition;
+        match condition {
+            Some(condition) => self.set_range(condition),
+            None => {
+                if let Some(key) = &mut self.spec.key {
+                    key.range.clear();
+                }
+            }
         }
         self.spec.exclude = exclude;
         self.retype()
@@ -476,10 +590,15 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
     where
         A: NextPart<R> + RangePart<I>,
         C: crate::codec::Codec,
-        C::Value: Part,
+        C::Value: PartValue,
     {
         let _ = part;
         let value = value.into();
+        if self.spec.range_template.is_none() {
+            let condition = encode_attribute::<C>(&value, Comparison::Eq);
+            self.push_attribute(A::NUMBER, condition);
+            return self.retype();
+        }
         if let Some(step) = self.step(A::NUMBER, &value) {
             let condition = if step.last {
                 RangeCondition::Compare(Comparison::Eq, AttributeValue::S(step.through()))
@@ -490,9 +609,7 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
                     step.after
                 )))
             };
-            if let Some(key) = &mut self.spec.key {
-                key.range = Some(condition);
-            }
+            self.set_range(condition);
         }
         self.retype()
     }
@@ -506,9 +623,14 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
     where
         A: NextPart<R> + RangePart<I>,
         C: crate::codec::Codec,
-        C::Value: Part,
+        C::Value: PartValue,
     {
         let _ = part;
+        if self.spec.range_template.is_none() {
+            let condition = encode_attribute::<C>(&value, op);
+            self.push_attribute(A::NUMBER, condition);
+            return self.retype();
+        }
         let Some(step) = self.step(A::NUMBER, &value) else {
             return self.retype();
         };
@@ -540,7 +662,7 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
     where
         A: NextPart<R> + RangePart<I>,
         C: crate::codec::Codec,
-        C::Value: Part,
+        C::Value: PartValue,
     {
         self.compare(part, value.into(), Comparison::Lt)
     }
@@ -550,7 +672,7 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
     where
         A: NextPart<R> + RangePart<I>,
         C: crate::codec::Codec,
-        C::Value: Part,
+        C::Value: PartValue,
     {
         self.compare(part, value.into(), Comparison::Le)
     }
@@ -560,7 +682,7 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
     where
         A: NextPart<R> + RangePart<I>,
         C: crate::codec::Codec,
-        C::Value: Part,
+        C::Value: PartValue,
     {
         self.compare(part, value.into(), Comparison::Gt)
     }
@@ -570,7 +692,7 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
     where
         A: NextPart<R> + RangePart<I>,
         C: crate::codec::Codec,
-        C::Value: Part,
+        C::Value: PartValue,
     {
         self.compare(part, value.into(), Comparison::Ge)
     }
@@ -585,10 +707,17 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
     where
         A: NextPart<R> + RangePart<I>,
         C: crate::codec::Codec,
-        C::Value: Part,
+        C::Value: PartValue,
     {
         let _ = part;
         let (low, high) = (low.into(), high.into());
+        if self.spec.range_template.is_none() {
+            let encode = |v: &C::Value| crate::codec::encode_present::<C>(v);
+            let condition =
+                encode(&low).and_then(|low| Ok(RangeCondition::Between(low, encode(&high)?)));
+            self.push_attribute(A::NUMBER, condition);
+            return self.retype();
+        }
         let (Some(low), Some(high)) = (self.step(A::NUMBER, &low), self.step(A::NUMBER, &high))
         else {
             return self.retype();
@@ -607,12 +736,15 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
         A: NextPart<R> + RangePart<I>,
     {
         let _ = part;
+        if self.spec.range_template.is_none() {
+            let condition = RangeCondition::BeginsWith(AttributeValue::S(prefix.to_owned()));
+            self.push_attribute(A::NUMBER, Ok(condition));
+            return self.retype();
+        }
         if let Some(step) = self.step(A::NUMBER, &"") {
             let mut text = step.before;
             crate::template::write_text(&mut text, prefix, step.stop);
-            if let Some(key) = &mut self.spec.key {
-                key.range = Some(RangeCondition::BeginsWith(AttributeValue::S(text)));
-            }
+            self.set_range(RangeCondition::BeginsWith(AttributeValue::S(text)));
         }
         self.retype()
     }

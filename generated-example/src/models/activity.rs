@@ -108,30 +108,24 @@ impl rt::Model for Activity {
             rt::schema::IndexSchema {
                 name: "ByLabel",
                 kind: rt::schema::IndexKind::Global,
-                hash_key: rt::schema::KeyAttribute::s("by_label"),
-                range_key: ::core::option::Option::Some(
-                    rt::schema::KeyAttribute::s("sk"),
-                ),
+                hash_key: &[rt::schema::KeyAttribute::s("by_label")],
+                range_key: &[rt::schema::KeyAttribute::s("sk")],
                 projection: rt::schema::Projection::All,
                 throughput: ::core::option::Option::None,
             },
             rt::schema::IndexSchema {
                 name: "ByKind",
                 kind: rt::schema::IndexKind::Local,
-                hash_key: rt::schema::KeyAttribute::s("pk"),
-                range_key: ::core::option::Option::Some(
-                    rt::schema::KeyAttribute::s("by_kind"),
-                ),
+                hash_key: &[rt::schema::KeyAttribute::s("pk")],
+                range_key: &[rt::schema::KeyAttribute::s("by_kind")],
                 projection: rt::schema::Projection::All,
                 throughput: ::core::option::Option::None,
             },
             rt::schema::IndexSchema {
                 name: "ByScore",
                 kind: rt::schema::IndexKind::Global,
-                hash_key: rt::schema::KeyAttribute::s("kind"),
-                range_key: ::core::option::Option::Some(
-                    rt::schema::KeyAttribute::n("score"),
-                ),
+                hash_key: &[rt::schema::KeyAttribute::s("kind")],
+                range_key: &[rt::schema::KeyAttribute::n("score")],
                 projection: rt::schema::Projection::Include(&["account", "at", "seq"]),
                 throughput: ::core::option::Option::None,
             },

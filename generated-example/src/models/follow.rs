@@ -78,10 +78,8 @@ impl rt::Model for Follow {
             rt::schema::IndexSchema {
                 name: "Followers",
                 kind: rt::schema::IndexKind::Global,
-                hash_key: rt::schema::KeyAttribute::s("followee"),
-                range_key: ::core::option::Option::Some(
-                    rt::schema::KeyAttribute::s("follower"),
-                ),
+                hash_key: &[rt::schema::KeyAttribute::s("followee")],
+                range_key: &[rt::schema::KeyAttribute::s("follower")],
                 projection: rt::schema::Projection::KeysOnly,
                 throughput: ::core::option::Option::None,
             },

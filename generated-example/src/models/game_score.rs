@@ -102,10 +102,8 @@ impl rt::Model for GameScore {
             rt::schema::IndexSchema {
                 name: "GameTitleIndex",
                 kind: rt::schema::IndexKind::Global,
-                hash_key: rt::schema::KeyAttribute::s("title"),
-                range_key: ::core::option::Option::Some(
-                    rt::schema::KeyAttribute::n("top_score"),
-                ),
+                hash_key: &[rt::schema::KeyAttribute::s("title")],
+                range_key: &[rt::schema::KeyAttribute::n("top_score")],
                 projection: rt::schema::Projection::All,
                 throughput: ::core::option::Option::None,
             },

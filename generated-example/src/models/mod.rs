@@ -216,8 +216,12 @@ pub mod markers {
     pub struct ByScore<M>(::core::marker::PhantomData<M>);
     /// Index `BySku` of the model given: the marker of its queries.
     pub struct BySku<M>(::core::marker::PhantomData<M>);
+    /// Index `BySkuPrice` of the model given: the marker of its queries.
+    pub struct BySkuPrice<M>(::core::marker::PhantomData<M>);
     /// Index `ByState` of the model given: the marker of its queries.
     pub struct ByState<M>(::core::marker::PhantomData<M>);
+    /// Index `ByStateCurrency` of the model given: the marker of its queries.
+    pub struct ByStateCurrency<M>(::core::marker::PhantomData<M>);
     /// Index `by-status.idx` of the model given: the marker of its queries.
     pub struct ByStatusIdx<M>(::core::marker::PhantomData<M>);
     /// Index `Followers` of the model given: the marker of its queries.

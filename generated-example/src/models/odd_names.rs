@@ -109,10 +109,8 @@ impl rt::Model for OddNames {
             rt::schema::IndexSchema {
                 name: "by-status.idx",
                 kind: rt::schema::IndexKind::Global,
-                hash_key: rt::schema::KeyAttribute::s("status"),
-                range_key: ::core::option::Option::Some(
-                    rt::schema::KeyAttribute::s("a.b"),
-                ),
+                hash_key: &[rt::schema::KeyAttribute::s("status")],
+                range_key: &[rt::schema::KeyAttribute::s("a.b")],
                 projection: rt::schema::Projection::Include(&["#hash", "名前"]),
                 throughput: ::core::option::Option::None,
             },

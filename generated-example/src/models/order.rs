@@ -123,20 +123,16 @@ impl rt::Model for Order {
             rt::schema::IndexSchema {
                 name: "ByCreated",
                 kind: rt::schema::IndexKind::Local,
-                hash_key: rt::schema::KeyAttribute::s("customer_id"),
-                range_key: ::core::option::Option::Some(
-                    rt::schema::KeyAttribute::s("created_at"),
-                ),
+                hash_key: &[rt::schema::KeyAttribute::s("customer_id")],
+                range_key: &[rt::schema::KeyAttribute::s("created_at")],
                 projection: rt::schema::Projection::Include(&["total", "state"]),
                 throughput: ::core::option::Option::None,
             },
             rt::schema::IndexSchema {
                 name: "ByState",
                 kind: rt::schema::IndexKind::Global,
-                hash_key: rt::schema::KeyAttribute::s("state"),
-                range_key: ::core::option::Option::Some(
-                    rt::schema::KeyAttribute::s("created_at"),
-                ),
+                hash_key: &[rt::schema::KeyAttribute::s("state")],
+                range_key: &[rt::schema::KeyAttribute::s("created_at")],
                 projection: rt::schema::Projection::All,
                 throughput: ::core::option::Option::Some(rt::schema::Throughput {
                     read: 2,
@@ -146,8 +142,34 @@ impl rt::Model for Order {
             rt::schema::IndexSchema {
                 name: "BySku",
                 kind: rt::schema::IndexKind::Global,
-                hash_key: rt::schema::KeyAttribute::s("sku"),
-                range_key: ::core::option::Option::None,
+                hash_key: &[rt::schema::KeyAttribute::s("sku")],
+                range_key: &[],
+                projection: rt::schema::Projection::KeysOnly,
+                throughput: ::core::option::Option::None,
+            },
+            rt::schema::IndexSchema {
+                name: "ByStateCurrency",
+                kind: rt::schema::IndexKind::Global,
+                hash_key: &[
+                    rt::schema::KeyAttribute::s("state"),
+                    rt::schema::KeyAttribute::s("currency"),
+                ],
+                range_key: &[
+                    rt::schema::KeyAttribute::s("created_at"),
+                    rt::schema::KeyAttribute::n("total"),
+                ],
+                projection: rt::schema::Projection::All,
+                throughput: ::core::option::Option::None,
+            },
+            rt::schema::IndexSchema {
+                name: "BySkuPrice",
+                kind: rt::schema::IndexKind::Global,
+                hash_key: &[rt::schema::KeyAttribute::s("sku")],
+                range_key: &[
+                    rt::schema::KeyAttribute::s("currency"),
+                    rt::schema::KeyAttribute::n("total"),
+                    rt::schema::KeyAttribute::s("created_at"),
+                ],
                 projection: rt::schema::Projection::KeysOnly,
                 throughput: ::core::option::Option::None,
             },
@@ -352,6 +374,29 @@ impl Order {
     ) -> rt::Query<index::BySku> {
         rt::Query::new(sku)
     }
+    /// Queries the global index `ByStateCurrency`: the items whose hash key attributes `state`, `currency` equal the arguments, in order of range key `created_at`, `total`.
+    pub fn query_by_state_currency(
+        state: impl rt::IntoValue<rt::codec::Enum<OrderState>>,
+        currency: impl rt::IntoValue<rt::codec::Str>,
+    ) -> rt::Query<index::ByStateCurrency, Order, rt::query::Parts<attr::CreatedAt>> {
+        rt::Query::with_hash([
+                rt::query::key_value::<rt::codec::Enum<OrderState>>(state),
+                rt::query::key_value::<rt::codec::Str>(currency),
+            ])
+            .range_attributes()
+    }
+    /// Queries the global index `BySkuPrice`: the items whose hash key `sku` equals the argument, in order of range key `currency`, `total`, `created_at`.
+    ///
+    /// The index holds only some attributes, so the query returns [`OrderBySkuPriceItem`]; `fetch_full` reads the whole items.
+    pub fn query_by_sku_price(
+        sku: impl rt::IntoValue<rt::codec::Str>,
+    ) -> rt::Query<
+        index::BySkuPrice,
+        OrderBySkuPriceItem,
+        rt::query::Parts<attr::Currency>,
+    > {
+        rt::Query::new(sku).range_attributes()
+    }
     /// An update of the item with `key`: typed `set`, `remove`, `incr`, `add`, `append`, ...
     /// then `send(&engine)` (or `all_new`, `all_old`, `updated_new`, `updated_old`).
     pub fn update(key: OrderKey) -> rt::Update<Order> {
@@ -407,6 +452,12 @@ pub mod index {
     ///
     /// The index holds only some attributes, so the query returns [`OrderBySkuItem`]; `fetch_full` reads the whole items.
     pub type BySku = super::super::markers::BySku<super::Order>;
+    /// Queries the global index `ByStateCurrency`: the items whose hash key attributes `state`, `currency` equal the arguments, in order of range key `created_at`, `total`.
+    pub type ByStateCurrency = super::super::markers::ByStateCurrency<super::Order>;
+    /// Queries the global index `BySkuPrice`: the items whose hash key `sku` equals the argument, in order of range key `currency`, `total`, `created_at`.
+    ///
+    /// The index holds only some attributes, so the query returns [`OrderBySkuPriceItem`]; `fetch_full` reads the whole items.
+    pub type BySkuPrice = super::super::markers::BySkuPrice<super::Order>;
 }
 rt::updatable!(
     keys = [attr::CustomerId, attr::OrderId], version = [attr::Revision], computed = [],
@@ -585,6 +636,116 @@ impl rt::index::FromItem for OrderBySkuItem {
                         rt::codec::Str,
                     >(item, "customer_id")?,
                     order_id: rt::codec::take_key::<rt::codec::Str>(item, "order_id")?,
+                    sku: rt::codec::take::<rt::codec::Str>(item, "sku")?,
+                })
+            },
+        )
+    }
+}
+impl rt::index::Index for index::ByStateCurrency {
+    type Model = Order;
+    type Item = Order;
+    type Hash = rt::index::SeveralAttributes;
+    type Range = rt::index::SeveralAttributes;
+    type Holds = rt::index::HoldsAll;
+    const POSITION: ::core::option::Option<usize> = ::core::option::Option::Some(3);
+}
+impl rt::index::HasRangeKey for index::ByStateCurrency {}
+impl rt::query::RangePart<index::ByStateCurrency> for attr::CreatedAt {
+    type Next = rt::query::Parts<attr::Total>;
+    const NUMBER: usize = 0;
+}
+impl rt::query::RangePart<index::ByStateCurrency> for attr::Total {
+    type Next = rt::query::Ranged;
+    const NUMBER: usize = 1;
+}
+impl rt::index::ExpiringIndex for index::ByStateCurrency {}
+impl rt::filter::Filterable<index::ByStateCurrency> for attr::CustomerId {}
+impl rt::filter::Filterable<index::ByStateCurrency> for attr::OrderId {}
+impl rt::filter::Filterable<index::ByStateCurrency> for attr::Sku {}
+impl rt::filter::Filterable<index::ByStateCurrency> for attr::Lines {}
+impl rt::filter::Filterable<index::ByStateCurrency> for attr::Labels {}
+impl rt::filter::Filterable<index::ByStateCurrency> for attr::CouponCodes {}
+impl rt::filter::Filterable<index::ByStateCurrency> for attr::Receipt {}
+impl rt::filter::Filterable<index::ByStateCurrency> for attr::LineCounts {}
+impl rt::filter::Filterable<index::ByStateCurrency> for attr::PurgeAt {}
+impl rt::filter::Filterable<index::ByStateCurrency> for attr::Revision {}
+impl rt::index::Index for index::BySkuPrice {
+    type Model = Order;
+    type Item = OrderBySkuPriceItem;
+    type Hash = rt::codec::Str;
+    type Range = rt::index::SeveralAttributes;
+    type Holds = rt::index::HoldsListed;
+    const POSITION: ::core::option::Option<usize> = ::core::option::Option::Some(4);
+}
+impl rt::index::HasRangeKey for index::BySkuPrice {}
+impl rt::query::RangePart<index::BySkuPrice> for attr::Currency {
+    type Next = rt::query::Parts<attr::Total>;
+    const NUMBER: usize = 0;
+}
+impl rt::query::RangePart<index::BySkuPrice> for attr::Total {
+    type Next = rt::query::Parts<attr::CreatedAt>;
+    const NUMBER: usize = 1;
+}
+impl rt::query::RangePart<index::BySkuPrice> for attr::CreatedAt {
+    type Next = rt::query::Ranged;
+    const NUMBER: usize = 2;
+}
+impl rt::filter::Filterable<index::BySkuPrice> for attr::CustomerId {}
+impl rt::filter::Filterable<index::BySkuPrice> for attr::OrderId {}
+impl rt::filter::Selectable<index::BySkuPrice> for attr::CustomerId {}
+impl rt::filter::Selectable<index::BySkuPrice> for attr::OrderId {}
+impl rt::filter::Selectable<index::BySkuPrice> for attr::CreatedAt {}
+impl rt::filter::Selectable<index::BySkuPrice> for attr::Total {}
+impl rt::filter::Selectable<index::BySkuPrice> for attr::Currency {}
+impl rt::filter::Selectable<index::BySkuPrice> for attr::Sku {}
+/// An item of the global index `BySkuPrice` of [`Order`]: only the attributes the index holds (`customer_id`, `order_id`, `created_at`, `total`, `currency`, `sku`).
+#[derive(Debug, Clone, PartialEq)]
+#[derive(rt::serde::Serialize, rt::serde::Deserialize)]
+#[serde(crate = "rt::serde")]
+pub struct OrderBySkuPriceItem {
+    /// Attribute `customer_id`: `string`.
+    pub customer_id: ::std::string::String,
+    /// Attribute `order_id`: `string`.
+    pub order_id: ::std::string::String,
+    /// Attribute `created_at`: `datetime`.
+    pub created_at: rt::chrono::DateTime<rt::chrono::Utc>,
+    /// Sum of the lines, in the order's currency.
+    ///
+    /// Attribute `total`: `decimal`.
+    pub total: rt::Decimal,
+    /// Attribute `currency`: `string`.
+    pub currency: ::std::string::String,
+    /// Attribute `sku`: `string`.
+    pub sku: ::std::string::String,
+}
+impl OrderBySkuPriceItem {
+    /// The key of the item in the table.
+    pub fn key(&self) -> OrderKey {
+        OrderKey {
+            customer_id: ::core::clone::Clone::clone(&self.customer_id),
+            order_id: ::core::clone::Clone::clone(&self.order_id),
+        }
+    }
+}
+impl rt::index::FromItem for OrderBySkuPriceItem {
+    fn from_item(item: rt::Item) -> ::core::result::Result<Self, rt::DecodeError> {
+        rt::index::read_projection::<
+            Order,
+            _,
+        >(
+            item,
+            |item| {
+                ::core::result::Result::Ok(Self {
+                    customer_id: rt::codec::take_key::<
+                        rt::codec::Str,
+                    >(item, "customer_id")?,
+                    order_id: rt::codec::take_key::<rt::codec::Str>(item, "order_id")?,
+                    created_at: rt::codec::take::<
+                        rt::codec::DateTimeRfc3339,
+                    >(item, "created_at")?,
+                    total: rt::codec::take::<rt::codec::Dec>(item, "total")?,
+                    currency: rt::codec::take::<rt::codec::Str>(item, "currency")?,
                     sku: rt::codec::take::<rt::codec::Str>(item, "sku")?,
                 })
             },

@@ -151,8 +151,8 @@ impl rt::Model for UserProfile {
             rt::schema::IndexSchema {
                 name: "ByEmail",
                 kind: rt::schema::IndexKind::Global,
-                hash_key: rt::schema::KeyAttribute::s("email"),
-                range_key: ::core::option::Option::None,
+                hash_key: &[rt::schema::KeyAttribute::s("email")],
+                range_key: &[],
                 projection: rt::schema::Projection::KeysOnly,
                 throughput: ::core::option::Option::None,
             },

@@ -24,6 +24,7 @@ mod queries;
 mod roundtrip;
 mod scans;
 mod serde;
+mod several_attributes;
 mod story;
 mod streams;
 mod sync;

@@ -138,7 +138,8 @@ async fn assert_example_tables(engine: &Engine) {
         Some(TimeToLiveStatus::Disabled)
     );
 
-    // Orders: provisioned 5/5, a local INCLUDE index, global ALL (2/2) and KEYS_ONLY indexes.
+    // Orders: provisioned 5/5, a local INCLUDE index, global ALL (2/2) and KEYS_ONLY indexes,
+    // and two with keys of several attributes (their key schemas: `several_attributes.rs`).
     let t = describe(engine, &name("Orders")).await;
     assert_eq!(
         keys(t.key_schema()),
@@ -152,6 +153,8 @@ async fn assert_example_tables(engine: &Engine) {
             ("created_at", S),
             ("state", S),
             ("sku", S),
+            ("currency", S),
+            ("total", N),
         ]
         .into_iter()
         .collect()
@@ -178,7 +181,7 @@ async fn assert_example_tables(engine: &Engine) {
         (Some(ProjectionType::Include), vec!["state", "total"])
     );
     let gsis = t.global_secondary_indexes();
-    assert_eq!(gsis.len(), 2, "{gsis:?}");
+    assert_eq!(gsis.len(), 4, "{gsis:?}");
     let by_state = gsis
         .iter()
         .find(|i| i.index_name() == Some("ByState"))

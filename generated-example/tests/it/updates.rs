@@ -209,7 +209,7 @@ async fn set_writes_the_types_of_orders_and_scores() {
     let got = Order::update(order_key())
         .set(Order::STATE, OrderState::Paid)
         .set(Order::TOTAL, dec("12345678901234567890.123456789012345678"))
-        .set(Order::CURRENCY, "")
+        .set(Order::CURRENCY, "€")
         .set(Order::SKU, "sku-2")
         .set(Order::LINES, lines.clone())
         .set(
@@ -226,7 +226,7 @@ async fn set_writes_the_types_of_orders_and_scores() {
         .unwrap();
     expected.state = OrderState::Paid;
     expected.total = dec("12345678901234567890.123456789012345678");
-    expected.currency = String::new();
+    expected.currency = "€".into();
     expected.sku = Some("sku-2".into());
     expected.lines = lines;
     expected.labels = BTreeMap::from([

@@ -94,10 +94,8 @@ impl rt::Model for OrderItem {
             rt::schema::IndexSchema {
                 name: "GSI1",
                 kind: rt::schema::IndexKind::Global,
-                hash_key: rt::schema::KeyAttribute::s("GSI1PK"),
-                range_key: ::core::option::Option::Some(
-                    rt::schema::KeyAttribute::s("GSI1SK"),
-                ),
+                hash_key: &[rt::schema::KeyAttribute::s("GSI1PK")],
+                range_key: &[rt::schema::KeyAttribute::s("GSI1SK")],
                 projection: rt::schema::Projection::All,
                 throughput: ::core::option::Option::None,
             },
