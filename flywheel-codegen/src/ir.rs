@@ -247,6 +247,11 @@ impl TableIr {
         fields.map(|f| f.marker.as_str()).collect()
     }
 
+    /// Whether an attribute is unique (`unique = true`), guarded by uniqueness items.
+    pub(crate) fn has_unique(&self) -> bool {
+        self.fields.iter().any(|f| f.unique)
+    }
+
     /// The attribute markers of the other computed attributes and the unique ones, which updates
     /// cannot write.
     pub(crate) fn computed_markers(&self) -> Vec<&str> {

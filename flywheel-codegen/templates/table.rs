@@ -151,6 +151,10 @@ impl {{ rt }}::Model for {{ t.model }} {
 {{ rt }}::whole!({{ t.model }});
 
 impl {{ rt }}::{% if t.version().is_some() %}Versioned{% else %}Unversioned{% endif %} for {{ t.model }} {}
+{%- if !t.has_unique() %}
+
+impl {{ rt }}::NoUnique for {{ t.model }} {}
+{%- endif %}
 {%- if t.ttl().is_some() %}
 
 impl {{ rt }}::Expiring for {{ t.model }} {}

@@ -96,7 +96,9 @@ pub use cursor::Cursor;
 pub use engine::Engine;
 pub use error::{DecodeError, EncodeError, Error, Result, Stored};
 pub use filter::{Attr, Cond, Field, IntoValue};
-pub use model::{Document, Expiring, Model, ModelKey, StringEnum, Unversioned, Versioned, Whole};
+pub use model::{
+    Document, Expiring, Model, ModelKey, NoUnique, StringEnum, Unversioned, Versioned, Whole,
+};
 pub use query::Query;
 pub use read::Page;
 pub use retry::RetryPolicy;

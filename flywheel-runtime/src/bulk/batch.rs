@@ -202,16 +202,12 @@ impl<'e, V> BatchWrite<'e, V> {
     /// Puts a whole item, replacing any item with its key. Batch writes take no conditions, so
     /// a model with a version attribute compiles here only after
     /// [`overwrite_versions`](Self::overwrite_versions) allows writing it unconditionally; use
-    /// a transaction to check versions.
-    pub fn put<M: Model>(mut self, item: &'e M) -> Self
+    /// a transaction to check versions. A model with unique attributes does not compile here.
+    pub fn put<M: crate::NoUnique>(mut self, item: &'e M) -> Self
     where
         V: Admits<M>,
     {
         let table = self.table(&M::SCHEMA);
-        if let Err(e) = crate::write::unique::no_unique::<M>("a batch write") {
-            self.error.get_or_insert(e);
-            return self;
-        }
         match item.put_item() {
             Ok(encoded) => {
                 let start = self.ids.len();
@@ -231,7 +227,7 @@ impl<'e, V> BatchWrite<'e, V> {
     }
 
     /// Puts every item of `items`.
-    pub fn put_all<M: Model>(mut self, items: impl IntoIterator<Item = &'e M>) -> Self
+    pub fn put_all<M: crate::NoUnique>(mut self, items: impl IntoIterator<Item = &'e M>) -> Self
     where
         V: Admits<M>,
     {
@@ -241,12 +237,11 @@ impl<'e, V> BatchWrite<'e, V> {
     }
 
     /// Deletes the item with `key` (an absent item is not an error).
-    pub fn delete<K: ModelKey>(mut self, key: K) -> Self {
+    pub fn delete<K: ModelKey>(mut self, key: K) -> Self
+    where
+        K::Model: crate::NoUnique,
+    {
         let table = self.table(&K::Model::SCHEMA);
-        if let Err(e) = crate::write::unique::no_unique::<K::Model>("a batch write") {
-            self.error.get_or_insert(e);
-            return self;
-        }
         match crate::limits::key_item(&key) {
             Ok(key) => self.push_delete(table, key),
             Err(e) => {
@@ -287,7 +282,10 @@ impl<'e, V> BatchWrite<'e, V> {
     }
 
     /// Deletes the items with every key of `keys`.
-    pub fn delete_all<K: ModelKey>(mut self, keys: impl IntoIterator<Item = K>) -> Self {
+    pub fn delete_all<K: ModelKey>(mut self, keys: impl IntoIterator<Item = K>) -> Self
+    where
+        K::Model: crate::NoUnique,
+    {
         let keys = keys.into_iter();
         self.ops.reserve(keys.size_hint().0);
         keys.fold(self, |batch, key| batch.delete(key))
@@ -870,12 +868,15 @@ impl Engine {
     ///
     /// A model with a version attribute does not compile here: a batch cannot check versions
     /// (see [`BatchWrite::overwrite_versions`]).
-    pub fn save_many<'e, M: crate::Unversioned>(&'e self, items: &'e [M]) -> BatchWrite<'e> {
+    pub fn save_many<'e, M: crate::Unversioned + crate::NoUnique>(
+        &'e self,
+        items: &'e [M],
+    ) -> BatchWrite<'e> {
         self.batch_write().put_all(items)
     }
 
     /// Deletes every item by its key, in batches.
-    pub async fn delete_many<M: Model>(&self, items: &[M]) -> Result<BatchWritten> {
+    pub async fn delete_many<M: crate::NoUnique>(&self, items: &[M]) -> Result<BatchWritten> {
         self.batch_write()
             .delete_all(items.iter().map(Model::key))
             .send()
@@ -886,7 +887,10 @@ impl Engine {
     pub async fn delete_keys<K: ModelKey>(
         &self,
         keys: impl IntoIterator<Item = K>,
-    ) -> Result<BatchWritten> {
+    ) -> Result<BatchWritten>
+    where
+        K::Model: crate::NoUnique,
+    {
         self.batch_write().delete_all(keys).send().await
     }
 

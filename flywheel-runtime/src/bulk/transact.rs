@@ -101,10 +101,11 @@ impl<'e> TransactWrite<'e> {
 
     /// Deletes the item with `key`. A model with unique attributes is deleted with
     /// [`delete_item`](TransactWrite::delete_item), which knows the values to release.
-    pub fn delete<K: ModelKey>(self, key: K) -> Self {
-        let op = unique::no_unique::<K::Model>("a delete by key in a transaction")
-            .and_then(|()| Plan::<K::Model>::delete(self.engine, &key, None, None))
-            .and_then(Plan::transact);
+    pub fn delete<K: ModelKey>(self, key: K) -> Self
+    where
+        K::Model: crate::NoUnique,
+    {
+        let op = Plan::<K::Model>::delete(self.engine, &key, None, None).and_then(Plan::transact);
         self.push(op)
     }
 
@@ -112,10 +113,12 @@ impl<'e> TransactWrite<'e> {
     pub fn delete_if<K, CM, S>(self, key: K, condition: Cond<CM, S>) -> Self
     where
         K: ModelKey,
+        K::Model: crate::NoUnique,
         CM: SameModel<K::Model>,
     {
-        let op = unique::no_unique::<K::Model>("a delete by key in a transaction")
-            .and_then(|()| condition.of::<K::Model>().checked())
+        let op = condition
+            .of::<K::Model>()
+            .checked()
             .and_then(|c| Plan::<K::Model>::delete(self.engine, &key, Some(c), None))
             .and_then(Plan::transact);
         self.push(op)

@@ -106,6 +106,16 @@ pub trait Versioned: Model {}
 )]
 pub trait Unversioned: Model {}
 
+/// A model without unique attributes (no `unique = true` in its schema): what the writes
+/// that cannot keep uniqueness items in step may write (batch writes, deletes by key in a
+/// transaction, deletes of every item a query or scan reads). Implemented by generated code.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has unique attributes, whose uniqueness items this write cannot keep in step",
+    label = "a write of a model with unique attributes that bypasses their uniqueness items",
+    note = "the unique attributes of `{Self}` are guarded by items written with it: save, sync and delete_item it one at a time, or in a transaction (`create`, `put`, `update`, `delete_item`)"
+)]
+pub trait NoUnique: Model {}
+
 /// A model whose schema declares a time to live (`ttl = "..."` in `[table]`): reads of it
 /// can leave out expired items (`exclude_expired`). Implemented by generated code.
 #[diagnostic::on_unimplemented(

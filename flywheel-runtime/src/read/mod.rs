@@ -227,8 +227,13 @@ impl<S: Source, T: FromItem, R> Read<S, T, R> {
         pages::count(&self.spec, engine).await
     }
 
-    /// Deletes every matching item, in batches; returns how many were deleted.
-    pub async fn delete(&self, engine: &Engine) -> Result<u64> {
+    /// Deletes every matching item, in batches; returns how many were deleted. A model with
+    /// unique attributes does not compile here: delete those items one by one with
+    /// `delete_item`, which frees their values.
+    pub async fn delete(&self, engine: &Engine) -> Result<u64>
+    where
+        S: Source<Model: crate::NoUnique>,
+    {
         pages::delete(&self.spec, engine).await
     }
 }

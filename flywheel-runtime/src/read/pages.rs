@@ -636,12 +636,6 @@ pub(crate) async fn count(spec: &Spec, engine: &Engine) -> Result<u64> {
 
 /// Deletes every matching item, a page at a time, in batches; returns how many were deleted.
 pub(crate) async fn delete(spec: &Spec, engine: &Engine) -> Result<u64> {
-    if !spec.schema.unique.is_empty() {
-        return Err(crate::write::unique::refuse(
-            spec.schema,
-            "a delete of every item a read matches",
-        ));
-    }
     let mut pages = Pages::new(spec.compile(engine, Shape::TableKeys)?, engine, None);
     let mut deleted = 0;
     let mut left = spec.limit;

@@ -139,8 +139,24 @@ impl<'a, M: Model> Save<'a, M> {
             plan.send(engine, None).await.map(drop)
         } else {
             // With the claims of its unique values, in one transaction.
-            let ops = unique::put_ops(engine, self.item, condition, self.create_only)?;
-            unique::send(engine, ops).await
+            let ops = unique::put_ops(engine, self.item, condition.clone(), self.create_only)?;
+            match unique::send(engine, ops).await {
+                // The stored item holds other unique values: they move, in a transaction that
+                // requires the stored item to hold them still (so a concurrent change of them
+                // fails it rather than being overwritten).
+                Err(Error::ConditionFailed { item, .. })
+                    if !self.create_only
+                        && item.present().is_some_and(|stored| {
+                            let now = crate::limits::whole_item(self.item).unwrap_or_default();
+                            unique::claims(&M::SCHEMA, stored) != unique::claims(&M::SCHEMA, &now)
+                        }) =>
+                {
+                    let stored = item.present().cloned().unwrap_or_default();
+                    let ops = unique::put_over_ops(engine, self.item, condition, &stored)?;
+                    unique::send(engine, ops).await
+                }
+                other => other,
+            }
         };
         match sent {
             Ok(_) => Ok(Saved { version }),

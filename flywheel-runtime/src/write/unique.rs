@@ -142,8 +142,8 @@ pub(crate) fn release<M: Model>(engine: &Engine, item: &Item, claim: &Claim) -> 
 }
 
 /// A put of `model` with the claims of its unique values, as transaction operations: the put
-/// also requires the stored item, if any, to hold the same unique values (a put cannot move
-/// them; a sync does).
+/// also requires the stored item, if any, to hold the same unique values (when it holds others,
+/// [`put_over_ops`] moves them).
 pub(crate) fn put_ops<M: Model>(
     engine: &Engine,
     model: &M,
@@ -158,6 +158,31 @@ pub(crate) fn put_ops<M: Model>(
     let mut ops = vec![plan.transact()?];
     for c in claims(&M::SCHEMA, &item) {
         ops.push(claim::<M>(engine, &item, &c)?);
+    }
+    Ok(ops)
+}
+
+/// A put of `model` over the stored item `stored`, whose unique values are others: the put
+/// requires the stored item to hold those still, the new values are claimed and the old ones
+/// released, all in one transaction.
+pub(crate) fn put_over_ops<M: Model>(
+    engine: &Engine,
+    model: &M,
+    condition: Option<Condition>,
+    stored: &Item,
+) -> Result<Vec<TransactOp>> {
+    let item = crate::limits::whole_item(model).map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
+    let mut plan = Plan::<M>::put_item(engine, item.clone(), condition, false)?;
+    if let Some(c) = unchanged(&M::SCHEMA, stored) {
+        plan.require(c);
+    }
+    let (claimed, released) = moved(&M::SCHEMA, stored, &item);
+    let mut ops = vec![plan.transact()?];
+    for c in &claimed {
+        ops.push(claim::<M>(engine, &item, c)?);
+    }
+    for c in &released {
+        ops.push(release::<M>(engine, &item, c)?);
     }
     Ok(ops)
 }
@@ -215,25 +240,5 @@ fn alone(reasons: Vec<CancelReason>) -> Error {
             found: found.clone(),
         },
         _ => Error::TransactionCanceled { reasons },
-    }
-}
-
-/// The refusal of a write that bypasses uniqueness items (a batch, a delete by key in a
-/// transaction, a bulk delete) for a model with unique attributes.
-pub(crate) fn refuse(schema: &TableSchema, what: &str) -> Error {
-    Error::Validation(format!(
-        "{what} cannot keep the uniqueness items of {}'s unique attributes ({}) in step: \
-         save, sync and delete_item it one at a time, or in a transaction",
-        schema.model,
-        schema.unique.join(", ")
-    ))
-}
-
-/// Refuses a write of `M` that cannot keep the uniqueness items of its unique attributes in
-/// step (`what` says which).
-pub(crate) fn no_unique<M: Model>(what: &str) -> Result<()> {
-    match M::SCHEMA.unique.is_empty() {
-        true => Ok(()),
-        false => Err(refuse(&M::SCHEMA, what)),
     }
 }

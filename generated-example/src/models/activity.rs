@@ -199,6 +199,7 @@ impl rt::Model for Activity {
 }
 rt::whole!(Activity);
 impl rt::Unversioned for Activity {}
+impl rt::NoUnique for Activity {}
 impl Activity {
     /// Handle on attribute `pk`, for conditions, filters and updates.
     pub const PK: rt::Attr<Self, attr::Pk, rt::codec::Str> = rt::Attr::new("pk");

@@ -109,6 +109,7 @@ impl rt::Model for Follow {
 }
 rt::whole!(Follow);
 impl rt::Unversioned for Follow {}
+impl rt::NoUnique for Follow {}
 impl Follow {
     /// Handle on attribute `follower`, for conditions, filters and updates.
     pub const FOLLOWER: rt::Attr<Self, attr::Follower, rt::codec::Str> = rt::Attr::new(

@@ -159,6 +159,7 @@ impl rt::Model for GameScore {
 }
 rt::whole!(GameScore);
 impl rt::Unversioned for GameScore {}
+impl rt::NoUnique for GameScore {}
 impl GameScore {
     /// Handle on attribute `userid`, for conditions, filters and updates.
     pub const USERID: rt::Attr<Self, attr::Userid, rt::codec::Str> = rt::Attr::new(

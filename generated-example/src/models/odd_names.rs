@@ -181,6 +181,7 @@ impl rt::Model for OddNames {
 }
 rt::whole!(OddNames);
 impl rt::Unversioned for OddNames {}
+impl rt::NoUnique for OddNames {}
 impl OddNames {
     /// Handle on attribute `order`, for conditions, filters and updates.
     pub const ORDER: rt::Attr<Self, attr::Order, rt::codec::Str> = rt::Attr::new(

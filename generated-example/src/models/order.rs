@@ -282,6 +282,7 @@ impl rt::Model for Order {
 }
 rt::whole!(Order);
 impl rt::Versioned for Order {}
+impl rt::NoUnique for Order {}
 impl rt::Expiring for Order {}
 impl Order {
     /// Handle on attribute `customer_id`, for conditions, filters and updates.

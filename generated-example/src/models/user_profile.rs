@@ -328,6 +328,7 @@ impl rt::Model for UserProfile {
 }
 rt::whole!(UserProfile);
 impl rt::Versioned for UserProfile {}
+impl rt::NoUnique for UserProfile {}
 impl rt::Expiring for UserProfile {}
 impl UserProfile {
     /// Handle on attribute `user_id`, for conditions, filters and updates.

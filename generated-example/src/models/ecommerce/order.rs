@@ -177,6 +177,7 @@ impl rt::Model for CustomerOrder {
 }
 rt::whole!(CustomerOrder);
 impl rt::Unversioned for CustomerOrder {}
+impl rt::NoUnique for CustomerOrder {}
 impl CustomerOrder {
     /// Handle on attribute `PK`, for conditions, filters and updates.
     pub const PK: rt::Attr<Self, attr::Pk, rt::codec::Str> = rt::Attr::new("PK");

@@ -152,6 +152,7 @@ impl rt::Model for OrderItem {
 }
 rt::whole!(OrderItem);
 impl rt::Unversioned for OrderItem {}
+impl rt::NoUnique for OrderItem {}
 impl OrderItem {
     /// Handle on attribute `PK`, for conditions, filters and updates.
     pub const PK: rt::Attr<Self, attr::Pk, rt::codec::Str> = rt::Attr::new("PK");
