@@ -78,11 +78,15 @@ fn schema_errors_are_one_readable_error() {
     // Once, from `main`'s error, not a second time as cargo warnings.
     assert!(!printed.contains("cargo:warning"), "{printed}");
     assert!(err.to_string().contains("thing.toml:8:9"), "{err}");
-    // `main() -> Result<(), Error>` prints `{:?}`: it must be the same readable text.
-    let debug = format!("{err:?}");
-    assert!(debug.contains("error: unknown type `integer`"), "{debug}");
+    // `main() -> Result<(), Error>` prints `Error: {:?}`: the same readable text, its first
+    // diagnostic on a line of its own.
+    let debug = format!("Error: {err:?}");
+    assert!(debug.contains("\nerror: unknown type `integer`"), "{debug}");
     assert!(debug.contains("help: did you mean `int`?"), "{debug}");
-    assert_eq!(debug, err.to_string());
+    assert_eq!(
+        debug,
+        format!("Error: flywheel could not generate the models\n{err}")
+    );
 }
 
 #[test]

@@ -88,9 +88,11 @@ impl fmt::Display for Error {
     }
 }
 
-// A build script's `main` returning `Err` prints `{:?}`: make that the readable form too.
+// A build script's `main` returning `Err` prints `Error: {:?}`: make that the readable form
+// too, starting on a line of its own so that each diagnostic keeps its layout.
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "flywheel could not generate the models")?;
         fmt::Display::fmt(self, f)
     }
 }

@@ -80,6 +80,24 @@ pub(crate) fn check_keys(schema: &TableSchema, item: &Item) -> Result<(), Encode
     Ok(())
 }
 
+/// Checks `value` for the attribute `name` when it is a key attribute of an index (an update
+/// that sets it writes the index key).
+pub(crate) fn check_index_key(
+    schema: &TableSchema,
+    name: &str,
+    value: &AttributeValue,
+) -> Result<(), EncodeIssue> {
+    for index in schema.indexes {
+        if index.hash_key.iter().any(|k| k.name == name) {
+            return check_key_value(name, value, true);
+        }
+        if index.range_key.iter().any(|k| k.name == name) {
+            return check_key_value(name, value, false);
+        }
+    }
+    Ok(())
+}
+
 /// Checks one key value: not empty, not longer than DynamoDB allows.
 pub(crate) fn check_key_value(
     name: &str,

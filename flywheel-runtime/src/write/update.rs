@@ -157,6 +157,20 @@ pub(crate) fn increment<M: Model, A, C: Codec>(
     })
 }
 
+/// `value`, when it is fit for the attribute at `path` as a key of an index of `M` (an empty
+/// string there is refused before anything is sent, naming the attribute).
+fn index_key_checked<M: Model>(
+    path: &Path,
+    value: Option<AttributeValue>,
+) -> std::result::Result<Option<AttributeValue>, EncodeIssue> {
+    if let (Some(v), [crate::expr::PathElement::Name(name)]) = (&value, path.elements()) {
+        // `push` names the path itself.
+        crate::limits::check_index_key(&M::SCHEMA, name, v)
+            .map_err(|issue| EncodeIssue::new(issue.reason))?;
+    }
+    Ok(value)
+}
+
 /// An UpdateItem of one item of model `M`, from `Model::update(key)`.
 #[must_use = "an update does nothing until a terminator such as `send(&engine)` runs it"]
 pub struct Update<M: Model> {
@@ -208,10 +222,12 @@ impl<M: Model> Update<M> {
     ) -> Self {
         let path = attr.path();
         // A codec stores nothing only for the empty set, which is stored as absent.
-        let action = C::encode(&value.into_value()).map(|v| match v {
-            Some(v) => Action::Set(v),
-            None => Action::Remove,
-        });
+        let action = C::encode(&value.into_value())
+            .and_then(|v| index_key_checked::<M>(&path, v))
+            .map(|v| match v {
+                Some(v) => Action::Set(v),
+                None => Action::Remove,
+            });
         self.push(path, action)
     }
 
@@ -224,10 +240,8 @@ impl<M: Model> Update<M> {
         let path = attr.path();
         // The empty set is stored as absent, so making an absent set empty changes nothing
         // (a NULL written in its place would make later `add`s and `delete`s fail).
-        self.push_unless_nothing(
-            path,
-            C::encode(&value.into_value()).map(|v| v.map(Action::SetIfNotExists)),
-        )
+        let value = C::encode(&value.into_value()).and_then(|v| index_key_checked::<M>(&path, v));
+        self.push_unless_nothing(path, value.map(|v| v.map(Action::SetIfNotExists)))
     }
 
     /// Removes the attribute (optional fields and sets), list element or map entry.

@@ -1044,6 +1044,28 @@ async fn a_value_that_cannot_be_stored_is_refused_before_sending() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Encode(_)), "{err:?}");
+    // An empty string as the key of an index (`sku` of `BySku`; `currency`, one of the
+    // attributes of `ByStateCurrency`'s hash key), set or set if absent.
+    for err in [
+        Order::update(order_key())
+            .set(Order::SKU, "")
+            .send(&watched)
+            .await
+            .unwrap_err(),
+        Order::update(order_key())
+            .set_if_not_exists(Order::CURRENCY, "")
+            .send(&watched)
+            .await
+            .unwrap_err(),
+    ] {
+        match &err {
+            Error::Encode(e) => {
+                assert!(["sku", "currency"].contains(&e.attribute.as_str()), "{e:?}");
+                assert!(e.reason.contains("empty"), "{e:?}");
+            }
+            other => panic!("expected an encode error, got {other:?}"),
+        }
+    }
     let err = UserProfile::update(key())
         .set(UserProfile::AGE, 1u32)
         .condition(UserProfile::RATING.gt(f64::INFINITY))
