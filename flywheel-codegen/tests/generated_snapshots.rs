@@ -147,3 +147,87 @@ fn generated_code_of_the_ecommerce_design() {
         insta::assert_snapshot!(format!("ecommerce_{}", file.name), file.contents);
     }
 }
+
+/// A collection on a global index keyed by several attributes: its `query` takes every
+/// hash-key attribute, as the entities' own queries of the index do.
+#[test]
+fn a_collection_on_a_key_of_several_attributes_takes_every_hash_key_attribute() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "table.toml",
+            r#"
+            [table]
+            name = "League"
+            hash_key = "pk"
+            range_key = "sk"
+            discriminator = "kind"
+
+            [fields]
+            pk = "string"
+            sk = "string"
+            tournament = "string"
+            region = "string"
+            round = "int"
+
+            [indexes.ByTournament]
+            hash_key = ["tournament", "region"]
+            range_key = "round"
+
+            [collections.Bracket]
+            index = "ByTournament"
+            entities = ["Match", "Team"]
+            "#,
+        ),
+        (
+            "match.toml",
+            r#"
+            [entity]
+            table = "League"
+            model = "Match"
+
+            [fields]
+            pk = { template = "MATCH#{id}" }
+            sk = { template = "MATCH" }
+            id = { type = "string", required = true }
+            tournament = { type = "string", required = true }
+            region = { type = "string", required = true }
+            round = { type = "int", required = true }
+            "#,
+        ),
+        (
+            "team.toml",
+            r#"
+            [entity]
+            table = "League"
+            model = "Team"
+
+            [fields]
+            pk = { template = "TEAM#{name}" }
+            sk = { template = "TEAM" }
+            name = { type = "string", required = true }
+            tournament = "string"
+            region = "string"
+            round = "int"
+            "#,
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let files = flywheel_codegen::Builder::new()
+        .schema_dir(dir.path())
+        .render()
+        .unwrap();
+    let table = files.iter().find(|f| f.name == "table.rs").unwrap();
+    let query = &table.contents[table.contents.find("impl Bracket").unwrap()..];
+    let query = &query[..query.find("\n    }\n").unwrap()];
+    for expected in [
+        "tournament: impl rt::IntoValue<rt::codec::Str>",
+        "region: impl rt::IntoValue<rt::codec::Str>",
+        "rt::Query::with_hash(",
+        ".of_entities(&[\"Match\", \"Team\"])",
+    ] {
+        assert!(query.contains(expected), "`{expected}` in:\n{query}");
+    }
+}
