@@ -56,11 +56,9 @@ impl<'e> TransactWrite<'e> {
         create_only: bool,
     ) -> Self {
         let engine = self.engine;
-        let ops = condition.and_then(|c| match M::SCHEMA.unique.is_empty() {
-            true => Plan::put(engine, model, c, create_only)
-                .and_then(Plan::transact)
-                .map(|op| vec![op]),
-            false => unique::put_ops(engine, model, c, create_only),
+        // Without unique attributes, that is the item's own put alone.
+        let ops = condition.and_then(|c| {
+            unique::put_ops::<M>(engine, engine.whole_item(model)?, c, create_only, None)
         });
         self.push_all(ops)
     }
@@ -133,11 +131,9 @@ impl<'e> TransactWrite<'e> {
             true => Plan::<M>::delete(engine, &model.key(), None, expected)
                 .and_then(Plan::transact)
                 .map(|op| vec![op]),
-            false => crate::limits::whole_item(model)
-                .map_err(|e| engine.encode_error(&M::SCHEMA, e))
-                .and_then(|item| {
-                    unique::delete_ops::<M>(engine, &model.key(), &item, None, expected)
-                }),
+            false => engine.whole_item(model).and_then(|item| {
+                unique::delete_ops::<M>(engine, &model.key(), &item, None, expected)
+            }),
         };
         self.push_all(ops)
     }

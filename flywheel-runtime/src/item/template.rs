@@ -82,6 +82,22 @@ impl Eq for PartSpec {}
 /// Writes a part from the attribute value its field is stored as.
 pub type StoredPart = fn(&AttributeValue, &mut String, Place) -> Result<(), String>;
 
+/// A part given by its stored attribute value (an update knows only those), written with the
+/// [`StoredPart`] of its [`PartSpec`].
+pub(crate) struct StoredValue<'a> {
+    pub write: Option<StoredPart>,
+    pub value: &'a AttributeValue,
+}
+
+impl Part for StoredValue<'_> {
+    fn write_part(&self, out: &mut String, place: Place) -> Result<(), String> {
+        match self.write {
+            Some(write) => write(self.value, out, place),
+            None => Err("it cannot be written from its stored value".to_owned()),
+        }
+    }
+}
+
 impl PartSpec {
     /// A part written in its type's own way.
     pub const fn new(name: &'static str) -> PartSpec {
@@ -147,17 +163,31 @@ impl Template {
         for (i, piece) in self.pieces.iter().enumerate() {
             match piece {
                 Piece::Text(text) => out.push_str(text),
-                Piece::Part(spec) => {
+                Piece::Part(_) => {
                     let Some(value) = given.next() else {
                         return Ok(());
                     };
-                    value
-                        .write_part(out, self.place(i))
-                        .map_err(|reason| self.issue(spec, reason))?;
+                    self.write_part_at(i, *value, out)?;
                 }
             }
         }
         Ok(())
+    }
+
+    /// Writes `value` as the piece at `index` (a part), where the template places it; an error
+    /// names the part and the template.
+    pub fn write_part_at(
+        &self,
+        index: usize,
+        value: &dyn Part,
+        out: &mut String,
+    ) -> Result<(), EncodeIssue> {
+        match &self.pieces[index] {
+            Piece::Part(spec) => value
+                .write_part(out, self.place(index))
+                .map_err(|reason| self.issue(spec, reason)),
+            Piece::Text(_) => Ok(()),
+        }
     }
 
     /// Where the piece at `index` (a part) is in the template.

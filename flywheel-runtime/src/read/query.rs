@@ -484,18 +484,8 @@ impl<I: Index, T: FromItem, R> Query<I, T, R> {
         let index = template.part_index(number)?;
         let place = template.place(index);
         let mut written = String::new();
-        if let Err(reason) = value.write_part(&mut written, place) {
-            let name = match template.pieces[index] {
-                crate::template::Piece::Part(spec) => spec.name,
-                crate::template::Piece::Text(_) => "",
-            };
-            self.spec.encode_failed(
-                crate::codec::EncodeIssue::new(format!(
-                    "part `{name}` of the key template \"{}\": {reason}",
-                    template.source()
-                ))
-                .at(template.attribute),
-            );
+        if let Err(issue) = template.write_part_at(index, value, &mut written) {
+            self.spec.encode_failed(issue);
             return None;
         }
         let after = match template.pieces.get(index + 1) {

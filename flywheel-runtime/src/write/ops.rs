@@ -68,9 +68,9 @@ impl Engine {
         }
         if !W::Model::SCHEMA.unique.is_empty() {
             // Its unique values, whose uniqueness items go with it.
-            match crate::limits::whole_item(item) {
+            match self.whole_item(item) {
                 Ok(stored) => delete.item = Some(stored),
-                Err(e) => delete.guard.failed(self.encode_error(&W::Model::SCHEMA, e)),
+                Err(e) => delete.guard.failed(e),
             }
         }
         delete
@@ -90,6 +90,10 @@ impl Engine {
 
     pub(crate) fn key_item<M: Model>(&self, key: &M::Key) -> Result<Item> {
         crate::limits::key_item(key).map_err(|e| self.encode_error(&M::SCHEMA, e))
+    }
+
+    pub(crate) fn whole_item<M: Model>(&self, model: &M) -> Result<Item> {
+        crate::limits::whole_item(model).map_err(|e| self.encode_error(&M::SCHEMA, e))
     }
 }
 
@@ -139,7 +143,14 @@ impl<'a, M: Model> Save<'a, M> {
             plan.send(engine, None).await.map(drop)
         } else {
             // With the claims of its unique values, in one transaction.
-            let ops = unique::put_ops(engine, self.item, condition.clone(), self.create_only)?;
+            let now = engine.whole_item(self.item)?;
+            let ops = unique::put_ops::<M>(
+                engine,
+                now.clone(),
+                condition.clone(),
+                self.create_only,
+                None,
+            )?;
             match unique::send(engine, ops).await {
                 // The stored item holds other unique values: they move, in a transaction that
                 // requires the stored item to hold them still (so a concurrent change of them
@@ -147,12 +158,11 @@ impl<'a, M: Model> Save<'a, M> {
                 Err(Error::ConditionFailed { item, .. })
                     if !self.create_only
                         && item.present().is_some_and(|stored| {
-                            let now = crate::limits::whole_item(self.item).unwrap_or_default();
                             unique::claims(&M::SCHEMA, stored) != unique::claims(&M::SCHEMA, &now)
                         }) =>
                 {
                     let stored = item.present().cloned().unwrap_or_default();
-                    let ops = unique::put_over_ops(engine, self.item, condition, &stored)?;
+                    let ops = unique::put_ops::<M>(engine, now, condition, false, Some(&stored))?;
                     unique::send(engine, ops).await
                 }
                 other => other,

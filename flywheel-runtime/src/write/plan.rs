@@ -151,9 +151,7 @@ impl<M: Model> Plan<M> {
         condition: Option<Condition>,
         create_only: bool,
     ) -> Result<Plan<M>> {
-        let item =
-            crate::limits::whole_item(model).map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
-        Plan::put_item(engine, item, condition, create_only)
+        Plan::put_item(engine, engine.whole_item(model)?, condition, create_only)
     }
 
     /// A put of `item`, a whole item of `M` already encoded and checked against DynamoDB's
@@ -479,15 +477,14 @@ fn keep_computed_in_step(
     actions: &mut Actions,
     key_parts: &Item,
 ) -> Result<()> {
-    use crate::template::Piece;
+    use crate::template::{Part, PartSpec, Piece, StoredValue};
     let mut added = Vec::new();
     for template in schema.computed {
-        let parts: Vec<(usize, &crate::template::PartSpec)> = template
+        let parts: Vec<&PartSpec> = template
             .pieces
             .iter()
-            .enumerate()
-            .filter_map(|(i, p)| match p {
-                Piece::Part(spec) => Some((i, spec)),
+            .filter_map(|p| match p {
+                Piece::Part(spec) => Some(spec),
                 Piece::Text(_) => None,
             })
             .collect();
@@ -498,29 +495,33 @@ fn keep_computed_in_step(
                 .find(|(path, _)| *path == Path::attr(name))
                 .map(|(_, action)| action)
         };
-        let touched: Vec<_> = parts.iter().map(|(_, p)| action_of(p.name)).collect();
-        if touched.iter().all(Option::is_none) {
+        if parts.iter().all(|p| action_of(p.name).is_none()) {
             continue;
         }
         // A part of the item's key is known from the key, which the update cannot change.
-        let given = |name: &'static str| -> Option<Action> {
-            match action_of(name) {
+        let given: Vec<Option<Action>> = parts
+            .iter()
+            .map(|p| match action_of(p.name) {
                 Some(action) => Some(action.clone()),
-                None => key_parts.get(name).cloned().map(Action::Set),
-            }
-        };
-        let touched: Vec<Option<Action>> = parts.iter().map(|(_, p)| given(p.name)).collect();
+                None => key_parts.get(p.name).cloned().map(Action::Set),
+            })
+            .collect();
         let path = Path::attr(template.attribute);
-        if touched.iter().any(|a| matches!(a, Some(Action::Remove))) {
+        if given.iter().any(|a| matches!(a, Some(Action::Remove))) {
             added.push((path, Action::Remove));
             continue;
         }
-        let missing: Vec<&str> = parts
-            .iter()
-            .zip(&touched)
-            .filter(|(_, a)| !matches!(a, Some(Action::Set(_))))
-            .map(|((_, p), _)| p.name)
-            .collect();
+        let mut values = Vec::with_capacity(parts.len());
+        let mut missing = Vec::new();
+        for (part, action) in parts.iter().zip(&given) {
+            match action {
+                Some(Action::Set(value)) => values.push(StoredValue {
+                    write: part.stored,
+                    value,
+                }),
+                _ => missing.push(part.name),
+            }
+        }
         if !missing.is_empty() {
             return Err(Error::Validation(format!(
                 "the update changes a part of `{}` (\"{}\") and does not set its parts `{}`; \
@@ -532,29 +533,10 @@ fn keep_computed_in_step(
                 template.attribute,
             )));
         }
-        let mut text = String::new();
-        for (i, piece) in template.pieces.iter().enumerate() {
-            match piece {
-                Piece::Text(t) => text.push_str(t),
-                Piece::Part(spec) => {
-                    let Some(Action::Set(value)) = given(spec.name) else {
-                        continue;
-                    };
-                    let value = &value;
-                    let written = match spec.stored {
-                        Some(write) => write(value, &mut text, template.place(i)),
-                        None => Err("it cannot be written from its stored value".to_owned()),
-                    };
-                    if let Err(reason) = written {
-                        return Err(Error::Validation(format!(
-                            "part `{}` of the key template \"{}\": {reason}",
-                            spec.name,
-                            template.source()
-                        )));
-                    }
-                }
-            }
-        }
+        let values: Vec<&dyn Part> = values.iter().map(|v| v as &dyn Part).collect();
+        let text = template
+            .format(&values)
+            .map_err(|issue| Error::Validation(issue.reason))?;
         added.push((path, Action::Set(crate::AttributeValue::S(text))));
     }
     actions.list.extend(added);

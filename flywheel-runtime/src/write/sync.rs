@@ -361,8 +361,7 @@ impl<'a, M: Model> Sync<'a, M> {
         if let Some(error) = error {
             return Err(error.in_table(&table));
         }
-        let current = crate::limits::whole_item(&tracked.model)
-            .map_err(|e| engine.encode_error(schema, e))?;
+        let current = engine.whole_item(&tracked.model)?;
         let key = schema.key_of(&current);
         if let Some(read) = &tracked.read {
             let read_key = schema.key_of(read);
@@ -448,12 +447,9 @@ impl<'a, M: Model> Sync<'a, M> {
             plan.send(engine, Some(ReturnValue::AllNew)).await
         } else {
             let mut ops = vec![plan.transact()?];
-            for c in &claimed {
-                ops.push(unique::claim::<M>(engine, &current, c)?);
-            }
-            for c in &released {
-                ops.push(unique::release::<M>(engine, &current, c)?);
-            }
+            ops.extend(unique::companions::<M>(
+                engine, &current, &claimed, &released,
+            )?);
             match unique::send(engine, ops).await {
                 Ok(()) => {
                     let get = engine.get(tracked.model.key()).consistent();
@@ -522,7 +518,13 @@ async fn create_bare<M: Model>(
             .send(engine, None)
             .await
             .map(drop),
-        false => unique::send(engine, unique::put_ops(engine, &tracked.model, None, true)?).await,
+        false => {
+            unique::send(
+                engine,
+                unique::put_ops::<M>(engine, current, None, true, None)?,
+            )
+            .await
+        }
     };
     match created {
         // It exists already: nothing to merge, as flywheel did.

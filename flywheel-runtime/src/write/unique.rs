@@ -106,7 +106,7 @@ fn free_or_owned(schema: &TableSchema, owner: &AttributeValue) -> Condition {
 
 /// The transaction operation that claims `claim` for the entity's `item`: refused when another
 /// item holds the value.
-pub(crate) fn claim<M: Model>(engine: &Engine, item: &Item, claim: &Claim) -> Result<TransactOp> {
+fn claim<M: Model>(engine: &Engine, item: &Item, claim: &Claim) -> Result<TransactOp> {
     let schema = &M::SCHEMA;
     let owner = owner(schema, item);
     let mut stored = key(schema, claim);
@@ -129,7 +129,7 @@ pub(crate) fn claim<M: Model>(engine: &Engine, item: &Item, claim: &Claim) -> Re
 }
 
 /// The transaction operation that releases `claim`, held by the entity's `item`.
-pub(crate) fn release<M: Model>(engine: &Engine, item: &Item, claim: &Claim) -> Result<TransactOp> {
+fn release<M: Model>(engine: &Engine, item: &Item, claim: &Claim) -> Result<TransactOp> {
     let schema = &M::SCHEMA;
     let owner = owner(schema, item);
     let plan = Plan::<M>::of_table(
@@ -141,49 +141,27 @@ pub(crate) fn release<M: Model>(engine: &Engine, item: &Item, claim: &Claim) -> 
     plan.transact()
 }
 
-/// A put of `model` with the claims of its unique values, as transaction operations: the put
-/// also requires the stored item, if any, to hold the same unique values (when it holds others,
-/// [`put_over_ops`] moves them).
+/// A put of `item` (a whole item of `M`) with the claims of its unique values, as transaction
+/// operations. The put requires the stored item, if any, to hold the unique values of `over`,
+/// the stored item as it was read, or else the same as `item`. Over a stored item, only the
+/// values that change are claimed, and the ones it held released.
 pub(crate) fn put_ops<M: Model>(
     engine: &Engine,
-    model: &M,
+    item: Item,
     condition: Option<Condition>,
     create_only: bool,
+    over: Option<&Item>,
 ) -> Result<Vec<TransactOp>> {
-    let item = crate::limits::whole_item(model).map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
     let mut plan = Plan::<M>::put_item(engine, item.clone(), condition, create_only)?;
-    if let Some(c) = unchanged(&M::SCHEMA, &item) {
+    if let Some(c) = unchanged(&M::SCHEMA, over.unwrap_or(&item)) {
         plan.require(c);
     }
+    let (claimed, released) = match over {
+        Some(stored) => moved(&M::SCHEMA, stored, &item),
+        None => (claims(&M::SCHEMA, &item), Vec::new()),
+    };
     let mut ops = vec![plan.transact()?];
-    for c in claims(&M::SCHEMA, &item) {
-        ops.push(claim::<M>(engine, &item, &c)?);
-    }
-    Ok(ops)
-}
-
-/// A put of `model` over the stored item `stored`, whose unique values are others: the put
-/// requires the stored item to hold those still, the new values are claimed and the old ones
-/// released, all in one transaction.
-pub(crate) fn put_over_ops<M: Model>(
-    engine: &Engine,
-    model: &M,
-    condition: Option<Condition>,
-    stored: &Item,
-) -> Result<Vec<TransactOp>> {
-    let item = crate::limits::whole_item(model).map_err(|e| engine.encode_error(&M::SCHEMA, e))?;
-    let mut plan = Plan::<M>::put_item(engine, item.clone(), condition, false)?;
-    if let Some(c) = unchanged(&M::SCHEMA, stored) {
-        plan.require(c);
-    }
-    let (claimed, released) = moved(&M::SCHEMA, stored, &item);
-    let mut ops = vec![plan.transact()?];
-    for c in &claimed {
-        ops.push(claim::<M>(engine, &item, c)?);
-    }
-    for c in &released {
-        ops.push(release::<M>(engine, &item, c)?);
-    }
+    ops.extend(companions::<M>(engine, &item, &claimed, &released)?);
     Ok(ops)
 }
 
@@ -201,10 +179,26 @@ pub(crate) fn delete_ops<M: Model>(
         plan.require(c);
     }
     let mut ops = vec![plan.transact()?];
-    for c in claims(&M::SCHEMA, stored) {
-        ops.push(release::<M>(engine, stored, &c)?);
-    }
+    ops.extend(companions::<M>(
+        engine,
+        stored,
+        &[],
+        &claims(&M::SCHEMA, stored),
+    )?);
     Ok(ops)
+}
+
+/// The writes of the uniqueness items that go with a write of the entity's `item`: the claims
+/// of `claimed`, then the releases of `released`.
+pub(crate) fn companions<M: Model>(
+    engine: &Engine,
+    item: &Item,
+    claimed: &[Claim],
+    released: &[Claim],
+) -> Result<Vec<TransactOp>> {
+    let claims = claimed.iter().map(|c| claim::<M>(engine, item, c));
+    let releases = released.iter().map(|c| release::<M>(engine, item, c));
+    claims.chain(releases).collect()
 }
 
 /// Sends the operations of one write of an entity (its own first, then its uniqueness items')
