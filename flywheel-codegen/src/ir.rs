@@ -505,6 +505,12 @@ impl KeyIr {
         !self.attributes.is_empty()
     }
 
+    /// Whether queries name its parts (of a template, or its attributes) rather than take it
+    /// whole.
+    pub(crate) fn has_parts(&self) -> bool {
+        self.template.is_some() || self.is_several()
+    }
+
     /// Its attribute names for docs: `` `a` `` or `` `a`, `b` ``.
     pub(crate) fn names(&self) -> String {
         if self.attributes.is_empty() {

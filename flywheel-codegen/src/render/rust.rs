@@ -226,14 +226,12 @@ impl<'a> Rust<'a> {
     /// key comes first, or that it has no condition yet.
     pub(crate) fn range_state(&self, index: &IndexIr) -> String {
         let rt = self.rt;
-        match index.range.as_ref().map(|r| r.part_markers()) {
-            Some(parts) if index.range_template().is_some() || index.range_several() => {
-                match parts.first() {
-                    Some(first) => format!("{rt}::query::Parts<attr::{first}>"),
-                    None => format!("{rt}::query::Ranged"),
-                }
-            }
-            _ => format!("{rt}::query::Unranged"),
+        match index.range.as_ref().filter(|r| r.has_parts()) {
+            Some(range) => match range.part_markers().first() {
+                Some(first) => format!("{rt}::query::Parts<attr::{first}>"),
+                None => format!("{rt}::query::Ranged"),
+            },
+            None => format!("{rt}::query::Unranged"),
         }
     }
 
@@ -246,11 +244,7 @@ impl<'a> Rust<'a> {
     /// conditions are spelled out where its range key is computed or several attributes.
     pub(crate) fn query_type(&self, i: &IndexIr) -> String {
         let rt = self.rt;
-        if i.hash.template.is_some()
-            || i.hash.is_several()
-            || i.range_template().is_some()
-            || i.range_several()
-        {
+        if i.hash.has_parts() || i.range.as_ref().is_some_and(KeyIr::has_parts) {
             format!(
                 "{rt}::Query<index::{}, {}, {}>",
                 i.marker,
@@ -336,10 +330,15 @@ impl<'a> Rust<'a> {
 
     /// The codec of the hash key of `i`.
     pub(crate) fn hash_codec(&self, i: &IndexIr) -> String {
-        if i.hash.is_several() {
+        self.key_codec(&i.hash)
+    }
+
+    /// The codec of a key: its attribute's, or none for a key of several attributes.
+    fn key_codec(&self, key: &KeyIr) -> String {
+        if key.is_several() {
             format!("{}::index::SeveralAttributes", self.rt)
         } else {
-            self.codec(&i.hash.ty)
+            self.codec(&key.ty)
         }
     }
 
@@ -472,8 +471,7 @@ impl<'a> Rust<'a> {
     /// The codec of the range key of `index`, or the marker of having none.
     pub(crate) fn range_codec(&self, index: &IndexIr) -> String {
         match &index.range {
-            Some(r) if r.is_several() => format!("{}::index::SeveralAttributes", self.rt),
-            Some(r) => self.codec(&r.ty),
+            Some(r) => self.key_codec(r),
             None => format!("{}::index::NoRangeKey", self.rt),
         }
     }
